@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/akash-wallet/akw/internal/output"
+)
+
+// run is main without os.Exit, so tests can call it in-process.
+func run(args []string, io *IOStreams) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	app := &App{IO: io, Printer: &output.Printer{Format: output.Text, Out: io.Out, Err: io.Err}}
+	// JSON errors must be JSON even when flag parsing fails before
+	// PersistentPreRun, so peek at -o now.
+	if f, err := output.ParseFormat(peekOutput(args)); err == nil {
+		app.Printer.Format = f
+	}
+	root := newRootCmd(app)
+	root.SetArgs(args)
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.Err)
+
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return int(output.OK)
+	}
+	if ctx.Err() != nil && output.ExitCode(err) != output.Usage {
+		err = output.Wrap(output.Cancelled, err, "cancelled", "")
+	}
+	err = classifyCobraError(err)
+	app.Printer.PrintError(err)
+	return int(output.ExitCode(err))
+}
+
+func newRootCmd(app *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "akw",
+		Short: "A light-client wallet for AKT that verifies everything it shows",
+		Long: `akw is a wallet for AKT holders on the Akash Network that trusts no server.
+It verifies every block header with the CometBFT light client and every piece
+of chain state with a Merkle proof; what cannot be proven is labelled.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return app.resolve(func(name string) bool {
+				f := cmd.Flags().Lookup(name)
+				return f != nil && f.Changed
+			})
+		},
+	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return output.Wrap(output.Usage, err, "", "see `"+cmd.CommandPath()+" --help`")
+	})
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&app.flags.Home, "home", "", "directory for all state: config, light store, default keyring dir (env AKW_HOME)")
+	pf.StringVar(&app.flags.Network, "network", "", "network: akashnet-2, devnet, or one from the config file (env AKW_NETWORK)")
+	pf.StringVar(&app.flags.Node, "node", "", "RPC URL of the primary node (env AKW_NODE)")
+	pf.StringVar(&app.flags.ChainID, "chain-id", "", "chain-id, overriding the network's (env AKW_CHAIN_ID)")
+	pf.StringArrayVar(&app.flags.Witnesses, "witness", nil, "RPC URL of a witness node; repeat for more (env AKW_WITNESS, comma-separated)")
+	pf.StringVarP(&app.flags.Output, "output", "o", "text", "output format: text or json (env AKW_OUTPUT)")
+	pf.StringVar(&app.flags.KeyringBackend, "keyring-backend", "os", "keyring backend: "+strings.Join(keyringBackends, ", ")+" (env AKW_KEYRING_BACKEND)")
+	pf.StringVar(&app.flags.KeyringDir, "keyring-dir", "", "directory of file and test keyrings (env AKW_KEYRING_DIR; default: the data dir)")
+	pf.BoolVarP(&app.flags.Yes, "yes", "y", false, "answer yes to confirmations; required to broadcast when not interactive (env AKW_YES)")
+
+	root.AddCommand(
+		newVersionCmd(app),
+		newStatusCmd(app),
+		newConfigCmd(app),
+	)
+	return root
+}
+
+// peekOutput finds -o/--output in args before cobra parses them.
+func peekOutput(args []string) string {
+	fs := pflag.NewFlagSet("peek", pflag.ContinueOnError)
+	fs.ParseErrorsWhitelist.UnknownFlags = true
+	fs.Usage = func() {}
+	fs.SetOutput(discard{})
+	var o string
+	fs.StringVarP(&o, "output", "o", "", "")
+	_ = fs.Parse(args)
+	if o == "" {
+		o = os.Getenv(envName("output"))
+	}
+	return o
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// classifyCobraError gives cobra's own errors (unknown command, wrong
+// number of arguments) the usage exit code.
+func classifyCobraError(err error) error {
+	var oe *output.Error
+	if errors.As(err, &oe) {
+		return err
+	}
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires at most", "received ", "invalid argument", "flag needs an argument", "required flag"} {
+		if strings.Contains(msg, p) {
+			return output.Wrap(output.Usage, err, "", "see `akw --help`")
+		}
+	}
+	return err
+}
