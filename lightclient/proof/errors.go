@@ -3,6 +3,8 @@ package proof
 import (
 	"errors"
 	"fmt"
+
+	"github.com/akash-wallet/akw/lightclient"
 )
 
 // ErrVerification is wrapped by every error in this package that means
@@ -85,3 +87,27 @@ func (e ErrIncomplete) Error() string {
 	return fmt.Sprintf("range %X has more than %d entries; not proven complete", e.Prefix, e.Limit)
 }
 func (e ErrIncomplete) Unwrap() error { return ErrVerification }
+
+// Category places ErrNoProof with the failures that exit 3.
+func (e ErrNoProof) Category() lightclient.Category { return lightclient.CategoryVerification }
+
+// Category places ErrWrongKey with the failures that exit 3.
+func (e ErrWrongKey) Category() lightclient.Category { return lightclient.CategoryVerification }
+
+// Category places ErrWrongHeight with the failures that exit 3.
+func (e ErrWrongHeight) Category() lightclient.Category { return lightclient.CategoryVerification }
+
+// Category places ErrQueryFailed with the failures that exit 3.
+func (e ErrQueryFailed) Category() lightclient.Category { return lightclient.CategoryVerification }
+
+// Category places ErrUnexpectedProof with the failures that exit 3.
+func (e ErrUnexpectedProof) Category() lightclient.Category { return lightclient.CategoryVerification }
+
+// Category places ErrValueMismatch with the failures that exit 3.
+func (e ErrValueMismatch) Category() lightclient.Category { return lightclient.CategoryVerification }
+
+// Category places ErrBadProof with the failures that exit 3.
+func (e ErrBadProof) Category() lightclient.Category { return lightclient.CategoryVerification }
+
+// Category places ErrIncomplete with the failures that exit 3.
+func (e ErrIncomplete) Category() lightclient.Category { return lightclient.CategoryVerification }

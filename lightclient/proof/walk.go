@@ -11,8 +11,8 @@ type Entry struct {
 	Value []byte
 }
 
-// Walk proves that a list of store entries — every key that starts with
-// Prefix — is complete, from single-key proofs.
+// Walk proves that a list of store entries — every key that starts with a
+// prefix, or every key of a range — is complete, from single-key proofs.
 //
 // It rests on one property of ICS23 non-existence proofs: the proof for an
 // absent key K carries its left and right neighbours, each proven present
@@ -21,7 +21,7 @@ type Entry struct {
 // key >= the cursor: either the cursor itself exists, or the absence proof
 // names the right neighbour. The cursor then moves to the immediate
 // successor of that key (key || 0x00). The walk ends when the next key is
-// outside the prefix (or there is none): every key in between has been
+// outside the range (or there is none): every key in between has been
 // seen, so nothing was left out. k entries cost k+1 proofs.
 //
 // Proofs may be added in any order and for keys the chain never visits, so
@@ -29,7 +29,8 @@ type Entry struct {
 // reaches are used. Walk is not safe for concurrent use.
 type Walk struct {
 	store  string
-	prefix []byte
+	prefix []byte // start of the range
+	end    []byte // exclusive end of the range; nil: to the end of the store
 	height int64
 	limit  int
 	proofs map[string]*KeyProof
@@ -42,14 +43,37 @@ const DefaultWalkLimit = 10000
 // NewWalk starts a walk over the keys of store starting with prefix, at
 // height. A limit of 0 means DefaultWalkLimit.
 func NewWalk(store string, prefix []byte, height int64, limit int) *Walk {
+	return NewRangeWalk(store, prefix, PrefixEnd(prefix), height, limit)
+}
+
+// NewRangeWalk is a walk over the keys k with start <= k < end (end nil:
+// no upper bound), such as the slash events of a validator between two
+// heights.
+func NewRangeWalk(store string, start, end []byte, height int64, limit int) *Walk {
 	if limit <= 0 {
 		limit = DefaultWalkLimit
 	}
-	return &Walk{store: store, prefix: bytes.Clone(prefix), height: height, limit: limit, proofs: map[string]*KeyProof{}}
+	return &Walk{store: store, prefix: bytes.Clone(start), end: bytes.Clone(end), height: height, limit: limit, proofs: map[string]*KeyProof{}}
 }
 
-// Prefix is the prefix the walk covers.
-func (w *Walk) Prefix() []byte { return w.prefix }
+// PrefixEnd is the least key greater than every key starting with prefix,
+// or nil if there is none (the prefix is all 0xFF).
+func PrefixEnd(prefix []byte) []byte {
+	end := bytes.Clone(prefix)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// Start is the first key the walk covers.
+func (w *Walk) Start() []byte { return w.prefix }
+
+// inRange reports whether key is below the end of the range.
+func (w *Walk) inRange(key []byte) bool { return w.end == nil || bytes.Compare(key, w.end) < 0 }
 
 // Store is the module store the walk covers.
 func (w *Walk) Store() string { return w.store }
@@ -83,21 +107,23 @@ func (w *Walk) Result() (entries []Entry, next []byte, err error) {
 		if len(entries) > w.limit {
 			return nil, nil, ErrIncomplete{Prefix: w.prefix, Limit: w.limit}
 		}
+		if !w.inRange(cursor) {
+			return entries, nil, nil
+		}
 		p, ok := w.proofs[string(cursor)]
 		if !ok {
 			return entries, cursor, nil
 		}
 		if p.Exists {
-			// The cursor is the prefix or the successor of a key inside the
-			// prefix, so it carries the prefix itself.
+			// start <= cursor < end: the key is inside the range.
 			entries = append(entries, Entry{Key: p.Key, Value: p.Value})
 			cursor = Successor(p.Key)
 			continue
 		}
 		r := p.Right
-		if r == nil || !bytes.HasPrefix(r.Key, w.prefix) {
-			// Keys with the prefix form one interval. The least key >=
-			// cursor lies beyond it (or there is none), so the list ends.
+		if r == nil || !w.inRange(r.Key) {
+			// The least key >= cursor lies beyond the range (or there is
+			// none), so the list ends.
 			return entries, nil, nil
 		}
 		if bytes.Compare(r.Key, cursor) <= 0 {

@@ -103,3 +103,20 @@ func TestWalkLimitAndMixedHeights(t *testing.T) {
 		t.Fatal("proof from another height accepted into a walk")
 	}
 }
+
+func TestRangeWalk(t *testing.T) {
+	c := newChain(t, "distribution")
+	h := c.commit("distribution", map[string][]byte{
+		"\x08v\x00\x05a": []byte("h5"), "\x08v\x00\x07a": []byte("h7"), "\x08v\x00\x07b": []byte("h7b"), "\x08v\x00\x09": []byte("h9"),
+	})
+	entries, _ := walkAll(t, c, NewRangeWalk("distribution", []byte("\x08v\x00\x06"), []byte("\x08v\x00\x08"), h, 0))
+	if len(entries) != 2 || string(entries[0].Value) != "h7" || string(entries[1].Value) != "h7b" {
+		t.Fatalf("got %v", entries)
+	}
+	if got := PrefixEnd([]byte{1, 0xff}); string(got) != "\x02" {
+		t.Fatalf("PrefixEnd = %x", got)
+	}
+	if PrefixEnd([]byte{0xff}) != nil {
+		t.Fatal("PrefixEnd of 0xff")
+	}
+}
