@@ -1,0 +1,353 @@
+package lightclient
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Category says whose fault an error is, so the command line can pick an
+// exit code without knowing every error type: verification failures exit 3,
+// network failures 5. Every typed error of the lightclient packages has a
+// Category method; other packages may add their own types the same way.
+type Category int
+
+const (
+	// CategoryFailure is anything else: a broken local store, a bad
+	// configuration, a programming error.
+	CategoryFailure Category = iota
+	// CategoryVerification means an answer did not check out or could not
+	// be proven: a bad or conflicting header, an expired trust root.
+	CategoryVerification
+	// CategoryNetwork means a node could not be reached or timed out.
+	CategoryNetwork
+	// CategoryCancelled means the user declined a confirmation.
+	CategoryCancelled
+)
+
+func (c Category) String() string {
+	switch c {
+	case CategoryVerification:
+		return "verification"
+	case CategoryNetwork:
+		return "network"
+	case CategoryCancelled:
+		return "cancelled"
+	default:
+		return "failure"
+	}
+}
+
+// Categorized is implemented by the typed errors of the lightclient
+// packages.
+type Categorized interface {
+	error
+	Category() Category
+}
+
+// Hinted is implemented by errors that can tell the user what to do next.
+type Hinted interface {
+	error
+	Hint() string
+}
+
+// CategoryOf returns the category of the first error in err's chain that
+// has one, or CategoryFailure.
+func CategoryOf(err error) Category {
+	var c Categorized
+	if errors.As(err, &c) {
+		return c.Category()
+	}
+	return CategoryFailure
+}
+
+// HintOf returns the hint of the first error in err's chain that has one.
+func HintOf(err error) string {
+	var h Hinted
+	if errors.As(err, &h) {
+		return h.Hint()
+	}
+	return ""
+}
+
+// ErrNoTrustedStore means there is no trusted store for the chain yet: the
+// light client has no root of trust and must be initialised.
+type ErrNoTrustedStore struct {
+	ChainID string
+	Dir     string
+}
+
+func (e *ErrNoTrustedStore) Error() string {
+	return fmt.Sprintf("no trusted header for chain %s (no light-client store in %s)", e.ChainID, e.Dir)
+}
+func (e *ErrNoTrustedStore) Category() Category { return CategoryFailure }
+func (e *ErrNoTrustedStore) Hint() string {
+	return "run `akw light init --trust-height H --trust-hash HEX` with a header from a source you trust, or `akw light init --trust-latest`"
+}
+
+// ErrStoreExists means an initialisation would overwrite an existing trust
+// root. akw never replaces a trust root without being told to.
+type ErrStoreExists struct {
+	ChainID string
+	Dir     string
+	Height  int64
+}
+
+func (e *ErrStoreExists) Error() string {
+	return fmt.Sprintf("a trusted store for chain %s already exists in %s (trusted height %d)", e.ChainID, e.Dir, e.Height)
+}
+func (e *ErrStoreExists) Category() Category { return CategoryFailure }
+func (e *ErrStoreExists) Hint() string {
+	return "run `akw light reset` first, or pass --force to replace the trust root"
+}
+
+// ErrStoreCorrupt means the trusted store could not be read back intact.
+// akw refuses to use it rather than re-trusting whatever a node says.
+type ErrStoreCorrupt struct {
+	ChainID string
+	Dir     string
+	Reason  error
+}
+
+func (e *ErrStoreCorrupt) Error() string {
+	return fmt.Sprintf("the light-client store for chain %s in %s is damaged: %v", e.ChainID, e.Dir, e.Reason)
+}
+func (e *ErrStoreCorrupt) Unwrap() error      { return e.Reason }
+func (e *ErrStoreCorrupt) Category() Category { return CategoryFailure }
+func (e *ErrStoreCorrupt) Hint() string {
+	return "run `akw light reset`, then `akw light init` with a trusted height and hash"
+}
+
+// ErrStoreBusy means another process holds the store open.
+type ErrStoreBusy struct {
+	Dir    string
+	Reason error
+}
+
+func (e *ErrStoreBusy) Error() string {
+	return fmt.Sprintf("the light-client store in %s is in use by another process: %v", e.Dir, e.Reason)
+}
+func (e *ErrStoreBusy) Unwrap() error      { return e.Reason }
+func (e *ErrStoreBusy) Category() Category { return CategoryFailure }
+func (e *ErrStoreBusy) Hint() string {
+	return "close the other akw (or the TUI) using this --home, then retry"
+}
+
+// ErrTrustExpired means the newest trusted header is older than the trusting
+// period, so new headers can no longer be verified from it. Re-trusting a
+// header a node serves would defeat the light client; the user must supply a
+// new root of trust.
+type ErrTrustExpired struct {
+	ChainID        string
+	Height         int64
+	Hash           []byte
+	HeaderTime     time.Time
+	TrustingPeriod time.Duration
+	Now            time.Time
+}
+
+func (e *ErrTrustExpired) Error() string {
+	return fmt.Sprintf("trusted header %d (%X) of chain %s is from %s, older than the trusting period of %s; it expired at %s",
+		e.Height, e.Hash, e.ChainID, e.HeaderTime.UTC().Format(time.RFC3339), e.TrustingPeriod,
+		e.HeaderTime.Add(e.TrustingPeriod).UTC().Format(time.RFC3339))
+}
+func (e *ErrTrustExpired) Category() Category { return CategoryVerification }
+func (e *ErrTrustExpired) Hint() string {
+	return "re-initialise from a header you trust: `akw light reset` then `akw light init --trust-height H --trust-hash HEX` (akw never re-trusts silently)"
+}
+
+// Endpoint names a node and what happened to it.
+type Endpoint struct {
+	URL    string
+	Reason string // empty when the node answered correctly
+}
+
+// ErrConflict means a witness served a header that differs from the
+// primary's at the same height. When Attack is set, the light client has
+// verified both branches from the common trusted header, so validators
+// signed two conflicting blocks (a light-client attack); the evidence was
+// sent to both nodes. Otherwise one of the two nodes is faulty and nothing
+// may be trusted until that is resolved.
+type ErrConflict struct {
+	ChainID     string
+	Height      int64
+	Primary     string
+	PrimaryHash []byte
+	Witness     string
+	WitnessHash []byte
+	// Attack is true when the conflict was proven with valid signatures
+	// on both sides (light.ErrLightClientAttack).
+	Attack bool
+	// CommonHeight is the last height both branches agree on, when known.
+	CommonHeight int64
+	// Detail describes a conflict that is not about header hashes, such as
+	// diverging validator-set proposer priorities.
+	Detail string
+}
+
+func (e *ErrConflict) Error() string {
+	var b strings.Builder
+	if e.Attack {
+		b.WriteString("light-client attack detected: ")
+	} else {
+		b.WriteString("conflicting headers: ")
+	}
+	fmt.Fprintf(&b, "at height %d the primary %s has %X but witness %s has %X",
+		e.Height, e.Primary, e.PrimaryHash, e.Witness, e.WitnessHash)
+	if e.CommonHeight > 0 {
+		fmt.Fprintf(&b, " (branches diverge after height %d)", e.CommonHeight)
+	}
+	if e.Detail != "" {
+		b.WriteString("; " + e.Detail)
+	}
+	if e.Attack {
+		b.WriteString("; evidence was sent to both nodes")
+	}
+	return b.String()
+}
+func (e *ErrConflict) Category() Category { return CategoryVerification }
+func (e *ErrConflict) Hint() string {
+	return "nothing is shown as verified while this stands; check both nodes against a source you trust and remove the faulty one from --node/--witness"
+}
+
+// ErrNoWitnesses means no witness is left to cross-check the primary's
+// headers: they did not answer, lacked the height, or served invalid
+// headers. Skipping verification without a witness is unsafe, so akw stops.
+type ErrNoWitnesses struct {
+	ChainID   string
+	Witnesses []Endpoint
+	// Network is true when every witness failed for network reasons.
+	Network bool
+}
+
+func (e *ErrNoWitnesses) Error() string {
+	if len(e.Witnesses) == 0 {
+		return "no witness configured: at least one witness (--witness URL) is needed to cross-check the primary"
+	}
+	parts := make([]string, 0, len(e.Witnesses))
+	for _, w := range e.Witnesses {
+		if w.Reason != "" {
+			parts = append(parts, w.URL+": "+w.Reason)
+		} else {
+			parts = append(parts, w.URL)
+		}
+	}
+	return "no witness could confirm the primary's header (" + strings.Join(parts, "; ") + ")"
+}
+func (e *ErrNoWitnesses) Category() Category {
+	if e.Network {
+		return CategoryNetwork
+	}
+	return CategoryVerification
+}
+func (e *ErrNoWitnesses) Hint() string {
+	return "add or change witnesses with --witness URL (nodes of the same chain run by someone other than the primary)"
+}
+
+// ErrUnreachable means no node answered: the primary and every witness
+// that could replace it were unreachable or timed out.
+type ErrUnreachable struct {
+	Endpoints []Endpoint
+}
+
+func (e *ErrUnreachable) Error() string {
+	parts := make([]string, 0, len(e.Endpoints))
+	for _, n := range e.Endpoints {
+		if n.Reason != "" {
+			parts = append(parts, n.URL+": "+n.Reason)
+		} else {
+			parts = append(parts, n.URL)
+		}
+	}
+	return "cannot reach any node (" + strings.Join(parts, "; ") + ")"
+}
+func (e *ErrUnreachable) Category() Category { return CategoryNetwork }
+func (e *ErrUnreachable) Hint() string {
+	return "check the network and the --node/--witness URLs"
+}
+
+// ErrWrongChain means a node serves another chain than the one configured.
+type ErrWrongChain struct {
+	URL  string
+	Want string
+	Got  string
+}
+
+func (e *ErrWrongChain) Error() string {
+	return fmt.Sprintf("node %s is on chain %q, not %q", e.URL, e.Got, e.Want)
+}
+func (e *ErrWrongChain) Category() Category { return CategoryVerification }
+func (e *ErrWrongChain) Hint() string {
+	return "check --chain-id, --node and --witness: every node must serve the same chain"
+}
+
+// ErrTrustHashMismatch means the header a node serves at the trust height
+// does not have the hash the user gave.
+type ErrTrustHashMismatch struct {
+	URL    string
+	Height int64
+	Want   []byte
+	Got    []byte
+}
+
+func (e *ErrTrustHashMismatch) Error() string {
+	return fmt.Sprintf("node %s has header %X at height %d, not the trusted hash %X", e.URL, e.Got, e.Height, e.Want)
+}
+func (e *ErrTrustHashMismatch) Category() Category { return CategoryVerification }
+func (e *ErrTrustHashMismatch) Hint() string {
+	return "check the trusted height and hash against your source; if they are right, this node is on another chain or lying"
+}
+
+// ErrHeightUnavailable means no node still holds the requested height
+// (pruned).
+type ErrHeightUnavailable struct {
+	Height int64
+}
+
+func (e *ErrHeightUnavailable) Error() string {
+	return fmt.Sprintf("no node has the header at height %d any more (pruned)", e.Height)
+}
+func (e *ErrHeightUnavailable) Category() Category { return CategoryVerification }
+func (e *ErrHeightUnavailable) Hint() string {
+	return "use a more recent height or an archive node"
+}
+
+// ErrHeightTooHigh means the requested height is above the chain's latest.
+type ErrHeightTooHigh struct {
+	Height int64
+}
+
+func (e *ErrHeightTooHigh) Error() string {
+	return fmt.Sprintf("height %d is above the newest block the nodes have", e.Height)
+}
+func (e *ErrHeightTooHigh) Category() Category { return CategoryFailure }
+func (e *ErrHeightTooHigh) Hint() string       { return "" }
+
+// ErrVerification means a header failed verification: bad signatures, too
+// little voting power, a validator set that does not match the header.
+type ErrVerification struct {
+	From   int64
+	To     int64
+	Reason error
+}
+
+func (e *ErrVerification) Error() string {
+	if e.From > 0 {
+		return fmt.Sprintf("header %d could not be verified from trusted header %d: %v", e.To, e.From, e.Reason)
+	}
+	return fmt.Sprintf("header %d could not be verified: %v", e.To, e.Reason)
+}
+func (e *ErrVerification) Unwrap() error      { return e.Reason }
+func (e *ErrVerification) Category() Category { return CategoryVerification }
+func (e *ErrVerification) Hint() string {
+	return "the node served a header that does not check out; try another --node"
+}
+
+// ErrCancelled means the user declined a confirmation.
+type ErrCancelled struct {
+	What string
+}
+
+func (e *ErrCancelled) Error() string      { return "cancelled: " + e.What }
+func (e *ErrCancelled) Category() Category { return CategoryCancelled }

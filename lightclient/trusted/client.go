@@ -1,0 +1,543 @@
+package trusted
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	dbm "github.com/cometbft/cometbft-db"
+	cmtbytes "github.com/cometbft/cometbft/libs/bytes"
+	"github.com/cometbft/cometbft/light"
+	"github.com/cometbft/cometbft/light/provider"
+	"github.com/cometbft/cometbft/light/store"
+	"github.com/cometbft/cometbft/types"
+
+	"github.com/akash-wallet/akw/lightclient"
+)
+
+// Client is akw's light client for one chain. It is safe for concurrent
+// use: verifications are serialised, reads of stored headers are not.
+type Client struct {
+	cfg   Config
+	dir   string
+	meta  *meta
+	db    dbm.DB
+	store *safeStore
+	lc    *light.Client
+
+	base   context.Context
+	cancel context.CancelFunc
+
+	primary   *endpoint   // configured primary
+	witnesses []*endpoint // configured witnesses
+	all       []*endpoint // primary first
+
+	mu sync.Mutex // serialises operations on lc
+
+	nmu     sync.Mutex
+	notices []Notice
+	dropped map[*endpoint]string // endpoints the light client no longer uses, and why
+	current *endpoint            // the light client's primary after the last operation
+
+	closeOnce sync.Once
+}
+
+var _ lightclient.Headers = (*Client)(nil)
+
+// TrustRoot is the header the light client starts from. Either Height and
+// Hash (from a source the user trusts), or Latest: the primary's newest
+// header, cross-checked against every witness and shown for confirmation.
+type TrustRoot struct {
+	Height int64
+	Hash   []byte
+	Latest bool
+}
+
+// Candidate is the trust root about to be stored, shown to the user for
+// confirmation.
+type Candidate struct {
+	ChainID string            `json:"chain_id"`
+	Height  int64             `json:"height"`
+	Hash    cmtbytes.HexBytes `json:"hash"`
+	Time    time.Time         `json:"time"`
+	Primary string            `json:"primary"`
+	// Witnesses that served the same header at the same height.
+	Agreed []string `json:"agreed"`
+	// Witnesses that could not be asked (unreachable, pruned, behind).
+	Unavailable []lightclient.Endpoint `json:"unavailable,omitempty"`
+	Latest      bool                   `json:"latest"`
+}
+
+// ConfirmFunc is asked before a trust root is stored; returning false
+// cancels the initialisation.
+type ConfirmFunc func(Candidate) (bool, error)
+
+// InitOptions controls Init.
+type InitOptions struct {
+	// Confirm is asked before anything is stored. Required: a caller that
+	// has the user's consent some other way (-y) passes a func returning
+	// true.
+	Confirm ConfirmFunc
+	// Force replaces an existing store (after confirmation).
+	Force bool
+}
+
+// Open opens the existing trusted store of cfg.ChainID. It costs no
+// network round trip. With no store it returns *lightclient.ErrNoTrustedStore;
+// a damaged one gives *lightclient.ErrStoreCorrupt.
+func Open(ctx context.Context, cfg Config) (*Client, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	dir := StoreDir(cfg.Home, cfg.ChainID)
+	if !storeExists(dir) {
+		return nil, &lightclient.ErrNoTrustedStore{ChainID: cfg.ChainID, Dir: dir}
+	}
+	m, err := readMeta(dir)
+	if err != nil {
+		return nil, &lightclient.ErrStoreCorrupt{ChainID: cfg.ChainID, Dir: dir, Reason: err}
+	}
+	if m.ChainID != cfg.ChainID {
+		return nil, &lightclient.ErrStoreCorrupt{ChainID: cfg.ChainID, Dir: dir,
+			Reason: fmt.Errorf("store belongs to chain %q", m.ChainID)}
+	}
+	db, err := openDB(cfg.ChainID, dir, false)
+	if err != nil {
+		return nil, err
+	}
+	c, err := newClient(ctx, cfg, dir, m, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if _, err := c.store.check(m); err != nil {
+		c.Close()
+		return nil, err
+	}
+	lc, err := light.NewClientFromTrustedStore(cfg.ChainID, cfg.TrustingPeriod,
+		c.primary, c.providers(c.witnesses), c.store, c.options()...)
+	if err != nil {
+		c.Close()
+		return nil, c.translate(err, 0)
+	}
+	c.lc = lc
+	return c, nil
+}
+
+// Init creates the trusted store of cfg.ChainID from root. It refuses to
+// replace an existing store unless opts.Force is set.
+func Init(ctx context.Context, cfg Config, root TrustRoot, opts InitOptions) (*Client, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if len(cfg.Witnesses) == 0 {
+		return nil, &lightclient.ErrNoWitnesses{ChainID: cfg.ChainID}
+	}
+	if opts.Confirm == nil {
+		return nil, errors.New("trusted.Init: no confirmation function")
+	}
+	if !root.Latest && (root.Height <= 0 || len(root.Hash) == 0) {
+		return nil, errors.New("a trust root needs a height and a hash, or Latest")
+	}
+	dir := StoreDir(cfg.Home, cfg.ChainID)
+	if storeExists(dir) && !opts.Force {
+		e := &lightclient.ErrStoreExists{ChainID: cfg.ChainID, Dir: dir}
+		if m, err := readMeta(dir); err == nil {
+			e.Height = m.TrustHeight
+		}
+		return nil, e
+	}
+
+	// Build the endpoints without a store to find the candidate first: a
+	// cancelled or failed init must leave an existing store untouched.
+	c, err := newClient(ctx, cfg, dir, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	cand, err := c.candidate(ctx, root)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	ok, err := opts.Confirm(*cand)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	if !ok {
+		c.Close()
+		return nil, &lightclient.ErrCancelled{What: "trust root not stored"}
+	}
+
+	if opts.Force {
+		if err := os.RemoveAll(dir); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("removing the old store: %w", err)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		c.Close()
+		return nil, err
+	}
+	db, err := openDB(cfg.ChainID, dir, true)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	c.db = db
+	c.store = newSafeStore(db, cfg.ChainID, dir)
+	c.beginOp()
+	// NewClient fetches the block again and compares it with the
+	// witnesses; both answers come from the endpoints' caches.
+	lc, err := light.NewClient(ctx, cfg.ChainID, light.TrustOptions{
+		Period: cfg.TrustingPeriod,
+		Height: cand.Height,
+		Hash:   cand.Hash,
+	}, c.primary, c.providers(c.witnesses), c.store, c.options()...)
+	if err != nil {
+		err = c.endOp(err, cand.Height)
+		c.Close()
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	c.lc = lc
+	c.endOp(nil, 0)
+	source := "given"
+	if root.Latest {
+		source = "latest"
+	}
+	m := &meta{
+		Version: metaVer, ChainID: cfg.ChainID, TrustHeight: cand.Height, TrustHash: cand.Hash,
+		TrustedAt: cfg.Now().UTC(), TrustingPeriod: cfg.TrustingPeriod.String(), Source: source,
+	}
+	if err := writeMeta(dir, m); err != nil {
+		c.Close()
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("writing %s: %w", metaFile, err)
+	}
+	c.meta = m
+	return c, nil
+}
+
+// Reset deletes the trusted store of chainID under home. It needs no
+// working store, so it also clears a damaged one.
+func Reset(home, chainID string) error {
+	cfg := Config{Home: home, ChainID: chainID}
+	if err := cfg.validateChain(); err != nil {
+		return err
+	}
+	return os.RemoveAll(StoreDir(home, chainID))
+}
+
+// Exists reports whether a store (intact or not) exists for chainID.
+func Exists(home, chainID string) bool {
+	return storeExists(StoreDir(home, chainID))
+}
+
+func newClient(ctx context.Context, cfg Config, dir string, m *meta, db dbm.DB) (*Client, error) {
+	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	c := &Client{cfg: cfg, dir: dir, meta: m, db: db, base: base, cancel: cancel, dropped: map[*endpoint]string{}}
+	if db != nil {
+		c.store = newSafeStore(db, cfg.ChainID, dir)
+	}
+	for i, u := range append([]string{cfg.Primary}, cfg.Witnesses...) {
+		e, err := newEndpoint(base, u, cfg.ChainID, cfg.Timeout, cfg.NextBlockWait)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		e.onLatest = c.prefetchOthers
+		if i == 0 {
+			c.primary = e
+		} else {
+			c.witnesses = append(c.witnesses, e)
+		}
+		c.all = append(c.all, e)
+	}
+	c.current = c.primary
+	return c, nil
+}
+
+func (c *Client) options() []light.Option {
+	opts := []light.Option{
+		light.SkippingVerification(TrustLevel),
+		light.PruningSize(c.cfg.PruningSize),
+		light.MaxClockDrift(c.cfg.MaxClockDrift),
+		light.Logger(c.cfg.Logger),
+		// Never roll back or wipe the store on a node's say-so: the
+		// stock client asks this before removing trusted headers.
+		light.ConfirmationFunction(func(string) bool { return false }),
+	}
+	if c.cfg.MaxBlockLag > 0 {
+		opts = append(opts, light.MaxBlockLag(c.cfg.MaxBlockLag))
+	}
+	return opts
+}
+
+func (c *Client) providers(es []*endpoint) []provider.Provider {
+	ps := make([]provider.Provider, len(es))
+	for i, e := range es {
+		ps[i] = e
+	}
+	return ps
+}
+
+// prefetchOthers starts fetching height from every other endpoint still in
+// use, so that the detector's cross-check finds the witnesses' answers in
+// flight or done.
+func (c *Client) prefetchOthers(src *endpoint, height int64) {
+	c.nmu.Lock()
+	var targets []*endpoint
+	for _, e := range c.all {
+		if e != src {
+			if _, gone := c.dropped[e]; !gone {
+				targets = append(targets, e)
+			}
+		}
+	}
+	c.nmu.Unlock()
+	for _, e := range targets {
+		e.prefetch(height)
+	}
+}
+
+// candidate fetches and checks the trust root before anything is stored.
+func (c *Client) candidate(ctx context.Context, root TrustRoot) (*Candidate, error) {
+	c.beginOp()
+	var (
+		lb  *types.LightBlock
+		err error
+	)
+	if root.Latest {
+		lb, err = c.primary.LightBlock(ctx, 0)
+	} else {
+		c.prefetchOthers(c.primary, root.Height)
+		lb, err = c.primary.LightBlock(ctx, root.Height)
+	}
+	if err != nil {
+		return nil, c.endpointError(c.primary, err, root.Height)
+	}
+	if err := checkLightBlock(lb, c.cfg.ChainID); err != nil {
+		return nil, &lightclient.ErrVerification{To: lb.Height, Reason: err}
+	}
+	if !root.Latest && !equalHash(lb.Hash(), root.Hash) {
+		return nil, &lightclient.ErrTrustHashMismatch{URL: c.primary.url, Height: root.Height, Want: root.Hash, Got: lb.Hash()}
+	}
+	if now := c.cfg.Now(); !lb.Time.Add(c.cfg.TrustingPeriod).After(now) {
+		return nil, &lightclient.ErrTrustExpired{ChainID: c.cfg.ChainID, Height: lb.Height, Hash: lb.Hash(),
+			HeaderTime: lb.Time, TrustingPeriod: c.cfg.TrustingPeriod, Now: now}
+	}
+	cand := &Candidate{ChainID: c.cfg.ChainID, Height: lb.Height, Hash: lb.Hash(), Time: lb.Time,
+		Primary: c.primary.url, Latest: root.Latest}
+
+	type answer struct {
+		w   *endpoint
+		lb  *types.LightBlock
+		err error
+	}
+	answers := make(chan answer, len(c.witnesses))
+	for _, w := range c.witnesses {
+		go func(w *endpoint) {
+			wlb, err := w.LightBlock(ctx, lb.Height)
+			answers <- answer{w, wlb, err}
+		}(w)
+	}
+	var conflict *lightclient.ErrConflict
+	netOnly := true
+	for range c.witnesses {
+		a := <-answers
+		switch {
+		case a.err != nil:
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			kind, reason := a.w.failure()
+			if kind == kindWrongChain {
+				return nil, &lightclient.ErrWrongChain{URL: a.w.url, Want: c.cfg.ChainID, Got: a.w.gotChainID()}
+			}
+			if kind != kindNetwork {
+				netOnly = false
+			}
+			cand.Unavailable = append(cand.Unavailable, lightclient.Endpoint{URL: a.w.url, Reason: describe(kind, reason, a.err)})
+		case !equalHash(a.lb.Hash(), lb.Hash()):
+			if conflict == nil {
+				conflict = &lightclient.ErrConflict{ChainID: c.cfg.ChainID, Height: lb.Height,
+					Primary: c.primary.url, PrimaryHash: lb.Hash(), Witness: a.w.url, WitnessHash: a.lb.Hash()}
+			}
+		default:
+			cand.Agreed = append(cand.Agreed, a.w.url)
+		}
+	}
+	if conflict != nil {
+		return nil, conflict
+	}
+	// --trust-latest takes the primary's word only if a witness confirms
+	// it. A given hash is itself the root of trust; witnesses that lack an
+	// old height are then only reported.
+	if root.Latest && len(cand.Agreed) == 0 {
+		return nil, &lightclient.ErrNoWitnesses{ChainID: c.cfg.ChainID, Witnesses: cand.Unavailable, Network: netOnly}
+	}
+	return cand, nil
+}
+
+// ChainID implements lightclient.Headers.
+func (c *Client) ChainID() string { return c.cfg.ChainID }
+
+// Dir is the store's directory.
+func (c *Client) Dir() string { return c.dir }
+
+// VerifiedAt implements lightclient.Headers. A height already in the store
+// is read from disk without any network traffic.
+func (c *Client) VerifiedAt(ctx context.Context, height int64) (*types.LightBlock, error) {
+	if height <= 0 {
+		return nil, fmt.Errorf("height must be positive, got %d", height)
+	}
+	lb, err := c.store.LightBlock(height)
+	if err == nil {
+		return lb, nil
+	}
+	if !errors.Is(err, store.ErrLightBlockNotFound) {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// Another caller may have verified it while we waited.
+	if lb, err := c.store.LightBlock(height); err == nil {
+		return lb, nil
+	}
+	if err := c.checkExpiry(); err != nil {
+		return nil, err
+	}
+	c.beginOp()
+	// The height is known: ask the witnesses now, in parallel with the
+	// primary, rather than after verification.
+	c.prefetchOthers(c.currentPrimary(), height)
+	lb, err = c.lc.VerifyLightBlockAtHeight(ctx, height, c.cfg.Now())
+	if err = c.endOp(err, height); err != nil {
+		return nil, err
+	}
+	return lb, nil
+}
+
+// Latest implements lightclient.Headers: it verifies the primary's newest
+// header (cross-checked against the witnesses) and returns it. If the
+// primary has nothing newer than the store, the newest stored header is
+// returned.
+func (c *Client) Latest(ctx context.Context) (*types.LightBlock, error) {
+	u, err := c.Update(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return u.Block, nil
+}
+
+// Update is the result of bringing the store up to date.
+type Update struct {
+	// Previous is the newest trusted height before the update.
+	Previous int64
+	// Block is the newest trusted light block after it.
+	Block *types.LightBlock
+	// Advanced is false when the primary had nothing newer.
+	Advanced bool
+}
+
+// Update brings the store up to the primary's newest header.
+func (c *Client) Update(ctx context.Context) (*Update, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	prev, err := c.lastTrusted()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkExpiry(); err != nil {
+		return nil, err
+	}
+	c.beginOp()
+	lb, err := c.lc.Update(ctx, c.cfg.Now())
+	if err = c.endOp(err, 0); err != nil {
+		return nil, err
+	}
+	u := &Update{Previous: prev.Height, Block: lb, Advanced: lb != nil}
+	if lb == nil {
+		u.Block = prev
+	}
+	return u, nil
+}
+
+// LastTrusted returns the newest header in the store without any network
+// traffic. It may be old; Latest brings it up to date.
+func (c *Client) LastTrusted() (*types.LightBlock, error) {
+	return c.lastTrusted()
+}
+
+func (c *Client) lastTrusted() (*types.LightBlock, error) {
+	h, err := c.store.LastLightBlockHeight()
+	if err != nil {
+		return nil, err
+	}
+	if h <= 0 {
+		return nil, &lightclient.ErrStoreCorrupt{ChainID: c.cfg.ChainID, Dir: c.dir, Reason: errors.New("the store holds no trusted header")}
+	}
+	return c.store.LightBlock(h)
+}
+
+// checkExpiry refuses to verify anything new from an expired header, before
+// any node is asked: the answer would be an error anyway, and the user
+// must be told to re-initialise, not offered a re-trust.
+func (c *Client) checkExpiry() error {
+	lb, err := c.lastTrusted()
+	if err != nil {
+		return err
+	}
+	now := c.cfg.Now()
+	if !lb.Time.Add(c.cfg.TrustingPeriod).After(now) {
+		return &lightclient.ErrTrustExpired{ChainID: c.cfg.ChainID, Height: lb.Height, Hash: lb.Hash(),
+			HeaderTime: lb.Time, TrustingPeriod: c.cfg.TrustingPeriod, Now: now}
+	}
+	return nil
+}
+
+// Primary returns the RPC client of the node currently serving as primary.
+// It changes when the light client falls over to a witness; callers should
+// ask for it per request rather than keep it.
+func (c *Client) Primary() lightclient.Node {
+	return c.currentPrimary().rpc
+}
+
+// PrimaryURL is the URL of the node currently serving as primary.
+func (c *Client) PrimaryURL() string {
+	return c.currentPrimary().url
+}
+
+func (c *Client) currentPrimary() *endpoint {
+	c.nmu.Lock()
+	defer c.nmu.Unlock()
+	return c.current
+}
+
+// Close releases the store. The client must not be used afterwards.
+func (c *Client) Close() error {
+	var err error
+	c.closeOnce.Do(func() {
+		c.cancel()
+		if c.db != nil {
+			err = c.db.Close()
+		}
+	})
+	return err
+}
+
+// Reset closes the client and deletes its store.
+func (c *Client) Reset() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.Close(); err != nil {
+		return err
+	}
+	return os.RemoveAll(c.dir)
+}

@@ -1,0 +1,512 @@
+package trusted
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cometbft/cometbft/light/provider"
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	ctypes "github.com/cometbft/cometbft/rpc/core/types"
+	rpctypes "github.com/cometbft/cometbft/rpc/jsonrpc/types"
+	"github.com/cometbft/cometbft/types"
+)
+
+// The RPC tells a pruned or future height only in the text of its error
+// (an *RPCError with code -32603 "Internal error" and these data texts, from
+// rpc/core/env.go getHeight). There is no typed error to match on the wire,
+// so these two patterns are matched against RPCError.Data only, never
+// against a transport error.
+var (
+	rpcHeightPruned  = regexp.MustCompile(`^height \d+ is not available, lowest height is (\d+)`)
+	rpcHeightTooHigh = regexp.MustCompile(`^height \d+ must be less than or equal to the current blockchain height (\d+)`)
+)
+
+const (
+	validatorsPerPage = 100
+	maxValidatorPages = 100 // 10,000 validators, as the stock provider
+	cacheSize         = 64
+)
+
+// errorKind classifies why a node failed, for notices and typed errors.
+type errorKind int
+
+const (
+	kindNone errorKind = iota
+	kindNetwork
+	kindPruned
+	kindTooHigh
+	kindBad
+	kindWrongChain
+	kindRPC
+)
+
+// endpoint is a provider.Provider for one node over its JSON-RPC. Unlike
+// the stock HTTP provider it fetches /commit and /validators of a known
+// height in parallel (one round trip instead of two), keeps a small cache
+// of light blocks by height (a block at a fixed height never changes, and
+// the light client asks the same node for the same height more than once),
+// joins concurrent requests for one height, and records why it failed so
+// akw can tell the user in plain words.
+type endpoint struct {
+	url     string
+	chainID string
+	rpc     *rpchttp.HTTP
+	timeout time.Duration
+	wait    time.Duration // see Config.NextBlockWait
+	base    context.Context
+
+	// onLatest is called with the height of the newest block as soon as
+	// a request for "latest" learns it, so the client can start fetching
+	// the witnesses' copies while this node's validators are in flight.
+	onLatest func(e *endpoint, height int64)
+
+	mu       sync.Mutex
+	cache    map[int64]*types.LightBlock
+	order    []int64
+	inflight map[int64]*fetch
+	served   map[int64][]byte // hash served at each height (bounded)
+	lastErr  error
+	lastKind errorKind
+	gotChain string // chain-id the node answered with, when wrong
+	evidence []types.Evidence
+
+	commits    atomic.Int64 // /commit requests sent
+	validators atomic.Int64 // /validators requests sent
+}
+
+type fetch struct {
+	done chan struct{}
+	lb   *types.LightBlock
+	err  error
+}
+
+var _ provider.Provider = (*endpoint)(nil)
+
+func newEndpoint(base context.Context, raw, chainID string, timeout, wait time.Duration) (*endpoint, error) {
+	u, err := normalizeURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	parsed, _ := url.Parse(u)
+	transport := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout: timeout,
+		// Gzip off, as cometbft's own client: a gzip bomb from a hostile
+		// node should not be inflated.
+		DisableCompression: true,
+		// Commit, validator pages and witnesses' blocks go out in
+		// parallel; keep their connections for the next request.
+		MaxIdleConnsPerHost: 16,
+		IdleConnTimeout:     90 * time.Second,
+	}
+	hc := &http.Client{Transport: transport, Timeout: timeout}
+	c, err := rpchttp.NewWithClient(u, "/websocket", hc)
+	if err != nil {
+		return nil, fmt.Errorf("node %s: %w", parsed.Redacted(), err)
+	}
+	return &endpoint{
+		url:      parsed.Redacted(),
+		chainID:  chainID,
+		rpc:      c,
+		timeout:  timeout,
+		wait:     wait,
+		base:     base,
+		cache:    make(map[int64]*types.LightBlock),
+		inflight: make(map[int64]*fetch),
+		served:   make(map[int64][]byte),
+	}, nil
+}
+
+func (e *endpoint) ChainID() string { return e.chainID }
+func (e *endpoint) String() string  { return e.url }
+
+// LightBlock implements provider.Provider. The errors it returns are the
+// exact sentinel values the light client switches on
+// (provider.ErrNoResponse, ErrLightBlockNotFound, ErrHeightTooHigh), or
+// ErrBadLightBlock for a malformed or wrong answer; the underlying reason is
+// kept in e.lastErr.
+func (e *endpoint) LightBlock(ctx context.Context, height int64) (*types.LightBlock, error) {
+	if height < 0 {
+		return nil, provider.ErrBadLightBlock{Reason: fmt.Errorf("negative height %d", height)}
+	}
+	if height == 0 {
+		return e.latest(ctx)
+	}
+	e.mu.Lock()
+	if lb, ok := e.cache[height]; ok {
+		e.mu.Unlock()
+		return lb, nil
+	}
+	f, ok := e.inflight[height]
+	if !ok {
+		f = &fetch{done: make(chan struct{})}
+		e.inflight[height] = f
+		// The fetch runs on the client's context, not the caller's: a
+		// prefetch started for one caller must not be cut short because
+		// that caller went away while another waits for it.
+		go e.run(height, f)
+	}
+	e.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.lb, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// prefetch starts fetching height in the background; a later LightBlock
+// call for it joins the request or finds it in the cache.
+func (e *endpoint) prefetch(height int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.cache[height]; ok {
+		return
+	}
+	if _, ok := e.inflight[height]; ok {
+		return
+	}
+	f := &fetch{done: make(chan struct{})}
+	e.inflight[height] = f
+	go e.run(height, f)
+}
+
+func (e *endpoint) run(height int64, f *fetch) {
+	lb, err := e.fetchAt(e.base, height)
+	e.mu.Lock()
+	delete(e.inflight, height)
+	if err == nil {
+		e.remember(lb)
+	}
+	e.mu.Unlock()
+	f.lb, f.err = lb, err
+	close(f.done)
+}
+
+// remember caches lb and records its hash; e.mu must be held.
+func (e *endpoint) remember(lb *types.LightBlock) {
+	if _, ok := e.cache[lb.Height]; !ok {
+		e.order = append(e.order, lb.Height)
+		if len(e.order) > cacheSize {
+			old := e.order[0]
+			e.order = e.order[1:]
+			delete(e.cache, old)
+			delete(e.served, old)
+		}
+	}
+	e.cache[lb.Height] = lb
+	e.served[lb.Height] = lb.Hash()
+}
+
+// fetchAt fetches the light block at a known height: the commit and the
+// validator set in parallel, waiting briefly if the node is exactly one
+// block behind.
+func (e *endpoint) fetchAt(ctx context.Context, height int64) (*types.LightBlock, error) {
+	deadline := time.Now().Add(e.wait)
+	for {
+		lb, err := e.fetchOnce(ctx, height)
+		if !errors.Is(err, provider.ErrHeightTooHigh) || e.wait <= 0 {
+			return lb, err
+		}
+		// Wait only for the very next block: asking far ahead is the
+		// caller's mistake and must fail at once.
+		e.mu.Lock()
+		latest, kind := e.tooHighLatest(), e.lastKind
+		e.mu.Unlock()
+		if kind != kindTooHigh || latest+1 != height || time.Now().After(deadline) {
+			return nil, err
+		}
+		select {
+		case <-time.After(150 * time.Millisecond):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func (e *endpoint) fetchOnce(ctx context.Context, height int64) (*types.LightBlock, error) {
+	var (
+		wg      sync.WaitGroup
+		sh      *types.SignedHeader
+		vals    *types.ValidatorSet
+		errSH   error
+		errVals error
+	)
+	wg.Add(2)
+	go func() { defer wg.Done(); sh, errSH = e.signedHeader(ctx, &height) }()
+	go func() { defer wg.Done(); vals, errVals = e.validatorSet(ctx, height) }()
+	wg.Wait()
+	if errSH != nil {
+		return nil, errSH
+	}
+	if errVals != nil {
+		return nil, errVals
+	}
+	return e.assemble(height, sh, vals)
+}
+
+// latest fetches the newest block: the commit first (its height is not
+// known before), then the validator set at that height.
+func (e *endpoint) latest(ctx context.Context) (*types.LightBlock, error) {
+	sh, err := e.signedHeader(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if cb := e.onLatest; cb != nil {
+		cb(e, sh.Height)
+	}
+	e.mu.Lock()
+	lb, ok := e.cache[sh.Height]
+	e.mu.Unlock()
+	if ok && equalHash(lb.Hash(), sh.Hash()) {
+		return lb, nil
+	}
+	vals, err := e.validatorSet(ctx, sh.Height)
+	if err != nil {
+		return nil, err
+	}
+	lb, err = e.assemble(0, sh, vals)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	e.remember(lb)
+	e.mu.Unlock()
+	return lb, nil
+}
+
+func (e *endpoint) assemble(height int64, sh *types.SignedHeader, vals *types.ValidatorSet) (*types.LightBlock, error) {
+	if sh.Header == nil || sh.Commit == nil {
+		return nil, e.fail(kindBad, errors.New("empty signed header"), provider.ErrBadLightBlock{Reason: errors.New("empty signed header")})
+	}
+	if sh.ChainID != e.chainID {
+		e.mu.Lock()
+		e.gotChain = sh.ChainID
+		e.mu.Unlock()
+		reason := fmt.Errorf("node is on chain %q, not %q", sh.ChainID, e.chainID)
+		return nil, e.fail(kindWrongChain, reason, provider.ErrBadLightBlock{Reason: reason})
+	}
+	if height != 0 && sh.Height != height {
+		reason := fmt.Errorf("asked for height %d, got %d", height, sh.Height)
+		return nil, e.fail(kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
+	}
+	lb := &types.LightBlock{SignedHeader: sh, ValidatorSet: vals}
+	if err := lb.ValidateBasic(e.chainID); err != nil {
+		return nil, e.fail(kindBad, err, provider.ErrBadLightBlock{Reason: err})
+	}
+	return lb, nil
+}
+
+func (e *endpoint) signedHeader(ctx context.Context, height *int64) (*types.SignedHeader, error) {
+	e.commits.Add(1)
+	cctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	res, err := e.rpc.Commit(cctx, height)
+	if err != nil {
+		return nil, e.classify(ctx, err)
+	}
+	if res == nil || res.Header == nil || res.Commit == nil {
+		// A node that has no block yet answers an empty commit.
+		if height == nil {
+			return nil, e.fail(kindTooHigh, errors.New("node has no block yet"), provider.ErrHeightTooHigh)
+		}
+		return nil, e.fail(kindTooHigh, fmt.Errorf("node has no block at height %d yet", *height), provider.ErrHeightTooHigh)
+	}
+	return &res.SignedHeader, nil
+}
+
+// validatorSet fetches all pages of the validator set at height: the first
+// page tells the total, the rest go out in parallel.
+func (e *endpoint) validatorSet(ctx context.Context, height int64) (*types.ValidatorSet, error) {
+	first, err := e.validatorPage(ctx, height, 1)
+	if err != nil {
+		return nil, err
+	}
+	if first.Total <= 0 || len(first.Validators) == 0 {
+		reason := fmt.Errorf("empty validator set at height %d", height)
+		return nil, e.fail(kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
+	}
+	pages := (first.Total + validatorsPerPage - 1) / validatorsPerPage
+	if pages > maxValidatorPages {
+		reason := fmt.Errorf("node claims %d validators", first.Total)
+		return nil, e.fail(kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
+	}
+	results := make([]*ctypes.ResultValidators, pages)
+	errs := make([]error, pages)
+	results[0] = first
+	var wg sync.WaitGroup
+	for p := 2; p <= pages; p++ {
+		wg.Add(1)
+		go func(p int) {
+			defer wg.Done()
+			results[p-1], errs[p-1] = e.validatorPage(ctx, height, p)
+		}(p)
+	}
+	wg.Wait()
+	vals := make([]*types.Validator, 0, first.Total)
+	for i := range results {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if results[i].Total != first.Total {
+			reason := fmt.Errorf("validator pages disagree on the total (%d, %d)", first.Total, results[i].Total)
+			return nil, e.fail(kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
+		}
+		vals = append(vals, results[i].Validators...)
+	}
+	if len(vals) != first.Total {
+		reason := fmt.Errorf("got %d validators, node said %d", len(vals), first.Total)
+		return nil, e.fail(kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
+	}
+	vs, err := types.ValidatorSetFromExistingValidators(vals)
+	if err != nil {
+		return nil, e.fail(kindBad, err, provider.ErrBadLightBlock{Reason: err})
+	}
+	return vs, nil
+}
+
+func (e *endpoint) validatorPage(ctx context.Context, height int64, page int) (*ctypes.ResultValidators, error) {
+	e.validators.Add(1)
+	cctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	perPage := validatorsPerPage
+	res, err := e.rpc.Validators(cctx, &height, &page, &perPage)
+	if err != nil {
+		return nil, e.classify(ctx, err)
+	}
+	if res == nil {
+		return nil, e.fail(kindBad, errors.New("empty /validators answer"), provider.ErrBadLightBlock{Reason: errors.New("empty /validators answer")})
+	}
+	return res, nil
+}
+
+// classify maps an RPC call's error to the sentinel the light client
+// understands, recording the real reason. ctx is the caller's context: if
+// it is done, that is the caller's doing, not the node's.
+func (e *endpoint) classify(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var rpcErr *rpctypes.RPCError
+	if errors.As(err, &rpcErr) {
+		if m := rpcHeightPruned.FindStringSubmatch(rpcErr.Data); m != nil {
+			return e.fail(kindPruned, fmt.Errorf("pruned: %s", rpcErr.Data), provider.ErrLightBlockNotFound)
+		}
+		if m := rpcHeightTooHigh.FindStringSubmatch(rpcErr.Data); m != nil {
+			latest, _ := strconv.ParseInt(m[1], 10, 64)
+			e.mu.Lock()
+			e.lastErr, e.lastKind = &tooHigh{latest: latest, text: rpcErr.Data}, kindTooHigh
+			e.mu.Unlock()
+			return provider.ErrHeightTooHigh
+		}
+		// Any other error the node chose to send: it answered, but not
+		// usefully. Not proof of malice, so the light client keeps it.
+		return e.fail(kindRPC, rpcErr, provider.ErrNoResponse)
+	}
+	if isNetwork(err) {
+		return e.fail(kindNetwork, unwrapNetwork(err), provider.ErrNoResponse)
+	}
+	// The node answered something that is not a well-formed JSON-RPC
+	// response.
+	return e.fail(kindBad, err, provider.ErrBadLightBlock{Reason: err})
+}
+
+func (e *endpoint) fail(kind errorKind, reason, ret error) error {
+	e.mu.Lock()
+	e.lastErr, e.lastKind = reason, kind
+	e.mu.Unlock()
+	return ret
+}
+
+type tooHigh struct {
+	latest int64
+	text   string
+}
+
+func (t *tooHigh) Error() string { return t.text }
+
+func (e *endpoint) tooHighLatest() int64 {
+	if t, ok := e.lastErr.(*tooHigh); ok {
+		return t.latest
+	}
+	return -1
+}
+
+// failure returns the last recorded failure, if any.
+func (e *endpoint) failure() (errorKind, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.lastKind, e.lastErr
+}
+
+func (e *endpoint) resetFailure() {
+	e.mu.Lock()
+	e.lastErr, e.lastKind = nil, kindNone
+	e.mu.Unlock()
+}
+
+func (e *endpoint) servedHash(height int64) []byte {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.served[height]
+}
+
+func isNetwork(err error) bool {
+	var ne net.Error
+	var ue *url.Error
+	var oe *net.OpError
+	return errors.As(err, &ne) || errors.As(err, &ue) || errors.As(err, &oe) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, context.DeadlineExceeded)
+}
+
+// unwrapNetwork strips the RPC client's wrapping down to the url.Error's
+// cause ("connection refused", "i/o timeout"), which is what a user needs.
+func unwrapNetwork(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		var oe *net.OpError
+		if errors.As(ue.Err, &oe) && oe.Err != nil {
+			return oe.Err
+		}
+		return ue.Err
+	}
+	return err
+}
+
+// ReportEvidence sends evidence of a light-client attack to the node (best
+// effort, as cometbft's light client expects) and keeps a copy for the
+// report.
+func (e *endpoint) ReportEvidence(ctx context.Context, ev types.Evidence) error {
+	e.mu.Lock()
+	e.evidence = append(e.evidence, ev)
+	e.mu.Unlock()
+	cctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	_, err := e.rpc.BroadcastEvidence(cctx, ev)
+	return err
+}
+
+func (e *endpoint) reportedEvidence() []types.Evidence {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]types.Evidence(nil), e.evidence...)
+}
+
+// status asks the node's /status (not verified; used for `light status`).
+func (e *endpoint) status(ctx context.Context) (*ctypes.ResultStatus, error) {
+	cctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	return e.rpc.Status(cctx)
+}

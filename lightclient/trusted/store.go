@@ -1,0 +1,265 @@
+package trusted
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	dbm "github.com/cometbft/cometbft-db"
+	cmtbytes "github.com/cometbft/cometbft/libs/bytes"
+	"github.com/cometbft/cometbft/light/store"
+	dbstore "github.com/cometbft/cometbft/light/store/db"
+	"github.com/cometbft/cometbft/types"
+	lerrors "github.com/syndtr/goleveldb/leveldb/errors"
+	"github.com/syndtr/goleveldb/leveldb/opt"
+
+	"github.com/akash-wallet/akw/lightclient"
+)
+
+const (
+	metaFile  = "trust.json"
+	dbName    = "headers" // goleveldb directory headers.db
+	metaVer   = 1
+	storeName = "lb" // prefix inside the db
+)
+
+// meta records how the store was initialised. It is written once, after
+// the first header is stored, so a store without it (or a meta without a
+// store) is an interrupted or damaged initialisation.
+type meta struct {
+	Version        int               `json:"version"`
+	ChainID        string            `json:"chain_id"`
+	TrustHeight    int64             `json:"trust_height"`
+	TrustHash      cmtbytes.HexBytes `json:"trust_hash"`
+	TrustedAt      time.Time         `json:"trusted_at"`
+	TrustingPeriod string            `json:"trusting_period"`
+	Source         string            `json:"source"` // "latest" or "given"
+}
+
+func readMeta(dir string) (*meta, error) {
+	bz, err := os.ReadFile(filepath.Join(dir, metaFile))
+	if err != nil {
+		return nil, err
+	}
+	var m meta
+	if err := json.Unmarshal(bz, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", metaFile, err)
+	}
+	if m.Version != metaVer {
+		return nil, fmt.Errorf("%s: unknown version %d", metaFile, m.Version)
+	}
+	return &m, nil
+}
+
+// writeMeta writes to a temporary name and renames, so a crash leaves
+// either no meta or a whole one.
+func writeMeta(dir string, m *meta) error {
+	bz, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, metaFile+".tmp*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(append(bz, '\n')); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, metaFile))
+}
+
+// storeExists reports whether anything of a store is present in dir.
+func storeExists(dir string) bool {
+	for _, n := range []string{metaFile, dbName + ".db"} {
+		if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// openDB opens the goleveldb of a store. create says whether a missing db
+// may be created (only during initialisation).
+func openDB(chainID, dir string, create bool) (dbm.DB, error) {
+	o := &opt.Options{ErrorIfMissing: !create}
+	db, err := dbm.NewGoLevelDBWithOpts(dbName, dir, o)
+	if err != nil {
+		switch {
+		case errors.Is(err, syscall.EWOULDBLOCK), errors.Is(err, syscall.EAGAIN):
+			return nil, &lightclient.ErrStoreBusy{Dir: dir, Reason: err}
+		case lerrors.IsCorrupted(err):
+			return nil, &lightclient.ErrStoreCorrupt{ChainID: chainID, Dir: dir, Reason: err}
+		case errors.Is(err, os.ErrNotExist):
+			return nil, &lightclient.ErrStoreCorrupt{ChainID: chainID, Dir: dir, Reason: errors.New("header database is missing")}
+		default:
+			return nil, &lightclient.ErrStoreCorrupt{ChainID: chainID, Dir: dir, Reason: err}
+		}
+	}
+	return db, nil
+}
+
+// safeStore wraps cometbft's db store, which panics on a read error from
+// the database, and turns those panics into ErrStoreCorrupt so a damaged
+// store is refused rather than crashing akw.
+type safeStore struct {
+	inner   store.Store
+	chainID string
+	dir     string
+}
+
+var _ store.Store = (*safeStore)(nil)
+
+func newSafeStore(db dbm.DB, chainID, dir string) *safeStore {
+	return &safeStore{inner: dbstore.New(db, storeName), chainID: chainID, dir: dir}
+}
+
+func (s *safeStore) corrupt(r any) error {
+	err, ok := r.(error)
+	if !ok {
+		err = fmt.Errorf("%v", r)
+	}
+	return &lightclient.ErrStoreCorrupt{ChainID: s.chainID, Dir: s.dir, Reason: err}
+}
+
+func (s *safeStore) SaveLightBlock(lb *types.LightBlock) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = s.corrupt(r)
+		}
+	}()
+	return s.inner.SaveLightBlock(lb)
+}
+
+func (s *safeStore) DeleteLightBlock(height int64) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = s.corrupt(r)
+		}
+	}()
+	return s.inner.DeleteLightBlock(height)
+}
+
+func (s *safeStore) LightBlock(height int64) (lb *types.LightBlock, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			lb, err = nil, s.corrupt(r)
+		}
+	}()
+	lb, err = s.inner.LightBlock(height)
+	if err != nil && !errors.Is(err, store.ErrLightBlockNotFound) {
+		return nil, &lightclient.ErrStoreCorrupt{ChainID: s.chainID, Dir: s.dir, Reason: fmt.Errorf("header %d: %w", height, err)}
+	}
+	return lb, err
+}
+
+func (s *safeStore) LastLightBlockHeight() (h int64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			h, err = -1, s.corrupt(r)
+		}
+	}()
+	return s.inner.LastLightBlockHeight()
+}
+
+func (s *safeStore) FirstLightBlockHeight() (h int64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			h, err = -1, s.corrupt(r)
+		}
+	}()
+	return s.inner.FirstLightBlockHeight()
+}
+
+func (s *safeStore) LightBlockBefore(height int64) (lb *types.LightBlock, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			lb, err = nil, s.corrupt(r)
+		}
+	}()
+	return s.inner.LightBlockBefore(height)
+}
+
+func (s *safeStore) Prune(size uint16) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = s.corrupt(r)
+		}
+	}()
+	return s.inner.Prune(size)
+}
+
+func (s *safeStore) Size() uint16 { return s.inner.Size() }
+
+// check reads the newest and oldest stored headers back and verifies that
+// each is well formed, of this chain, and signed by more than two-thirds
+// of its own validator set. It catches truncated or garbled records; it
+// cannot catch a store rewritten on purpose by someone with access to
+// --home, which is outside akw's threat model.
+func (s *safeStore) check(m *meta) (*types.LightBlock, error) {
+	bad := func(err error) error {
+		return &lightclient.ErrStoreCorrupt{ChainID: s.chainID, Dir: s.dir, Reason: err}
+	}
+	last, err := s.LastLightBlockHeight()
+	if err != nil {
+		return nil, err
+	}
+	if last <= 0 {
+		return nil, bad(errors.New("the store holds no trusted header"))
+	}
+	first, err := s.FirstLightBlockHeight()
+	if err != nil {
+		return nil, err
+	}
+	if first > last || first <= 0 {
+		return nil, bad(fmt.Errorf("inconsistent heights: first %d, last %d", first, last))
+	}
+	var latest *types.LightBlock
+	for _, h := range []int64{last, first} {
+		lb, err := s.LightBlock(h)
+		if err != nil {
+			return nil, bad(fmt.Errorf("header %d: %w", h, err))
+		}
+		if err := checkLightBlock(lb, s.chainID); err != nil {
+			return nil, bad(fmt.Errorf("header %d: %w", h, err))
+		}
+		if h == m.TrustHeight && !equalHash(lb.Hash(), m.TrustHash) {
+			return nil, bad(fmt.Errorf("header %d has hash %X, but the store was initialised with %X", h, lb.Hash(), []byte(m.TrustHash)))
+		}
+		if latest == nil {
+			latest = lb
+		}
+	}
+	return latest, nil
+}
+
+// checkLightBlock is the local (no network) sanity check of a light block:
+// structure, chain-id, and a commit of more than two-thirds of its own
+// validator set.
+func checkLightBlock(lb *types.LightBlock, chainID string) error {
+	if lb == nil || lb.SignedHeader == nil || lb.ValidatorSet == nil {
+		return errors.New("incomplete light block")
+	}
+	if err := lb.ValidateBasic(chainID); err != nil {
+		return err
+	}
+	return lb.ValidatorSet.VerifyCommitLight(chainID, lb.Commit.BlockID, lb.Height, lb.Commit)
+}
+
+func equalHash(a, b []byte) bool {
+	return len(a) == len(b) && string(a) == string(b)
+}
