@@ -1,0 +1,656 @@
+package keys
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/99designs/keyring"
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/crypto"
+	cryptocodec "github.com/cosmos/cosmos-sdk/crypto/codec"
+	"github.com/cosmos/cosmos-sdk/crypto/hd"
+	sdkkeyring "github.com/cosmos/cosmos-sdk/crypto/keyring"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/bech32"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+	"github.com/cosmos/go-bip39"
+)
+
+// KeyType says where a key's secret is.
+type KeyType string
+
+const (
+	TypeLocal   KeyType = "local"   // private key in the keyring
+	TypeLedger  KeyType = "ledger"  // private key on a Ledger; the keyring has the public key and path
+	TypeOffline KeyType = "offline" // public key only
+	TypeMulti   KeyType = "multi"   // multisig public key
+)
+
+// Key is what the keyring knows about a key, without its secret.
+type Key struct {
+	Name    string
+	Address string // bech32 with Config.HRP, e.g. akash1...
+	PubKey  cryptotypes.PubKey
+	Type    KeyType
+	// Path is the HD path, e.g. m/44'/118'/0'/0/0: stored by the Ledger
+	// record, and by akw beside local keys it derives. Empty when unknown
+	// (imported keys, keys made by other tools).
+	Path string
+}
+
+// PubKeyBase64 is the compressed public key in base64, as the cosmos-sdk
+// prints it in `keys show`.
+func (k Key) PubKeyBase64() string {
+	if k.PubKey == nil {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(k.PubKey.Bytes())
+}
+
+// PubKeyTypeURL is the protobuf type of the public key.
+func (k Key) PubKeyTypeURL() string {
+	if k.PubKey == nil {
+		return ""
+	}
+	return codectypes.MsgTypeURL(k.PubKey)
+}
+
+// Keyring is a keyring over one backend. Items use the cosmos-sdk's
+// format (protobuf Record at <name>.info, <hexaddr>.address index), so
+// the Akash CLI and akw share keyrings. Methods are not safe for
+// concurrent use.
+type Keyring struct {
+	cfg      Config
+	db       *timedDB
+	kr       sdkkeyring.Keyring
+	cdc      codec.Codec
+	backend  string
+	location string
+	warn     func(string)
+}
+
+// Open opens the keyring cfg describes. It fails with ErrUnknownBackend,
+// ErrInvalidConfig, a BackendError (ErrBackendUnavailable) when the store
+// cannot be reached, or a TimeoutError.
+func Open(cfg Config) (*Keyring, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	o, err := openBackend(cfg)
+	if err != nil {
+		return nil, err
+	}
+	db := &timedDB{db: o.db, backend: o.name, timeout: cfg.Timeout, unlock: o.unlock}
+	cdc := newCodec()
+	return &Keyring{
+		cfg:      cfg,
+		db:       db,
+		kr:       sdkkeyring.NewInMemoryWithKeyring(db, cdc),
+		cdc:      cdc,
+		backend:  o.name,
+		location: o.location,
+	}, nil
+}
+
+func newCodec() codec.Codec {
+	reg := codectypes.NewInterfaceRegistry()
+	cryptocodec.RegisterInterfaces(reg)
+	return codec.NewProtoCodec(reg)
+}
+
+// Backend names the store really in use: "file", "test", "memory",
+// "pass", "keyctl", "kwallet", or for the os backend the store that
+// answered: "os (secret-service)", "os (kwallet)", "os (pass)",
+// "os (keychain)", "os (wincred)".
+func (k *Keyring) Backend() string { return k.backend }
+
+// Location says where the items are (directory, collection, store).
+func (k *Keyring) Location() string { return k.location }
+
+// AppName is the app name the keyring was opened with.
+func (k *Keyring) AppName() string { return k.cfg.AppName }
+
+// DevelopmentOnly is true for the test backend (unencrypted: its
+// passphrase is the word "test") and memory (keys lost at exit): the CLI
+// warns whenever one is used.
+func (k *Keyring) DevelopmentOnly() bool {
+	return k.backend == BackendTest || k.backend == BackendMemory
+}
+
+// SDK returns the cosmos-sdk keyring over the same store, for code that
+// needs the SDK's interface (a tx.Factory). Writes through it bypass
+// akw's name and address checks: use it to read and sign only.
+func (k *Keyring) SDK() sdkkeyring.Keyring { return k.kr }
+
+// OnWarning sets where non-fatal problems (an unreadable item while
+// listing) are reported. By default they are dropped.
+func (k *Keyring) OnWarning(f func(string)) { k.warn = f }
+
+func (k *Keyring) warnf(format string, args ...any) {
+	if k.warn != nil {
+		k.warn(fmt.Sprintf(format, args...))
+	}
+}
+
+const (
+	infoSuffix    = ".info"
+	addressSuffix = ".address"
+	// pathSuffix marks akw's record of the HD path of a local key it
+	// derived (the SDK's Record keeps no path for local keys). Keyed by
+	// address so renames keep it; the Akash CLI ignores items that do not
+	// end in .info.
+	pathSuffix = ".akw-hdpath"
+)
+
+func addrItemKey(addr sdk.AccAddress) string { return hex.EncodeToString(addr) + addressSuffix }
+func pathItemKey(addr sdk.AccAddress) string { return hex.EncodeToString(addr) + pathSuffix }
+
+// CheckName rejects names that cannot be stored safely in every backend
+// (pass turns "/" into directories, the file backend escapes it, an item
+// name ending in .info would confuse the index). Existing keys with other
+// names, made by other tools, still open by name.
+func CheckName(name string) error {
+	if name == "" {
+		return fmt.Errorf("%w: the name is empty", ErrInvalidName)
+	}
+	if len(name) > 64 {
+		return fmt.Errorf("%w: at most 64 characters", ErrInvalidName)
+	}
+	if name[0] == '.' || name[0] == '-' {
+		return fmt.Errorf("%w: %q must not start with '.' or '-'", ErrInvalidName, name)
+	}
+	for _, r := range name {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-@+", r)
+		if !ok {
+			return fmt.Errorf("%w: %q may only contain letters, digits and . _ - @ +", ErrInvalidName, name)
+		}
+	}
+	for _, s := range []string{infoSuffix, addressSuffix, pathSuffix} {
+		if strings.HasSuffix(name, s) {
+			return fmt.Errorf("%w: %q must not end in %s", ErrInvalidName, name, s)
+		}
+	}
+	return nil
+}
+
+// translate turns errors from the SDK and the backend into this package's
+// typed errors.
+func (k *Keyring) translate(op, key string, err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, s := range []error{ErrNameExists, ErrAddressExists, ErrNotFound, ErrBadMnemonic, ErrBadPassphrase,
+		ErrNoPassphrase, ErrBackendUnavailable, ErrTimeout, ErrInvalidHDPath, ErrInvalidName, ErrOfflineKey, ErrBadArmor, ErrCorrupt} {
+		if errors.Is(err, s) {
+			return err
+		}
+	}
+	if errors.Is(err, sdkerrors.ErrKeyNotFound) || errors.Is(err, keyring.ErrKeyNotFound) {
+		return &NotFoundError{Key: key}
+	}
+	return &BackendError{Backend: k.backend, Op: op, Err: err}
+}
+
+func (k *Keyring) toKey(rec *sdkkeyring.Record) (Key, error) {
+	pub, err := rec.GetPubKey()
+	if err != nil {
+		return Key{}, fmt.Errorf("%w: %s: %v", ErrCorrupt, rec.Name, err)
+	}
+	addr := sdk.AccAddress(pub.Address())
+	bech, err := bech32.ConvertAndEncode(k.cfg.HRP, addr)
+	if err != nil {
+		return Key{}, err
+	}
+	key := Key{Name: rec.Name, Address: bech, PubKey: pub}
+	switch rec.GetType() {
+	case sdkkeyring.TypeLocal:
+		key.Type = TypeLocal
+		if it, err := k.db.Get(pathItemKey(addr)); err == nil {
+			key.Path = string(it.Data)
+		}
+	case sdkkeyring.TypeLedger:
+		key.Type = TypeLedger
+		if p := rec.GetLedger().GetPath(); p != nil {
+			key.Path = "m/" + p.String()
+		}
+	case sdkkeyring.TypeMulti:
+		key.Type = TypeMulti
+	default:
+		key.Type = TypeOffline
+	}
+	return key, nil
+}
+
+// record reads the Record stored under name.
+func (k *Keyring) record(name string) (*sdkkeyring.Record, error) {
+	rec, err := k.kr.Key(name)
+	if err != nil {
+		return nil, k.translate("get", name, err)
+	}
+	return rec, nil
+}
+
+// Key returns the key called name.
+func (k *Keyring) Key(name string) (Key, error) {
+	rec, err := k.record(name)
+	if err != nil {
+		return Key{}, err
+	}
+	return k.toKey(rec)
+}
+
+// KeyByAddress returns the key with the given bech32 address (any
+// prefix: the address bytes are what is looked up).
+func (k *Keyring) KeyByAddress(address string) (Key, error) {
+	_, bz, err := bech32.DecodeAndConvert(address)
+	if err != nil {
+		return Key{}, fmt.Errorf("%w: %q is not a bech32 address", ErrNotFound, address)
+	}
+	name, err := k.nameByAddress(bz)
+	if err != nil {
+		return Key{}, err
+	}
+	if name == "" {
+		return Key{}, &NotFoundError{Key: address}
+	}
+	return k.Key(name)
+}
+
+// nameByAddress returns the name holding addr, or "" when none does. An
+// address index whose record is gone is stale (an interrupted delete) and
+// counts as none, as in the cosmos-sdk.
+func (k *Keyring) nameByAddress(addr sdk.AccAddress) (string, error) {
+	it, err := k.db.Get(addrItemKey(addr))
+	if errors.Is(err, keyring.ErrKeyNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", k.translate("get", addrItemKey(addr), err)
+	}
+	name := strings.TrimSuffix(string(it.Data), infoSuffix)
+	if _, err := k.db.Get(name + infoSuffix); err != nil {
+		if errors.Is(err, keyring.ErrKeyNotFound) {
+			return "", nil
+		}
+		return "", k.translate("get", name, err)
+	}
+	return name, nil
+}
+
+// List returns every key, sorted by name. Items that cannot be decoded
+// are skipped and reported through OnWarning.
+func (k *Keyring) List() ([]Key, error) {
+	items, err := k.db.Keys()
+	if err != nil {
+		return nil, k.translate("list", "", err)
+	}
+	sort.Strings(items)
+	var out []Key
+	for _, it := range items {
+		if !strings.HasSuffix(it, infoSuffix) {
+			continue
+		}
+		name := strings.TrimSuffix(it, infoSuffix)
+		key, err := k.Key(name)
+		if err != nil {
+			if errors.Is(err, ErrTimeout) || errors.Is(err, ErrBadPassphrase) || errors.Is(err, ErrNoPassphrase) {
+				return nil, err
+			}
+			k.warnf("skipping key %q: %v", name, err)
+			continue
+		}
+		out = append(out, key)
+	}
+	return out, nil
+}
+
+// HDOptions are the options of Create and Recover.
+type HDOptions struct {
+	Path HDPath
+	// Overwrite replaces a key with the same name and a key with the same
+	// address. Without it either is an error and nothing is written.
+	Overwrite bool
+}
+
+// Create makes a key from a new 24-word mnemonic and returns the
+// mnemonic. It is the only time the mnemonic exists outside the user's
+// hands: the keyring keeps the derived private key only.
+func (k *Keyring) Create(name string, opts HDOptions) (Key, string, error) {
+	entropy, err := bip39.NewEntropy(MnemonicWords * 11 * 32 / 33)
+	if err != nil {
+		return Key{}, "", err
+	}
+	mnemonic, err := bip39.NewMnemonic(entropy)
+	if err != nil {
+		return Key{}, "", err
+	}
+	key, err := k.Recover(name, mnemonic, opts)
+	if err != nil {
+		return Key{}, "", err
+	}
+	return key, mnemonic, nil
+}
+
+// Recover stores the key derived from mnemonic at opts.Path. The mnemonic
+// is checked first (ErrBadMnemonic names the problem); nothing is
+// written when any check fails.
+func (k *Keyring) Recover(name, mnemonic string, opts HDOptions) (Key, error) {
+	if err := CheckName(name); err != nil {
+		return Key{}, err
+	}
+	m, err := NormalizeMnemonic(mnemonic)
+	if err != nil {
+		return Key{}, err
+	}
+	if _, err := NewHDPath(int64(opts.Path.Account), int64(opts.Path.Index)); err != nil {
+		return Key{}, err
+	}
+	seed, err := hd.Secp256k1.Derive()(m, sdkkeyring.DefaultBIP39Passphrase, opts.Path.String())
+	if err != nil {
+		return Key{}, fmt.Errorf("%w: cannot derive the key: %v", ErrBadMnemonic, errors.Unwrap(err))
+	}
+	priv := hd.Secp256k1.Generate()(seed)
+	rec, err := sdkkeyring.NewLocalRecord(name, priv, priv.PubKey())
+	if err != nil {
+		return Key{}, err
+	}
+	return k.put(rec, opts.Path.String(), opts.Overwrite)
+}
+
+// SaveLedgerKey stores a Ledger key: its public key and path, no secret.
+// The caller reads pub from the device.
+func (k *Keyring) SaveLedgerKey(name string, pub cryptotypes.PubKey, path HDPath, overwrite bool) (Key, error) {
+	if err := CheckName(name); err != nil {
+		return Key{}, err
+	}
+	rec, err := sdkkeyring.NewLedgerRecord(name, pub, hd.NewFundraiserParams(path.Account, CoinType, path.Index))
+	if err != nil {
+		return Key{}, err
+	}
+	return k.put(rec, "", overwrite)
+}
+
+// SaveOfflineKey stores a public key only (watch-only / offline signing).
+func (k *Keyring) SaveOfflineKey(name string, pub cryptotypes.PubKey, overwrite bool) (Key, error) {
+	if err := CheckName(name); err != nil {
+		return Key{}, err
+	}
+	rec, err := sdkkeyring.NewOfflineRecord(name, pub)
+	if err != nil {
+		return Key{}, err
+	}
+	return k.put(rec, "", overwrite)
+}
+
+// put writes rec after checking that neither its name nor its address is
+// taken (unless overwrite). With overwrite the conflicting items are
+// removed first and put back if the write fails, so a failed write
+// changes nothing.
+func (k *Keyring) put(rec *sdkkeyring.Record, path string, overwrite bool) (Key, error) {
+	pub, err := rec.GetPubKey()
+	if err != nil {
+		return Key{}, err
+	}
+	addr := sdk.AccAddress(pub.Address())
+	bech, _ := bech32.ConvertAndEncode(k.cfg.HRP, addr)
+
+	var replace []string // names whose items are replaced
+	if old, err := k.record(rec.Name); err == nil {
+		if !overwrite {
+			return Key{}, &ConflictError{Name: rec.Name, Existing: rec.Name, Address: bech, Err: ErrNameExists}
+		}
+		replace = append(replace, old.Name)
+	} else if !errors.Is(err, ErrNotFound) {
+		return Key{}, err
+	}
+	holder, err := k.nameByAddress(addr)
+	if err != nil {
+		return Key{}, err
+	}
+	if holder != "" && holder != rec.Name {
+		if !overwrite {
+			return Key{}, &ConflictError{Name: rec.Name, Existing: holder, Address: bech, Err: ErrAddressExists}
+		}
+		replace = append(replace, holder)
+	}
+
+	data, err := k.cdc.Marshal(rec)
+	if err != nil {
+		return Key{}, err
+	}
+	writes := []keyring.Item{
+		{Key: rec.Name + infoSuffix, Data: data},
+		{Key: addrItemKey(addr), Data: []byte(rec.Name + infoSuffix)},
+	}
+	if path != "" {
+		writes = append(writes, keyring.Item{Key: pathItemKey(addr), Data: []byte(path)})
+	}
+
+	// Back up everything the write replaces or makes stale.
+	backupKeys := map[string]bool{addrItemKey(addr): true, pathItemKey(addr): true}
+	for _, n := range replace {
+		backupKeys[n+infoSuffix] = true
+		if r, err := k.record(n); err == nil {
+			if a, err := r.GetAddress(); err == nil {
+				backupKeys[addrItemKey(a)] = true
+				backupKeys[pathItemKey(a)] = true
+			}
+		}
+	}
+	var backup []keyring.Item
+	for key := range backupKeys {
+		it, err := k.db.Get(key)
+		if err == nil {
+			backup = append(backup, it)
+		} else if !errors.Is(err, keyring.ErrKeyNotFound) {
+			return Key{}, k.translate("get", key, err)
+		}
+	}
+	restore := func() {
+		for _, w := range writes {
+			_ = k.db.Remove(w.Key)
+		}
+		for _, it := range backup {
+			_ = k.db.Set(it)
+		}
+	}
+	for _, it := range backup {
+		if err := k.db.Remove(it.Key); err != nil && !errors.Is(err, keyring.ErrKeyNotFound) {
+			restore()
+			return Key{}, k.translate("remove", it.Key, err)
+		}
+	}
+	for _, w := range writes {
+		if err := k.db.Set(w); err != nil {
+			if !errors.Is(err, ErrTimeout) {
+				restore()
+			}
+			return Key{}, k.translate("set", rec.Name, err)
+		}
+	}
+	return k.toKey(rec)
+}
+
+// Delete removes a key: its record, its address index and akw's path.
+func (k *Keyring) Delete(name string) error {
+	rec, err := k.record(name)
+	if err != nil {
+		return err
+	}
+	addr, err := rec.GetAddress()
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrCorrupt, name, err)
+	}
+	// The address index first, as the cosmos-sdk does: a record without
+	// index is still listed and can be deleted again; an index without
+	// record is ignored as stale.
+	if holder, err := k.nameByAddress(addr); err == nil && holder == name {
+		if err := k.db.Remove(addrItemKey(addr)); err != nil && !errors.Is(err, keyring.ErrKeyNotFound) {
+			return k.translate("remove", name, err)
+		}
+	}
+	if err := k.db.Remove(name + infoSuffix); err != nil && !errors.Is(err, keyring.ErrKeyNotFound) {
+		return k.translate("remove", name, err)
+	}
+	if err := k.db.Remove(pathItemKey(addr)); err != nil && !errors.Is(err, keyring.ErrKeyNotFound) {
+		return k.translate("remove", name, err)
+	}
+	return nil
+}
+
+// Rename gives a key a new name. Unlike the cosmos-sdk's Rename (export,
+// delete, import: local keys only, and a failed import loses the key) it
+// copies the record under the new name, repoints the address index, then
+// removes the old name, so an interruption leaves both names, never none;
+// and it works for Ledger and offline keys.
+func (k *Keyring) Rename(oldName, newName string) error {
+	if err := CheckName(newName); err != nil {
+		return err
+	}
+	rec, err := k.record(oldName)
+	if err != nil {
+		return err
+	}
+	if oldName == newName {
+		return nil
+	}
+	if _, err := k.record(newName); err == nil {
+		return &ConflictError{Name: newName, Existing: newName, Err: ErrNameExists}
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	addr, err := rec.GetAddress()
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrCorrupt, oldName, err)
+	}
+	renamed := *rec
+	renamed.Name = newName
+	data, err := k.cdc.Marshal(&renamed)
+	if err != nil {
+		return err
+	}
+	if err := k.db.Set(keyring.Item{Key: newName + infoSuffix, Data: data}); err != nil {
+		return k.translate("set", newName, err)
+	}
+	if err := k.db.Set(keyring.Item{Key: addrItemKey(addr), Data: []byte(newName + infoSuffix)}); err != nil {
+		_ = k.db.Remove(newName + infoSuffix)
+		return k.translate("set", newName, err)
+	}
+	if err := k.db.Remove(oldName + infoSuffix); err != nil && !errors.Is(err, keyring.ErrKeyNotFound) {
+		return k.translate("remove", oldName, err)
+	}
+	return nil
+}
+
+// ExportArmor returns the private key of a local key, encrypted with a new
+// passphrase from src (argon2id + chacha20poly1305, the cosmos-sdk's armor,
+// which `akash keys import` reads).
+func (k *Keyring) ExportArmor(name string, src PassphraseSource) (string, error) {
+	rec, err := k.record(name)
+	if err != nil {
+		return "", err
+	}
+	if rec.GetLocal() == nil {
+		return "", fmt.Errorf("%w: %q is a %s key; only local keys have a private key to export", ErrOfflineKey, name, typeOf(rec))
+	}
+	pass, err := NewPassphrase(src, "export", "")
+	if err != nil {
+		return "", err
+	}
+	armor, err := k.kr.ExportPrivKeyArmor(name, pass)
+	if err != nil {
+		return "", k.translate("export", name, err)
+	}
+	return armor, nil
+}
+
+// ImportArmor stores the private key in an armor made by ExportArmor or
+// `akash keys export`, asking src for its passphrase (three tries when
+// interactive). Name and address are checked as in Recover.
+func (k *Keyring) ImportArmor(name, armor string, src PassphraseSource, overwrite bool) (Key, error) {
+	if err := CheckName(name); err != nil {
+		return Key{}, err
+	}
+	if _, _, _, err := crypto.DecodeArmor(armor); err != nil {
+		return Key{}, fmt.Errorf("%w: %v", ErrBadArmor, err)
+	}
+	var priv cryptotypes.PrivKey
+	_, err := askUntil(src, PassphraseRequest{Purpose: "import"}, func(p string) error {
+		var err error
+		priv, _, err = crypto.UnarmorDecryptPrivKey(armor, p)
+		switch {
+		case errors.Is(err, sdkerrors.ErrWrongPassword):
+			return ErrBadPassphrase
+		case err != nil:
+			return fmt.Errorf("%w: %v", ErrBadArmor, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return Key{}, err
+	}
+	rec, err := sdkkeyring.NewLocalRecord(name, priv, priv.PubKey())
+	if err != nil {
+		return Key{}, err
+	}
+	return k.put(rec, "", overwrite)
+}
+
+func typeOf(rec *sdkkeyring.Record) KeyType {
+	switch rec.GetType() {
+	case sdkkeyring.TypeLocal:
+		return TypeLocal
+	case sdkkeyring.TypeLedger:
+		return TypeLedger
+	case sdkkeyring.TypeMulti:
+		return TypeMulti
+	}
+	return TypeOffline
+}
+
+// LedgerSigner signs msg with the Ledger key rec describes. The Ledger
+// support in this package sets it; until then the cosmos-sdk's
+// SignWithLedger (which goes through crypto/ledger's discovery) is used.
+var LedgerSigner func(rec *sdkkeyring.Record, msg []byte, mode signing.SignMode) ([]byte, cryptotypes.PubKey, error)
+
+// Sign signs msg (the sign bytes of a transaction) with the named key.
+// Local keys sign whatever the mode (the mode decided how msg was built);
+// Ledger keys need LEGACY_AMINO_JSON or TEXTUAL, since the device parses
+// what it signs. Offline and multisig keys return ErrOfflineKey.
+func (k *Keyring) Sign(name string, msg []byte, mode signing.SignMode) ([]byte, cryptotypes.PubKey, error) {
+	rec, err := k.record(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case rec.GetLocal() != nil:
+		sig, pub, err := k.kr.Sign(name, msg, mode)
+		if err != nil {
+			return nil, nil, k.translate("sign", name, err)
+		}
+		return sig, pub, nil
+	case rec.GetLedger() != nil:
+		if LedgerSigner != nil {
+			return LedgerSigner(rec, msg, mode)
+		}
+		return sdkkeyring.SignWithLedger(rec, msg, mode)
+	}
+	return nil, nil, fmt.Errorf("%w: %q is a %s key (public key only)", ErrOfflineKey, name, typeOf(rec))
+}
+
+// SignByAddress is Sign for the key with the given bech32 address.
+func (k *Keyring) SignByAddress(address string, msg []byte, mode signing.SignMode) ([]byte, cryptotypes.PubKey, error) {
+	key, err := k.KeyByAddress(address)
+	if err != nil {
+		return nil, nil, err
+	}
+	return k.Sign(key.Name, msg, mode)
+}
