@@ -1,0 +1,90 @@
+package state
+
+import (
+	"context"
+	"encoding/base64"
+	"time"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	vestingexported "github.com/cosmos/cosmos-sdk/x/auth/vesting/exported"
+)
+
+// Account is the proven on-chain account: what signing needs (number and
+// sequence) and what a holder wants to see (key, vesting).
+type Account struct {
+	Proven
+	Address       string   `json:"address"`
+	Type          string   `json:"type"` // proto message name, e.g. cosmos.auth.v1beta1.BaseAccount
+	AccountNumber uint64   `json:"account_number"`
+	Sequence      uint64   `json:"sequence"`
+	PubKey        *PubKey  `json:"pub_key,omitempty"` // nil until the account has signed
+	Vesting       *Vesting `json:"vesting,omitempty"`
+}
+
+// PubKey is an account's public key.
+type PubKey struct {
+	Type string `json:"type"` // proto message name
+	Key  string `json:"key"`  // base64
+}
+
+// Vesting describes a vesting account's schedule as stored.
+type Vesting struct {
+	OriginalVesting  sdk.Coins  `json:"original_vesting"`
+	DelegatedFree    sdk.Coins  `json:"delegated_free"`
+	DelegatedVesting sdk.Coins  `json:"delegated_vesting"`
+	EndTime          time.Time  `json:"end_time"`
+	StartTime        *time.Time `json:"start_time,omitempty"`
+}
+
+// Account proves the account at addr. A proven absence is ErrNotFound: the
+// address has never received funds (or was pruned from state).
+func (v *View) Account(ctx context.Context, addr sdk.AccAddress) (*Account, error) {
+	p, err := v.get(ctx, storeAuth, accountKey(addr))
+	if err != nil {
+		return nil, err
+	}
+	if !p.Exists {
+		return nil, &ErrNotFound{What: "account " + addr.String(), Height: v.height}
+	}
+	var acc sdk.AccountI
+	if err := v.q.cdc.UnmarshalInterface(p.Value, &acc); err != nil {
+		return nil, &ErrDecode{What: "account " + addr.String(), Err: err}
+	}
+	if !acc.GetAddress().Equals(addr) {
+		return nil, &ErrInconsistent{Reason: "account stored under " + addr.String() + " is for " + acc.GetAddress().String()}
+	}
+	out := &Account{
+		Proven:        v.proven(),
+		Address:       addr.String(),
+		Type:          sdk.MsgTypeURL(acc)[1:],
+		AccountNumber: acc.GetAccountNumber(),
+		Sequence:      acc.GetSequence(),
+	}
+	if pk := acc.GetPubKey(); pk != nil {
+		out.PubKey = &PubKey{Type: sdk.MsgTypeURL(pk)[1:], Key: base64.StdEncoding.EncodeToString(pk.Bytes())}
+	}
+	if va, ok := acc.(vestingexported.VestingAccount); ok {
+		vs := &Vesting{
+			OriginalVesting:  va.GetOriginalVesting(),
+			DelegatedFree:    va.GetDelegatedFree(),
+			DelegatedVesting: va.GetDelegatedVesting(),
+			EndTime:          time.Unix(va.GetEndTime(), 0).UTC(),
+		}
+		if st := va.GetStartTime(); st != 0 {
+			t := time.Unix(st, 0).UTC()
+			vs.StartTime = &t
+		}
+		out.Vesting = vs
+	}
+	return out, nil
+}
+
+// Account proves the account at addr on the newest verified state: the
+// call the transaction builder uses for account number and sequence.
+func (q *Querier) Account(ctx context.Context, addr sdk.AccAddress) (*Account, error) {
+	v, err := q.Latest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return v.Account(ctx, addr)
+}

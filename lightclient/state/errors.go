@@ -1,0 +1,63 @@
+package state
+
+import (
+	"fmt"
+
+	"github.com/akash-wallet/akw/lightclient"
+)
+
+// ErrNode means the node could not be asked: connection refused, timeout,
+// or an RPC-level error. Nothing was proven or disproven.
+type ErrNode struct {
+	Op  string
+	Err error
+}
+
+func (e *ErrNode) Error() string                  { return fmt.Sprintf("%s: node did not answer: %v", e.Op, e.Err) }
+func (e *ErrNode) Unwrap() error                  { return e.Err }
+func (e *ErrNode) Category() lightclient.Category { return lightclient.CategoryNetwork }
+func (e *ErrNode) Hint() string                   { return "check --node, or try another node" }
+
+// ErrNotFound means the chain holds no such entry at the height, and that
+// absence is proven (it is a verified answer, not a failure to verify).
+type ErrNotFound struct {
+	What   string
+	Height int64
+}
+
+func (e *ErrNotFound) Error() string {
+	return fmt.Sprintf("%s does not exist at height %d (absence proven)", e.What, e.Height)
+}
+func (e *ErrNotFound) Category() lightclient.Category { return lightclient.CategoryFailure }
+
+// ErrDecode means a proven value does not decode as the type its key
+// holds: the proof is good, so the chain's layout differs from what akw
+// expects (another SDK version). Nothing is shown.
+type ErrDecode struct {
+	What string
+	Err  error
+}
+
+func (e *ErrDecode) Error() string {
+	return fmt.Sprintf("proven %s does not decode: %v", e.What, e.Err)
+}
+func (e *ErrDecode) Unwrap() error                  { return e.Err }
+func (e *ErrDecode) Category() lightclient.Category { return lightclient.CategoryVerification }
+func (e *ErrDecode) Hint() string {
+	return "the chain's state layout is not the one this akw was built for (Cosmos SDK v0.50-v0.53)"
+}
+
+// ErrInconsistent means proven pieces of state contradict each other (a
+// delegation to a validator with no record, rewards that would be
+// negative). With honest proofs this means the chain's invariants broke;
+// akw shows nothing rather than a guess.
+type ErrInconsistent struct{ Reason string }
+
+func (e *ErrInconsistent) Error() string                  { return "proven state is inconsistent: " + e.Reason }
+func (e *ErrInconsistent) Category() lightclient.Category { return lightclient.CategoryVerification }
+
+var errBadLength = errorString("length prefix does not match")
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }

@@ -1,0 +1,190 @@
+// Package state answers questions about chain state — balances, accounts,
+// delegations, validators, proposals, rewards — with every value proven by
+// an ICS23 proof against a header the light client has verified.
+//
+// A View is pinned to one state height H and the verified header H+1 whose
+// AppHash commits that state; every answer from a View carries H and the
+// hash of that header. A proof that fails is an error and no value: there is
+// no fallback to the node's unproven answer.
+package state
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+
+	rpcclient "github.com/cometbft/cometbft/rpc/client"
+	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/cosmos/cosmos-sdk/codec"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/lightclient/proof"
+)
+
+// Querier hands out Views over a light client and an untrusted node.
+// It is safe for concurrent use.
+type Querier struct {
+	headers    lightclient.Headers
+	node       lightclient.Node
+	cdc        codec.Codec
+	denomHints []string
+	walkLimit  int
+	parallel   int
+}
+
+// Option configures a Querier.
+type Option func(*Querier)
+
+// WithDenomHints names denominations an address probably holds. A balance
+// walk fetches their proofs in the same round as the first one, so the
+// usual one-denom account is proven complete in one round trip; a wrong
+// guess costs nothing but a wasted proof (the walk only uses proofs the
+// chain of neighbours reaches).
+func WithDenomHints(denoms ...string) Option {
+	return func(q *Querier) { q.denomHints = append([]string(nil), denoms...) }
+}
+
+// WithWalkLimit bounds how many entries a list may have before it is
+// reported as not proven complete.
+func WithWalkLimit(n int) Option { return func(q *Querier) { q.walkLimit = n } }
+
+// WithParallelism bounds concurrent proof requests to the node.
+func WithParallelism(n int) Option { return func(q *Querier) { q.parallel = n } }
+
+// New returns a Querier proving the node's answers against headers.
+func New(headers lightclient.Headers, node lightclient.Node, opts ...Option) *Querier {
+	q := &Querier{headers: headers, node: node, cdc: Codec(), denomHints: []string{"uakt"}, walkLimit: proof.DefaultWalkLimit, parallel: 16}
+	for _, o := range opts {
+		o(q)
+	}
+	return q
+}
+
+// Proven is what every answer carries about its own verification.
+type Proven struct {
+	// Height is the state height the answer is about.
+	Height int64 `json:"height"`
+	// HeaderHash is the hash of the verified header at Height+1, whose
+	// AppHash commits the state.
+	HeaderHash string `json:"header_hash"`
+	// Verified is true when every value in the answer is proven. Parts
+	// that cannot be proven are said so in Reason, never mixed in silently.
+	Verified bool   `json:"verified"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// View is the proven state at one height.
+type View struct {
+	q      *Querier
+	height int64
+	next   *cmttypes.LightBlock // verified header at height+1
+}
+
+// Latest verifies the newest header the primary has (cross-checked by
+// the witnesses) and pins a View to the state it commits, one block below.
+func (q *Querier) Latest(ctx context.Context) (*View, error) {
+	lb, err := q.headers.Latest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return q.Pin(lb)
+}
+
+// At pins a View to the state at height (verifying header height+1).
+func (q *Querier) At(ctx context.Context, height int64) (*View, error) {
+	if height < 1 {
+		return nil, fmt.Errorf("state height must be at least 1, got %d", height)
+	}
+	lb, err := q.headers.VerifiedAt(ctx, height+1)
+	if err != nil {
+		return nil, err
+	}
+	return q.Pin(lb)
+}
+
+// Pin makes a View from a light block the caller got from Headers: the
+// state at lb.Height-1. It lets a long-lived caller (the TUI, a batch of
+// queries) reuse one verified header for many answers.
+func (q *Querier) Pin(lb *cmttypes.LightBlock) (*View, error) {
+	if lb == nil || lb.SignedHeader == nil || lb.Header == nil || lb.Height < 2 {
+		return nil, fmt.Errorf("need a verified header above height 1 to pin state to")
+	}
+	return &View{q: q, height: lb.Height - 1, next: lb}, nil
+}
+
+// Height is the state height of the view.
+func (v *View) Height() int64 { return v.height }
+
+// Header is the verified light block at Height()+1.
+func (v *View) Header() *cmttypes.LightBlock { return v.next }
+
+func (v *View) proven() Proven {
+	return Proven{Height: v.height, HeaderHash: hex.EncodeToString(v.next.Hash()), Verified: true}
+}
+
+// get proves one key at the view's height.
+func (v *View) get(ctx context.Context, store string, key []byte) (*proof.KeyProof, error) {
+	q := proof.Query{Store: store, Key: key, Height: v.height}
+	res, err := v.q.node.ABCIQueryWithOptions(ctx, q.Path(), key, rpcclient.ABCIQueryOptions{Height: v.height, Prove: true})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &ErrNode{Op: "abci_query " + q.Path(), Err: err}
+	}
+	return proof.Verify(q, &res.Response, v.next.Header)
+}
+
+// getMany proves several keys concurrently; the result is in key order.
+func (v *View) getMany(ctx context.Context, store string, keys [][]byte) ([]*proof.KeyProof, error) {
+	out := make([]*proof.KeyProof, len(keys))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(v.q.parallel)
+	for i, k := range keys {
+		g.Go(func() error {
+			p, err := v.get(gctx, store, k)
+			out[i] = p
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// walk proves the complete list of keys in [start, end), fetching start
+// and the guessed keys in one parallel round, then following neighbours.
+func (v *View) walk(ctx context.Context, store string, start, end []byte, guesses [][]byte) ([]proof.Entry, error) {
+	w := proof.NewRangeWalk(store, start, end, v.height, v.q.walkLimit)
+	first, err := v.getMany(ctx, store, append([][]byte{start}, guesses...))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range first {
+		if err := w.Add(p); err != nil {
+			return nil, err
+		}
+	}
+	for {
+		entries, next, err := w.Result()
+		if err != nil {
+			return nil, err
+		}
+		if next == nil {
+			return entries, nil
+		}
+		p, err := v.get(ctx, store, next)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.Add(p); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (v *View) walkPrefix(ctx context.Context, store string, prefix []byte, guesses [][]byte) ([]proof.Entry, error) {
+	return v.walk(ctx, store, prefix, proof.PrefixEnd(prefix), guesses)
+}
