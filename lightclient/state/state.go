@@ -52,13 +52,29 @@ func WithWalkLimit(n int) Option { return func(q *Querier) { q.walkLimit = n } }
 // WithParallelism bounds concurrent proof requests to the node.
 func WithParallelism(n int) Option { return func(q *Querier) { q.parallel = n } }
 
-// New returns a Querier proving the node's answers against headers.
+// New returns a Querier proving the node's answers against headers. If node
+// is nil and headers has a Primary() method (lightclient/trusted does), the
+// current primary is asked for each proof, so that queries follow the
+// light client when it falls over to a witness.
 func New(headers lightclient.Headers, node lightclient.Node, opts ...Option) *Querier {
 	q := &Querier{headers: headers, node: node, cdc: Codec(), denomHints: []string{"uakt"}, walkLimit: proof.DefaultWalkLimit, parallel: 16}
 	for _, o := range opts {
 		o(q)
 	}
 	return q
+}
+
+// primaried is what lightclient/trusted.Client offers beyond Headers.
+type primaried interface{ Primary() lightclient.Node }
+
+func (q *Querier) nodeNow() lightclient.Node {
+	if q.node != nil {
+		return q.node
+	}
+	if p, ok := q.headers.(primaried); ok {
+		return p.Primary()
+	}
+	panic("state.New: no node, and the headers have no primary")
 }
 
 // Proven is what every answer carries about its own verification.
@@ -126,7 +142,7 @@ func (v *View) proven() Proven {
 // get proves one key at the view's height.
 func (v *View) get(ctx context.Context, store string, key []byte) (*proof.KeyProof, error) {
 	q := proof.Query{Store: store, Key: key, Height: v.height}
-	res, err := v.q.node.ABCIQueryWithOptions(ctx, q.Path(), key, rpcclient.ABCIQueryOptions{Height: v.height, Prove: true})
+	res, err := v.q.nodeNow().ABCIQueryWithOptions(ctx, q.Path(), key, rpcclient.ABCIQueryOptions{Height: v.height, Prove: true})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
