@@ -196,6 +196,11 @@ func (k *Keyring) translate(op, key string, err error) error {
 	if errors.Is(err, sdkerrors.ErrKeyNotFound) || errors.Is(err, keyring.ErrKeyNotFound) {
 		return &NotFoundError{Key: key}
 	}
+	if strings.HasSuffix(k.backend, "(secret-service)") && strings.Contains(err.Error(), "Object does not exist at path") {
+		// gnome-keyring's answer when creating a collection needs a
+		// prompt and no desktop can show it.
+		err = fmt.Errorf("collection %q does not exist and creating it needs a desktop password prompt, which cannot be shown here: create it in your keyring manager, or choose an existing collection such as \"login\" (--keyring-collection)", k.cfg.Collection)
+	}
 	return &BackendError{Backend: k.backend, Op: op, Err: err}
 }
 

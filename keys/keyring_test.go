@@ -80,6 +80,7 @@ func uniqueSuffix() string {
 // name/address conflict rules, and — where the backend persists — that
 // keys survive re-opening (a new process would do exactly this).
 func exercise(t *testing.T, cfg keys.Config, wantBackend string, persistent bool) {
+	t.Helper()
 	kr := mustOpen(t, cfg)
 	if got := kr.Backend(); got != wantBackend {
 		t.Fatalf("Backend() = %q, want %q", got, wantBackend)
@@ -206,6 +207,15 @@ func exercise(t *testing.T, cfg keys.Config, wantBackend string, persistent bool
 			t.Fatalf("sign after re-open: %v", err)
 		}
 		kr = kr2
+		// And in a new process, as the next `akw` run would.
+		pass := ""
+		if cfg.Backend == keys.BackendFile {
+			pass = "keyring-pass-1"
+		}
+		want := "KEYS=alice,carol BACKEND=" + wantBackend + " VERIFIED=true"
+		if got := inNewProcess(t, cfg, pass, "carol"); got != want {
+			t.Fatalf("new process saw %q, want %q", got, want)
+		}
 	}
 
 	for _, n := range []string{"alice", "carol"} {

@@ -1,0 +1,190 @@
+package keys_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+
+	"github.com/akash-wallet/akw/keys"
+	"github.com/akash-wallet/akw/keys/internal/sstest"
+)
+
+// The os, pass and keyctl tests need services this package cannot start
+// itself. .ci/with-keyrings.sh starts them (gnome-keyring on a private
+// D-Bus, a throwaway gpg key and pass store) and sets the variables; run
+//
+//	.ci/with-keyrings.sh go test ./keys/...
+//
+// Without it these tests skip and say which variable is missing.
+
+func needSecretService(t *testing.T) {
+	t.Helper()
+	if !sstest.Available() {
+		t.Skip("no secret service: run under .ci/with-keyrings.sh (sets AKW_TEST_SECRET_SERVICE=1 and DBUS_SESSION_BUS_ADDRESS)")
+	}
+}
+
+func needPass(t *testing.T) {
+	t.Helper()
+	if os.Getenv("AKW_TEST_PASS") != "1" || os.Getenv("PASSWORD_STORE_DIR") == "" {
+		t.Skip("no throwaway pass store: run under .ci/with-keyrings.sh (sets AKW_TEST_PASS=1, PASSWORD_STORE_DIR, GNUPGHOME)")
+	}
+}
+
+func needKeyctl(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("keyctl is Linux only")
+	}
+	if os.Getenv("AKW_TEST_KEYCTL") != "1" {
+		t.Skip("keyctl tests write to the user's kernel keyring: run under .ci/with-keyrings.sh (sets AKW_TEST_KEYCTL=1)")
+	}
+}
+
+// unlinkKeyctl removes the named keyring a test made in the user keyring.
+func unlinkKeyctl(t *testing.T, name string) {
+	id, err := unix.KeyctlSearch(unix.KEY_SPEC_USER_KEYRING, "keyring", name, 0)
+	if err != nil {
+		return
+	}
+	if _, err := unix.KeyctlInt(unix.KEYCTL_UNLINK, id, unix.KEY_SPEC_USER_KEYRING, 0, 0); err != nil {
+		t.Logf("unlink keyctl keyring %s: %v", name, err)
+	}
+}
+
+func TestOSBackendSecretService(t *testing.T) {
+	needSecretService(t)
+	app := "akwtest" + uniqueSuffix()
+	if err := sstest.EnsureCollection(app, "collection-pass"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sstest.DeleteCollection(app) })
+	cfg := keys.Config{Backend: keys.BackendOS, AppName: app}
+	exercise(t, cfg, "os (secret-service)", true)
+	kr := mustOpen(t, cfg)
+	if want := "secret-service collection " + app; kr.Location() != want {
+		t.Errorf("Location() = %q, want %q", kr.Location(), want)
+	}
+}
+
+// The login collection is the one a headless gnome-keyring unlocks; a
+// user without a GUI prompt can point akw at it.
+func TestOSBackendLoginCollection(t *testing.T) {
+	needSecretService(t)
+	app := "akwtest" + uniqueSuffix()
+	exercise(t, keys.Config{Backend: keys.BackendOS, AppName: app, Collection: "login"}, "os (secret-service)", true)
+}
+
+// Without a collection and without a GUI to create one, the os backend
+// fails with a BackendError naming the secret service, not silently.
+func TestOSBackendMissingCollection(t *testing.T) {
+	needSecretService(t)
+	kr := mustOpen(t, keys.Config{Backend: keys.BackendOS, AppName: "akwtestmissing" + uniqueSuffix()})
+	_, err := kr.Recover("x", testMnemonic, keys.HDOptions{})
+	if err == nil || !strings.Contains(err.Error(), "os (secret-service)") {
+		t.Fatalf("write without a collection: %v", err)
+	}
+	t.Logf("error shown: %v", err)
+}
+
+func TestPassBackend(t *testing.T) {
+	needPass(t)
+	app := "akwtest" + uniqueSuffix()
+	t.Cleanup(func() { os.RemoveAll(filepath.Join(os.Getenv("PASSWORD_STORE_DIR"), "keyring-"+app)) })
+	exercise(t, keys.Config{Backend: keys.BackendPass, AppName: app}, "pass", true)
+}
+
+func TestKeyctlBackend(t *testing.T) {
+	needKeyctl(t)
+	app := "akwtest" + uniqueSuffix()
+	t.Cleanup(func() { unlinkKeyctl(t, app) })
+	exercise(t, keys.Config{Backend: keys.BackendKeyctl, AppName: app}, "keyctl", true)
+}
+
+// A pass store that is not initialised is reported at open, not at the
+// first write.
+func TestPassUninitialised(t *testing.T) {
+	if _, err := exec.LookPath("pass"); err != nil {
+		t.Skip("pass not installed")
+	}
+	_, err := keys.Open(keys.Config{Backend: keys.BackendPass, PassDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "not initialised") {
+		t.Fatalf("open uninitialised pass store: %v", err)
+	}
+}
+
+// helperConfig is how exercise hands a keyring to a child process.
+const helperEnv = "AKW_KEYS_HELPER_CONFIG"
+
+// TestHelperProcess is not a test: the restart checks re-run this binary
+// with helperEnv set, and it lists the keyring and signs with one key as a
+// fresh process would.
+func TestHelperProcess(t *testing.T) {
+	raw := os.Getenv(helperEnv)
+	if raw == "" {
+		t.Skip("helper process for restart checks")
+	}
+	var h struct {
+		Cfg  keys.Config
+		Pass string
+		Sign string
+	}
+	if err := json.Unmarshal([]byte(raw), &h); err != nil {
+		t.Fatal(err)
+	}
+	if h.Pass != "" {
+		h.Cfg.Passphrase = keys.FixedPassphrase(h.Pass)
+	}
+	kr, err := keys.Open(h.Cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks, err := kr.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ns []string
+	for _, k := range ks {
+		ns = append(ns, k.Name)
+	}
+	msg := []byte("restart")
+	sig, pub, err := kr.Sign(h.Sign, msg, signing.SignMode_SIGN_MODE_DIRECT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("KEYS=%s BACKEND=%s VERIFIED=%v\n", strings.Join(ns, ","), kr.Backend(), pub.VerifySignature(msg, sig))
+}
+
+// inNewProcess opens the keyring in a child process and returns what it
+// saw: key names, backend, whether its signature verified.
+func inNewProcess(t *testing.T, cfg keys.Config, pass, signWith string) string {
+	t.Helper()
+	cfg.Passphrase = nil
+	raw, _ := json.Marshal(struct {
+		Cfg  keys.Config
+		Pass string
+		Sign string
+	}{cfg, pass, signWith})
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), helperEnv+"="+string(raw))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child process: %v\n%s", err, out)
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "KEYS=") {
+			return l
+		}
+	}
+	t.Fatalf("child process printed no result:\n%s", out)
+	return ""
+}
