@@ -47,6 +47,10 @@ type Client struct {
 
 var _ lightclient.Headers = (*Client)(nil)
 
+// maxBackwardsPrefetch bounds the headers fetched ahead for a backwards
+// walk (they must fit the endpoint's cache).
+const maxBackwardsPrefetch = cacheSize - 8
+
 // TrustRoot is the header the light client starts from. Either Height and
 // Hash (from a source the user trusts), or Latest: the primary's newest
 // header, cross-checked against every witness and shown for confirmation.
@@ -416,7 +420,17 @@ func (c *Client) VerifiedAt(ctx context.Context, height int64) (*types.LightBloc
 	c.beginOp()
 	// The height is known: ask the witnesses now, in parallel with the
 	// primary, rather than after verification.
-	c.prefetchOthers(c.currentPrimary(), height)
+	p := c.currentPrimary()
+	c.prefetchOthers(p, height)
+	p.prefetch(height)
+	// Below the oldest stored header the light client walks back one
+	// header at a time, checking the hash chain; fetch those headers in
+	// parallel first so the walk is local.
+	if first, ferr := c.store.FirstLightBlockHeight(); ferr == nil && height < first {
+		for h := first - 1; h > height && h > first-maxBackwardsPrefetch; h-- {
+			p.prefetch(h)
+		}
+	}
 	lb, err = c.lc.VerifyLightBlockAtHeight(ctx, height, c.cfg.Now())
 	if err = c.endOp(err, height); err != nil {
 		return nil, err
