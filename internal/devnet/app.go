@@ -1,0 +1,176 @@
+package devnet
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	runtimev1alpha1 "cosmossdk.io/api/cosmos/app/runtime/v1alpha1"
+	appv1alpha1 "cosmossdk.io/api/cosmos/app/v1alpha1"
+	authmodulev1 "cosmossdk.io/api/cosmos/auth/module/v1"
+	bankmodulev1 "cosmossdk.io/api/cosmos/bank/module/v1"
+	consensusmodulev1 "cosmossdk.io/api/cosmos/consensus/module/v1"
+	distrmodulev1 "cosmossdk.io/api/cosmos/distribution/module/v1"
+	genutilmodulev1 "cosmossdk.io/api/cosmos/genutil/module/v1"
+	govmodulev1 "cosmossdk.io/api/cosmos/gov/module/v1"
+	mintmodulev1 "cosmossdk.io/api/cosmos/mint/module/v1"
+	stakingmodulev1 "cosmossdk.io/api/cosmos/staking/module/v1"
+	txconfigv1 "cosmossdk.io/api/cosmos/tx/config/v1"
+	vestingmodulev1 "cosmossdk.io/api/cosmos/vesting/module/v1"
+	"cosmossdk.io/core/appconfig"
+	"cosmossdk.io/depinject"
+	"cosmossdk.io/log"
+	pruningtypes "cosmossdk.io/store/pruning/types"
+	dbm "github.com/cosmos/cosmos-db"
+
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/runtime"
+
+	// The blank imports register each module with the app-wiring registry,
+	// so that appConfig below can name them.
+	_ "github.com/cosmos/cosmos-sdk/x/auth"
+	_ "github.com/cosmos/cosmos-sdk/x/auth/tx/config"
+	_ "github.com/cosmos/cosmos-sdk/x/auth/vesting"
+	_ "github.com/cosmos/cosmos-sdk/x/bank"
+	_ "github.com/cosmos/cosmos-sdk/x/consensus"
+	_ "github.com/cosmos/cosmos-sdk/x/distribution"
+	_ "github.com/cosmos/cosmos-sdk/x/genutil"
+	_ "github.com/cosmos/cosmos-sdk/x/gov"
+	_ "github.com/cosmos/cosmos-sdk/x/mint"
+	_ "github.com/cosmos/cosmos-sdk/x/staking"
+)
+
+// The app is wired with the SDK's runtime/depinject app config rather than a
+// hand-written app.go: the module set is small and standard, the runtime
+// wires keepers, store keys, ante handler (including unordered transactions)
+// and begin/end blockers exactly as upstream chains do, and the whole app is
+// this one declarative value. A hand-written app would be ~400 lines of
+// keeper plumbing that could only drift from upstream.
+
+// moduleAccountPermissions are those of the modules below; the bank module
+// blocks sends to every one of these accounts.
+var moduleAccountPermissions = []*authmodulev1.ModuleAccountPermission{
+	{Account: "fee_collector"},
+	{Account: "distribution"},
+	{Account: "mint", Permissions: []string{"minter"}},
+	{Account: "bonded_tokens_pool", Permissions: []string{"burner", "staking"}},
+	{Account: "not_bonded_tokens_pool", Permissions: []string{"burner", "staking"}},
+	{Account: "gov", Permissions: []string{"burner"}},
+}
+
+// appConfig is the module set of the devnet chain: the modules a wallet talks
+// to on Akash (auth, bank, staking, distribution, gov v1, mint), plus
+// consensus (block params), genutil (gentxs), vesting (so vesting accounts
+// decode, as on mainnet) and the tx config (sign modes, ante handler).
+var appConfig = appconfig.Compose(&appv1alpha1.Config{
+	Modules: []*appv1alpha1.ModuleConfig{
+		{
+			Name: "runtime",
+			Config: appconfig.WrapAny(&runtimev1alpha1.Module{
+				AppName: "akash-devnet",
+				// auth's pre-blocker prunes expired unordered-tx nonces.
+				PreBlockers:   []string{"auth"},
+				BeginBlockers: []string{"mint", "distribution", "staking", "auth", "bank", "gov", "genutil", "vesting", "consensus"},
+				EndBlockers:   []string{"gov", "staking", "auth", "bank", "distribution", "mint", "genutil", "vesting", "consensus"},
+				InitGenesis:   []string{"auth", "bank", "distribution", "staking", "gov", "mint", "genutil", "vesting", "consensus"},
+				// Mainnet (and every SDK chain) keeps accounts under the
+				// store key "acc"; proofs for account queries name it.
+				OverrideStoreKeys: []*runtimev1alpha1.StoreKeyConfig{{ModuleName: "auth", KvStoreKey: "acc"}},
+			}),
+		},
+		{
+			Name: "auth",
+			Config: appconfig.WrapAny(&authmodulev1.Module{
+				Bech32Prefix:                Bech32Prefix,
+				ModuleAccountPermissions:    moduleAccountPermissions,
+				EnableUnorderedTransactions: true,
+			}),
+		},
+		{Name: "bank", Config: appconfig.WrapAny(&bankmodulev1.Module{})},
+		{
+			Name: "staking",
+			Config: appconfig.WrapAny(&stakingmodulev1.Module{
+				Bech32PrefixValidator: Bech32Prefix + "valoper",
+				Bech32PrefixConsensus: Bech32Prefix + "valcons",
+			}),
+		},
+		{Name: "distribution", Config: appconfig.WrapAny(&distrmodulev1.Module{})},
+		{Name: "gov", Config: appconfig.WrapAny(&govmodulev1.Module{})},
+		{
+			Name:   "mint",
+			Config: appconfig.WrapAny(&mintmodulev1.Module{}),
+			GolangBindings: []*appv1alpha1.GolangBinding{{
+				InterfaceType:  "github.com/cosmos/cosmos-sdk/x/mint/types/types.StakingKeeper",
+				Implementation: "github.com/cosmos/cosmos-sdk/x/staking/keeper/*keeper.Keeper",
+			}},
+		},
+		{Name: "consensus", Config: appconfig.WrapAny(&consensusmodulev1.Module{})},
+		{Name: "genutil", Config: appconfig.WrapAny(&genutilmodulev1.Module{})},
+		{Name: "vesting", Config: appconfig.WrapAny(&vestingmodulev1.Module{})},
+		{Name: "tx", Config: appconfig.WrapAny(&txconfigv1.Config{})},
+	},
+})
+
+// Encoding is the devnet app's codec set, shared by genesis building, the
+// keyring and the transaction helpers.
+type Encoding struct {
+	Codec             codec.Codec
+	Amino             *codec.LegacyAmino
+	InterfaceRegistry codectypes.InterfaceRegistry
+	TxConfig          client.TxConfig
+}
+
+var (
+	encOnce sync.Once
+	enc     Encoding
+	encErr  error
+)
+
+// AppEncoding returns the devnet app's codecs. They are built once per
+// process: depinject resolves the whole module graph to produce them.
+func AppEncoding() (Encoding, error) {
+	encOnce.Do(func() {
+		encErr = depinject.Inject(
+			depinject.Configs(appConfig, depinject.Supply(log.NewNopLogger())),
+			&enc.TxConfig, &enc.Codec, &enc.Amino, &enc.InterfaceRegistry,
+		)
+		if encErr != nil {
+			encErr = fmt.Errorf("devnet: wiring app codecs: %w", encErr)
+		}
+	})
+	return enc, encErr
+}
+
+// defaultGenesis returns each module's default genesis state.
+func defaultGenesis() (map[string]json.RawMessage, error) {
+	var b *runtime.AppBuilder
+	if err := depinject.Inject(depinject.Configs(appConfig, depinject.Supply(log.NewNopLogger())), &b); err != nil {
+		return nil, fmt.Errorf("devnet: wiring app: %w", err)
+	}
+	return b.DefaultGenesis(), nil
+}
+
+// newApp builds one validator's application on db. Every validator gets its
+// own app instance (its own keepers and stores); only the codecs are shared.
+func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string) (*runtime.App, error) {
+	var b *runtime.AppBuilder
+	if err := depinject.Inject(depinject.Configs(appConfig, depinject.Supply(logger)), &b); err != nil {
+		return nil, fmt.Errorf("devnet: wiring app: %w", err)
+	}
+	app := b.Build(db, nil,
+		// Keep every version: light-client proofs are asked for at recent
+		// (and, in tests, not so recent) heights.
+		baseapp.SetPruning(pruningtypes.NewPruningOptions(pruningtypes.PruningNothing)),
+		baseapp.SetMinGasPrices(minGasPrices),
+		baseapp.SetChainID(chainID),
+		// Queries are not gas-metered, as on a default node.
+		baseapp.SetQueryGasLimit(0),
+	)
+	if err := app.Load(true); err != nil {
+		return nil, fmt.Errorf("devnet: loading app state: %w", err)
+	}
+	return app, nil
+}

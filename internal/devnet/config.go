@@ -1,0 +1,161 @@
+package devnet
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Fixed identity of the devnet chain. They match Akash mainnet wherever a
+// wallet could notice (prefix, denom, coin type) so that the wallet's code
+// paths are the mainnet ones.
+const (
+	ChainID      = "akash-devnet-1"
+	Bech32Prefix = "akash"
+	Denom        = "uakt"
+	CoinType     = 118
+	// HDPath is the derivation path of every devnet account key.
+	HDPath = "m/44'/118'/0'/0/0"
+	// KeyringAppName is the cosmos-sdk keyring service name akw uses; the
+	// devnet's test keyring lives at DIR/keyring-test under it.
+	KeyringAppName = "akw"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultValidators   = 2
+	DefaultBlockTime    = time.Second
+	DefaultVotingPeriod = 20 * time.Second
+	// DefaultMinGasPrices is the mainnet nodes' default minimum gas price, so
+	// that fee handling is exercised as it will be on mainnet.
+	DefaultMinGasPrices = "0.0025" + Denom
+	// DefaultUnbondingTime is mainnet's: the light client's trusting period
+	// is derived from it, so a devnet with a tiny unbonding period would
+	// make the wallet's defaults nonsensical.
+	DefaultUnbondingTime = 21 * 24 * time.Hour
+)
+
+// DefaultAccounts are the names of the funded accounts of a new devnet.
+var DefaultAccounts = []string{"alice", "bob", "carol"}
+
+// Config describes a devnet to start. The zero value (with Dir set) is a
+// two-validator chain with alice, bob and carol funded.
+type Config struct {
+	// Dir is the devnet's home. Start writes DIR/devnet.json, the test
+	// keyring DIR/keyring-test and the nodes' data under DIR/devnet; it
+	// touches nothing else in DIR.
+	Dir string
+
+	// ChainID of a new chain; "" means ChainID (akash-devnet-1).
+	ChainID string
+
+	// Validators is the number of validators, each a full node with its
+	// own RPC. 0 means DefaultValidators (or, on resume, what DIR holds).
+	Validators int
+	// Accounts names the funded accounts. nil means DefaultAccounts.
+	Accounts []string
+
+	// BlockTime is the pause between blocks (CometBFT timeout_commit).
+	BlockTime time.Duration
+	// VotingPeriod is gov's voting period; the expedited one is half of it.
+	VotingPeriod time.Duration
+	// UnbondingTime is staking's unbonding period.
+	UnbondingTime time.Duration
+	// MinGasPrices is every validator's minimum gas price ("0uakt" for free
+	// transactions).
+	MinGasPrices string
+
+	// Genesis, when set, starts the chain from this genesis document,
+	// validator keys and accounts instead of generating new ones. Two
+	// devnets started from one Genesis share block 1 and then fork.
+	Genesis *Genesis
+
+	// Reset wipes DIR/devnet first, so that a new chain is created even if
+	// DIR already holds one. Without it, an existing devnet in DIR is
+	// resumed.
+	Reset bool
+
+	// StartTimeout bounds the wait for the first blocks; 0 means 60s.
+	StartTimeout time.Duration
+
+	// Log receives the nodes' logs; nil discards them.
+	Log io.Writer
+	// LogLevel is "error" (the default), "warn", "info" or "debug".
+	LogLevel string
+
+	// Logf, if set, receives one line per step of the start-up ("creating
+	// chain", "started validator0", ...), for a CLI's progress output.
+	Logf func(format string, args ...any)
+}
+
+func (c Config) withDefaults() Config {
+	if c.BlockTime == 0 {
+		c.BlockTime = DefaultBlockTime
+	}
+	if c.VotingPeriod == 0 {
+		c.VotingPeriod = DefaultVotingPeriod
+	}
+	if c.UnbondingTime == 0 {
+		c.UnbondingTime = DefaultUnbondingTime
+	}
+	if c.MinGasPrices == "" {
+		c.MinGasPrices = DefaultMinGasPrices
+	}
+	if c.Accounts == nil {
+		c.Accounts = DefaultAccounts
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "error"
+	}
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
+	if c.Logf == nil {
+		c.Logf = func(string, ...any) {}
+	}
+	return c
+}
+
+func (c Config) startTimeout() time.Duration {
+	if c.StartTimeout > 0 {
+		return c.StartTimeout
+	}
+	return 60 * time.Second
+}
+
+func (c Config) validate() error {
+	if c.Dir == "" {
+		return &ConfigError{Field: "Dir", Reason: "is empty"}
+	}
+	if c.Validators < 0 || c.Validators > 16 {
+		return &ConfigError{Field: "Validators", Reason: fmt.Sprintf("%d is not between 1 and 16", c.Validators)}
+	}
+	if c.BlockTime < 100*time.Millisecond {
+		return &ConfigError{Field: "BlockTime", Reason: fmt.Sprintf("%s is below 100ms", c.BlockTime)}
+	}
+	if c.VotingPeriod < 2*time.Second {
+		return &ConfigError{Field: "VotingPeriod", Reason: fmt.Sprintf("%s is below 2s", c.VotingPeriod)}
+	}
+	seen := map[string]bool{}
+	for _, name := range c.Accounts {
+		switch {
+		case name == "" || strings.ContainsAny(name, " \t\n/\\"):
+			return &ConfigError{Field: "Accounts", Reason: fmt.Sprintf("%q is not a usable key name", name)}
+		case seen[name]:
+			return &ConfigError{Field: "Accounts", Reason: fmt.Sprintf("%q appears twice", name)}
+		case strings.HasPrefix(name, validatorNamePrefix):
+			return &ConfigError{Field: "Accounts", Reason: fmt.Sprintf("%q is reserved for validator operators", name)}
+		}
+		seen[name] = true
+	}
+	switch c.LogLevel {
+	case "error", "warn", "info", "debug":
+	default:
+		return &ConfigError{Field: "LogLevel", Reason: fmt.Sprintf("%q is not error, warn, info or debug", c.LogLevel)}
+	}
+	return nil
+}
+
+// validatorNamePrefix names validator operators: validator0, validator1, ...
+const validatorNamePrefix = "validator"
