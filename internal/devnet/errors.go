@@ -65,7 +65,9 @@ var ErrStopped = errors.New("devnet: network is stopped")
 // UnknownAccountError names an account the devnet does not have.
 type UnknownAccountError struct{ Name string }
 
-func (e *UnknownAccountError) Error() string { return fmt.Sprintf("devnet: no account named %q", e.Name) }
+func (e *UnknownAccountError) Error() string {
+	return fmt.Sprintf("devnet: no account named %q", e.Name)
+}
 
 // TxError is a transaction the chain rejected, in CheckTx or in the block.
 type TxError struct {
