@@ -24,9 +24,12 @@ const (
 
 // Available reports whether tests may use a real secret service: the CI
 // wrapper (.ci/with-keyrings.sh) sets AKW_TEST_SECRET_SERVICE=1 after
-// starting and unlocking gnome-keyring on a private session bus.
+// starting and unlocking gnome-keyring on a private session bus, with its
+// files in a scratch directory (AKW_KEYRING_SCRATCH). Tests create and
+// delete collections, so they never run against a desktop's own daemon.
 func Available() bool {
-	return os.Getenv("AKW_TEST_SECRET_SERVICE") == "1" && os.Getenv("DBUS_SESSION_BUS_ADDRESS") != ""
+	return os.Getenv("AKW_TEST_SECRET_SERVICE") == "1" && os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" &&
+		os.Getenv("AKW_KEYRING_SCRATCH") != ""
 }
 
 type secret struct {
