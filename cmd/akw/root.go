@@ -78,6 +78,7 @@ of chain state with a Merkle proof; what cannot be proven is labelled.`,
 		newVersionCmd(app),
 		newStatusCmd(app),
 		newConfigCmd(app),
+		newQueryCmd(app),
 		newLightCmd(app),
 	)
 	return root

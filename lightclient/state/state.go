@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	cmttypes "github.com/cometbft/cometbft/types"
@@ -105,6 +106,26 @@ func (q *Querier) Latest(ctx context.Context) (*View, error) {
 		return nil, err
 	}
 	return q.Pin(lb)
+}
+
+// lastTrusted is what lightclient/trusted.Client offers beyond Headers:
+// the newest header already in the store, without network traffic.
+type lastTrusted interface {
+	LastTrusted() (*cmttypes.LightBlock, error)
+}
+
+// Recent pins a View to the newest header already verified if its block
+// time is less than maxAge ago, asking no node for headers; otherwise it is
+// Latest. The state shown is then up to maxAge old, but no less proven: a
+// caller that queries often (the TUI, a script loop) saves the header
+// round trips.
+func (q *Querier) Recent(ctx context.Context, maxAge time.Duration) (*View, error) {
+	if lt, ok := q.headers.(lastTrusted); ok {
+		if lb, err := lt.LastTrusted(); err == nil && lb != nil && time.Since(lb.Time) < maxAge {
+			return q.Pin(lb)
+		}
+	}
+	return q.Latest(ctx)
 }
 
 // At pins a View to the state at height (verifying header height+1).

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"cosmossdk.io/math"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/bech32"
+	"github.com/spf13/cobra"
+
+	"github.com/akash-wallet/akw/internal/output"
+	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/lightclient/state"
+	"github.com/akash-wallet/akw/lightclient/trusted"
+)
+
+// queryOptions are shared by every `akw query` command.
+type queryOptions struct {
+	Height  int64
+	MaxAge  time.Duration
+	Timeout time.Duration
+}
+
+func newQueryCmd(app *App) *cobra.Command {
+	opts := &queryOptions{}
+	cmd := &cobra.Command{
+		Use:   "query",
+		Short: "Query chain state, every value proven against a verified header",
+		Long: `Query chain state. Each answer is proven with a Merkle proof against the
+AppHash of a header the light client has verified (state at height H,
+header H+1), and lists are proven complete. A node whose answer does not
+check out makes the command fail with exit code 3; nothing unproven is shown.
+
+Addresses may be given as bech32 addresses or key names.`,
+		Aliases: []string{"q"},
+	}
+	pf := cmd.PersistentFlags()
+	pf.Int64Var(&opts.Height, "height", 0, "state height to query (default: the newest verifiable state)")
+	pf.DurationVar(&opts.MaxAge, "max-age", 0, "reuse the newest header already verified if it is younger than this, without asking the nodes for a newer one (0: always update)")
+	pf.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "give up after this long")
+
+	cmd.AddCommand(
+		newQueryBalanceCmd(app, opts),
+		newQueryAccountCmd(app, opts),
+		newQueryDelegationsCmd(app, opts),
+		newQueryUnbondingCmd(app, opts),
+		newQueryRedelegationsCmd(app, opts),
+		newQueryValidatorsCmd(app, opts),
+		newQueryValidatorCmd(app, opts),
+		newQueryProposalsCmd(app, opts),
+		newQueryProposalCmd(app, opts),
+		newQueryVoteCmd(app, opts),
+		newQueryRewardsCmd(app, opts),
+	)
+	return cmd
+}
+
+// querySession is one verified view plus what must be closed after it.
+type querySession struct {
+	view   *state.View
+	client *trusted.Client
+	cancel context.CancelFunc
+}
+
+func (s *querySession) Close() {
+	s.cancel()
+	if s.client != nil {
+		s.client.Close()
+	}
+}
+
+// openView opens the trusted store, verifies the header the answer will
+// rest on and pins a view to it.
+func openView(ctx context.Context, app *App, opts *queryOptions) (context.Context, *querySession, error) {
+	if err := app.RequireNetwork(); err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	s := &querySession{cancel: cancel}
+	c, err := openTrusted(ctx, app) // the light helper's opener: same config as `akw light`
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	s.client = c
+	q := state.New(c, nil)
+	switch {
+	case opts.Height > 0:
+		s.view, err = q.At(ctx, opts.Height)
+	case opts.MaxAge > 0:
+		s.view, err = q.Recent(ctx, opts.MaxAge)
+	default:
+		s.view, err = q.Latest(ctx)
+	}
+	if err != nil {
+		s.Close()
+		return nil, nil, queryError(err)
+	}
+	return ctx, s, nil
+}
+
+// runQuery resolves the network, parses the arguments (addresses need the
+// network's bech32 prefix), opens a verified view and runs the query on it.
+func runQuery(cmd *cobra.Command, app *App, opts *queryOptions, parse func() error,
+	run func(ctx context.Context, v *state.View) error,
+) error {
+	if err := app.RequireNetwork(); err != nil {
+		return err
+	}
+	if parse != nil {
+		if err := parse(); err != nil {
+			return err
+		}
+	}
+	ctx, s, err := openView(cmd.Context(), app, opts)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return run(ctx, s.view)
+}
+
+// queryError maps the lightclient packages' typed errors to exit codes:
+// verification 3, network 5, the rest 1.
+func queryError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var oe *output.Error
+	if errors.As(err, &oe) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return output.Wrap(output.Cancelled, err, "cancelled", "")
+	}
+	hint := lightclient.HintOf(err)
+	switch lightclient.CategoryOf(err) {
+	case lightclient.CategoryVerification:
+		if hint == "" {
+			hint = "the node's answer did not check out against the verified header; nothing from it is shown. Try another --node"
+		}
+		return output.Wrap(output.Verification, err, "verification failed: "+err.Error(), hint)
+	case lightclient.CategoryNetwork:
+		return output.Wrap(output.Network, err, err.Error(), hint)
+	case lightclient.CategoryCancelled:
+		return output.Wrap(output.Cancelled, err, err.Error(), hint)
+	}
+	if errors.Is(err, context.DeadlineExceeded) || isNetworkError(err) {
+		return output.Wrap(output.Network, err, err.Error(), "the node did not answer in time; check --node or raise --timeout")
+	}
+	return output.Wrap(output.Failure, err, err.Error(), hint)
+}
+
+// addressResolver is what App offers once key names can be resolved (the
+// keys package); until then only bech32 addresses are accepted.
+type addressResolver interface {
+	ResolveAddress(nameOrAddress string) (sdk.AccAddress, error)
+}
+
+// resolveAccount turns a key name or bech32 account address into bytes.
+func resolveAccount(app *App, s string) (sdk.AccAddress, error) {
+	if r, ok := any(app).(addressResolver); ok {
+		return r.ResolveAddress(s)
+	}
+	hrp, bz, err := bech32.DecodeAndConvert(s)
+	if err != nil {
+		return nil, output.UsageError(fmt.Sprintf("%q is not an address", s), "give a bech32 address such as akash1...")
+	}
+	if want := sdk.GetConfig().GetBech32AccountAddrPrefix(); hrp != want {
+		return nil, output.UsageError(fmt.Sprintf("%q is not an account address of this network (prefix %q, want %q)", s, hrp, want), "")
+	}
+	if err := sdk.VerifyAddressFormat(bz); err != nil {
+		return nil, output.UsageError(fmt.Sprintf("%q: %v", s, err), "")
+	}
+	return bz, nil
+}
+
+// resolveValidator turns a valoper address into bytes.
+func resolveValidator(s string) (sdk.ValAddress, error) {
+	hrp, bz, err := bech32.DecodeAndConvert(s)
+	want := sdk.GetConfig().GetBech32ValidatorAddrPrefix()
+	if err != nil || hrp != want {
+		return nil, output.UsageError(fmt.Sprintf("%q is not a validator operator address", s), "give an address such as "+want+"1...")
+	}
+	if err := sdk.VerifyAddressFormat(bz); err != nil {
+		return nil, output.UsageError(fmt.Sprintf("%q: %v", s, err), "")
+	}
+	return bz, nil
+}
+
+// provenLine says plainly what the answer rests on.
+func provenLine(w io.Writer, p state.Proven, what string) {
+	if p.Verified {
+		fmt.Fprintf(w, "verified: %s, proven at height %d against the AppHash of verified header %d (%s)\n",
+			what, p.Height, p.Height+1, strings.ToUpper(shortHash(p.HeaderHash)))
+	} else {
+		fmt.Fprintf(w, "NOT verified (%s): %s\n", p.Reason, what)
+	}
+}
+
+func shortHash(h string) string {
+	if len(h) > 16 {
+		return h[:16] + "…"
+	}
+	return h
+}
+
+// pct renders a rate as a percentage without trailing zeros.
+func pct(d math.LegacyDec) string { return trimDec(d.MulInt64(100).String()) }
+
+// trimDec drops the trailing zeros of a decimal's 18 places.
+func trimDec(s string) string {
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
+	"github.com/spf13/cobra"
+
+	"github.com/akash-wallet/akw/internal/output"
+	"github.com/akash-wallet/akw/lightclient/state"
+)
+
+// proposalView is a proposal as akw shows it: the messages by type, times,
+// deposits and the stored tally.
+type proposalView struct {
+	ID              uint64     `json:"id"`
+	Status          string     `json:"status"`
+	Title           string     `json:"title"`
+	Summary         string     `json:"summary"`
+	Proposer        string     `json:"proposer"`
+	Messages        []string   `json:"messages"`
+	Metadata        string     `json:"metadata,omitempty"`
+	Expedited       bool       `json:"expedited"`
+	SubmitTime      *time.Time `json:"submit_time,omitempty"`
+	DepositEndTime  *time.Time `json:"deposit_end_time,omitempty"`
+	VotingStartTime *time.Time `json:"voting_start_time,omitempty"`
+	VotingEndTime   *time.Time `json:"voting_end_time,omitempty"`
+	TotalDeposit    sdk.Coins  `json:"total_deposit"`
+	// FinalTally is what the chain stored: the result once voting has
+	// ended. During the voting period it is empty; the live tally is
+	// not stored anywhere provable, so akw does not show one.
+	FinalTally *tallyView `json:"final_tally_result,omitempty"`
+}
+
+type tallyView struct {
+	Yes        string `json:"yes_count"`
+	No         string `json:"no_count"`
+	Abstain    string `json:"abstain_count"`
+	NoWithVeto string `json:"no_with_veto_count"`
+}
+
+func toProposalView(p *govv1.Proposal) proposalView {
+	v := proposalView{
+		ID: p.Id, Status: p.Status.String(), Title: p.Title, Summary: p.Summary, Proposer: p.Proposer,
+		Metadata: p.Metadata, Expedited: p.Expedited, SubmitTime: p.SubmitTime, DepositEndTime: p.DepositEndTime,
+		VotingStartTime: p.VotingStartTime, VotingEndTime: p.VotingEndTime, TotalDeposit: sdk.NewCoins(p.TotalDeposit...),
+		Messages: []string{},
+	}
+	for _, m := range p.Messages {
+		v.Messages = append(v.Messages, m.TypeUrl)
+	}
+	if t := p.FinalTallyResult; t != nil && p.Status != govv1.StatusVotingPeriod && p.Status != govv1.StatusDepositPeriod {
+		v.FinalTally = &tallyView{Yes: t.YesCount, No: t.NoCount, Abstain: t.AbstainCount, NoWithVeto: t.NoWithVetoCount}
+	}
+	return v
+}
+
+func printProposal(w io.Writer, p proposalView) {
+	fmt.Fprintf(w, "Proposal %d: %s\n", p.ID, p.Title)
+	fmt.Fprintf(w, "  status        %s\n", p.Status)
+	if p.VotingEndTime != nil && !p.VotingEndTime.IsZero() {
+		fmt.Fprintf(w, "  voting        %s to %s\n", p.VotingStartTime.UTC().Format(timeFormat), p.VotingEndTime.UTC().Format(timeFormat))
+	} else if p.DepositEndTime != nil {
+		fmt.Fprintf(w, "  deposit ends  %s\n", p.DepositEndTime.UTC().Format(timeFormat))
+	}
+	fmt.Fprintf(w, "  deposit       %s\n", p.TotalDeposit)
+	fmt.Fprintf(w, "  proposer      %s\n", p.Proposer)
+	for _, m := range p.Messages {
+		fmt.Fprintf(w, "  message       %s\n", m)
+	}
+	if p.FinalTally != nil {
+		fmt.Fprintf(w, "  final tally   yes %s, no %s, abstain %s, no with veto %s\n", p.FinalTally.Yes, p.FinalTally.No, p.FinalTally.Abstain, p.FinalTally.NoWithVeto)
+	} else if p.Status == govv1.StatusVotingPeriod.String() {
+		fmt.Fprintf(w, "  tally         not shown: a live tally is not stored on chain and cannot be proven\n")
+	}
+	if p.Summary != "" {
+		fmt.Fprintf(w, "  summary       %s\n", p.Summary)
+	}
+}
+
+type proposalAnswer struct {
+	state.Proven
+	Proposal proposalView `json:"proposal"`
+}
+
+type proposalsAnswer struct {
+	state.Proven
+	Proposals []proposalView `json:"proposals"`
+}
+
+type voteAnswer struct {
+	state.Proven
+	ProposalID uint64       `json:"proposal_id"`
+	Voter      string       `json:"voter"`
+	Options    []voteOption `json:"options"`
+}
+
+type voteOption struct {
+	Option string `json:"option"`
+	Weight string `json:"weight"`
+}
+
+func parseProposalID(s string) (uint64, error) {
+	id, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || id == 0 {
+		return 0, output.UsageError(fmt.Sprintf("%q is not a proposal id", s), "give the proposal's number, e.g. 42")
+	}
+	return id, nil
+}
+
+func newQueryProposalsCmd(app *App, opts *queryOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "proposals",
+		Short: "Governance proposals in their voting period, proven complete",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runQuery(cmd, app, opts, nil, func(ctx context.Context, v *state.View) error {
+				ps, err := v.VotingProposals(ctx)
+				if err != nil {
+					return queryError(err)
+				}
+				out := proposalsAnswer{Proven: ps.Proven, Proposals: []proposalView{}}
+				for _, p := range ps.Proposals {
+					out.Proposals = append(out.Proposals, toProposalView(p))
+				}
+				return app.Printer.Result(out, func(w io.Writer) error {
+					fmt.Fprintf(w, "Proposals in voting period: %d\n", len(out.Proposals))
+					for _, p := range out.Proposals {
+						printProposal(w, p)
+					}
+					provenLine(w, out.Proven, "the list of proposals in voting period (complete) and each proposal")
+					return nil
+				})
+			})
+		},
+	}
+}
+
+func newQueryProposalCmd(app *App, opts *queryOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "proposal ID",
+		Short: "One governance proposal",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var id uint64
+			parse := func() (err error) { id, err = parseProposalID(args[0]); return }
+			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
+				p, err := v.Proposal(ctx, id)
+				if err != nil {
+					return queryError(err)
+				}
+				out := proposalAnswer{Proven: p.Proven, Proposal: toProposalView(p.Proposal)}
+				return app.Printer.Result(out, func(w io.Writer) error {
+					printProposal(w, out.Proposal)
+					provenLine(w, out.Proven, "proposal record")
+					return nil
+				})
+			})
+		},
+	}
+}
+
+func newQueryVoteCmd(app *App, opts *queryOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "vote ID VOTER",
+		Short: "A voter's vote on a proposal",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var (
+				id    uint64
+				voter sdk.AccAddress
+			)
+			parse := func() (err error) {
+				if id, err = parseProposalID(args[0]); err != nil {
+					return err
+				}
+				voter, err = resolveAccount(app, args[1])
+				return err
+			}
+			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
+				a, err := v.Vote(ctx, id, voter)
+				if err != nil {
+					return queryError(err)
+				}
+				out := voteAnswer{Proven: a.Proven, ProposalID: a.Vote.ProposalId, Voter: a.Vote.Voter, Options: []voteOption{}}
+				for _, o := range a.Vote.Options {
+					out.Options = append(out.Options, voteOption{Option: o.Option.String(), Weight: trimDec(o.Weight)})
+				}
+				return app.Printer.Result(out, func(w io.Writer) error {
+					fmt.Fprintf(w, "Vote of %s on proposal %d\n", out.Voter, out.ProposalID)
+					for _, o := range out.Options {
+						fmt.Fprintf(w, "  %s (weight %s)\n", o.Option, o.Weight)
+					}
+					provenLine(w, out.Proven, "vote record")
+					return nil
+				})
+			})
+		},
+	}
+}

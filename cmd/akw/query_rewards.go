@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/spf13/cobra"
+
+	"github.com/akash-wallet/akw/lightclient/state"
+)
+
+func newQueryRewardsCmd(app *App, opts *queryOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "rewards ADDRESS|KEY",
+		Short: "Pending staking rewards per validator, rebuilt from proven distribution state",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var addr sdk.AccAddress
+			parse := func() (err error) { addr, err = resolveAccount(app, args[0]); return }
+			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
+				r, err := v.Rewards(ctx, addr)
+				if err != nil {
+					return queryError(err)
+				}
+				return app.Printer.Result(r, func(w io.Writer) error {
+					fmt.Fprintf(w, "Pending rewards of %s\n", r.Delegator)
+					if len(r.Rewards) == 0 {
+						fmt.Fprintf(w, "  (no delegations)\n")
+					}
+					for _, x := range r.Rewards {
+						fmt.Fprintf(w, "  %-20s %s  %s\n", x.Moniker, decCoins(x.Reward), x.ValidatorAddress)
+					}
+					fmt.Fprintf(w, "  total %s\n", decCoins(r.Total))
+					provenLine(w, r.Proven, "rewards computed as x/distribution does from proven starting info, reward ratios and slash events")
+					return nil
+				})
+			})
+		},
+	}
+}
+
+// decCoins shows reward amounts truncated to whole base units, as a
+// withdrawal would pay them, with the exact figure in JSON.
+func decCoins(c sdk.DecCoins) string {
+	if len(c) == 0 {
+		return "0"
+	}
+	whole, _ := c.TruncateDecimal()
+	if whole.IsZero() {
+		return "0 (less than one base unit: " + c.String() + ")"
+	}
+	return whole.String()
+}
