@@ -224,7 +224,7 @@ func (k *Keyring) toKey(rec *sdkkeyring.Record) (Key, error) {
 	case sdkkeyring.TypeLedger:
 		key.Type = TypeLedger
 		if p := rec.GetLedger().GetPath(); p != nil {
-			key.Path = "m/" + p.String()
+			key.Path = p.String()
 		}
 	case sdkkeyring.TypeMulti:
 		key.Type = TypeMulti
@@ -621,15 +621,12 @@ func typeOf(rec *sdkkeyring.Record) KeyType {
 	return TypeOffline
 }
 
-// LedgerSigner signs msg with the Ledger key rec describes. The Ledger
-// support in this package sets it; until then the cosmos-sdk's
-// SignWithLedger (which goes through crypto/ledger's discovery) is used.
-var LedgerSigner func(rec *sdkkeyring.Record, msg []byte, mode signing.SignMode) ([]byte, cryptotypes.PubKey, error)
-
 // Sign signs msg (the sign bytes of a transaction) with the named key.
-// Local keys sign whatever the mode (the mode decided how msg was built);
-// Ledger keys need LEGACY_AMINO_JSON or TEXTUAL, since the device parses
-// what it signs. Offline and multisig keys return ErrOfflineKey.
+// Local keys sign whatever the mode (the mode decided how msg was built).
+// Ledger keys need SIGN_MODE_LEGACY_AMINO_JSON, the only mode the Cosmos
+// app reviews that Akash enables; the device shows the transaction and
+// the user approves it (SignLedgerAminoJSON, typed *LedgerError).
+// Offline and multisig keys return ErrOfflineKey.
 func (k *Keyring) Sign(name string, msg []byte, mode signing.SignMode) ([]byte, cryptotypes.PubKey, error) {
 	rec, err := k.record(name)
 	if err != nil {
@@ -643,12 +640,47 @@ func (k *Keyring) Sign(name string, msg []byte, mode signing.SignMode) ([]byte, 
 		}
 		return sig, pub, nil
 	case rec.GetLedger() != nil:
-		if LedgerSigner != nil {
-			return LedgerSigner(rec, msg, mode)
+		if mode != signing.SignMode_SIGN_MODE_LEGACY_AMINO_JSON {
+			return nil, nil, fmt.Errorf("%w: Ledger key %q signs in SIGN_MODE_LEGACY_AMINO_JSON only, not %s", ErrOfflineKey, name, mode)
 		}
-		return sdkkeyring.SignWithLedger(rec, msg, mode)
+		return SignLedgerAminoJSON(k.kr, name, msg)
 	}
 	return nil, nil, fmt.Errorf("%w: %q is a %s key (public key only)", ErrOfflineKey, name, typeOf(rec))
+}
+
+// AddLedger asks the Ledger for the key at path (the device shows its
+// address and the user approves), then stores the public key and path
+// under name. The device is asked through a scratch in-memory keyring and
+// the record is written here, so the name and address rules of Recover
+// apply (the SDK's own write would quietly take over an address stored
+// under another name). Device failures are *LedgerError.
+func (k *Keyring) AddLedger(name string, path HDPath, overwrite bool) (*LedgerKey, error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
+	if !overwrite {
+		// Refuse a taken name before the user is asked anything.
+		if _, err := k.record(name); err == nil {
+			return nil, &ConflictError{Name: name, Existing: name, Err: ErrNameExists}
+		} else if !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+	}
+	scratch := sdkkeyring.NewInMemory(k.cdc)
+	lk, err := AddLedgerKey(scratch, name, LedgerKeyOptions{HRP: k.cfg.HRP, Account: path.Account, Index: path.Index})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := k.put(lk.Record, "", overwrite); err != nil {
+		return nil, err
+	}
+	return lk, nil
+}
+
+// ShowOnDevice makes the Ledger display the address of the stored Ledger
+// key name, for the user to compare with Key(name).Address.
+func (k *Keyring) ShowOnDevice(name string) (*LedgerShown, error) {
+	return ShowLedgerAddress(k.kr, name, k.cfg.HRP)
 }
 
 // SignByAddress is Sign for the key with the given bech32 address.
