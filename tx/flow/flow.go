@@ -1,0 +1,402 @@
+// Package flow is the whole path of a transaction, shared by the command
+// line and the TUI: prepare (checks against proven state, gas, fee,
+// balance before and after), sign, broadcast and confirm, with the time
+// each step took.
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	sdkmath "cosmossdk.io/math"
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
+
+	"github.com/akash-wallet/akw/tx"
+	"github.com/akash-wallet/akw/tx/address"
+	"github.com/akash-wallet/akw/tx/amount"
+	"github.com/akash-wallet/akw/tx/broadcast"
+	"github.com/akash-wallet/akw/tx/encoding"
+	"github.com/akash-wallet/akw/tx/fee"
+	"github.com/akash-wallet/akw/tx/ops"
+	"github.com/akash-wallet/akw/tx/sign"
+)
+
+// Env is the network and the sources a transaction is built against.
+// The chain-facing fields are nil when akw runs offline.
+type Env struct {
+	Enc           *encoding.Config
+	Denoms        amount.Denoms
+	Prefixes      address.Prefixes
+	ChainID       string
+	GasPrice      sdk.DecCoin       // the network's default price
+	GasAdjustment sdkmath.LegacyDec // the network's default adjustment
+
+	Keyring   keyring.Keyring      // nil when no key is needed
+	Accounts  tx.AccountSource     // verified account number and sequence
+	State     tx.StateSource       // proven state for the checks
+	Simulator fee.Simulator        // node-reported gas
+	Confirmer *broadcast.Confirmer // broadcast and proven inclusion
+
+	// Now is the clock for unordered timeouts (default time.Now).
+	Now func() time.Time
+	// Notice receives remarks for the user (what was not checked, what
+	// is node-reported).
+	Notice func(msg string)
+}
+
+func (e *Env) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+func (e *Env) notice(format string, args ...any) {
+	if e.Notice != nil {
+		e.Notice(fmt.Sprintf(format, args...))
+	}
+}
+
+// Online reports whether the env can reach the chain.
+func (e *Env) Online() bool { return e.Accounts != nil }
+
+// Options are the user's choices common to every transaction.
+type Options struct {
+	Fees          sdk.Coins    // --fees; nil when not given
+	GasPrice      *sdk.DecCoin // --gas-prices; nil for the network default
+	Gas           fee.Gas      // --gas
+	GasAdjustment *sdkmath.LegacyDec
+	Memo          string
+
+	Unordered       bool
+	TimeoutDuration time.Duration // for --unordered
+
+	AccountNumber *uint64 // --account-number
+	Sequence      *uint64 // --sequence
+
+	AllowInactive   bool
+	ConfirmInactive func(question string) error
+}
+
+// Key is who signs: a keyring record, or only an address when the
+// transaction is generated for signing elsewhere.
+type Key struct {
+	Name    string          // empty for an address-only signer
+	Record  *keyring.Record // nil for an address-only signer
+	Address sdk.AccAddress
+}
+
+// PubKey returns the key's public key, if known.
+func (k Key) PubKey() cryptotypes.PubKey {
+	if k.Record == nil {
+		return nil
+	}
+	pk, err := k.Record.GetPubKey()
+	if err != nil {
+		return nil
+	}
+	return pk
+}
+
+// Timings are how long each step took.
+type Timings struct {
+	Build     time.Duration `json:"build"` // checks, account, simulation, fee
+	Sign      time.Duration `json:"sign"`
+	Broadcast time.Duration `json:"broadcast"`
+	Wait      time.Duration `json:"wait"` // until inclusion was proven
+}
+
+// Gas sources, for saying where a limit came from.
+const (
+	GasSimulated = "simulated by the node (node-reported) × adjustment"
+	GasGiven     = "given"
+	GasDefault   = "default"
+)
+
+// Plan is a prepared transaction: everything the confirmation shows and
+// the unsigned transaction itself.
+type Plan struct {
+	Op      ops.Op
+	Summary []ops.Field
+	Key     Key
+	Mode    signingtypes.SignMode
+
+	AccountNumber uint64
+	Sequence      uint64 // 0 for unordered
+	// AccountVerified says the account number and sequence were read from
+	// proven state (false: given on the command line).
+	AccountVerified bool
+	AccountHeight   int64
+
+	Gas          uint64
+	GasSimulated uint64 // the node's figure before adjustment; 0 if not simulated
+	GasSource    string
+	Fee          sdk.Coins
+
+	// Checked says the operation was checked against proven state.
+	Checked bool
+	// Balance is the verified spendable balance before; After is what
+	// remains after the spend and the fee. Nil offline.
+	Balance *tx.Balance
+	After   *sdkmath.Int
+
+	Builder client.TxBuilder
+	Timings Timings
+}
+
+// Prepare checks the operation against proven state and builds the
+// unsigned transaction with its gas and fee. Nothing is signed.
+func Prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*Plan, error) {
+	start := time.Now()
+	p := &Plan{Op: op, Key: key, Mode: signingtypes.SignMode_SIGN_MODE_DIRECT}
+	if err := checkOptions(env, opts); err != nil {
+		return nil, err
+	}
+	if !op.Signer().Equals(key.Address) {
+		return nil, tx.Inputf("", "the operation's signer %s is not the key's address %s", address.Bech32(env.Prefixes.Account, op.Signer()), address.Bech32(env.Prefixes.Account, key.Address))
+	}
+	if key.Record != nil {
+		m, err := sign.ModeFor(key.Record)
+		if err != nil {
+			return nil, err
+		}
+		p.Mode = m
+	}
+
+	// Account number and sequence: verified state, unless given.
+	var acct *tx.Account
+	if env.Online() {
+		a, err := env.Accounts.Account(ctx, key.Address)
+		if errors.Is(err, tx.ErrNotFound) {
+			return nil, &tx.CheckError{Check: "account", Reason: fmt.Sprintf("account %s does not exist on chain yet (it has never received funds)", address.Bech32(env.Prefixes.Account, key.Address)),
+				Fix: "send some AKT to this address first"}
+		}
+		if err != nil {
+			return nil, err
+		}
+		acct = a
+		p.AccountNumber, p.Sequence, p.AccountVerified, p.AccountHeight = a.Number, a.Sequence, a.Verified, a.Height
+	}
+	if opts.AccountNumber != nil {
+		if acct != nil && *opts.AccountNumber != acct.Number {
+			return nil, tx.Inputf("drop --account-number to use the verified one", "--account-number %d differs from the verified account number %d", *opts.AccountNumber, acct.Number)
+		}
+		p.AccountNumber = *opts.AccountNumber
+	}
+	if opts.Sequence != nil {
+		if acct != nil && *opts.Sequence != acct.Sequence {
+			env.notice("signing with --sequence %d; the verified sequence is %d, so this transaction is valid only after %d more", *opts.Sequence, acct.Sequence, int64(*opts.Sequence)-int64(acct.Sequence))
+			p.AccountVerified = false
+		}
+		p.Sequence = *opts.Sequence
+	}
+	if opts.Unordered {
+		p.Sequence = 0
+	}
+
+	// Checks against proven state.
+	if env.State != nil {
+		c := &ops.Checker{State: env.State, Denoms: env.Denoms, Prefixes: env.Prefixes, Now: env.now(),
+			AllowInactive: opts.AllowInactive, ConfirmInactive: opts.ConfirmInactive,
+			Warn: func(m string) { env.notice("%s", m) }}
+		if err := op.Check(ctx, c); err != nil {
+			return nil, err
+		}
+		p.Checked = true
+	} else {
+		env.notice("offline: the %s was not checked against chain state (balance, validators, proposals)", op.Name())
+	}
+	msgs, err := op.Msgs(env.Prefixes)
+	if err != nil {
+		return nil, err
+	}
+	p.Summary = op.Summary(env.Denoms, env.Prefixes)
+
+	body := sign.Body{Memo: opts.Memo, Unordered: opts.Unordered}
+	if opts.Unordered {
+		body.TimeoutTimestamp = env.now().Add(opts.TimeoutDuration)
+	}
+	b, err := sign.Unsigned(env.Enc, msgs, body)
+	if err != nil {
+		return nil, err
+	}
+
+	// Gas.
+	switch {
+	case opts.Gas.Auto && env.Simulator != nil:
+		pub := key.PubKey()
+		if pub == nil && acct != nil {
+			pub = acct.PubKey
+		}
+		b.SetFeeAmount(opts.Fees)
+		bz, err := sign.SimulationBytes(env.Enc, b, pub, p.Mode, p.Sequence)
+		if err != nil {
+			return nil, err
+		}
+		used, err := env.Simulator.Simulate(ctx, bz)
+		if err != nil {
+			return nil, err
+		}
+		adj := env.GasAdjustment
+		if opts.GasAdjustment != nil {
+			adj = *opts.GasAdjustment
+		}
+		p.GasSimulated, p.Gas, p.GasSource = used, fee.Adjust(used, adj), GasSimulated
+	case opts.Gas.Auto:
+		p.Gas, p.GasSource = fee.DefaultGas, GasDefault
+		env.notice("offline: gas cannot be simulated; using %d (pass --gas N to choose)", fee.DefaultGas)
+	default:
+		p.Gas, p.GasSource = opts.Gas.Limit, GasGiven
+	}
+
+	// Fee.
+	if opts.Fees != nil {
+		p.Fee = opts.Fees
+	} else {
+		price := env.GasPrice
+		if opts.GasPrice != nil {
+			price = *opts.GasPrice
+		}
+		p.Fee = sdk.NewCoins(fee.FeeFor(p.Gas, price))
+	}
+	b.SetGasLimit(p.Gas)
+	b.SetFeeAmount(p.Fee)
+	p.Builder = b
+
+	// Balance: spend plus fee within the verified spendable balance.
+	if env.State != nil {
+		if err := checkBalance(ctx, env, p); err != nil {
+			return nil, err
+		}
+	}
+	p.Timings.Build = time.Since(start)
+	return p, nil
+}
+
+func checkOptions(env *Env, opts Options) error {
+	if opts.Fees != nil && opts.GasPrice != nil {
+		return tx.Inputf("give one of them", "--fees and --gas-prices both given")
+	}
+	if opts.Unordered {
+		if opts.TimeoutDuration <= 0 {
+			return tx.Inputf("pass --timeout-duration, e.g. 5m", "--unordered needs --timeout-duration")
+		}
+		if opts.TimeoutDuration > sign.MaxTimeout {
+			return tx.Inputf(fmt.Sprintf("give at most %s", sign.MaxTimeout), "--timeout-duration %s is longer than the chain allows for unordered transactions", opts.TimeoutDuration)
+		}
+		if opts.Sequence != nil && *opts.Sequence != 0 {
+			return tx.Inputf("drop --sequence", "an unordered transaction carries no sequence")
+		}
+	} else if opts.TimeoutDuration > 0 {
+		return tx.Inputf("add --unordered, or drop --timeout-duration", "--timeout-duration applies to --unordered transactions")
+	}
+	if !env.Online() && !opts.Unordered && (opts.AccountNumber == nil || opts.Sequence == nil) {
+		return tx.Inputf("pass --account-number N --sequence N (from `akw query account` on a connected machine)", "signing offline needs the account number and sequence")
+	}
+	if !env.Online() && opts.Unordered && opts.AccountNumber == nil {
+		return tx.Inputf("pass --account-number N (from `akw query account` on a connected machine)", "signing offline needs the account number")
+	}
+	return nil
+}
+
+func checkBalance(ctx context.Context, env *Env, p *Plan) error {
+	need := p.Op.Spend().Add(p.Fee...)
+	for _, c := range need {
+		bal, err := env.State.Balance(ctx, p.Key.Address, c.Denom)
+		if err != nil {
+			return err
+		}
+		if c.Denom == env.Denoms.Base {
+			p.Balance = bal
+		}
+		if bal.Spendable.LT(c.Amount) {
+			what := "the fee"
+			if !p.Op.Spend().AmountOf(c.Denom).IsZero() {
+				what = "the amount plus the fee"
+			}
+			return &tx.CheckError{Check: "balance",
+				Reason: fmt.Sprintf("%s (%s) is more than the spendable balance of %s (%s, verified at height %d)",
+					what, amount.FormatCoin(c, env.Denoms), address.Bech32(env.Prefixes.Account, p.Key.Address),
+					amount.FormatCoin(sdk.Coin{Denom: c.Denom, Amount: bal.Spendable}, env.Denoms), bal.Height),
+				Fix: "lower the amount or the fee, or add funds"}
+		}
+	}
+	if p.Balance == nil {
+		bal, err := env.State.Balance(ctx, p.Key.Address, env.Denoms.Base)
+		if err != nil {
+			return err
+		}
+		p.Balance = bal
+	}
+	after := p.Balance.Spendable.Sub(need.AmountOf(env.Denoms.Base))
+	p.After = &after
+	return nil
+}
+
+// Sign signs the plan's transaction with its key and returns the bytes to
+// broadcast.
+func Sign(ctx context.Context, env *Env, p *Plan) ([]byte, error) {
+	start := time.Now()
+	if p.Key.Record == nil || env.Keyring == nil {
+		return nil, tx.NewKeyError("", errors.New("no signing key"), "give a key name, not an address, to sign")
+	}
+	mode, err := sign.Sign(ctx, env.Enc, env.Keyring, p.Key.Name, p.Builder, sign.SignerData{ChainID: env.ChainID, AccountNumber: p.AccountNumber, Sequence: p.Sequence})
+	if err != nil {
+		return nil, err
+	}
+	p.Mode = mode
+	bz, err := sign.Encode(env.Enc, p.Builder)
+	p.Timings.Sign = time.Since(start)
+	return bz, err
+}
+
+// Result is a broadcast's outcome.
+type Result struct {
+	TxHash    string    `json:"txhash"`
+	Height    int64     `json:"height"`
+	Code      uint32    `json:"code"`
+	Codespace string    `json:"codespace,omitempty"`
+	Verified  bool      `json:"verified"`
+	GasWanted int64     `json:"gas_wanted"`
+	GasUsed   int64     `json:"gas_used"`
+	Log       string    `json:"log,omitempty"` // node-reported
+	Timings   *Timings  `json:"timings,omitempty"`
+	Known     bool      `json:"already_in_mempool,omitempty"`
+	At        time.Time `json:"-"`
+}
+
+// Broadcast sends signed bytes and waits for proven inclusion. A failing
+// result code comes back as *tx.RejectedError along with the Result.
+func Broadcast(ctx context.Context, env *Env, txBytes []byte, t *Timings) (*Result, error) {
+	if env.Confirmer == nil {
+		return nil, tx.Inputf("configure a node, or broadcast from a connected machine with `akw tx broadcast FILE`", "cannot broadcast offline")
+	}
+	start := time.Now()
+	s, err := env.Confirmer.Broadcast(ctx, txBytes)
+	if t != nil {
+		t.Broadcast = time.Since(start)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{TxHash: broadcast.HashString(s.Hash), Known: s.AlreadyKnown, Timings: t}
+	start = time.Now()
+	inc, err := env.Confirmer.Follow(ctx, s)
+	if t != nil {
+		t.Wait = time.Since(start)
+	}
+	if inc != nil {
+		res.Height, res.Code, res.Codespace, res.Verified = inc.Height, inc.Code, inc.Codespace, inc.Verified
+		res.GasWanted, res.GasUsed, res.Log = inc.GasWanted, inc.GasUsed, inc.Log
+		if err == nil && inc.Code != 0 {
+			err = &tx.RejectedError{Stage: tx.StageDeliver, Hash: res.TxHash, Height: inc.Height, Code: inc.Code, Codespace: inc.Codespace, Log: inc.Log, Verified: inc.Verified}
+		}
+	}
+	return res, err
+}

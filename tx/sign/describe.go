@@ -1,0 +1,128 @@
+package sign
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
+	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+	"github.com/cosmos/gogoproto/proto"
+
+	"github.com/akash-wallet/akw/tx/amount"
+	"github.com/akash-wallet/akw/tx/encoding"
+	"github.com/akash-wallet/akw/tx/ops"
+	"github.com/akash-wallet/akw/tx/vote"
+)
+
+// MsgView is one message as a human reads it.
+type MsgView struct {
+	Type   string      `json:"type"`
+	Fields []ops.Field `json:"fields"`
+	// Known is false for a message type akw does not describe; its raw
+	// JSON is shown instead and deserves a careful read.
+	Known bool `json:"known"`
+}
+
+// SigView is one signature's public data.
+type SigView struct {
+	Signer   string `json:"signer"`
+	Sequence uint64 `json:"sequence"`
+	Mode     string `json:"sign_mode"`
+}
+
+// Decoded is what a human is about to sign or broadcast.
+type Decoded struct {
+	Messages  []MsgView `json:"messages"`
+	Fee       string    `json:"fee"`
+	FeeCoins  sdk.Coins `json:"fee_coins"`
+	Gas       uint64    `json:"gas"`
+	Memo      string    `json:"memo"`
+	Unordered bool      `json:"unordered"`
+	Timeout   time.Time `json:"timeout_timestamp,omitempty"`
+	Signers   []string  `json:"signers"`
+	Signed    bool      `json:"signed"`
+	Sigs      []SigView `json:"signatures"`
+}
+
+// Describe turns a transaction into its human reading.
+func Describe(cfg *encoding.Config, b client.TxBuilder, d amount.Denoms) Decoded {
+	t := b.GetTx()
+	out := Decoded{
+		FeeCoins:  t.GetFee(),
+		Fee:       amount.FormatCoins(t.GetFee(), d),
+		Gas:       t.GetGas(),
+		Memo:      t.GetMemo(),
+		Unordered: t.GetUnordered(),
+	}
+	if ts := t.GetTimeoutTimeStamp(); !ts.IsZero() && ts.Unix() > 0 {
+		out.Timeout = ts.UTC()
+	}
+	if signers, err := t.GetSigners(); err == nil {
+		for _, s := range signers {
+			out.Signers = append(out.Signers, cfg.Bech32(s))
+		}
+	}
+	if sigs, err := t.GetSignaturesV2(); err == nil {
+		for _, s := range sigs {
+			v := SigView{Sequence: s.Sequence}
+			if s.PubKey != nil {
+				v.Signer = cfg.Bech32(sdk.AccAddress(s.PubKey.Address()))
+			}
+			if sd, ok := s.Data.(*signingtypes.SingleSignatureData); ok {
+				v.Mode = sd.SignMode.String()
+				out.Signed = out.Signed || len(sd.Signature) > 0
+			}
+			out.Sigs = append(out.Sigs, v)
+		}
+	}
+	for _, m := range t.GetMsgs() {
+		out.Messages = append(out.Messages, describeMsg(cfg, m, d))
+	}
+	return out
+}
+
+func coins(cs sdk.Coins, d amount.Denoms) string { return amount.FormatCoins(cs, d) }
+
+func describeMsg(cfg *encoding.Config, m sdk.Msg, d amount.Denoms) MsgView {
+	f := func(kv ...string) []ops.Field {
+		var out []ops.Field
+		for i := 0; i+1 < len(kv); i += 2 {
+			out = append(out, ops.Field{Label: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	v := MsgView{Type: sdk.MsgTypeURL(m), Known: true}
+	switch m := m.(type) {
+	case *banktypes.MsgSend:
+		v.Fields = f("action", "send", "from", m.FromAddress, "to", m.ToAddress, "amount", coins(m.Amount, d))
+	case *stakingtypes.MsgDelegate:
+		v.Fields = f("action", "delegate", "delegator", m.DelegatorAddress, "validator", m.ValidatorAddress, "amount", amount.FormatCoin(m.Amount, d))
+	case *stakingtypes.MsgBeginRedelegate:
+		v.Fields = f("action", "redelegate", "delegator", m.DelegatorAddress, "from validator", m.ValidatorSrcAddress, "to validator", m.ValidatorDstAddress, "amount", amount.FormatCoin(m.Amount, d))
+	case *stakingtypes.MsgUndelegate:
+		v.Fields = f("action", "undelegate", "delegator", m.DelegatorAddress, "validator", m.ValidatorAddress, "amount", amount.FormatCoin(m.Amount, d))
+	case *distrtypes.MsgWithdrawDelegatorReward:
+		v.Fields = f("action", "withdraw rewards", "delegator", m.DelegatorAddress, "from validator", m.ValidatorAddress)
+	case *distrtypes.MsgWithdrawValidatorCommission:
+		v.Fields = f("action", "withdraw validator commission", "validator", m.ValidatorAddress)
+	case *govv1.MsgVote:
+		v.Fields = f("action", "vote", "voter", m.Voter, "proposal", fmt.Sprint(m.ProposalId), "option", vote.Name(m.Option))
+	case *govv1.MsgVoteWeighted:
+		v.Fields = f("action", "weighted vote", "voter", m.Voter, "proposal", fmt.Sprint(m.ProposalId), "options", vote.Describe(m.Options))
+	default:
+		v.Known = false
+		js, err := cfg.Codec.MarshalInterfaceJSON(m)
+		text := string(js)
+		if err != nil {
+			text = proto.CompactTextString(m)
+		}
+		v.Fields = f("action", "UNKNOWN message type "+strings.TrimPrefix(sdk.MsgTypeURL(m), "/"), "raw", text)
+	}
+	return v
+}

@@ -1,0 +1,111 @@
+package sign
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/cosmos/cosmos-sdk/client"
+
+	"github.com/akash-wallet/akw/tx"
+	"github.com/akash-wallet/akw/tx/encoding"
+)
+
+// MaxFileSize bounds what akw reads as a transaction file; akw's largest
+// transaction (withdraw from every validator) is a few tens of KB.
+const MaxFileSize = 1 << 20
+
+// EncodeJSON returns the SDK's tx JSON encoding, indented for humans and
+// ended by a newline. It is what the Akash CLI reads and writes too.
+func EncodeJSON(cfg *encoding.Config, b client.TxBuilder) ([]byte, error) {
+	bz, err := cfg.TxConfig.TxJSONEncoder()(b.GetTx())
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, bz, "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
+}
+
+// DecodeJSON reads a transaction in the SDK's tx JSON encoding. Unknown
+// fields and message types are refused: what a user signs must be exactly
+// what akw understood and showed.
+func DecodeJSON(cfg *encoding.Config, bz []byte) (client.TxBuilder, error) {
+	if len(bz) > MaxFileSize {
+		return nil, tx.Inputf("", "transaction file is %d bytes, more than the %d akw accepts", len(bz), MaxFileSize)
+	}
+	t, err := cfg.TxConfig.TxJSONDecoder()(bz)
+	if err != nil {
+		return nil, tx.Inputf("give a file written by `akw tx ... --generate-only` or `akw tx sign`", "not a transaction in the SDK's JSON encoding: %v", err)
+	}
+	b, err := cfg.TxConfig.WrapTxBuilder(t)
+	if err != nil {
+		return nil, tx.Inputf("", "cannot use this transaction: %v", err)
+	}
+	if len(b.GetTx().GetMsgs()) == 0 {
+		return nil, tx.Inputf("", "the transaction has no messages")
+	}
+	if _, err := b.GetTx().GetSigners(); err != nil {
+		return nil, tx.Inputf("", "the transaction's signers cannot be read: %v", err)
+	}
+	return b, nil
+}
+
+// ReadFile reads a transaction file; "-" is stdin.
+func ReadFile(cfg *encoding.Config, path string, stdin io.Reader) (client.TxBuilder, error) {
+	var r io.Reader
+	if path == "-" {
+		r = stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, tx.Inputf("check the path", "cannot read transaction file: %v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	bz, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, tx.Inputf("check the path", "cannot read transaction file: %v", err)
+	}
+	return DecodeJSON(cfg, bz)
+}
+
+// WriteFile writes bz to path through a temporary file and a rename, so a
+// crash never leaves half a transaction behind. It refuses to replace an
+// existing file unless overwrite is set.
+func WriteFile(path string, bz []byte, overwrite bool) error {
+	if !overwrite {
+		if _, err := os.Lstat(path); err == nil {
+			return tx.Inputf("choose another name, or remove the file first", "%s already exists", path)
+		}
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if _, err := f.Write(bz); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
