@@ -1,0 +1,488 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/akash-wallet/akw/lightclient"
+)
+
+// Options configure the TUI.
+type Options struct {
+	Backend Backend
+	// Key is the name of the key to open the dashboard on; the first key
+	// of the keyring when empty.
+	Key string
+	// Refresh is how often the light client is brought up to date and the
+	// dashboard reloaded; 15 s when zero, never when negative.
+	Refresh time.Duration
+	// Now is the clock (ages of headers, time left to unbond); time.Now
+	// when nil.
+	Now func() time.Time
+	// StaticSpinner draws a fixed busy marker instead of an animation
+	// (for reduced motion, and for reproducible screenshots).
+	StaticSpinner bool
+}
+
+// common is what every screen shares: the Backend, the context every
+// operation derives from (cancelled on quit), styles, size, the chosen key
+// and the light client's latest status.
+type common struct {
+	ctx    context.Context
+	be     Backend
+	chain  ChainInfo
+	st     styles
+	now    func() time.Time
+	width  int
+	height int
+	static bool
+	frame  int
+
+	keys []Key
+	key  *Key // the chosen key; nil until keys are loaded (or none exist)
+
+	status       LightStatus
+	statusErr    error
+	statusLoaded bool
+	statusBusy   bool
+
+	// pf is the dashboard's last proven portfolio of key, for pickers
+	// (the user's delegations). Nil when not loaded or cleared.
+	pf *Portfolio
+}
+
+// spinner returns the busy marker.
+func (c *common) spinner() string {
+	if c.static {
+		return "…"
+	}
+	frames := []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+	return frames[c.frame%len(frames)]
+}
+
+// verificationFailed reports whether err means an answer did not check out
+// (as opposed to a node being unreachable or a bad input).
+func verificationFailed(err error) bool {
+	return err != nil && lightclient.CategoryOf(err) == lightclient.CategoryVerification
+}
+
+// screen is one page of the UI. Screens are pointers updated in place;
+// the root owns the stack.
+type screen interface {
+	title() string
+	update(msg tea.Msg) tea.Cmd
+	view(width, height int) string
+	// help lists the screen's key bindings, for the footer and `?`.
+	help() []binding
+	// typing is true while a text field has the focus: single letters
+	// then go to the field, not to global bindings like q.
+	typing() bool
+	// busy is true while the screen waits for I/O (the spinner runs).
+	busy() bool
+}
+
+// closer is implemented by screens that own work in flight, cancelled when
+// the screen is left.
+type closer interface{ close() }
+
+// initer is implemented by screens that start work when shown.
+type initer interface{ init() tea.Cmd }
+
+type binding struct{ key, desc string }
+
+// Navigation messages.
+type (
+	pushMsg struct{ s screen }
+	popMsg  struct{}
+	// homeMsg returns to the dashboard and reloads it (after a
+	// transaction or a key change).
+	homeMsg    struct{}
+	refreshMsg struct{}
+	// autoRefreshMsg is the periodic refresh timer.
+	autoRefreshMsg struct{}
+	tickMsg        struct{}
+	statusMsg      struct {
+		st  LightStatus
+		err error
+	}
+	keysMsg struct {
+		keys []Key
+		err  error
+	}
+
+	// replaceMsg pops the top screen and pushes another in its place.
+	replaceMsg struct{ s screen }
+	// popThenMsg pops the top screen and hands msg to the rest (a
+	// picker's answer to its form).
+	popThenMsg struct{ msg tea.Msg }
+)
+
+func push(s screen) tea.Cmd    { return func() tea.Msg { return pushMsg{s} } }
+func replace(s screen) tea.Cmd { return func() tea.Msg { return replaceMsg{s} } }
+func pop() tea.Msg             { return popMsg{} }
+func home() tea.Msg            { return homeMsg{} }
+
+// Model is the root model: a stack of screens over the dashboard, a
+// header, a footer with the keys, and the light client's status bar.
+type Model struct {
+	c        *common
+	cancel   context.CancelFunc
+	stack    []screen
+	showHelp bool
+	ticking  bool
+	refresh  time.Duration
+	keysErr  error
+	wantKey  string
+	quitting bool
+}
+
+// New builds the root model. ctx bounds every operation the UI starts;
+// quitting cancels it.
+func New(ctx context.Context, o Options) *Model {
+	ctx, cancel := context.WithCancel(ctx)
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	c := &common{ctx: ctx, be: o.Backend, chain: o.Backend.Chain(), st: newStyles(), now: now,
+		width: 80, height: 24, static: o.StaticSpinner}
+	r := o.Refresh
+	if r == 0 {
+		r = 15 * time.Second
+	}
+	m := &Model{c: c, cancel: cancel, refresh: r, wantKey: o.Key}
+	m.stack = []screen{newDashboard(c)}
+	return m
+}
+
+// Init loads the keys and the light client's status.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.loadKeys(), m.loadStatus()}
+	cmds = append(cmds, m.autoRefresh())
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) autoRefresh() tea.Cmd {
+	if m.refresh <= 0 {
+		return nil
+	}
+	return tea.Tick(m.refresh, func(time.Time) tea.Msg { return autoRefreshMsg{} })
+}
+
+func (m *Model) loadKeys() tea.Cmd {
+	c := m.c
+	return func() tea.Msg {
+		ks, err := c.be.Keys(c.ctx)
+		return keysMsg{ks, err}
+	}
+}
+
+func (m *Model) loadStatus() tea.Cmd {
+	c := m.c
+	if c.statusBusy {
+		return nil
+	}
+	c.statusBusy = true
+	return func() tea.Msg {
+		st, err := c.be.Status(c.ctx)
+		return statusMsg{st, err}
+	}
+}
+
+func (m *Model) top() screen { return m.stack[len(m.stack)-1] }
+
+// Update handles global keys and navigation, and hands everything else to
+// the screens: keys to the top one, results of I/O to all (each screen
+// recognises its own).
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+		return m, nil
+	case tea.KeyPressMsg:
+		if msg.String() == "ctrl+c" {
+			return m, m.quit()
+		}
+		if m.showHelp {
+			m.showHelp = false
+			return m, nil
+		}
+		if !m.top().typing() {
+			switch msg.String() {
+			case "q":
+				return m, m.quit()
+			case "?":
+				m.showHelp = true
+				return m, nil
+			}
+		}
+		cmds = append(cmds, m.top().update(msg))
+		return m, m.afterUpdate(cmds)
+	case pushMsg:
+		m.stack = append(m.stack, msg.s)
+		if in, ok := msg.s.(initer); ok {
+			cmds = append(cmds, in.init())
+		}
+		return m, m.afterUpdate(cmds)
+	case popMsg:
+		m.popTo(len(m.stack) - 1)
+		return m, nil
+	case replaceMsg:
+		m.popTo(len(m.stack) - 1)
+		return m.Update(pushMsg(msg))
+	case popThenMsg:
+		m.popTo(len(m.stack) - 1)
+		return m.Update(msg.msg)
+	case homeMsg:
+		m.popTo(1)
+		cmds = append(cmds, m.loadStatus(), m.stack[0].update(refreshMsg{}))
+		return m, m.afterUpdate(cmds)
+	case autoRefreshMsg:
+		// The periodic refresh: reschedule, then refresh like a key press.
+		return m, tea.Batch(m.autoRefresh(), func() tea.Msg { return refreshMsg{} })
+	case refreshMsg:
+		cmds = append(cmds, m.loadStatus())
+	case tickMsg:
+		m.ticking = false
+		m.c.frame++
+		return m, m.afterUpdate(nil)
+	case statusMsg:
+		m.c.statusBusy = false
+		m.c.status, m.c.statusErr, m.c.statusLoaded = msg.st, msg.err, true
+		if msg.err != nil {
+			// Nothing may look verified while the light client
+			// fails: the status is cleared, not left stale.
+			m.c.status = LightStatus{}
+		}
+	case keysMsg:
+		m.keysErr = msg.err
+		if msg.err == nil {
+			m.c.keys = msg.keys
+			m.c.key = pickKey(msg.keys, m.currentKeyName())
+		}
+	}
+	for _, s := range m.stack {
+		cmds = append(cmds, s.update(msg))
+	}
+	return m, m.afterUpdate(cmds)
+}
+
+func (m *Model) currentKeyName() string {
+	if m.c.key != nil {
+		return m.c.key.Name
+	}
+	return m.wantKey
+}
+
+func pickKey(keys []Key, name string) *Key {
+	for i := range keys {
+		if keys[i].Name == name {
+			return &keys[i]
+		}
+	}
+	if len(keys) > 0 {
+		return &keys[0]
+	}
+	return nil
+}
+
+func (m *Model) popTo(n int) {
+	if n < 1 {
+		n = 1
+	}
+	for len(m.stack) > n {
+		if cl, ok := m.top().(closer); ok {
+			cl.close()
+		}
+		m.stack = m.stack[:len(m.stack)-1]
+	}
+}
+
+// afterUpdate keeps the spinner ticking while any screen is busy.
+func (m *Model) afterUpdate(cmds []tea.Cmd) tea.Cmd {
+	if !m.ticking && !m.c.static && m.anyBusy() {
+		m.ticking = true
+		cmds = append(cmds, tea.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return tickMsg{} }))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) anyBusy() bool {
+	if m.c.statusBusy {
+		return true
+	}
+	for _, s := range m.stack {
+		if s.busy() {
+			return true
+		}
+	}
+	return false
+}
+
+// quit cancels everything in flight (network calls, a Ledger waiting for
+// confirmation) and ends the program.
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	m.popTo(1)
+	m.cancel()
+	return tea.Quit
+}
+
+// View draws header, the top screen (or the help), footer and status bar.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "akw"
+	return v
+}
+
+func (m *Model) render() string {
+	c := m.c
+	if m.quitting {
+		return ""
+	}
+	w, h := c.width, c.height
+	bodyH := h - 3
+	if bodyH < 1 {
+		bodyH = 1
+	}
+	var body string
+	if m.showHelp {
+		body = m.helpView()
+	} else if m.keysErr != nil && len(m.stack) == 1 {
+		body = c.st.err.Render("Cannot open the keyring: ") + plainError(m.keysErr) + "\n\n" + "Check --keyring-backend and --keyring-dir, then restart."
+	} else {
+		body = m.top().view(w, bodyH)
+	}
+	return m.header(w) + "\n" + fit(body, w, bodyH) + "\n" + m.footer(w) + "\n" + m.statusBar(w)
+}
+
+func (m *Model) header(w int) string {
+	c := m.c
+	var crumbs []string
+	for _, s := range m.stack {
+		crumbs = append(crumbs, s.title())
+	}
+	left := c.st.title.Render("akw") + " " + strings.Join(crumbs, " › ")
+	if c.chain.Demo {
+		left += c.st.warn.Render("  [DEMO devnet]")
+	}
+	right := "no key"
+	if c.key != nil {
+		right = "key " + c.st.label.Render(c.key.Name)
+		if c.key.Ledger() {
+			right += " (Ledger)"
+		}
+	}
+	gap := w - lipWidth(left) - lipWidth(right)
+	if gap < 1 {
+		return fit(left+" "+right, w, 1)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *Model) footer(w int) string {
+	var parts []string
+	for _, b := range m.top().help() {
+		parts = append(parts, m.c.st.key.Render(b.key)+" "+b.desc)
+	}
+	if !m.top().typing() {
+		parts = append(parts, m.c.st.key.Render("?")+" help", m.c.st.key.Render("q")+" quit")
+	} else {
+		parts = append(parts, m.c.st.key.Render("ctrl+c")+" quit")
+	}
+	return fit(strings.Join(parts, " · "), w, 1)
+}
+
+// statusBar shows the light client's state. A failed verification takes
+// the whole bar, reversed and spelled out, and nothing is shown verified.
+func (m *Model) statusBar(w int) string {
+	c := m.c
+	chain := c.chain.ChainID
+	switch {
+	case c.statusErr != nil && verificationFailed(c.statusErr):
+		return c.st.alarm.Render(pad(" ✗ VERIFICATION FAILED: "+oneLine(c.statusErr.Error()), w))
+	case c.statusErr != nil:
+		return c.st.status.Render(pad(" "+chain+" · ✗ not verified: "+oneLine(plainError(c.statusErr)), w))
+	case !c.statusLoaded:
+		return c.st.status.Render(pad(" "+chain+" · "+c.spinner()+" verifying headers…", w))
+	}
+	s := c.status
+	age := fmtAge(c.now().Sub(s.HeaderTime))
+	wit := "no witness"
+	if n := len(s.Witnesses); n > 0 {
+		wit = itoa(s.Agreeing()) + "/" + itoa(n) + " witnesses agree"
+	}
+	text := " " + s.ChainID + " · ✓ verified height " + itoa64(s.Height) + " (" + age + " ago) · " + wit
+	if c.statusBusy {
+		text += " · " + c.spinner()
+	}
+	if len(s.Notices) > 0 {
+		text += " · ! " + s.Notices[len(s.Notices)-1]
+	}
+	return c.st.status.Render(pad(text, w))
+}
+
+func (m *Model) helpView() string {
+	c := m.c
+	var b strings.Builder
+	b.WriteString(c.st.header.Render("Keys on this screen ("+m.top().title()+")") + "\n\n")
+	for _, k := range m.top().help() {
+		b.WriteString("  " + pad(c.st.key.Render(k.key), 12) + k.desc + "\n")
+	}
+	b.WriteString("\n" + c.st.header.Render("Everywhere") + "\n\n")
+	for _, k := range []binding{{"esc", "back; cancel what is in flight"}, {"?", "this help"}, {"q", "quit (not while typing)"}, {"ctrl+c", "quit, cancelling work in flight"}} {
+		b.WriteString("  " + pad(c.st.key.Render(k.key), 12) + k.desc + "\n")
+	}
+	b.WriteString("\n" + c.st.faint.Render("✓ marks values proven against a verified header; \"node-reported\" marks what cannot be proven.") + "\n")
+	b.WriteString(c.st.faint.Render("Press any key to close."))
+	return b.String()
+}
+
+// plainError turns an error into words for people: the library's hint when
+// it has one, Ledger status codes spelled out.
+func plainError(err error) string {
+	if err == nil {
+		return ""
+	}
+	if errors.Is(err, context.Canceled) {
+		return "cancelled"
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "timed out"
+	}
+	msg := err.Error()
+	if d := deviceWords(msg); d != "" {
+		return d
+	}
+	if h := lightclient.HintOf(err); h != "" {
+		return msg + " (" + h + ")"
+	}
+	return msg
+}
+
+// deviceWords recognises the Ledger's status words and transport errors
+// (they come from ledger-cosmos-go as text) and says what to do.
+func deviceWords(msg string) string {
+	l := strings.ToLower(msg)
+	switch {
+	case strings.Contains(l, "0x6985") || strings.Contains(l, "6985") && strings.Contains(l, "ledger") || strings.Contains(l, "rejected") && strings.Contains(l, "ledger"):
+		return "You rejected it on the Ledger. Nothing was signed."
+	case strings.Contains(l, "0x6e00") || strings.Contains(l, "0x6e01") || strings.Contains(l, "app not open") || strings.Contains(l, "cla not supported"):
+		return "The Cosmos app is not open on the Ledger. Unlock the device and open the Cosmos app."
+	case strings.Contains(l, "0x5515") || strings.Contains(l, "locked"):
+		return "The Ledger is locked. Unlock it with your PIN and open the Cosmos app."
+	case strings.Contains(l, "no ledger") || strings.Contains(l, "ledger device not found") || strings.Contains(l, "ledger not found"):
+		return "No Ledger found. Connect it over USB, unlock it and open the Cosmos app."
+	case strings.Contains(l, "0x6984") || strings.Contains(l, "data is invalid"):
+		return "The Ledger could not parse the transaction (its Cosmos app may be too old). Update the app with Ledger Live."
+	}
+	return ""
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }

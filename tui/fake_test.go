@@ -1,0 +1,275 @@
+package tui
+
+// fakeBackend is an in-memory Backend for model and golden tests only: it
+// lets each screen be driven through every state (loading, verified,
+// alarm, Ledger waiting) deterministically. The binary never contains it;
+// the real Backend (tui/backend) is tested against a devnet.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	sdkmath "cosmossdk.io/math"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/akash-wallet/akw/lightclient"
+)
+
+var testNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+type fakeBackend struct {
+	mu        sync.Mutex
+	keys      []Key
+	statusErr error
+	pfErr     error
+	pf        map[string]*Portfolio
+	vals      []Validator
+	props     []Proposal
+	plans     []TxRequest
+	executed  []TxRequest
+	// deviceGate, when set, makes Execute of a Ledger key wait on it
+	// (the user "confirming on the device"), or on ctx.
+	deviceGate chan error
+	execErr    error
+	showErr    error
+}
+
+func uakt(n int64) sdk.Coin { return sdk.NewInt64Coin("uakt", n) }
+
+func decUakt(n int64) sdk.DecCoins {
+	return sdk.NewDecCoins(sdk.NewDecCoinFromDec("uakt", sdkmath.LegacyNewDec(n)))
+}
+
+const (
+	aliceAddr = "akash1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu"
+	bobAddr   = "akash1xv9tklw7d82sezh9haa573wufgy59vmwnxhnsl"
+	ledgerAdr = "akash1k5q6x2gxl3pkn2tcz5ke2q9mgk0rcp4r2q8hq7"
+)
+
+func valoper(i int) string { return fmt.Sprintf("akashvaloper1val%034d", i) }
+
+func newFake(nVals, nDels int) *fakeBackend {
+	f := &fakeBackend{
+		keys: []Key{
+			{Name: "alice", Address: aliceAddr, Type: "local"},
+			{Name: "bob", Address: bobAddr, Type: "local"},
+			{Name: "nano", Address: ledgerAdr, Type: "ledger", Path: "m/44'/118'/0'/0/0"},
+		},
+		pf: map[string]*Portfolio{},
+	}
+	total := sdkmath.ZeroInt()
+	for i := 0; i < nVals; i++ {
+		tok := sdkmath.NewInt(int64(1_000_000_000_000 - i*1_000_000_000))
+		total = total.Add(tok)
+		f.vals = append(f.vals, Validator{
+			Operator:   valoper(i),
+			Moniker:    fmt.Sprintf("validator-%02d", i),
+			Commission: sdkmath.LegacyNewDecWithPrec(int64(5+i%10), 2),
+			Tokens:     tok,
+			Status:     "bonded",
+			Delegation: uakt(0),
+		})
+	}
+	for i := range f.vals {
+		f.vals[i].PowerShare = sdkmath.LegacyNewDecFromInt(f.vals[i].Tokens).Quo(sdkmath.LegacyNewDecFromInt(total)).MustFloat64()
+	}
+	f.props = []Proposal{{ID: 7, Title: "Raise the community pool tax", Summary: "Raise the community tax from 2% to 4% to fund public goods on Akash.",
+		Status: "voting", VotingEnd: testNow.Add(5 * 24 * time.Hour), Height: 1234}}
+	pf := &Portfolio{Address: aliceAddr, Height: 1234,
+		Balances: sdk.NewCoins(uakt(1_000_500_000)),
+		Rewards:  decUakt(int64(nDels) * 1_200_000),
+		Unbonding: []Unbonding{{Validator: valoper(3), Moniker: "validator-03", Amount: uakt(50_000_000),
+			CompletionTime: testNow.Add(21 * 24 * time.Hour)}},
+		Proposals: f.props,
+	}
+	for i := 0; i < nDels && i < nVals; i++ {
+		amt := uakt(int64(100_000_000 + i))
+		pf.Delegations = append(pf.Delegations, Delegation{Validator: valoper(i), Moniker: f.vals[i].Moniker,
+			Amount: amt, Rewards: decUakt(1_200_000), Status: "bonded"})
+		f.vals[i].Delegation = amt
+	}
+	f.pf[aliceAddr] = pf
+	f.pf[bobAddr] = &Portfolio{Address: bobAddr, Height: 1234, Balances: sdk.NewCoins(uakt(5_000_000))}
+	f.pf[ledgerAdr] = &Portfolio{Address: ledgerAdr, Height: 1234, Balances: sdk.NewCoins(uakt(77_000_000))}
+	return f
+}
+
+func (f *fakeBackend) Chain() ChainInfo {
+	return ChainInfo{Network: "devnet", ChainID: "akash-devnet-1", Denom: "uakt", DisplayDenom: "akt", Exponent: 6, Primary: "http://127.0.0.1:26657"}
+}
+
+func (f *fakeBackend) Keys(ctx context.Context) ([]Key, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Key(nil), f.keys...), nil
+}
+
+func (f *fakeBackend) Status(ctx context.Context) (LightStatus, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.statusErr != nil {
+		return LightStatus{}, f.statusErr
+	}
+	return LightStatus{ChainID: "akash-devnet-1", Height: 1240, HeaderTime: testNow.Add(-3 * time.Second), Primary: "http://127.0.0.1:26657",
+		Witnesses: []WitnessStatus{{URL: "http://127.0.0.1:26757", Agrees: true}}}, nil
+}
+
+func (f *fakeBackend) Portfolio(ctx context.Context, address string) (*Portfolio, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pfErr != nil {
+		return nil, f.pfErr
+	}
+	pf, ok := f.pf[address]
+	if !ok {
+		return &Portfolio{Address: address, Height: 1234}, nil
+	}
+	cp := *pf
+	return &cp, nil
+}
+
+func (f *fakeBackend) Validators(ctx context.Context, delegator string) (*ValidatorSet, error) {
+	return &ValidatorSet{Height: 1234, Validators: f.vals, UnbondingPeriod: 21 * 24 * time.Hour}, nil
+}
+
+func (f *fakeBackend) Proposals(ctx context.Context, voter string) ([]Proposal, error) {
+	return f.props, nil
+}
+
+var (
+	amountRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(akt|uakt)$`)
+	addrRE   = regexp.MustCompile(`^akash1[02-9ac-hj-np-z]{38}$`)
+)
+
+func (f *fakeBackend) CheckField(field Field, v string) error {
+	switch field {
+	case FieldAddress:
+		if !strings.HasPrefix(v, "akash1") {
+			return errors.New("not an akash address (it starts with akash1)")
+		}
+		if !addrRE.MatchString(v) {
+			return errors.New("an address has 44 characters")
+		}
+	case FieldAmount:
+		if !amountRE.MatchString(v) {
+			return errors.New("write an amount with its denom: 1.5akt or 1500000uakt")
+		}
+	case FieldVote:
+		switch v {
+		case "yes", "no", "abstain", "no_with_veto":
+		default:
+			if !strings.Contains(v, "=") {
+				return errors.New("yes, no, abstain, no_with_veto, or weighted yes=0.6,no=0.4")
+			}
+		}
+	}
+	return nil
+}
+
+func (f *fakeBackend) Plan(ctx context.Context, req TxRequest) (*TxPlan, error) {
+	f.mu.Lock()
+	f.plans = append(f.plans, req)
+	f.mu.Unlock()
+	p := &TxPlan{Request: req, Fee: sdk.NewCoins(uakt(5000)), Gas: 200000, GasEstimated: true,
+		BalanceBefore: uakt(1_000_500_000), Height: 1234}
+	switch req.Kind {
+	case TxSend:
+		p.Summary = "Send " + req.Amount + " from " + req.From.Name + " to " + req.To + "."
+		p.Lines = []PlanLine{{"To", req.To}, {"Amount", req.Amount}}
+		p.BalanceAfter = uakt(1_000_500_000 - 2_000_000 - 5000)
+		p.DeviceShows = []PlanLine{{"Chain ID", "akash-devnet-1"}, {"Type", "Send"}, {"Amount", req.Amount}, {"To", req.To}}
+	case TxDelegate:
+		p.Summary = "Delegate " + req.Amount + " to " + req.To + "."
+		p.Lines = []PlanLine{{"Validator", req.To}, {"Amount", req.Amount}}
+		p.BalanceAfter = uakt(1_000_500_000 - 1_000_000 - 5000)
+	case TxClaim:
+		p.Summary = "Claim the pending rewards of 2 delegations: 2.4 AKT (proven)."
+		p.Lines = []PlanLine{{"Rewards", "2.4 AKT"}}
+		p.BalanceAfter = uakt(1_000_500_000 + 2_400_000 - 5000)
+	case TxVote:
+		p.Summary = fmt.Sprintf("Vote %s on proposal #%d.", req.Option, req.ProposalID)
+		p.BalanceAfter = uakt(1_000_500_000 - 5000)
+	default:
+		p.Summary = req.Kind.String()
+		p.BalanceAfter = uakt(1_000_500_000 - 5000)
+	}
+	return p, nil
+}
+
+func (f *fakeBackend) Execute(ctx context.Context, plan *TxPlan, events chan<- TxEvent) (*TxResult, error) {
+	if plan.Request.From.Ledger() && f.deviceGate != nil {
+		events <- TxEvent{Stage: StageAwaitingDevice}
+		select {
+		case err := <-f.deviceGate:
+			if err != nil {
+				return nil, err
+			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	} else {
+		events <- TxEvent{Stage: StageSigning}
+	}
+	if f.execErr != nil {
+		return nil, f.execErr
+	}
+	events <- TxEvent{Stage: StageBroadcasting}
+	events <- TxEvent{Stage: StageBroadcast, TxHash: "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"}
+	events <- TxEvent{Stage: StageIncluded, Height: 1241}
+	f.mu.Lock()
+	f.executed = append(f.executed, plan.Request)
+	if plan.Request.Kind == TxSend {
+		f.pf[aliceAddr].Balances = sdk.NewCoins(plan.BalanceAfter)
+		f.pf[aliceAddr].Height = 1241
+	}
+	f.mu.Unlock()
+	events <- TxEvent{Stage: StageVerified, Height: 1241}
+	return &TxResult{TxHash: "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", Height: 1241, Verified: true}, nil
+}
+
+func (f *fakeBackend) CreateKey(ctx context.Context, name string) (Key, string, error) {
+	k := Key{Name: name, Address: "akash1newkey0000000000000000000000000000000", Type: "local"}
+	f.mu.Lock()
+	f.keys = append(f.keys, k)
+	f.mu.Unlock()
+	return k, "abandon ability able about above absent absorb abstract absurd abuse access accident", nil
+}
+
+func (f *fakeBackend) RecoverKey(ctx context.Context, name, mnemonic string) (Key, error) {
+	k := Key{Name: name, Address: "akash1recovered00000000000000000000000000", Type: "local"}
+	f.mu.Lock()
+	f.keys = append(f.keys, k)
+	f.mu.Unlock()
+	return k, nil
+}
+
+func (f *fakeBackend) AddLedgerKey(ctx context.Context, name string, account, index uint32) (Key, error) {
+	if f.deviceGate != nil {
+		select {
+		case err := <-f.deviceGate:
+			if err != nil {
+				return Key{}, err
+			}
+		case <-ctx.Done():
+			return Key{}, ctx.Err()
+		}
+	}
+	k := Key{Name: name, Address: ledgerAdr, Type: "ledger", Path: fmt.Sprintf("m/44'/118'/%d'/0/%d", account, index)}
+	return k, nil
+}
+
+func (f *fakeBackend) ShowOnDevice(ctx context.Context, name string) error { return f.showErr }
+
+// lyingNode is the error the real backend returns when a proof does not
+// check out (a verification-category error).
+type lyingNode struct{}
+
+func (lyingNode) Error() string {
+	return "proof of the balance of akash1qyp… does not verify against the app hash of verified header 1241"
+}
+func (lyingNode) Category() lightclient.Category { return lightclient.CategoryVerification }

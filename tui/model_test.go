@@ -1,0 +1,498 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// driver runs the root model synchronously: every command is executed and
+// its message fed back, as the Bubble Tea runtime would. A command that
+// blocks (Execute waiting for the device) is left running; settle collects
+// its message later.
+type driver struct {
+	t       testing.TB
+	m       *Model
+	pending []chan tea.Msg
+}
+
+func newDriver(t testing.TB, f *fakeBackend, w, h int) *driver {
+	t.Helper()
+	m := New(context.Background(), Options{Backend: f, Now: func() time.Time { return testNow }, Refresh: -1, StaticSpinner: true})
+	d := &driver{t: t, m: m}
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	d.run(m.Init())
+	return d
+}
+
+func (d *driver) send(msg tea.Msg) {
+	_, cmd := d.m.Update(msg)
+	d.run(cmd)
+}
+
+func (d *driver) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	select {
+	case msg := <-ch:
+		d.deliver(msg)
+	case <-time.After(300 * time.Millisecond):
+		d.pending = append(d.pending, ch)
+	}
+}
+
+func (d *driver) deliver(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.run(c)
+		}
+	default:
+		d.send(msg)
+	}
+}
+
+// settle waits for the commands left running.
+func (d *driver) settle() {
+	d.t.Helper()
+	p := d.pending
+	d.pending = nil
+	for _, ch := range p {
+		select {
+		case msg := <-ch:
+			d.deliver(msg)
+		case <-time.After(5 * time.Second):
+			d.t.Fatal("a command did not finish")
+		}
+	}
+}
+
+func (d *driver) press(keys ...string) {
+	for _, k := range keys {
+		d.send(keyMsg(k))
+	}
+}
+
+func (d *driver) typeText(s string) {
+	for _, r := range s {
+		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+u":
+		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)
+	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+// screen is the plain text of the current frame.
+func (d *driver) screen() string { return ansi.Strip(d.m.render()) }
+
+func (d *driver) want(subs ...string) {
+	d.t.Helper()
+	s := d.screen()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			d.t.Fatalf("screen lacks %q:\n%s", sub, s)
+		}
+	}
+}
+
+func (d *driver) wantNot(subs ...string) {
+	d.t.Helper()
+	s := d.screen()
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			d.t.Fatalf("screen shows %q:\n%s", sub, s)
+		}
+	}
+}
+
+func TestDashboardShowsProvenPortfolio(t *testing.T) {
+	d := newDriver(t, newFake(10, 2), 100, 30)
+	d.want("alice", aliceAddr, "✓ proven at height 1234", "1000.5 AKT",
+		"validator-00", "100.000001 AKT", "Unbonding (1)", "validator-03", "50 AKT", "2026-12-15 12:00 UTC (in 21d)",
+		"#7 Raise the community pool tax", "not voted",
+		"akash-devnet-1 · ✓ verified height 1240 (3s ago) · 1/1 witnesses agree")
+}
+
+func TestVerificationAlarmClearsValues(t *testing.T) {
+	f := newFake(10, 2)
+	d := newDriver(t, f, 100, 30)
+	d.want("1000.5 AKT")
+	f.statusErr = lyingNode{}
+	d.send(refreshMsg{})
+	d.want("VERIFICATION FAILED", "does not verify", "No balance, delegation or vote is shown")
+	d.wantNot("1000.5", "validator-00", "✓ verified", "proven at height")
+	if d.m.c.pf != nil {
+		t.Fatal("the portfolio is kept for pickers after a failed verification")
+	}
+	// Recovery: the next good status and proof show values again.
+	f.statusErr = nil
+	d.press("r")
+	d.send(refreshMsg{})
+	d.want("1000.5 AKT", "✓ verified height 1240")
+}
+
+func TestLyingNodeAnswerShowsAlarmAndNoValue(t *testing.T) {
+	f := newFake(10, 2)
+	f.pfErr = lyingNode{}
+	d := newDriver(t, f, 100, 30)
+	d.want("VERIFICATION FAILED", "did not check out")
+	d.wantNot("1000.5", "AKT", "proven at height")
+}
+
+func TestNetworkErrorIsNotAnAlarm(t *testing.T) {
+	f := newFake(10, 2)
+	f.statusErr = errors.New("cannot reach any node (http://127.0.0.1:26657: connection refused)")
+	d := newDriver(t, f, 100, 30)
+	d.want("✗ not verified: cannot reach any node")
+	d.wantNot("VERIFICATION FAILED", "1000.5")
+}
+
+func TestSendFlow(t *testing.T) {
+	f := newFake(10, 2)
+	d := newDriver(t, f, 100, 30)
+	d.press("s")
+	d.want("Send from alice", "To", "Amount", "Memo")
+	d.typeText("cosmos1abc")
+	d.want("✗ not an akash address")
+	d.press("ctrl+u")
+	d.typeText(bobAddr)
+	d.wantNot("not an akash address")
+	d.press("tab")
+	d.typeText("2akt")
+	d.press("tab", "enter") // memo is optional; enter on the last field reviews
+	d.want("Review — nothing is signed yet", "Send 2akt from alice to "+bobAddr, "Fee", "0.005 AKT",
+		"estimated by the node (node-reported)", "Balance before", "1000.5 AKT", "✓ proven at height 1234", "Balance after", "998.495 AKT")
+	if len(f.executed) != 0 {
+		t.Fatal("executed before the user said yes")
+	}
+	d.press("y")
+	d.want("✓ Sign", "✓ Broadcast", "✓ Included in a block", "✓ Inclusion and result verified", "Done.", "height 1241", "9F86D081")
+	if len(f.executed) != 1 || f.executed[0].To != bobAddr || f.executed[0].Amount != "2akt" {
+		t.Fatalf("executed %+v", f.executed)
+	}
+	d.press("enter")
+	d.want("Dashboard", "998.495 AKT", "proven at height 1241")
+}
+
+func TestTypingQDoesNotQuit(t *testing.T) {
+	d := newDriver(t, newFake(3, 1), 100, 30)
+	d.press("s", "q", "?")
+	if d.m.quitting || d.m.showHelp {
+		t.Fatal("q or ? in a text field acted as a global key")
+	}
+	d.want("q?█")
+}
+
+func TestQuitCancelsWorkInFlight(t *testing.T) {
+	f := newFake(3, 1)
+	f.deviceGate = make(chan error)
+	d := newDriver(t, f, 100, 30)
+	d.press("k", "down", "down", "enter") // nano, a Ledger key
+	d.press("s")
+	d.typeText(bobAddr)
+	d.press("tab")
+	d.typeText("2akt")
+	d.press("enter", "enter", "y")
+	d.want("Confirm on your Ledger")
+	_, cmd := d.m.Update(keyMsg("q"))
+	if cmd == nil || cmd() != tea.Quit() {
+		t.Fatal("q did not quit")
+	}
+	if d.m.c.ctx.Err() == nil {
+		t.Fatal("quit did not cancel the context")
+	}
+	d.settle() // Execute returned on the cancelled context
+}
+
+func TestSwitchKey(t *testing.T) {
+	d := newDriver(t, newFake(3, 1), 100, 30)
+	d.press("k")
+	d.want("▸* alice", "bob", "nano", "ledger")
+	d.press("down", "enter")
+	d.want("key bob", "5 AKT")
+	d.wantNot("1000.5")
+}
+
+func TestDelegateWithPicker(t *testing.T) {
+	f := newFake(30, 2)
+	d := newDriver(t, f, 120, 40)
+	d.press("d", "enter")
+	d.want("✓ bonded validator set proven at height 1234 · unbonding period 21 days", "validator-00", "100.000001 AKT", "5%", "bonded")
+	d.press("/")
+	d.typeText("validator-17")
+	d.want("search: validator-17█", "(1 of 30)")
+	d.wantNot("validator-16")
+	d.press("enter", "enter")
+	d.want("Validator", "validator-17 (")
+	d.typeText("1akt")
+	d.press("enter")
+	d.want("Delegate 1akt to "+valoper(17), "Balance after")
+	if got := f.plans[0]; got.To != valoper(17) || got.Kind != TxDelegate {
+		t.Fatalf("planned %+v", got)
+	}
+}
+
+func TestRedelegateExcludesSource(t *testing.T) {
+	f := newFake(5, 2)
+	d := newDriver(t, f, 120, 40)
+	d.press("m", "enter")
+	d.want("✓ delegations proven at height 1234", "validator-00", "validator-01")
+	d.press("down", "enter") // from validator-01
+	d.press("enter")         // open the destination picker
+	d.want("validator-00", "validator-02")
+	d.wantNot("validator-01")
+	d.press("enter")
+	d.typeText("1akt")
+	d.press("enter")
+	got := f.plans[0]
+	if got.Kind != TxRedelegate || got.Src != valoper(1) || got.To != valoper(0) || got.Amount != "1akt" {
+		t.Fatalf("planned %+v", got)
+	}
+}
+
+func TestClaimGoesStraightToReview(t *testing.T) {
+	d := newDriver(t, newFake(5, 2), 100, 30)
+	d.press("c")
+	d.want("Claim the pending rewards of 2 delegations", "Balance after", "1002.895 AKT")
+}
+
+func TestVote(t *testing.T) {
+	f := newFake(5, 2)
+	d := newDriver(t, f, 100, 30)
+	d.press("v")
+	d.want("#7 Raise the community pool tax", "not voted")
+	d.press("enter")
+	d.want("Voting ends 2026-11-29 12:00 UTC (in 5d)", "Raise the community tax from 2% to 4%", "Yes", "No with veto", "Weighted…")
+	d.press("down", "enter")
+	d.want("Vote no on proposal #7.")
+	d.press("y", "enter")
+	if len(f.executed) != 1 || f.executed[0].Option != "no" || f.executed[0].ProposalID != 7 {
+		t.Fatalf("executed %+v", f.executed)
+	}
+}
+
+func TestWeightedVote(t *testing.T) {
+	f := newFake(5, 2)
+	d := newDriver(t, f, 100, 30)
+	d.press("v", "enter", "down", "down", "down", "down", "enter")
+	d.typeText("maybe")
+	d.want("✗ yes, no, abstain")
+	d.press("ctrl+u")
+	d.typeText("yes=0.6,no=0.4")
+	d.press("enter")
+	d.want("Vote yes=0.6,no=0.4 on proposal #7.")
+}
+
+func TestLedgerConfirmThenCancel(t *testing.T) {
+	f := newFake(3, 1)
+	f.deviceGate = make(chan error)
+	d := newDriver(t, f, 100, 30)
+	d.press("k", "down", "down", "enter")
+	d.want("key nano (Ledger)")
+	d.press("s")
+	d.typeText(bobAddr)
+	d.press("tab")
+	d.typeText("2akt")
+	d.press("enter", "enter")
+	d.want("Your Ledger will show:", "Chain ID", "akash-devnet-1")
+	d.press("y")
+	d.want("Confirm on your Ledger", "Sign on the Ledger", "esc cancels here; reject on the device too.")
+	d.press("esc")
+	d.settle()
+	d.want("Cancelled. Nothing was broadcast.", "If the Ledger still shows the transaction, reject it there.")
+	if len(f.executed) != 0 {
+		t.Fatal("cancelled transaction executed")
+	}
+}
+
+func TestLedgerRejectionInPlainWords(t *testing.T) {
+	f := newFake(3, 1)
+	f.deviceGate = make(chan error, 1)
+	f.deviceGate <- errors.New("ledger: APDU error 0x6985: conditions of use not satisfied")
+	d := newDriver(t, f, 100, 30)
+	d.press("k", "down", "down", "enter", "s")
+	d.typeText(bobAddr)
+	d.press("tab")
+	d.typeText("2akt")
+	d.press("enter", "enter", "y")
+	d.settle()
+	d.want("Not sent: You rejected it on the Ledger. Nothing was signed.")
+}
+
+func TestBroadcastUnknownOutcomeIsNotRetried(t *testing.T) {
+	f := newFake(3, 1)
+	d := newDriver(t, f, 100, 30)
+	f.execErr = nil
+	d.press("s")
+	d.typeText(bobAddr)
+	d.press("tab")
+	d.typeText("2akt")
+	d.press("enter", "enter", "y")
+	// Simulate a lost wait after the hash was known.
+	p := d.m.top().(*progress)
+	p.done, p.err, p.res, p.hash = true, context.DeadlineExceeded, nil, "ABCD"
+	d.want("broadcast but its outcome is not proven yet", "Do not send it again", "akw query tx ABCD")
+}
+
+func TestKeysAddShowsMnemonicOnce(t *testing.T) {
+	f := newFake(3, 1)
+	d := newDriver(t, f, 100, 30)
+	d.press("k", "a")
+	d.typeText("savings")
+	d.press("enter")
+	d.want("✓ Created savings", "abandon", "akw will not show them again")
+	d.press("enter")
+	d.want("savings", "local")
+	d.wantNot("abandon")
+}
+
+func TestRecoverNeverShowsTheMnemonic(t *testing.T) {
+	d := newDriver(t, newFake(3, 1), 100, 30)
+	d.press("k", "r")
+	d.typeText("old")
+	d.press("tab")
+	d.send(tea.PasteMsg{Content: "abandon ability able about above absent absorb abstract absurd abuse access accident"})
+	d.want("•••••••• (12 words)")
+	d.wantNot("abandon")
+	d.press("enter")
+	d.want("✓ Recovered old")
+}
+
+func TestAddLedgerKeyWaitsForDevice(t *testing.T) {
+	f := newFake(3, 1)
+	f.deviceGate = make(chan error)
+	d := newDriver(t, f, 100, 30)
+	d.press("k", "l")
+	d.typeText("hw")
+	d.press("enter", "enter", "enter")
+	d.want("Confirm on your Ledger", "waiting for the Ledger")
+	f.deviceGate <- nil
+	d.settle()
+	d.want("✓ Added hw from the Ledger (m/44'/118'/0'/0/0)")
+}
+
+func TestShowOnDeviceErrorInPlainWords(t *testing.T) {
+	f := newFake(3, 1)
+	f.showErr = errors.New("ledger device not found")
+	d := newDriver(t, f, 100, 30)
+	d.press("k", "down", "down", "d")
+	d.want("No Ledger found. Connect it over USB")
+}
+
+func TestHelpListsKeys(t *testing.T) {
+	d := newDriver(t, newFake(3, 1), 100, 30)
+	d.press("?")
+	d.want("Keys on this screen (Dashboard)", "send", "redelegate", "ctrl+c", "Press any key to close.")
+	d.press("x")
+	d.wantNot("Press any key to close.")
+}
+
+// Every screen fits the terminal exactly, down to 80×24.
+func TestScreensFit(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		f := newFake(100, 50)
+		d := newDriver(t, f, size[0], size[1])
+		check := func(name string) {
+			t.Helper()
+			lines := strings.Split(d.m.render(), "\n")
+			if len(lines) != size[1] {
+				t.Fatalf("%s at %dx%d: %d lines", name, size[0], size[1], len(lines))
+			}
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w > size[0] {
+					t.Fatalf("%s at %dx%d: line %d is %d wide: %q", name, size[0], size[1], i, w, ansi.Strip(l))
+				}
+			}
+		}
+		check("dashboard")
+		d.press("down", "down", "down")
+		check("dashboard scrolled")
+		d.press("?")
+		check("help")
+		d.press("x", "d")
+		check("delegate form")
+		d.press("enter")
+		check("validator picker")
+		d.press("enter")
+		d.typeText("1akt")
+		d.press("enter")
+		check("confirm")
+		d.press("y")
+		check("progress")
+		d.press("enter", "v", "enter")
+		check("proposal")
+		d.press("esc", "esc", "k")
+		check("keys")
+	}
+}
+
+func TestResize(t *testing.T) {
+	d := newDriver(t, newFake(3, 1), 120, 40)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if n := len(strings.Split(d.m.render(), "\n")); n != 24 {
+		t.Fatalf("%d lines after resize", n)
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	ci := (&fakeBackend{}).Chain()
+	for _, c := range []struct{ got, want string }{
+		{fmtCoin(ci, uakt(1_500_000)), "1.5 AKT"},
+		{fmtCoin(ci, uakt(1)), "0.000001 AKT"},
+		{fmtCoin(ci, uakt(0)), "0 AKT"},
+		{fmtDecCoins(ci, decUakt(2_999_999)), "2.999999 AKT"},
+		{fmtDuration(21 * 24 * time.Hour), "21 days"},
+		{fmtAge(90 * time.Second), "1m"},
+		{shortAddr(aliceAddr, 20), "akash1qypqxp…5lzv7xu"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+// BenchmarkDashboardKeystroke measures keystroke-to-frame on the dashboard
+// with 100 validators and 50 delegations: one Update and one View.
+func BenchmarkDashboardKeystroke(b *testing.B) {
+	d := newDriver(b, newFake(100, 50), 120, 40)
+	down, up := keyMsg("down"), keyMsg("up")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := down
+		if i%20 >= 10 {
+			k = up
+		}
+		d.m.Update(k)
+		_ = d.m.View()
+	}
+}
