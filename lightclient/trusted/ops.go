@@ -259,6 +259,9 @@ func (c *Client) noWitnesses() *lightclient.ErrNoWitnesses {
 		if kind != kindNetwork {
 			e.Network = false
 		}
+		if w == c.primary {
+			r = "the configured primary, " + r
+		}
 		e.Witnesses = append(e.Witnesses, lightclient.Endpoint{URL: w.url, Reason: r})
 	}
 	return e

@@ -1,0 +1,134 @@
+package rpcproxy_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/cometbft/cometbft/libs/log"
+	rpcserver "github.com/cometbft/cometbft/rpc/jsonrpc/server"
+	rpctypes "github.com/cometbft/cometbft/rpc/jsonrpc/types"
+	"github.com/cometbft/cometbft/types"
+
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	ctypes "github.com/cometbft/cometbft/rpc/core/types"
+
+	"github.com/akash-wallet/akw/internal/rpcproxy"
+)
+
+// node is a minimal CometBFT JSON-RPC server (cometbft's own server code)
+// answering /commit with an unsigned header and /health, /status.
+func node(t *testing.T) string {
+	t.Helper()
+	commit := func(_ *rpctypes.Context, height *int64) (*ctypes.ResultCommit, error) {
+		h := int64(1)
+		if height != nil {
+			h = *height
+		}
+		header := &types.Header{ChainID: "proxy-1", Height: h, Time: time.Unix(1700000000, 0).UTC(), AppHash: []byte{1, 2, 3, byte(h)}, ValidatorsHash: make([]byte, 32)}
+		return ctypes.NewResultCommit(header, &types.Commit{Height: h, BlockID: types.BlockID{Hash: header.Hash()}}, true), nil
+	}
+	health := func(*rpctypes.Context) (*ctypes.ResultHealth, error) { return &ctypes.ResultHealth{}, nil }
+	status := func(*rpctypes.Context) (*ctypes.ResultStatus, error) { return &ctypes.ResultStatus{}, nil }
+	mux := http.NewServeMux()
+	rpcserver.RegisterRPCFuncs(mux, map[string]*rpcserver.RPCFunc{
+		"commit": rpcserver.NewRPCFunc(commit, "height"),
+		"health": rpcserver.NewRPCFunc(health, ""),
+		"status": rpcserver.NewRPCFunc(status, ""),
+	}, log.NewNopLogger())
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func setup(t *testing.T) (*rpcproxy.Proxy, *rpchttp.HTTP) {
+	t.Helper()
+	p, err := rpcproxy.New(node(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	c, err := rpchttp.NewWithTimeout(p.URL(), "/websocket", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, c
+}
+
+func TestForwardAndCount(t *testing.T) {
+	p, c := setup(t)
+	h := int64(7)
+	res, err := c.Commit(context.Background(), &h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Height != 7 || res.Commit.BlockID.Hash.String() != res.Header.Hash().String() {
+		t.Fatal("proxied commit differs")
+	}
+	if p.Count("commit") != 1 {
+		t.Fatalf("counts %v", p.Counts())
+	}
+}
+
+func TestRewrite(t *testing.T) {
+	p, c := setup(t)
+	p.Handle("commit", func(call rpcproxy.Call, r *rpcproxy.Response) {
+		var rc ctypes.ResultCommit
+		if err := r.DecodeResult(&rc); err != nil {
+			t.Error(err)
+			return
+		}
+		rc.Header.AppHash[0] ^= 0xff
+		if err := r.EncodeResult(&rc); err != nil {
+			t.Error(err)
+		}
+	})
+	p.Handle("status", func(call rpcproxy.Call, r *rpcproxy.Response) {
+		r.Error = &rpcproxy.RPCError{Code: -32603, Message: "Internal error", Data: "nope"}
+	})
+	h := int64(3)
+	res, err := c.Commit(context.Background(), &h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Commit.BlockID.Hash.String() == res.Header.Hash().String() {
+		t.Fatal("the app hash was not rewritten")
+	}
+	if _, err := c.Status(context.Background()); err == nil {
+		t.Fatal("error not injected")
+	}
+	p.Handle("commit", nil)
+	res, err = c.Commit(context.Background(), &h)
+	if err != nil || res.Commit.BlockID.Hash.String() != res.Header.Hash().String() {
+		t.Fatal("hook not removed")
+	}
+}
+
+func TestLatencyDownUp(t *testing.T) {
+	p, c := setup(t)
+	p.SetLatency(60 * time.Millisecond)
+	start := time.Now()
+	if _, err := c.Health(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 60*time.Millisecond {
+		t.Fatalf("latency not added: %s", d)
+	}
+	p.SetLatency(0)
+	if err := p.Down(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Health(context.Background())
+	if err == nil {
+		t.Fatal("down proxy answered")
+	}
+	if err := p.Up(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Health(context.Background()); err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("after up: %v", err)
+	}
+}

@@ -1,0 +1,138 @@
+package trusted_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	ctypes "github.com/cometbft/cometbft/rpc/core/types"
+
+	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/lightclient/trusted"
+)
+
+func proxy(t *testing.T, target string) *rpcproxy.Proxy {
+	t.Helper()
+	p, err := rpcproxy.New(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+// A primary that alters the app hash of the newest header: the header no
+// longer matches its signatures. The light client drops the primary; with
+// one witness, nothing is left to cross-check the replacement, and nothing
+// is stored. With two, the replacement is cross-checked and akw says the
+// primary lied.
+func TestLyingPrimaryAppHash(t *testing.T) {
+	for _, witnesses := range []int{1, 2} {
+		lyingPrimary(t, witnesses)
+	}
+}
+
+func lyingPrimary(t *testing.T, witnesses int) {
+	n := newNet(t, 60, 0, witnesses)
+	n.chain.SetTip(40)
+	p := proxy(t, n.primary.URL())
+	cfg := n.config(t.TempDir())
+	cfg.Primary = p.URL()
+	c := initLatest(t, cfg)
+	p.Handle("commit", func(_ rpcproxy.Call, r *rpcproxy.Response) {
+		var rc ctypes.ResultCommit
+		if r.DecodeResult(&rc) == nil && rc.Height == 60 {
+			rc.Header.AppHash[0] ^= 1
+			r.EncodeResult(&rc)
+		}
+	})
+	n.chain.SetTip(60)
+	lb, err := c.Latest(context.Background())
+	ns := c.Notices()
+	if len(ns) != 1 || ns[0].URL != p.URL() || !strings.Contains(ns[0].Reason, "invalid") {
+		t.Fatalf("notices %+v", ns)
+	}
+	t.Log(ns[0])
+	if witnesses == 2 {
+		if err != nil || lb.Height != 60 || !equal(lb.Hash(), n.chain.Header(60).Hash()) {
+			t.Fatalf("with a second witness: %v %v", lb, err)
+		}
+		return
+	}
+	var nw *lightclient.ErrNoWitnesses
+	if !errors.As(err, &nw) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+		t.Fatalf("got %v, want ErrNoWitnesses", err)
+	}
+	t.Log(err)
+	if lb, _ := c.LastTrusted(); lb.Height != 40 {
+		t.Fatalf("stored %d from a lying primary", lb.Height)
+	}
+}
+
+// A primary that claims another chain-id is refused as misconfigured.
+func TestLyingPrimaryChainID(t *testing.T) {
+	n := newNet(t, 60, 0, 2)
+	n.chain.SetTip(40)
+	p := proxy(t, n.primary.URL())
+	cfg := n.config(t.TempDir())
+	cfg.Primary = p.URL()
+	c := initLatest(t, cfg)
+	p.Handle("commit", func(_ rpcproxy.Call, r *rpcproxy.Response) {
+		var rc ctypes.ResultCommit
+		if r.DecodeResult(&rc) == nil {
+			rc.Header.ChainID = "evil-1"
+			r.EncodeResult(&rc)
+		}
+	})
+	n.chain.SetTip(50)
+	_, err := c.Latest(context.Background())
+	var wc *lightclient.ErrWrongChain
+	if !errors.As(err, &wc) || wc.Got != "evil-1" || wc.URL != p.URL() {
+		t.Fatalf("got %v, want ErrWrongChain", err)
+	}
+}
+
+// A primary that goes down mid-session and comes back.
+func TestPrimaryProxyDownUp(t *testing.T) {
+	n := newNet(t, 60, 0.1, 2)
+	n.chain.SetTip(30)
+	p := proxy(t, n.primary.URL())
+	cfg := n.config(t.TempDir())
+	cfg.Primary = p.URL()
+	c := initLatest(t, cfg)
+	if err := p.Down(); err != nil {
+		t.Fatal(err)
+	}
+	n.chain.SetTip(45)
+	lb, err := c.Latest(context.Background())
+	if err != nil || lb.Height != 45 {
+		t.Fatalf("after primary down: %v %v", lb, err)
+	}
+	ns := c.Notices()
+	if len(ns) != 1 || ns[0].URL != p.URL() || !strings.Contains(ns[0].Reason, "unreachable") {
+		t.Fatalf("notices %+v", ns)
+	}
+	if c.PrimaryURL() == p.URL() {
+		t.Fatal("still using the dead primary")
+	}
+	// Queries follow the new primary.
+	if st, err := c.Primary().Status(context.Background()); err != nil || st.SyncInfo.LatestBlockHeight != 45 {
+		t.Fatalf("Primary().Status: %v", err)
+	}
+	// A new session starts again with the configured primary.
+	c.Close()
+	if err := p.Up(); err != nil {
+		t.Fatal(err)
+	}
+	c, err = trusted.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	n.chain.SetTip(50)
+	if lb, err := c.Latest(context.Background()); err != nil || lb.Height != 50 || len(c.Notices()) != 0 {
+		t.Fatalf("after primary up: %v %v %v", lb, err, c.Notices())
+	}
+}
