@@ -442,9 +442,9 @@ func TestSignDataInvalidReasons(t *testing.T) {
 	p := cosmosPath(0, 0)
 	cases := map[string]string{
 		strings.Replace(testDoc, `{"account_number":"7","chain_id":"akash-devnet-1"`, `{"chain_id":"akash-devnet-1","account_number":"7"`, 1): signdoc.ReasonNotSorted,
-		strings.Replace(testDoc, `"memo":""`, `"memo": ""`, 1):                                                                 signdoc.ReasonWhitespace,
-		strings.Replace(testDoc, `"akash-devnet-1"`, `"1"`, 1):                                                                 signdoc.ReasonUnexpectedChain,
-		strings.Replace(testDoc, `"memo":"",`, ``, 1):                                                                          signdoc.ReasonMissingMemo,
+		strings.Replace(testDoc, `"memo":""`, `"memo": ""`, 1):                                                                                signdoc.ReasonWhitespace,
+		strings.Replace(testDoc, `"akash-devnet-1"`, `"1"`, 1):                                                                                signdoc.ReasonUnexpectedChain,
+		strings.Replace(testDoc, `"memo":"",`, ``, 1):                                                                                         signdoc.ReasonMissingMemo,
 	}
 	for doc, want := range cases {
 		data, code := sign(t, d, p, []byte(doc), P2JSON, 48)
