@@ -101,6 +101,7 @@ type ChainInfo struct {
 	Denom        string // base denom, uakt
 	DisplayDenom string // akt
 	Exponent     int    // 6
+	Bech32Prefix string // akash
 	Primary      string // RPC URL of the primary node
 	Demo         bool   // a throwaway devnet (akw demo)
 }
