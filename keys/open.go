@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/keyring"
 	jose "github.com/dvsekhvalnov/jose2go"
+	"github.com/mtibben/percent"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -35,7 +36,7 @@ type opened struct {
 	db       keyring.Keyring
 	name     string // what Backend() reports: "file", "os (secret-service)"
 	location string // where the items live, for display
-	unlock   func() error
+	unlock   func(key string) error
 }
 
 // openBackend opens exactly the backend cfg asks for and finds out which
@@ -238,7 +239,18 @@ func openFile(cfg Config) (*opened, error) {
 		}
 		return u.pass, nil
 	}
-	return &opened{db: &atomicFileDB{Keyring: db, dir: dir, password: pass}, name: BackendFile, location: dir, unlock: u.unlock}, nil
+	unlock := func(key string) error {
+		if key != "" {
+			// Reading an item that is not there needs no passphrase:
+			// `keys show` on an empty keyring says "not found" without
+			// asking for one (the library checks the file first too).
+			if _, err := os.Stat(filepath.Join(dir, percent.Encode(key, "/"))); errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+		}
+		return u.unlock()
+	}
+	return &opened{db: &atomicFileDB{Keyring: db, dir: dir, password: pass}, name: BackendFile, location: dir, unlock: unlock}, nil
 }
 
 // resolveFilePassphrase gets the file keyring's passphrase from src and

@@ -23,9 +23,10 @@ type timedDB struct {
 	backend string
 	timeout time.Duration
 	// unlock runs before calls that need the keyring's secret (file
-	// backend: the passphrase). It runs outside the timeout: it may be a
-	// person typing at a terminal.
-	unlock func() error
+	// backend: the passphrase), with the item key for reads ("" for
+	// writes). It runs outside the timeout: it may be a person typing at
+	// a terminal.
+	unlock func(key string) error
 
 	mu   sync.Mutex
 	dead error
@@ -34,6 +35,10 @@ type timedDB struct {
 var _ keyring.Keyring = (*timedDB)(nil)
 
 func (t *timedDB) call(op string, needSecret bool, f func() error) error {
+	return t.callKey(op, "", needSecret, f)
+}
+
+func (t *timedDB) callKey(op, key string, needSecret bool, f func() error) error {
 	t.mu.Lock()
 	dead := t.dead
 	t.mu.Unlock()
@@ -41,7 +46,7 @@ func (t *timedDB) call(op string, needSecret bool, f func() error) error {
 		return dead
 	}
 	if needSecret && t.unlock != nil {
-		if err := t.unlock(); err != nil {
+		if err := t.unlock(key); err != nil {
 			return err
 		}
 	}
@@ -66,7 +71,7 @@ func (t *timedDB) call(op string, needSecret bool, f func() error) error {
 
 func (t *timedDB) Get(key string) (keyring.Item, error) {
 	var it keyring.Item
-	err := t.call("get", true, func() (err error) { it, err = t.db.Get(key); return })
+	err := t.callKey("get", key, true, func() (err error) { it, err = t.db.Get(key); return })
 	return it, err
 }
 
