@@ -38,6 +38,7 @@ type Env struct {
 	GasAdjustment sdkmath.LegacyDec // the network's default adjustment
 
 	Keyring   keyring.Keyring      // nil when no key is needed
+	Ledger    sign.LedgerSigner    // signs with Ledger keys (keys.SignLedgerAminoJSON)
 	Accounts  tx.AccountSource     // verified account number and sequence
 	State     tx.StateSource       // proven state for the checks
 	Simulator fee.Simulator        // node-reported gas
@@ -346,7 +347,7 @@ func Sign(ctx context.Context, env *Env, p *Plan) ([]byte, error) {
 	if p.Key.Record == nil || env.Keyring == nil {
 		return nil, tx.NewKeyError("", errors.New("no signing key"), "give a key name, not an address, to sign")
 	}
-	mode, err := sign.Sign(ctx, env.Enc, env.Keyring, p.Key.Name, p.Builder, sign.SignerData{ChainID: env.ChainID, AccountNumber: p.AccountNumber, Sequence: p.Sequence})
+	mode, err := sign.Sign(ctx, env.Enc, env.Keyring, env.Ledger, p.Key.Name, p.Builder, sign.SignerData{ChainID: env.ChainID, AccountNumber: p.AccountNumber, Sequence: p.Sequence})
 	if err != nil {
 		return nil, err
 	}

@@ -65,14 +65,14 @@ func ReadFile(cfg *encoding.Config, path string, stdin io.Reader) (client.TxBuil
 	} else {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, tx.Inputf("check the path", "cannot read transaction file: %v", err)
+			return nil, tx.Inputf("check the path", "cannot read transaction file: %w", err)
 		}
 		defer f.Close()
 		r = f
 	}
 	bz, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
-		return nil, tx.Inputf("check the path", "cannot read transaction file: %v", err)
+		return nil, tx.Inputf("check the path", "cannot read transaction file: %w", err)
 	}
 	return DecodeJSON(cfg, bz)
 }

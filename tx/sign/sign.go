@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/cosmos/cosmos-sdk/client"
-	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
@@ -120,10 +119,19 @@ func Signer(b client.TxBuilder) (sdk.AccAddress, error) {
 	return sdk.AccAddress(signers[0]), nil
 }
 
+// LedgerSigner signs an amino JSON sign document with a Ledger key of
+// the keyring. akw's keys package provides one that checks the document
+// against the Cosmos app's rules first and maps device errors; without
+// one the keyring signs directly.
+type LedgerSigner func(kr keyring.Keyring, name string, signBytes []byte) ([]byte, cryptotypes.PubKey, error)
+
 // Sign signs b with the keyring key named keyName, replacing any earlier
 // signature, then verifies the signature against the key's public key so
-// that a faulty device or keyring is caught before broadcast.
-func Sign(ctx context.Context, cfg *encoding.Config, kr keyring.Keyring, keyName string, b client.TxBuilder, sd SignerData) (signingtypes.SignMode, error) {
+// that a faulty device or keyring is caught before broadcast. It does what
+// client/tx.Sign does (signer info first, then the sign bytes of the
+// mode), with the mode taken from the key record and Ledger keys routed
+// through ledger when given.
+func Sign(ctx context.Context, cfg *encoding.Config, kr keyring.Keyring, ledger LedgerSigner, keyName string, b client.TxBuilder, sd SignerData) (signingtypes.SignMode, error) {
 	rec, err := kr.Key(keyName)
 	if err != nil {
 		return 0, tx.NewKeyError(keyName, err, "list keys with `akw keys list`")
@@ -141,21 +149,31 @@ func Sign(ctx context.Context, cfg *encoding.Config, kr keyring.Keyring, keyName
 		return 0, err
 	}
 	if !signer.Equals(sdk.AccAddress(pub.Address())) {
-		return 0, tx.NewKeyError(keyName, fmt.Errorf("is not the transaction's signer (%s wants %s)", cfg.Bech32(sdk.AccAddress(pub.Address())), cfg.Bech32(signer)),
+		return 0, tx.NewKeyError(keyName, fmt.Errorf("is not the transaction's signer (the key is %s, the transaction is from %s)", cfg.Bech32(sdk.AccAddress(pub.Address())), cfg.Bech32(signer)),
 			"sign with the key of the address the transaction is from")
 	}
 	if b.GetTx().GetUnordered() && sd.Sequence != 0 {
 		return 0, tx.Inputf("leave --sequence out for --unordered", "an unordered transaction must not carry a sequence (got %d)", sd.Sequence)
 	}
-	f := clienttx.Factory{}.
-		WithTxConfig(cfg.TxConfig).
-		WithKeybase(kr).
-		WithChainID(sd.ChainID).
-		WithAccountNumber(sd.AccountNumber).
-		WithSequence(sd.Sequence).
-		WithSignMode(mode)
-	if err := clienttx.Sign(ctx, f, keyName, b, true); err != nil {
+	signBytes, err := SignBytes(ctx, cfg, b, mode, pub, sd)
+	if err != nil {
+		return 0, err
+	}
+	var sig []byte
+	if rec.GetType() == keyring.TypeLedger && ledger != nil {
+		sig, _, err = ledger(kr, keyName, signBytes)
+	} else {
+		sig, _, err = kr.Sign(keyName, signBytes, mode)
+	}
+	if err != nil {
 		return 0, tx.NewKeyError(keyName, fmt.Errorf("signing failed: %w", err), signHint(rec))
+	}
+	if err := b.SetSignatures(signingtypes.SignatureV2{
+		PubKey:   pub,
+		Data:     &signingtypes.SingleSignatureData{SignMode: mode, Signature: sig},
+		Sequence: sd.Sequence,
+	}); err != nil {
+		return 0, err
 	}
 	if err := Verify(ctx, cfg, b, sd); err != nil {
 		return 0, tx.NewKeyError(keyName, err, "the keyring or device returned a signature that does not verify; nothing was broadcast")
