@@ -9,6 +9,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/bech32"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
@@ -152,6 +153,20 @@ func AddLedgerKey(kr keyring.Keyring, name string, opt LedgerKeyOptions) (*Ledge
 	s, end := beginLedgerSession()
 	defer end()
 
+	// Read the key silently first: device problems (locked, wrong app,
+	// path refused) and a key already stored under another name are
+	// reported before the user is asked to approve anything. The SDK
+	// keyring would otherwise quietly re-point the address to the new name.
+	devPub, err := readLedgerPubKey(s, path)
+	if err != nil {
+		return nil, err
+	}
+	if other, err := kr.KeyByAddress(sdk.AccAddress(devPub.Address())); err == nil {
+		bech, _ := bech32.ConvertAndEncode(opt.HRP, devPub.Address())
+		return nil, &ConflictError{Name: name, Existing: other.Name, Address: bech, Err: ErrAddressExists}
+	}
+	s.reset()
+
 	shownHRP, fallback := opt.HRP, false
 	rec, err := kr.SaveLedgerKey(name, hd.Secp256k1, opt.HRP, LedgerCoinType, opt.Account, opt.Index)
 	if err != nil && s.lastStatus() == swChainConfig && opt.HRP != LedgerFallbackHRP {
@@ -165,7 +180,33 @@ func AddLedgerKey(kr keyring.Keyring, name string, opt LedgerKeyOptions) (*Ledge
 	if err != nil {
 		return nil, ledgerAddError(s, err)
 	}
-	return finishAddLedgerKey(kr, s, rec, name, opt, path, shownHRP, fallback)
+	lk, err := finishAddLedgerKey(kr, s, rec, name, opt, path, shownHRP, fallback)
+	if err != nil {
+		return nil, err
+	}
+	if !lk.PubKey.Equals(devPub) {
+		_ = kr.Delete(name)
+		return nil, &LedgerError{Kind: LedgerKeyMismatch, KeyName: name,
+			Err: errors.New("the device returned a different key when asked to show it")}
+	}
+	return lk, nil
+}
+
+// readLedgerPubKey reads the public key at path without asking the user.
+func readLedgerPubKey(s *ledgerSession, path *hd.BIP44Params) (cryptotypes.PubKey, error) {
+	app, err := openLedgerApp(s)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = app.Close() }()
+	b, err := app.GetPublicKeySECP256K1(path.DerivationPath())
+	if err != nil {
+		return nil, s.classify(err)
+	}
+	if len(b) != secp256k1.PubKeySize {
+		return nil, &LedgerError{Kind: LedgerDeviceError, Err: fmt.Errorf("device returned a %d-byte public key", len(b))}
+	}
+	return &secp256k1.PubKey{Key: b}, nil
 }
 
 func ledgerAddError(s *ledgerSession, err error) error {
@@ -294,9 +335,8 @@ func CheckLedgerSignBytes(signBytes []byte) error {
 	if err := signdoc.CheckCanonical(signBytes); err != nil {
 		return &LedgerError{Kind: LedgerDataInvalid, Local: true, Reason: err.Error(), Err: err}
 	}
-	if len(signBytes) > signdoc.MaxBufferSize {
-		return &LedgerError{Kind: LedgerTooLarge, Local: true}
-	}
+	// Size and token count depend on the model; the device says so itself
+	// (LedgerTooLarge, or LedgerDataInvalid "JSON. Too many tokens").
 	return nil
 }
 

@@ -179,6 +179,10 @@ type Config struct {
 	State State
 	// OtherApp is used in state OtherApp.
 	OtherApp OtherAppConfig
+	// NoOSAppInfo: firmware too old to answer the OS command B0 01 (app
+	// name and version); the command then reaches the app or dashboard
+	// like any foreign class.
+	NoOSAppInfo bool
 	// DashboardSW is the status the dashboard gives a CLA it does not know;
 	// zero means 0x6E01 (recent firmware; older firmware says 0x6E00).
 	DashboardSW uint16
@@ -328,7 +332,7 @@ func (d *Device) Exchange(apdu []byte) ([]byte, error) {
 	case Locked:
 		return sw(SWLocked), nil
 	}
-	if len(apdu) >= 4 && apdu[0] == CLAOS && apdu[1] == INSGetAppAndVersion && apdu[2] == 0 && apdu[3] == 0 {
+	if !d.cfg.NoOSAppInfo && len(apdu) >= 4 && apdu[0] == CLAOS && apdu[1] == INSGetAppAndVersion && apdu[2] == 0 && apdu[3] == 0 {
 		return d.appAndVersion(state), nil
 	}
 	switch state {
