@@ -80,6 +80,7 @@ of chain state with a Merkle proof; what cannot be proven is labelled.`,
 		newConfigCmd(app),
 		newQueryCmd(app),
 		newLightCmd(app),
+		newKeysCmd(app),
 	)
 	return root
 }

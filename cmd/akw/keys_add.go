@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/akash-wallet/akw/internal/output"
+	"github.com/akash-wallet/akw/keys"
+)
+
+type keysAddOptions struct {
+	Recover      bool
+	Ledger       bool
+	Account      int64
+	Index        int64
+	Overwrite    bool
+	ShowMnemonic bool
+}
+
+func newKeysAddCmd(app *App, ko *keyringOptions) *cobra.Command {
+	o := &keysAddOptions{}
+	cmd := &cobra.Command{
+		Use:   "add NAME",
+		Short: "Add a key: new, recovered from a mnemonic, or on a Ledger",
+		Long: `Add a key to the keyring.
+
+Without flags a new key is made from a new 24-word mnemonic, shown once: write
+it down, akw will not show it again. In JSON mode it is shown only with
+--show-mnemonic.
+
+--recover reads an existing mnemonic from stdin (or asks on the terminal,
+without echo). --ledger stores the public key of a Ledger key; the device
+shows the address for you to approve. --account and --index choose the HD path
+m/44'/118'/account'/0/index.
+
+A key whose name or address is already in the keyring is refused unless
+--overwrite is given.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runKeysAdd(app, ko, o, args[0])
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.Recover, "recover", false, "recover the key from a mnemonic read from stdin or the terminal")
+	f.BoolVar(&o.Ledger, "ledger", false, "store a Ledger key (public key and path; the secret stays on the device)")
+	f.Int64Var(&o.Account, "account", 0, "HD account: m/44'/118'/ACCOUNT'/0/index")
+	f.Int64Var(&o.Index, "index", 0, "HD address index: m/44'/118'/account'/0/INDEX")
+	f.BoolVar(&o.Overwrite, "overwrite", false, "replace a key with the same name or the same address")
+	f.BoolVar(&o.ShowMnemonic, "show-mnemonic", false, "with -o json, include the new mnemonic in the JSON answer")
+	return cmd
+}
+
+type addResult struct {
+	Key      keyJSON     `json:"key"`
+	Backend  string      `json:"backend"`
+	Mnemonic string      `json:"mnemonic,omitempty"`
+	Device   *deviceJSON `json:"device,omitempty"`
+}
+
+type deviceJSON struct {
+	Shown       string `json:"shown"`
+	HRP         string `json:"hrp"`
+	Fallback    bool   `json:"fallback"`
+	Explanation string `json:"explanation,omitempty"`
+}
+
+func runKeysAdd(app *App, ko *keyringOptions, o *keysAddOptions, name string) error {
+	if o.Recover && o.Ledger {
+		return output.UsageError("--recover and --ledger cannot be combined", "a Ledger key is recovered on the device itself")
+	}
+	if o.ShowMnemonic && (o.Recover || o.Ledger) {
+		return output.UsageError("--show-mnemonic is for new keys only", "")
+	}
+	path, err := keys.NewHDPath(o.Account, o.Index)
+	if err != nil {
+		return keysError(err)
+	}
+	if err := keys.CheckName(name); err != nil {
+		return keysError(err)
+	}
+	var mnemonic string
+	if o.Recover {
+		// Read the mnemonic before opening the keyring, so a bad one fails
+		// before any passphrase is asked.
+		if mnemonic, err = readMnemonic(app); err != nil {
+			return err
+		}
+		if _, err := keys.NormalizeMnemonic(mnemonic); err != nil {
+			return keysError(err)
+		}
+	}
+	kr, err := openKeyring(app, ko)
+	if err != nil {
+		return err
+	}
+	res := addResult{Backend: kr.Backend()}
+	var k keys.Key
+	switch {
+	case o.Ledger:
+		if keys.LedgerPathNeedsExpertMode(path.Account, path.Index) {
+			app.Printer.Warn("account or index above %d: the Cosmos app accepts it only in expert mode", keys.LedgerExpertModeLimit)
+		}
+		fmt.Fprintf(app.IO.Err, "Check the address on your Ledger and approve it (path %s).\n", path)
+		lk, err := kr.AddLedger(name, path, o.Overwrite)
+		if err != nil {
+			return keysError(err)
+		}
+		if k, err = kr.Key(name); err != nil {
+			return keysError(err)
+		}
+		res.Device = &deviceJSON{Shown: lk.Shown.Address, HRP: lk.Shown.HRP, Fallback: lk.Shown.Fallback, Explanation: lk.Shown.Explanation()}
+	case o.Recover:
+		if k, err = kr.Recover(name, mnemonic, keys.HDOptions{Path: path, Overwrite: o.Overwrite}); err != nil {
+			return keysError(err)
+		}
+	default:
+		if k, mnemonic, err = kr.Create(name, keys.HDOptions{Path: path, Overwrite: o.Overwrite}); err != nil {
+			return keysError(err)
+		}
+		if app.Output == output.JSON {
+			if o.ShowMnemonic {
+				res.Mnemonic = mnemonic
+				app.Printer.Warn("the JSON answer holds the mnemonic: anyone who reads it controls the account")
+			} else {
+				app.Printer.Warn("the new key's mnemonic was not shown (JSON mode without --show-mnemonic); back the key up with `akw keys export %s`", name)
+			}
+		}
+	}
+	res.Key = toKeyJSON(k)
+	return app.Printer.Result(res, func(w io.Writer) error {
+		fmt.Fprintf(w, "Added key %q to the %s keyring.\n", k.Name, kr.Backend())
+		writeKeyText(w, k)
+		if res.Device != nil {
+			fmt.Fprintf(w, "device showed: %s\n", res.Device.Shown)
+			if res.Device.Explanation != "" {
+				fmt.Fprintln(w, res.Device.Explanation)
+			}
+		}
+		if mnemonic != "" && !o.Recover {
+			fmt.Fprintln(app.IO.Err, "\nWrite down this mnemonic and keep it offline. It is the only way to recover the key, and akw will not show it again. Anyone who has it controls the account.")
+			fmt.Fprintf(w, "\n%s\n", mnemonic)
+		}
+		return nil
+	})
+}
+
+// readMnemonic reads a mnemonic from the terminal (no echo) or from stdin
+// (a pipe or file). It is never taken from argv.
+func readMnemonic(app *App) (string, error) {
+	if f, ok := app.IO.In.(*os.File); ok && app.IO.CanPrompt() && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(app.IO.Err, "Enter the mnemonic (input hidden): ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(app.IO.Err)
+		if err != nil {
+			return "", output.Wrap(output.Failure, err, "cannot read the mnemonic from the terminal", "")
+		}
+		return string(b), nil
+	}
+	if app.IO.StdinTTY {
+		return "", output.UsageError("--recover needs the mnemonic on stdin, and akw is not running interactively",
+			"pipe it in: akw keys add NAME --recover < mnemonic.txt")
+	}
+	// Bounded: a mnemonic is at most 24 words of at most 8 letters.
+	b, err := io.ReadAll(io.LimitReader(bufio.NewReader(app.IO.In), 4096))
+	if err != nil {
+		return "", output.Wrap(output.Failure, err, "cannot read the mnemonic from stdin", "")
+	}
+	if strings.TrimSpace(string(b)) == "" {
+		return "", output.UsageError("--recover read no mnemonic from stdin",
+			"pipe it in: akw keys add NAME --recover < mnemonic.txt")
+	}
+	return string(b), nil
+}
