@@ -148,12 +148,11 @@ func VerifyAppHash(q Query, resp *abci.ResponseQuery, appHash []byte) (*KeyProof
 			// A value together with an absence proof: one of the two lies.
 			return nil, ErrValueMismatch{Key: q.Key}
 		}
-		if err := runtime.VerifyAbsence(resp.ProofOps, appHash, path); err != nil {
+		if err := verifyAbsence(ops, np, q.Store, q.Key, appHash); err != nil {
 			return nil, ErrBadProof{Key: q.Key, Err: err}
 		}
-		// VerifyAbsence has checked np.Left < key < np.Right, both against
+		// verifyAbsence has checked np.Left < key < np.Right, both under
 		// the same root and adjacent in the tree, so they are proven too.
-		// (It picks the same np: a plain non-existence proof has only one.)
 		if np.Left != nil {
 			kp.Left = &Neighbour{Key: bytes.Clone(np.Left.Key), Value: bytes.Clone(np.Left.Value)}
 		}
