@@ -164,6 +164,10 @@ func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string) (*runtim
 		// Keep every version: light-client proofs are asked for at recent
 		// (and, in tests, not so recent) heights.
 		baseapp.SetPruning(pruningtypes.NewPruningOptions(pruningtypes.PruningNothing)),
+		// With nothing to prune, synchronous pruning costs nothing, and it
+		// spares each IAVL store a pruning goroutine that nothing stops
+		// when the app is closed.
+		baseapp.SetIAVLSyncPruning(true),
 		baseapp.SetMinGasPrices(minGasPrices),
 		baseapp.SetChainID(chainID),
 		// Queries are not gas-metered, as on a default node.

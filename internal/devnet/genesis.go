@@ -1,6 +1,7 @@
 package devnet
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -72,10 +73,12 @@ type ValidatorKeys struct {
 // saved as DIR/devnet/chain.json and can be given back in Config.Genesis.
 //
 // Two devnets started from one Genesis (in two directories) are two chains
-// with the same chain-id, genesis and validator keys: they agree on block 1,
-// whose time is the genesis time, and fork from block 2, whose time comes
-// from the validators' votes. Both forks carry valid commits by the same
-// validators, which is what a light-client attack looks like to a client.
+// with the same chain-id, genesis state and validator keys that fork at
+// once: block 1 has the genesis time and state, so it is the same on both
+// when both were proposed in round 0, and block 2 takes its time from the
+// validators' votes, so it differs. Both forks carry valid commits by the
+// same validators, which is what a light-client attack looks like to a
+// client.
 type Genesis struct {
 	ChainID    string          `json:"chain_id"`
 	Doc        json.RawMessage `json:"genesis"` // the AppGenesis document (genesis.json)
@@ -171,10 +174,39 @@ func NewGenesis(cfg Config) (*Genesis, error) {
 	if err := doc.ValidateAndComplete(); err != nil {
 		return nil, fmt.Errorf("devnet: genesis: %w", err)
 	}
-	if g.Doc, err = json.MarshalIndent(doc, "", "  "); err != nil {
+	// Compact, so that a Genesis read back from chain.json (where the
+	// document is re-indented) compares equal to this one.
+	if g.Doc, err = json.Marshal(doc); err != nil {
 		return nil, err
 	}
 	return g, nil
+}
+
+// Equal reports whether g and o define the same chain: same chain-id,
+// genesis document (ignoring its layout), validator keys and accounts.
+func (g *Genesis) Equal(o *Genesis) bool {
+	if g == nil || o == nil {
+		return g == o
+	}
+	a, b := *g, *o
+	var err error
+	if a.Doc, err = compactJSON(a.Doc); err != nil {
+		return false
+	}
+	if b.Doc, err = compactJSON(b.Doc); err != nil {
+		return false
+	}
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
+}
+
+func compactJSON(raw []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func (c Config) chainID() string {

@@ -1,12 +1,10 @@
 package devnet
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,10 +12,6 @@ import (
 	"time"
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
-	"github.com/rs/zerolog"
-
-	"cosmossdk.io/log"
-
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
@@ -103,6 +97,8 @@ type Network struct {
 	stopped  chan struct{}
 	stopErr  error
 
+	muteLog func()
+
 	txMu    sync.Mutex
 	signers map[string]*sync.Mutex
 }
@@ -138,11 +134,6 @@ func Start(ctx context.Context, cfg Config) (n *Network, err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	// A devnet.json left by a devnet that did not stop cleanly names dead
-	// ports; nobody must read it while this one starts.
-	if err := os.Remove(filepath.Join(dir, InfoFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
 	if err := os.MkdirAll(chainDir, 0o700); err != nil {
 		return nil, err
 	}
@@ -160,6 +151,11 @@ func Start(ctx context.Context, cfg Config) (n *Network, err error) {
 			release()
 		}
 	}()
+	// A devnet.json left by a devnet that did not stop cleanly names dead
+	// ports; nobody must read it while this one starts.
+	if err := os.Remove(filepath.Join(dir, InfoFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
 
 	g, resumed, err := prepareChainDir(cfg, dir, chainDir)
 	if err != nil {
@@ -195,7 +191,9 @@ func Start(ctx context.Context, cfg Config) (n *Network, err error) {
 		}
 	}()
 
-	params := nodeParams{cfg: cfg, genesis: g, genDoc: genDoc, logger: newLogger(cfg), encoding: enc}
+	logger, mute := newLogger(cfg)
+	n.muteLog = mute
+	params := nodeParams{cfg: cfg, genesis: g, genDoc: genDoc, logger: logger, encoding: enc}
 	for i, keys := range g.Validators {
 		v := newValidator(chainDir, i, keys)
 		if err := startWithRetry(ctx, v, params); err != nil {
@@ -239,7 +237,7 @@ func prepareChainDir(cfg Config, dir, chainDir string) (g *Genesis, resumed bool
 			return nil, false, &ExistingChainError{Dir: dir, Reason: fmt.Sprintf("%s is unusable (%v); start with Reset", path, err)}
 		}
 		switch {
-		case cfg.Genesis != nil && !bytes.Equal(mustJSON(cfg.Genesis), mustJSON(existing)):
+		case cfg.Genesis != nil && !cfg.Genesis.Equal(existing):
 			return nil, false, &ExistingChainError{Dir: dir, Reason: "its chain differs from the Genesis asked for"}
 		case cfg.Validators != 0 && cfg.Validators != len(existing.Validators):
 			return nil, false, &ExistingChainError{Dir: dir, Reason: fmt.Sprintf("it has %d validators, not %d", len(existing.Validators), cfg.Validators)}
@@ -302,7 +300,11 @@ func readGenesisFile(path string) (*Genesis, error) {
 		return nil, err
 	}
 	var g Genesis
-	if err := json.Unmarshal(bz, &g); err != nil {
+	err = json.Unmarshal(bz, &g)
+	if err == nil {
+		g.Doc, err = compactJSON(g.Doc)
+	}
+	if err != nil {
 		return nil, &ExistingChainError{Dir: filepath.Dir(filepath.Dir(path)), Reason: fmt.Sprintf("%s does not parse: %v", path, err)}
 	}
 	return &g, nil
@@ -361,21 +363,20 @@ func startWithRetry(ctx context.Context, v *validator, p nodeParams) error {
 	return err
 }
 
-func newLogger(cfg Config) log.Logger {
-	if cfg.Log == nil || cfg.Log == io.Discard {
-		return log.NewNopLogger()
-	}
-	level, _ := zerolog.ParseLevel(cfg.LogLevel)
-	return log.NewLogger(cfg.Log, log.LevelOption(level), log.ColorOption(false))
-}
-
-// waitReady waits for every validator to reach readyHeight.
+// waitReady waits for every validator to reach readyHeight and, on a
+// resumed chain, to commit a new block: the proof that consensus is live.
 func (n *Network) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.startTimeout())
 	defer cancel()
+	target := int64(readyHeight)
 	for i := range n.vals {
-		if err := n.waitHeight(ctx, i, readyHeight); err != nil {
-			return &NotReadyError{Validator: n.vals[i].name, Height: readyHeight, Err: err}
+		if h, err := n.LatestHeight(ctx, i); err == nil && h+1 > target {
+			target = h + 1
+		}
+	}
+	for i := range n.vals {
+		if err := n.waitHeight(ctx, i, target); err != nil {
+			return &NotReadyError{Validator: n.vals[i].name, Height: target, Err: err}
 		}
 	}
 	return nil
@@ -472,6 +473,9 @@ func (n *Network) Stop() error {
 }
 
 func (n *Network) shutdown() error {
+	if n.muteLog != nil {
+		n.muteLog()
+	}
 	// Later validators dialled earlier ones; stopping in reverse order
 	// spares the earlier ones a round of reconnection attempts.
 	for i := len(n.vals) - 1; i >= 0; i-- {
@@ -515,7 +519,31 @@ func (n *Network) WaitForNextBlock(ctx context.Context) (int64, error) {
 	return h + 1, n.WaitForHeight(ctx, h+1)
 }
 
+// WaitForAppHeight waits until every validator's application has committed
+// block h, so that queries at the latest height see its transactions. (A
+// node's RPC status shows a block as soon as it is stored, a moment before
+// the application has committed it.)
+func (n *Network) WaitForAppHeight(ctx context.Context, h int64) error {
+	for i := range n.vals {
+		if err := n.poll(ctx, func() (int64, error) {
+			res, err := n.rpc[i].ABCIInfo(ctx)
+			if err != nil {
+				return 0, err
+			}
+			return res.Response.LastBlockHeight, nil
+		}, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (n *Network) waitHeight(ctx context.Context, i int, h int64) error {
+	return n.poll(ctx, func() (int64, error) { return n.LatestHeight(ctx, i) }, h)
+}
+
+// poll calls height until it reaches h.
+func (n *Network) poll(ctx context.Context, height func() (int64, error), h int64) error {
 	t := time.NewTicker(50 * time.Millisecond)
 	defer t.Stop()
 	var lastErr error
@@ -525,7 +553,7 @@ func (n *Network) waitHeight(ctx context.Context, i int, h int64) error {
 			return ErrStopped
 		default:
 		}
-		got, err := n.LatestHeight(ctx, i)
+		got, err := height()
 		if err == nil && got >= h {
 			return nil
 		}

@@ -1,7 +1,9 @@
 package devnet
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -118,7 +120,11 @@ func (v *validator) writeKeys(c *cmtcfg.Config, genesisDoc []byte) (*privval.Fil
 			return nil, nil, err
 		}
 	}
-	if err := writeFileAtomic(c.GenesisFile(), genesisDoc, 0o600); err != nil {
+	var doc bytes.Buffer
+	if err := json.Indent(&doc, genesisDoc, "", "  "); err != nil {
+		return nil, nil, err
+	}
+	if err := writeFileAtomic(c.GenesisFile(), doc.Bytes(), 0o600); err != nil {
 		return nil, nil, err
 	}
 	nodeKey := &p2p.NodeKey{PrivKey: cmted25519.PrivKey(v.keys.NodeKey)}
@@ -316,6 +322,9 @@ func (v *validator) stop() {
 			_ = v.cmt.Stop()
 			v.cmt.Wait()
 		}
+		// The node does not stop its ABCI connections; their watchdog
+		// goroutine would outlive it.
+		_ = v.cmt.ProxyApp().Stop()
 		v.cmt = nil
 	}
 	if v.dbs != nil {
