@@ -57,6 +57,11 @@ type LedgerKeyOptions struct {
 	// need expert mode on the device (the device refuses otherwise).
 	Account uint32
 	Index   uint32
+	// BeforeShow, if set, is called with the device's public key after it
+	// was read silently and before the user is asked to approve the
+	// address; an error stops the operation there (e.g. the caller's own
+	// check that no other key holds this address).
+	BeforeShow func(pub cryptotypes.PubKey) error
 }
 
 // LedgerShown is an address the device displayed and the user approved.
@@ -164,6 +169,11 @@ func AddLedgerKey(kr keyring.Keyring, name string, opt LedgerKeyOptions) (*Ledge
 	if other, err := kr.KeyByAddress(sdk.AccAddress(devPub.Address())); err == nil {
 		bech, _ := bech32.ConvertAndEncode(opt.HRP, devPub.Address())
 		return nil, &ConflictError{Name: name, Existing: other.Name, Address: bech, Err: ErrAddressExists}
+	}
+	if opt.BeforeShow != nil {
+		if err := opt.BeforeShow(devPub); err != nil {
+			return nil, err
+		}
 	}
 	s.reset()
 

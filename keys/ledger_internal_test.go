@@ -93,3 +93,19 @@ func TestLedgerTextualRefused(t *testing.T) {
 		t.Fatalf("textual: %v (%v)", cerr, err)
 	}
 }
+
+// The default connector is ledger-go's USB HID transport. With no Ledger
+// plugged in (as on CI) every operation reports LedgerNotConnected with the
+// udev hint; with one plugged in the test has nothing to prove and skips.
+func TestLedgerUSBWithoutDevice(t *testing.T) {
+	SetLedgerConnector(nil)
+	if dev, err := USBLedgerConnector(); err == nil {
+		_ = dev.Close()
+		t.Skip("a Ledger is connected")
+	}
+	_, err := LedgerStatus()
+	var le *LedgerError
+	if !errors.As(err, &le) || le.Kind != LedgerNotConnected {
+		t.Fatalf("%v", err)
+	}
+}

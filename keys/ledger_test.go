@@ -535,3 +535,24 @@ func TestLedgerStatus(t *testing.T) {
 		t.Fatalf("%+v %v", info, err)
 	}
 }
+
+func TestLedgerBeforeShow(t *testing.T) {
+	dev := ledgerEmu(t, ledgeremu.Config{})
+	kr := ledgerKeyring(t)
+	stop := errors.New("caller says no")
+	var seen cryptotypes.PubKey
+	_, err := keys.AddLedgerKey(kr, "hw", keys.LedgerKeyOptions{HRP: "akash", Index: 9, BeforeShow: func(pub cryptotypes.PubKey) error {
+		seen = pub
+		return stop
+	}})
+	if !errors.Is(err, stop) {
+		t.Fatalf("%v", err)
+	}
+	want, _ := dev.PublicKey([5]uint32{0x8000002c, 0x80000076, 0x80000000, 0, 9})
+	if seen == nil || string(seen.Bytes()) != string(want) {
+		t.Fatal("BeforeShow did not get the device's key")
+	}
+	if len(dev.Reviews()) != 0 {
+		t.Error("the user was asked although BeforeShow refused")
+	}
+}
