@@ -15,7 +15,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 
 	"github.com/akash-wallet/akw/keys"
-	"github.com/akash-wallet/akw/keys/internal/sstest"
+	"github.com/akash-wallet/akw/keys/sstest"
 )
 
 // The Akash CLI is the cosmos-sdk keyring with app name "akash" and

@@ -98,7 +98,7 @@ func DeleteCollection(name string) error {
 	}
 	var prompt dbus.ObjectPath
 	err = conn.Object(dest, dbus.ObjectPath(collPrefix+name)).Call("org.freedesktop.Secret.Collection.Delete", 0).Store(&prompt)
-	if err != nil && strings.Contains(err.Error(), "No such object") {
+	if err != nil && (strings.Contains(err.Error(), "No such object") || strings.Contains(err.Error(), "does not exist")) {
 		return nil
 	}
 	return err
