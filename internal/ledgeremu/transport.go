@@ -35,6 +35,13 @@ type transport struct {
 	closed bool
 }
 
+// USB HID framing parameters of Ledger devices (ledger-go's Channel and
+// PacketSize, which exist only in its HID build).
+const (
+	hidChannel    = 0x0101
+	hidPacketSize = 64
+)
+
 var errClosed = errors.New("ledgeremu: transport closed")
 
 func (t *transport) Exchange(command []byte) ([]byte, error) {
@@ -51,7 +58,7 @@ func (t *transport) Exchange(command []byte) ([]byte, error) {
 	if byte(len(command)-5) != command[4] {
 		return nil, fmt.Errorf("APDU[data length] mismatch")
 	}
-	frames, err := ledger_go.WrapCommandAPDU(ledger_go.Channel, command, ledger_go.PacketSize)
+	frames, err := ledger_go.WrapCommandAPDU(hidChannel, command, hidPacketSize)
 	if err != nil {
 		return nil, err
 	}
@@ -66,18 +73,18 @@ func (t *transport) Exchange(command []byte) ([]byte, error) {
 		// The device went away mid-conversation: a USB write error.
 		return nil, fmt.Errorf("hidapi: %w", err)
 	}
-	replyFrames, err := ledger_go.WrapCommandAPDU(ledger_go.Channel, reply, ledger_go.PacketSize)
+	replyFrames, err := ledger_go.WrapCommandAPDU(hidChannel, reply, hidPacketSize)
 	if err != nil {
 		return nil, err
 	}
 
 	// Host side again: read the reports back as the HID transport does.
-	pipe := make(chan []byte, len(replyFrames)/ledger_go.PacketSize+1)
-	for off := 0; off < len(replyFrames); off += ledger_go.PacketSize {
-		pipe <- replyFrames[off : off+ledger_go.PacketSize]
+	pipe := make(chan []byte, len(replyFrames)/hidPacketSize+1)
+	for off := 0; off < len(replyFrames); off += hidPacketSize {
+		pipe <- replyFrames[off : off+hidPacketSize]
 	}
 	close(pipe)
-	response, err := ledger_go.UnwrapResponseAPDU(ledger_go.Channel, pipe, ledger_go.PacketSize)
+	response, err := ledger_go.UnwrapResponseAPDU(hidChannel, pipe, hidPacketSize)
 	if err != nil {
 		return nil, err
 	}
@@ -106,10 +113,10 @@ func unframe(frames []byte) ([]byte, error) {
 	var out []byte
 	total := -1
 	for seq := uint16(0); len(frames) > 0; seq++ {
-		if len(frames) < ledger_go.PacketSize {
+		if len(frames) < hidPacketSize {
 			return nil, errors.New("ledgeremu: short HID report")
 		}
-		payload, size, _, err := ledger_go.DeserializePacket(ledger_go.Channel, frames[:ledger_go.PacketSize], seq)
+		payload, size, _, err := ledger_go.DeserializePacket(hidChannel, frames[:hidPacketSize], seq)
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +124,7 @@ func unframe(frames []byte) ([]byte, error) {
 			total = int(size)
 		}
 		out = append(out, payload...)
-		frames = frames[ledger_go.PacketSize:]
+		frames = frames[hidPacketSize:]
 	}
 	if total < 0 || total > len(out) {
 		return nil, errors.New("ledgeremu: truncated command")
