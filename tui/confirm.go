@@ -235,18 +235,25 @@ func (s *progress) view(w, h int) string {
 			stage TxStage
 			text  string
 		}{StageVerified, "Inclusion and result verified"})
-	cur := s.stage
-	if cur == StageAwaitingDevice {
+	// cur is the step being worked on: the one after the last finished.
+	var cur TxStage
+	switch s.stage {
+	case StageSigning, StageAwaitingDevice:
 		cur = StageSigning
-	}
-	if cur == StageBroadcasting {
+	case StageBroadcasting:
 		cur = StageBroadcast
+	case StageBroadcast:
+		cur = StageIncluded
+	case StageIncluded:
+		cur = StageVerified
+	case StageVerified:
+		cur = StageVerified + 1
 	}
 	if s.done && s.err == nil && s.res != nil {
 		// The result is what counts, whatever events were sent.
-		cur = StageIncluded
+		cur = StageVerified
 		if s.res.Verified {
-			cur = StageVerified
+			cur = StageVerified + 1
 		}
 	}
 	for _, step := range steps {
@@ -259,6 +266,8 @@ func (s *progress) view(w, h int) string {
 			mark = c.spinner() + " "
 		case s.err != nil || s.res == nil || s.res.Code != 0:
 			mark = st.err.Render("✗ ")
+		case !s.res.Verified:
+			mark = st.warn.Render("? ")
 		default:
 			mark = st.ok.Render("✓ ")
 		}

@@ -81,6 +81,9 @@ of chain state with a Merkle proof; what cannot be proven is labelled.`,
 		newQueryCmd(app),
 		newLightCmd(app),
 		newKeysCmd(app),
+		newTxCmd(app),
+		newTuiCmd(app),
+		newDemoCmd(app),
 	)
 	return root
 }

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	sdkmath "cosmossdk.io/math"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/spf13/cobra"
+
+	"github.com/akash-wallet/akw/internal/config"
+	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/output"
+	"github.com/akash-wallet/akw/keys"
+	"github.com/akash-wallet/akw/lightclient/trusted"
+	"github.com/akash-wallet/akw/tui"
+)
+
+type demoOptions struct {
+	Validators   int
+	Keep         bool
+	VotingPeriod time.Duration
+}
+
+// newDemoCmd is `akw demo`: a throwaway local chain with funded keys and
+// the TUI on it, so that a newcomer sees the whole wallet in one command.
+func newDemoCmd(app *App) *cobra.Command {
+	o := &demoOptions{}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Start a local devnet with funded keys and open the terminal UI on it",
+		Long: `Start a throwaway Akash devnet in this process (validators on 127.0.0.1,
+funded accounts in a test keyring, a delegation and a governance proposal
+to vote on), initialise the light client on it, and open the terminal UI.
+
+Everything is real: the headers are verified by the light client, the
+balances are proven, the transactions are signed and broadcast. Only the
+chain is local and its keys are for play. The chain is deleted when the
+UI quits, unless --keep is given.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runDemo(cmd.Context(), app, o) },
+	}
+	cmd.Flags().IntVar(&o.Validators, "validators", devnet.DefaultValidators, "number of validators (at least 2, so the light client has a witness)")
+	cmd.Flags().BoolVar(&o.Keep, "keep", false, "keep the devnet's directory after quitting (it is printed)")
+	cmd.Flags().DurationVar(&o.VotingPeriod, "voting-period", 30*time.Minute, "governance voting period of the demo chain")
+	return cmd
+}
+
+func runDemo(ctx context.Context, app *App, o *demoOptions) error {
+	if !app.IO.CanPrompt() {
+		return output.UsageError("akw demo opens the terminal UI and needs a terminal", "use `akw devnet` for a chain without the UI")
+	}
+	if o.Validators < 2 {
+		return output.UsageError("--validators must be at least 2", "the light client needs a witness besides the primary")
+	}
+	dir, err := os.MkdirTemp("", "akw-demo-")
+	if err != nil {
+		return output.Wrap(output.Failure, err, "cannot create the demo's directory", "")
+	}
+	if o.Keep {
+		defer fmt.Fprintf(app.IO.Err, "The demo chain's files are in %s\n", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	say := func(format string, args ...any) { fmt.Fprintf(app.IO.Err, format+"\n", args...) }
+	say("Starting a local devnet with %d validators in %s …", o.Validators, dir)
+	n, err := devnet.Start(ctx, devnet.Config{Dir: dir, Validators: o.Validators, VotingPeriod: o.VotingPeriod,
+		Logf: func(format string, args ...any) { say("  "+format, args...) }})
+	if err != nil {
+		return output.Wrap(output.Failure, err, "the devnet did not start", "")
+	}
+	defer n.Stop()
+	if err := seedDemo(ctx, n, say); err != nil {
+		return err
+	}
+
+	info := n.Info()
+	net := config.Presets()[config.Devnet]
+	net.ChainID, net.RPC, net.Witnesses = info.ChainID, info.RPC[0], info.RPC[1:]
+	tc := trusted.Config{ChainID: net.ChainID, Primary: net.RPC, Witnesses: net.Witnesses, Home: dir,
+		TrustingPeriod: time.Duration(net.TrustingPeriod)}
+	say("Initialising the light client (trusting the newest header of this local chain, cross-checked by %d witness(es)) …", len(net.Witnesses))
+	// A demo chain started a moment ago by this very process is the
+	// trust root; on a real network `akw light init` asks the user.
+	lc, err := trusted.Init(ctx, tc, trusted.TrustRoot{Latest: true},
+		trusted.InitOptions{Confirm: func(trusted.Candidate) (bool, error) { return true, nil }})
+	if err != nil {
+		return lightError(err)
+	}
+	defer lc.Close()
+	kr, err := keys.Open(keys.Config{Backend: keys.BackendTest, Dir: info.KeyringDir, AppName: devnet.KeyringAppName})
+	if err != nil {
+		return keysError(err)
+	}
+	be, err := newTUIBackend(lc, kr, config.Devnet, net, true)
+	if err != nil {
+		return err
+	}
+	return tuiError(tui.Run(ctx, tui.Options{Backend: be}, app.IO.In, app.IO.Out))
+}
+
+// seedDemo gives the dashboard something to show: the first account
+// delegates to the first validator, the second proposes a text proposal
+// that is in its voting period at once.
+func seedDemo(ctx context.Context, n *devnet.Network, say func(string, ...any)) error {
+	accs, vals := n.Accounts(), n.Validators()
+	if len(accs) < 2 || len(vals) < 1 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	say("Delegating 100 AKT from %s to %s, and proposing something to vote on …", accs[0].Name, vals[0].Name)
+	if _, err := n.Delegate(ctx, accs[0].Name, vals[0].OperatorAddress, sdk.NewCoin("uakt", sdkmath.NewInt(100_000_000))); err != nil {
+		return output.Wrap(output.Failure, err, "could not seed the demo chain", "")
+	}
+	deposit := sdk.NewCoins(sdk.NewCoin("uakt", devnet.MinDeposit.MulRaw(10)))
+	if _, _, err := n.SubmitProposal(ctx, accs[1].Name, "Fund a public RPC for the demo",
+		"A text proposal made by akw demo so that there is something to vote on. Vote yes, no, abstain or no with veto, or split your vote.",
+		deposit); err != nil {
+		return output.Wrap(output.Failure, err, "could not seed the demo chain", "")
+	}
+	return nil
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/akash-wallet/akw/internal/config"
+	"github.com/akash-wallet/akw/internal/output"
+	"github.com/akash-wallet/akw/keys"
+	"github.com/akash-wallet/akw/lightclient/state"
+	"github.com/akash-wallet/akw/lightclient/trusted"
+	"github.com/akash-wallet/akw/tui"
+	"github.com/akash-wallet/akw/tui/backend"
+	"github.com/akash-wallet/akw/tx/amount"
+	"github.com/akash-wallet/akw/tx/broadcast"
+	"github.com/akash-wallet/akw/tx/fee"
+)
+
+type tuiOptions struct {
+	Key     string
+	keyring keyringOptions
+}
+
+// newTuiCmd is `akw tui`: the terminal UI over the configured network and
+// keyring.
+func newTuiCmd(app *App) *cobra.Command {
+	o := &tuiOptions{}
+	cmd := &cobra.Command{
+		Use:   "tui",
+		Short: "Open the terminal UI: dashboard, send, stake, claim, vote",
+		Long: `Open the terminal UI on the configured network and keyring.
+
+Every balance, delegation, reward and vote on screen is proven against a
+header the light client verified; when verification fails the UI says so
+and shows no value. Transactions go through the same checks as akw tx.
+Running akw with no arguments on a terminal opens it too.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runTUI(cmd.Context(), app, o) },
+	}
+	cmd.Flags().StringVar(&o.Key, "key", "", "open the dashboard on this key (default: the first key)")
+	addKeyringFlags(cmd.Flags(), &o.keyring)
+	return cmd
+}
+
+// rootRun is the root command's RunE: akw alone on a terminal opens the
+// TUI; anywhere else (a pipe, a script) it prints the help, so that a
+// script never hangs on a full-screen program.
+func rootRun(app *App) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if !app.IO.CanPrompt() || !app.IO.StderrTTY && !app.IO.StdoutTTY {
+			return cmd.Help()
+		}
+		return runTUI(cmd.Context(), app, &tuiOptions{})
+	}
+}
+
+func runTUI(ctx context.Context, app *App, o *tuiOptions) error {
+	if !app.IO.CanPrompt() {
+		return output.UsageError("the terminal UI needs a terminal on stdin and stdout", "use the akw query and akw tx commands in scripts")
+	}
+	if err := app.RequireNetwork(); err != nil {
+		return err
+	}
+	// The TUI owns the screen: the light client's notices go to the
+	// status bar, not to stderr.
+	tc := trustedConfig(app)
+	tc.OnNotice = nil
+	lc, err := trusted.Open(ctx, tc)
+	if err != nil {
+		return lightError(err)
+	}
+	defer lc.Close()
+	kr, err := openKeyring(app, &o.keyring)
+	if err != nil {
+		return err
+	}
+	be, err := newTUIBackend(lc, kr, app.NetworkName, app.Network, false)
+	if err != nil {
+		return err
+	}
+	return tuiError(tui.Run(ctx, tui.Options{Backend: be, Key: o.Key}, app.IO.In, app.IO.Out))
+}
+
+// newTUIBackend wires the TUI to the light client, proven state, the
+// keyring and the transaction flow.
+func newTUIBackend(lc *trusted.Client, kr *keys.Keyring, name string, n config.Network, demo bool) (*backend.Backend, error) {
+	denoms := amount.Denoms{Base: n.Denom, Display: n.DisplayDenom, Exponent: n.Exponent}
+	q := state.New(lc, nil, state.WithDenomHints(n.Denom))
+	price, err := amount.ParseGasPrice(n.GasPrice, denoms)
+	if err != nil {
+		return nil, output.Wrap(output.Usage, err, "", "fix the network's gas-price in the config file")
+	}
+	adj, err := fee.ParseAdjustment(n.GasAdjustment)
+	if err != nil {
+		return nil, output.Wrap(output.Usage, err, "", "fix the network's gas-adjustment in the config file")
+	}
+	primary := lc.Primary()
+	bn, _ := primary.(broadcast.Node)
+	if bn == nil {
+		return nil, output.New(output.Failure, "the primary node cannot take broadcasts", "")
+	}
+	env, err := backend.NewEnv(backend.EnvConfig{
+		ChainID: n.ChainID, Denoms: denoms, Prefix: n.Bech32Prefix, GasPrice: price, GasAdjustment: adj,
+		Headers: lc, Node: primary, Broadcaster: bn, State: q, Keyring: kr,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return backend.New(backend.Config{
+		Chain: tui.ChainInfo{Network: name, ChainID: n.ChainID, Denom: n.Denom, DisplayDenom: n.DisplayDenom,
+			Exponent: n.Exponent, Bech32Prefix: n.Bech32Prefix, Primary: lc.PrimaryURL(), Demo: demo},
+		Light: lc, State: q, Keyring: kr, Env: env, MaxStateAge: 5 * time.Second,
+	}), nil
+}
+
+// tuiError maps what the program returns: quitting is not an error.
+func tuiError(err error) error {
+	if err == nil || err == context.Canceled {
+		return nil
+	}
+	return output.Wrap(output.Failure, err, "the terminal UI failed", "")
+}
