@@ -21,13 +21,13 @@ import (
 // root), committed version by version like a node does; its proofs are the
 // ones a node serves.
 type chain struct {
-	t       *testing.T
+	t       testing.TB
 	rs      *rootmulti.Store
 	keys    map[string]*storetypes.KVStoreKey
 	appHash map[int64][]byte
 }
 
-func newChain(t *testing.T, stores ...string) *chain {
+func newChain(t testing.TB, stores ...string) *chain {
 	t.Helper()
 	rs := rootmulti.NewStore(dbm.NewMemDB(), log.NewNopLogger(), metrics.NewNoOpMetrics())
 	c := &chain{t: t, rs: rs, keys: map[string]*storetypes.KVStoreKey{}, appHash: map[int64][]byte{}}
