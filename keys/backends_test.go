@@ -146,7 +146,8 @@ func TestHelperProcess(t *testing.T) {
 	}
 	kr, err := keys.Open(h.Cfg)
 	if err != nil {
-		t.Fatal(err)
+		fmt.Printf("KEYS= OPENERR=%v\n", err)
+		return
 	}
 	ks, err := kr.List()
 	if err != nil {
@@ -166,7 +167,7 @@ func TestHelperProcess(t *testing.T) {
 
 // inNewProcess opens the keyring in a child process and returns what it
 // saw: key names, backend, whether its signature verified.
-func inNewProcess(t *testing.T, cfg keys.Config, pass, signWith string) string {
+func inNewProcess(t *testing.T, cfg keys.Config, pass, signWith string, env ...string) string {
 	t.Helper()
 	cfg.Passphrase = nil
 	raw, _ := json.Marshal(struct {
@@ -175,7 +176,7 @@ func inNewProcess(t *testing.T, cfg keys.Config, pass, signWith string) string {
 		Sign string
 	}{cfg, pass, signWith})
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), helperEnv+"="+string(raw))
+	cmd.Env = append(append(os.Environ(), helperEnv+"="+string(raw)), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child process: %v\n%s", err, out)
@@ -187,4 +188,27 @@ func inNewProcess(t *testing.T, cfg keys.Config, pass, signWith string) string {
 	}
 	t.Fatalf("child process printed no result:\n%s", out)
 	return ""
+}
+
+// Where neither a secret service nor KWallet answers, the os backend uses
+// an initialised pass store and says so; with no store either it fails
+// naming what it tried, and never falls back to a file silently.
+func TestOSBackendWithoutDBus(t *testing.T) {
+	needPass(t)
+	app := "akwtest" + uniqueSuffix()
+	t.Cleanup(func() { os.RemoveAll(filepath.Join(os.Getenv("PASSWORD_STORE_DIR"), "keyring-"+app)) })
+	kr := mustOpen(t, keys.Config{Backend: keys.BackendPass, AppName: app})
+	if _, err := kr.Recover("viaPass", testMnemonic, keys.HDOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	noBus := []string{"DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/akw-no-bus", "XDG_RUNTIME_DIR=/nonexistent", "DISPLAY="}
+	got := inNewProcess(t, keys.Config{Backend: keys.BackendOS, AppName: app}, "", "viaPass", noBus...)
+	if want := "KEYS=viaPass BACKEND=os (pass) VERIFIED=true"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	got = inNewProcess(t, keys.Config{Backend: keys.BackendOS, AppName: app, PassDir: t.TempDir()}, "", "viaPass", noBus...)
+	t.Logf("without any store: %s", got)
+	if !strings.Contains(got, "OPENERR=keyring backend os: open: no OS keyring answered (secret-service:") || !strings.Contains(got, "pass: password store") {
+		t.Fatalf("got %q", got)
+	}
 }
