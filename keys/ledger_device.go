@@ -116,8 +116,7 @@ type ledgerSession struct {
 	openErr  *LedgerError // failure while opening the app
 	lastSW   uint16       // last non-9000 status
 	lastData []byte       // data that came with it (the app's reason)
-	lastErr  error
-	addrs    []addrReply // successful GET_ADDR replies
+	addrs    []addrReply  // successful GET_ADDR replies
 }
 
 type addrReply struct {
@@ -175,7 +174,6 @@ func (t *tapDevice) Exchange(cmd []byte) ([]byte, error) {
 			t.s.lastSW = code
 			t.s.lastData = append([]byte(nil), resp...)
 		}
-		t.s.lastErr = err
 		return resp, err
 	}
 	if len(cmd) > 1 && cmd[0] == 0x55 && cmd[1] == 0x04 && len(resp) > 33 {
@@ -188,7 +186,7 @@ func (t *tapDevice) Exchange(cmd []byte) ([]byte, error) {
 func (s *ledgerSession) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.openErr, s.lastSW, s.lastData, s.lastErr, s.addrs = nil, 0, nil, nil, nil
+	s.openErr, s.lastSW, s.lastData, s.addrs = nil, 0, nil, nil
 }
 
 func (s *ledgerSession) setOpenErr(e *LedgerError) *LedgerError {
@@ -271,6 +269,8 @@ func openLedgerApp(s *ledgerSession) (*lcg.LedgerCosmos, error) {
 		if code, ok := statusFromError(err); ok && (code == swLocked || code == swSecurityStatus) {
 			return fail(errorFromStatus(code, nil, err))
 		}
+		// Tolerated: forget the status so it cannot classify a later error.
+		s.reset()
 	} else {
 		switch {
 		case name == "BOLOS":

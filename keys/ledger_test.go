@@ -213,7 +213,9 @@ func TestLedgerKeyMismatch(t *testing.T) {
 	if _, err := keys.AddLedgerKey(kr, "hw", keys.LedgerKeyOptions{HRP: "akash"}); err != nil {
 		t.Fatal(err)
 	}
-	other := ledgerEmu(t, ledgeremu.Config{Mnemonic: ledgerMnemonicB})
+	// Old firmware: the app-identification command fails first; that
+	// status must not leak into the classification.
+	other := ledgerEmu(t, ledgeremu.Config{Mnemonic: ledgerMnemonicB, NoOSAppInfo: true})
 	_, err := keys.ShowLedgerAddress(kr, "hw", "akash")
 	le := wantLedgerKind(t, err, keys.LedgerKeyMismatch)
 	if le.KeyName != "hw" {

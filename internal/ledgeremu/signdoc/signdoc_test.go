@@ -186,3 +186,28 @@ func TestMultiSendGoesDeeper(t *testing.T) {
 		t.Errorf("MultiSend inputs not itemised: %+v", d.Items)
 	}
 }
+
+func TestTypeGrouping(t *testing.T) {
+	two := func(t1, t2 string) string {
+		return `{"account_number":"1","chain_id":"c-1","fee":{"amount":[],"gas":"1"},"memo":"","msgs":[{"type":"` + t1 + `","value":{"a":"1"}},{"type":"` + t2 + `","value":{"a":"2"}}],"sequence":"1"}`
+	}
+	count := func(doc string) int {
+		d, err := Validate([]byte(doc), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, it := range d.Items {
+			if it.Key == "Type" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := count(two("cosmos-sdk/MsgSend", "cosmos-sdk/MsgSend")); n != 1 {
+		t.Errorf("same types shown %d times", n)
+	}
+	if n := count(two("cosmos-sdk/MsgSend", "cosmos-sdk/MsgVote")); n != 2 {
+		t.Errorf("different types shown %d times", n)
+	}
+}

@@ -309,6 +309,8 @@ func (p *parsed) display(expert bool) (*Doc, error) {
 			if !full && len(items) > 1 {
 				items = items[:1]
 			}
+		case "msgs":
+			items = groupTypes(items)
 		case "memo":
 			kept := items[:0]
 			for _, it := range items {
@@ -349,4 +351,32 @@ func (p *parsed) walk(i int, path string, level int, out *[]Item) {
 			p.walk(e, path, level, out)
 		}
 	}
+}
+
+// groupTypes shows the message type once when every message has the same
+// type, as the app does ("Ledger has requested that we group").
+func groupTypes(items []Item) []Item {
+	first := ""
+	for _, it := range items {
+		if it.Path != "msgs/type" {
+			continue
+		}
+		if first == "" {
+			first = it.Value
+		} else if it.Value != first {
+			return items
+		}
+	}
+	out := items[:0:0]
+	seen := false
+	for _, it := range items {
+		if it.Path == "msgs/type" {
+			if seen {
+				continue
+			}
+			seen = true
+		}
+		out = append(out, it)
+	}
+	return out
 }
