@@ -129,7 +129,7 @@ func VerifyAppHash(q Query, resp *abci.ResponseQuery, appHash []byte) (*KeyProof
 	case *ics23.CommitmentProof_Exist:
 		ex := p.Exist
 		if ex == nil || !bytes.Equal(ex.Key, q.Key) {
-			return nil, ErrUnexpectedProof{Reason: "existence proof is for another key"}
+			return nil, ErrUnexpectedProof{Reason: "the proof is for another key than the one asked for"}
 		}
 		if !bytes.Equal(ex.Value, resp.Value) {
 			return nil, ErrValueMismatch{Key: q.Key}
