@@ -265,6 +265,9 @@ type TxRequest struct {
 	// yes=0.6,no=0.4).
 	ProposalID uint64
 	Option     string
+	// ToName and SrcName are the validators' monikers as the picker showed
+	// them, for the summary only: the addresses are what is signed.
+	ToName, SrcName string
 }
 
 // PlanLine is one labelled line of a confirmation screen.

@@ -108,16 +108,28 @@ func (f *flow) request() TxRequest {
 		}
 		return ""
 	}
+	name := func(label string) string {
+		for _, fl := range f.form.fields {
+			if fl.label == label {
+				if i := strings.Index(fl.display, " ("); i > 0 {
+					return fl.display[:i]
+				}
+				return fl.display
+			}
+		}
+		return ""
+	}
 	r.Amount, r.Memo = get("Amount"), get("Memo")
 	switch f.kind {
 	case TxSend:
 		r.To = get("To")
 	case TxDelegate:
-		r.To = get("Validator")
+		r.To, r.ToName = get("Validator"), name("Validator")
 	case TxRedelegate:
 		r.Src, r.To = get("From"), get("To")
+		r.SrcName, r.ToName = name("From"), name("To")
 	case TxUndelegate:
-		r.To = get("From")
+		r.To, r.ToName = get("From"), name("From")
 	case TxVote:
 		r.Option = get("Vote")
 	}

@@ -498,7 +498,12 @@ func (b *Backend) Plan(ctx context.Context, req tui.TxRequest) (*tui.TxPlan, err
 	if req.Kind == tui.TxClaim {
 		if v, err := b.view(ctx); err == nil {
 			if r, err := v.Rewards(ctx, from); err == nil && r.Verified {
-				out.Lines = append(out.Lines, tui.PlanLine{Label: "Rewards", Value: amount.FormatCoins(truncate(r.Total), b.denoms) + "  ✓ proven at height " + strconv.FormatInt(v.Height(), 10)})
+				total := truncate(r.Total)
+				out.Lines = append(out.Lines, tui.PlanLine{Label: "Rewards", Value: amount.FormatCoins(total, b.denoms) + "  ✓ proven at height " + strconv.FormatInt(v.Height(), 10)})
+				notes = append(notes, "the balance after does not count the rewards; they are added when the claim is included")
+				if total.AmountOf(b.denoms.Base).LT(p.Fee.AmountOf(b.denoms.Base)) {
+					notes = append(notes, "the fee is more than the rewards claimed: this claim costs more than it brings")
+				}
 			}
 		}
 	}
@@ -529,6 +534,13 @@ func capitalise(s string) string {
 }
 
 func summary(req tui.TxRequest, k keys.Key) string {
+	named := func(addr, name string) string {
+		if name == "" {
+			return addr
+		}
+		return name + " (" + addr + ")"
+	}
+	req.To, req.Src = named(req.To, req.ToName), named(req.Src, req.SrcName)
 	who := k.Name
 	if k.Type == keys.TypeLedger {
 		who += " (Ledger)"
