@@ -84,6 +84,7 @@ of chain state with a Merkle proof; what cannot be proven is labelled.`,
 		newTxCmd(app),
 		newTuiCmd(app),
 		newDemoCmd(app),
+		newDevnetCmd(app),
 	)
 	return root
 }
