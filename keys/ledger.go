@@ -152,6 +152,8 @@ func AddLedgerKey(kr keyring.Keyring, name string, opt LedgerKeyOptions) (*Ledge
 	}
 	if _, err := kr.Key(name); err == nil {
 		return nil, &ConflictError{Name: name, Existing: name, Err: ErrNameExists}
+	} else if !errors.Is(err, sdkerrors.ErrKeyNotFound) {
+		return nil, err
 	}
 	path := hd.NewFundraiserParams(opt.Account, LedgerCoinType, opt.Index)
 
@@ -169,6 +171,8 @@ func AddLedgerKey(kr keyring.Keyring, name string, opt LedgerKeyOptions) (*Ledge
 	if other, err := kr.KeyByAddress(sdk.AccAddress(devPub.Address())); err == nil {
 		bech, _ := bech32.ConvertAndEncode(opt.HRP, devPub.Address())
 		return nil, &ConflictError{Name: name, Existing: other.Name, Address: bech, Err: ErrAddressExists}
+	} else if !errors.Is(err, sdkerrors.ErrKeyNotFound) {
+		return nil, err
 	}
 	if opt.BeforeShow != nil {
 		if err := opt.BeforeShow(devPub); err != nil {
