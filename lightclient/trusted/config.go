@@ -36,12 +36,12 @@ const DefaultPruningSize = 1000
 // DefaultMaxClockDrift is how far a header's time may be ahead of ours.
 const DefaultMaxClockDrift = 10 * time.Second
 
-// DefaultNextBlockWait is how long a node one block behind is given to
+// DefaultNextBlockWait is how long a node a few blocks behind is given to
 // catch up before it counts as lagging. Two honest nodes of one chain
 // commit a block within a fraction of a second of each other, so without
 // this a witness queried right after the primary's newest block would often
-// be reported as lagging, sending the light client's detector into a 30 s
-// sleep.
+// be reported as lagging, sending the light client's detector into its
+// 2×MaxClockDrift+MaxBlockLag (30 s) sleep.
 const DefaultNextBlockWait = 5 * time.Second
 
 // TrustLevel is the fraction of a trusted validator set's voting power that

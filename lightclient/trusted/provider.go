@@ -35,6 +35,9 @@ const (
 	validatorsPerPage = 100
 	maxValidatorPages = 100 // 10,000 validators, as the stock provider
 	cacheSize         = 64
+	// maxBlocksBehind is how far behind a node may be for akw to wait
+	// for it (up to Config.NextBlockWait) rather than call it lagging.
+	maxBlocksBehind = 3
 )
 
 // errorKind classifies why a node failed, for notices and typed errors.
@@ -219,12 +222,12 @@ func (e *endpoint) fetchAt(ctx context.Context, height int64) (*types.LightBlock
 		if !errors.Is(err, provider.ErrHeightTooHigh) || e.wait <= 0 {
 			return lb, err
 		}
-		// Wait only for the very next block: asking far ahead is the
+		// Wait only for the next few blocks: asking far ahead is the
 		// caller's mistake and must fail at once.
 		e.mu.Lock()
 		latest, kind := e.tooHighLatest(), e.lastKind
 		e.mu.Unlock()
-		if kind != kindTooHigh || latest+1 != height || time.Now().After(deadline) {
+		if kind != kindTooHigh || latest < 0 || height-latest > maxBlocksBehind || time.Now().After(deadline) {
 			return nil, err
 		}
 		select {
