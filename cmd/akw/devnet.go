@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -104,6 +106,12 @@ func runDevnet(ctx context.Context, app *App, o *devnetOptions) error {
 	if !o.Reset && !changedFlag(app, "validators") {
 		validators = 0 // resume whatever DIR holds; a new chain gets the default
 	}
+
+	// A closed terminal ends the devnet too. (CometBFT catches SIGHUP
+	// for its own log files, which would otherwise leave the process
+	// running with nobody to stop it.)
+	ctx, stopHup := signal.NotifyContext(ctx, syscall.SIGHUP)
+	defer stopHup()
 
 	cfg := devnet.Config{
 		Dir:          home,

@@ -1,0 +1,37 @@
+// Package devnet runs a local Akash-like chain in-process, for demos and
+// for tests that need a real chain: CometBFT v0.38 validators with cosmos-sdk
+// v0.53 apps (auth with unordered transactions, bank, staking,
+// distribution, gov v1, mint, consensus, vesting), chain-id akash-devnet-1,
+// bech32 prefix akash, denom uakt.
+//
+// Start(ctx, Config{Dir: DIR}) brings up Config.Validators validators (two
+// by default), each a full node with its own RPC, P2P, gRPC and REST
+// listener on 127.0.0.1 and nothing else; blocks come about every
+// Config.BlockTime; every version of the state is kept (proofs at any past
+// height) and transactions are indexed (/tx?hash=). Start returns once every
+// validator has committed block 2, and has then written:
+//
+//	DIR/devnet.json      Info: chain-id, RPC URLs, accounts with mnemonics (removed on Stop)
+//	DIR/keyring-test/    the accounts, in a cosmos-sdk keyring (app "akw", backend test)
+//	DIR/devnet/          the chain: chain.json (its Genesis) and one directory per validator
+//
+// Nothing else in DIR is touched. A second Start on the same DIR resumes
+// the chain in DIR/devnet (new ports, same state); Config.Reset discards it
+// for a new one. A running devnet holds a lock on DIR/devnet.
+//
+// The funded accounts (alice, bob, carol by default) and the validator
+// operators have fresh 24-word mnemonics at m/44'/118'/0'/0/0. Network's
+// Send, Delegate, SubmitProposal, Vote and Exec sign with those keys and
+// wait until every validator has committed the transaction, so tests can
+// change the state and query any validator afterwards.
+//
+// Several devnets can run in one process, in different directories. A
+// Genesis (NewGenesis, or Network.Genesis of a running devnet) given to
+// Config.Genesis of a second devnet gives a second chain with the same
+// genesis and validator keys, which forks from the first at once: the
+// light-client attack scenario, with valid signatures on both sides.
+//
+// The package sets the process-wide cosmos-sdk bech32 configuration to
+// akash's (SetSDKConfig) and does not seal it. Node logs go to Config.Log
+// at Config.LogLevel ("error" by default).
+package devnet
