@@ -352,7 +352,7 @@ func startWithRetry(ctx context.Context, v *validator, p nodeParams) error {
 	var err error
 	for range startAttempts {
 		var ports []int
-		if ports, err = freePorts(2); err != nil {
+		if ports, err = portPicker(2); err != nil {
 			return err
 		}
 		err = v.start(ctx, p, ports[0], ports[1])

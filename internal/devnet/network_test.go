@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -552,4 +553,30 @@ func waitGoroutines(t *testing.T, before int) {
 		t.Fatalf("%d goroutines after Stop, %d before Start:\n%s", n, before, buf)
 	}
 	t.Logf("MEASURE: %d goroutines after Stop, %d before Start", runtime.NumGoroutine(), before)
+}
+
+// TestConcurrentStarts: devnets in one process may be started at the same
+// time (tests running in parallel do).
+func TestConcurrentStarts(t *testing.T) {
+	ctx := ctxTimeout(t, 3*time.Minute)
+	nets := make([]*devnet.Network, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range nets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			nets[i], errs[i] = devnet.Start(ctx, devnet.Config{Dir: t.TempDir(), Validators: 1})
+		}()
+	}
+	wg.Wait()
+	for i := range nets {
+		require.NoError(t, errs[i])
+		defer nets[i].Stop()
+	}
+	for _, n := range nets {
+		_, err := n.WaitForNextBlock(ctx)
+		require.NoError(t, err)
+	}
+	require.NotEqual(t, nets[0].Accounts()[0].Address, nets[1].Accounts()[0].Address)
 }

@@ -3,6 +3,7 @@ package devnet
 import (
 	"errors"
 	"net"
+	"strings"
 	"syscall"
 )
 
@@ -31,6 +32,11 @@ func freePorts(n int) ([]int, error) {
 	return ports, nil
 }
 
+// portPicker chooses ports; tests replace it to provoke a collision.
+var portPicker = freePorts
+
+// isAddrInUse recognises a listener that could not bind its port. CometBFT
+// formats the RPC listener's error with %v, so the message is all there is.
 func isAddrInUse(err error) bool {
-	return errors.Is(err, syscall.EADDRINUSE)
+	return errors.Is(err, syscall.EADDRINUSE) || strings.Contains(err.Error(), "address already in use")
 }
