@@ -61,3 +61,15 @@ var errBadLength = errorString("length prefix does not match")
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+// ErrTooEarly means the chain is too young to prove anything: the SDK
+// serves proofs from state height 2 on, committed in header 3.
+type ErrTooEarly struct{ Height int64 }
+
+func (e *ErrTooEarly) Error() string {
+	return fmt.Sprintf("the newest verified header is %d; proven state starts with header 3", e.Height)
+}
+func (e *ErrTooEarly) Category() lightclient.Category { return lightclient.CategoryFailure }
+func (e *ErrTooEarly) Hint() string {
+	return "wait a few seconds for the chain to produce blocks, then retry"
+}

@@ -144,8 +144,13 @@ func (q *Querier) At(ctx context.Context, height int64) (*View, error) {
 // state at lb.Height-1. It lets a long-lived caller (the TUI, a batch of
 // queries) reuse one verified header for many answers.
 func (q *Querier) Pin(lb *cmttypes.LightBlock) (*View, error) {
-	if lb == nil || lb.SignedHeader == nil || lb.Header == nil || lb.Height < 2 {
-		return nil, fmt.Errorf("need a verified header above height 1 to pin state to")
+	if lb == nil || lb.SignedHeader == nil || lb.Header == nil {
+		return nil, fmt.Errorf("state.Pin: no light block")
+	}
+	if lb.Height < 3 {
+		// The SDK refuses proofs at heights <= 1 (state height 1 needs
+		// header 2; only header 3 commits provable state).
+		return nil, &ErrTooEarly{Height: lb.Height}
 	}
 	return &View{q: q, height: lb.Height - 1, next: lb}, nil
 }

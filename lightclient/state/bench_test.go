@@ -1,0 +1,304 @@
+package state_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	rpcclient "github.com/cometbft/cometbft/rpc/client"
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/lightclient/state"
+	"github.com/akash-wallet/akw/lightclient/trusted"
+)
+
+// benchNet is one devnet shared by the benchmarks, with a latency proxy in
+// front of each validator's RPC.
+type benchNet struct {
+	net     *devnet.Network
+	dir     string
+	proxies []*rpcproxy.Proxy
+	client  *trusted.Client
+	alice   sdk.AccAddress
+}
+
+var (
+	benchOnce sync.Once
+	bench     *benchNet
+	benchErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench != nil {
+		bench.client.Close()
+		for _, p := range bench.proxies {
+			p.Close()
+		}
+		bench.net.Stop()
+		os.RemoveAll(bench.dir)
+	}
+	os.Exit(code)
+}
+
+func getBenchNet(tb testing.TB) *benchNet {
+	benchOnce.Do(func() {
+		if err := devnet.SetSDKConfig(); err != nil {
+			benchErr = err
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		dir, err := os.MkdirTemp("", "akw-bench")
+		if err != nil {
+			benchErr = err
+			return
+		}
+		n, err := devnet.Start(ctx, devnet.Config{Dir: filepath.Join(dir, "net")})
+		if err != nil {
+			benchErr = err
+			return
+		}
+		if err := n.WaitForHeight(ctx, 4); err != nil {
+			benchErr = err
+			return
+		}
+		b := &benchNet{net: n, dir: dir}
+		for _, u := range n.RPC() {
+			p, err := rpcproxy.New(u)
+			if err != nil {
+				benchErr = err
+				return
+			}
+			b.proxies = append(b.proxies, p)
+		}
+		acc, _ := n.Account("alice")
+		b.alice, _ = acc.AccAddress()
+		var ws []string
+		for _, p := range b.proxies[1:] {
+			ws = append(ws, p.URL())
+		}
+		b.client, benchErr = trusted.Init(ctx, trusted.Config{ChainID: n.ChainID(), Primary: b.proxies[0].URL(), Witnesses: ws, Home: filepath.Join(dir, "home")},
+			trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: func(trusted.Candidate) (bool, error) { return true, nil }})
+		bench = b
+	})
+	if benchErr != nil {
+		tb.Fatal(benchErr)
+	}
+	return bench
+}
+
+func (b *benchNet) setRTT(d time.Duration) {
+	for _, p := range b.proxies {
+		p.SetLatency(d)
+	}
+}
+
+var rtts = []time.Duration{0, 20 * time.Millisecond, 100 * time.Millisecond}
+
+// BenchmarkBalance compares a verified balance query with the same query
+// unverified, through a proxy adding 0, 20 and 100 ms round-trip time.
+//
+//	go test -run '^$' -bench Balance -benchtime 20x ./lightclient/state
+func BenchmarkBalance(b *testing.B) {
+	bn := getBenchNet(b)
+	ctx := context.Background()
+	node, err := rpchttp.New(bn.proxies[0].URL(), "/websocket")
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := state.New(bn.client, nil)
+	for _, rtt := range rtts {
+		bn.setRTT(0)
+		v, err := q.Latest(ctx) // warm: the header the pinned queries reuse
+		if err != nil {
+			b.Fatal(err)
+		}
+		bn.setRTT(rtt)
+		name := func(s string) string { return fmt.Sprintf("rtt=%s/%s", rtt, s) }
+
+		// Unverified: the node's own answer, one abci_query, no proof.
+		req, _ := (&banktypes.QueryAllBalancesRequest{Address: "alice"}).Marshal()
+		b.Run(name("unverified-all-balances"), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				r, err := node.ABCIQueryWithOptions(ctx, "/cosmos.bank.v1beta1.Query/AllBalances", req, rpcclient.ABCIQueryOptions{Height: v.Height()})
+				if err != nil || r.Response.Code != 0 {
+					b.Fatal(err, r)
+				}
+			}
+		})
+		key := append(append([]byte{0x02, byte(len(bn.alice))}, bn.alice...), devnet.Denom...)
+		b.Run(name("unverified-one-denom"), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := node.ABCIQueryWithOptions(ctx, "/store/bank/key", key, rpcclient.ABCIQueryOptions{Height: v.Height()}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// Verified against a header already verified (warm store, reused
+		// header: the TUI, a script loop, `--max-age`).
+		b.Run(name("verified-all-balances-warm-header"), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := v.Balances(ctx, bn.alice); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name("verified-one-denom-warm-header"), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := v.Balance(ctx, bn.alice, devnet.Denom); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// Verified including bringing the light client up to the newest
+		// header (primary and witness both behind the proxy).
+		b.Run(name("verified-all-balances-with-header-update"), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				v, err := q.Latest(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := v.Balances(ctx, bn.alice); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	bn.setRTT(0)
+}
+
+// BenchmarkVerifyCPU is the client's CPU per verified balance query with
+// no network at all: the proofs of a complete balance walk, verified and
+// decoded, replayed from a recording.
+func BenchmarkVerifyCPU(b *testing.B) {
+	bn := getBenchNet(b)
+	ctx := context.Background()
+	v, err := state.New(bn.client, nil).Latest(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := &recordingNode{Node: bn.client.Primary(), answers: map[string]any{}}
+	rv, err := state.New(bn.client, rec).Pin(v.Header())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := rv.Balances(ctx, bn.alice); err != nil {
+		b.Fatal(err)
+	}
+	rec.replay = true
+	rec.proofs.Store(0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := rv.Balances(ctx, bn.alice); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(rec.proofs.Load())/float64(b.N), "proofs/op")
+}
+
+// TestCLIResourceUse runs the akw binary named by AKW_BIN (`go build -o
+// /tmp/akw ./cmd/akw`) for `query balance` against the devnet and reports
+// its CPU time and peak memory. Skipped without AKW_BIN.
+func TestCLIResourceUse(t *testing.T) {
+	bin := os.Getenv("AKW_BIN")
+	if bin == "" {
+		t.Skip("set AKW_BIN to an akw binary")
+	}
+	bn := getBenchNet(t)
+	home := t.TempDir()
+	info := bn.net.Info()
+	if _, err := devnet.ConfigureHome(home, &info, info.KeyringDir); err != nil {
+		t.Fatal(err)
+	}
+	runAkw := func(args ...string) *os.ProcessState {
+		cmd := exec.Command(bin, append([]string{"--home", home}, args...)...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("akw %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return cmd.ProcessState
+	}
+	runAkw("light", "init", "--trust-latest", "-y")
+	cmds := [][]string{
+		{"version"}, // baseline: process start-up, no network
+		{"query", "balance", bn.alice.String()},
+		{"query", "balance", bn.alice.String(), "--max-age", "1m"},
+		{"query", "validators"},
+		{"query", "rewards", bn.alice.String()},
+	}
+	// Round-robin, so that load from elsewhere on the machine spreads
+	// over every command alike.
+	const runs = 9
+	walls := make([][]float64, len(cmds))
+	cpus := make([][]float64, len(cmds))
+	rss := make([]int64, len(cmds))
+	for i := 0; i < runs; i++ {
+		for j, args := range cmds {
+			start := time.Now()
+			st := runAkw(args...)
+			walls[j] = append(walls[j], float64(time.Since(start).Microseconds())/1000)
+			ru := st.SysUsage().(*syscall.Rusage)
+			cpus[j] = append(cpus[j], float64(ru.Utime.Nano()+ru.Stime.Nano())/1e6)
+			rss[j] = max(rss[j], ru.Maxrss)
+		}
+	}
+	for j, args := range cmds {
+		t.Logf("akw %-45s wall median %6.1f ms (min %6.1f)  cpu median %5.1f ms (min %5.1f)  peak RSS %5.1f MiB",
+			strings.Join(args, " "), median(walls[j]), slices.Min(walls[j]), median(cpus[j]), slices.Min(cpus[j]), float64(rss[j])/1024)
+	}
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// TestRecentAsksNoHeaders: a View pinned with Recent to a fresh enough
+// trusted header costs no header fetch; only the proofs go to the node.
+func TestRecentAsksNoHeaders(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a devnet")
+	}
+	bn := getBenchNet(t)
+	ctx := context.Background()
+	q := state.New(bn.client, nil)
+	if _, err := q.Latest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range bn.proxies {
+		p.ResetCounts()
+	}
+	v, err := q.Recent(ctx, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Balances(ctx, bn.alice); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range bn.proxies {
+		for m, n := range p.Counts() {
+			if m != "abci_query" && n > 0 {
+				t.Errorf("proxy %d: %d %s calls", i, n, m)
+			}
+		}
+	}
+	if n := bn.proxies[0].Count("abci_query"); n != 2 {
+		t.Errorf("%d proofs for a one-denom balance walk, want 2 (prefix and the hinted successor)", n)
+	}
+}
