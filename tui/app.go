@@ -50,6 +50,9 @@ type common struct {
 	statusLoaded bool
 	statusBusy   bool
 
+	// nav is navigation queued by screens during an update.
+	nav []tea.Msg
+
 	// pf is the dashboard's last proven portfolio of key, for pickers
 	// (the user's delegations). Nil when not loaded or cleared.
 	pf *Portfolio
@@ -121,10 +124,16 @@ type (
 	popThenMsg struct{ msg tea.Msg }
 )
 
-func push(s screen) tea.Cmd    { return func() tea.Msg { return pushMsg{s} } }
-func replace(s screen) tea.Cmd { return func() tea.Msg { return replaceMsg{s} } }
-func pop() tea.Msg             { return popMsg{} }
-func home() tea.Msg            { return homeMsg{} }
+// Navigation is synchronous: a screen queues it on common and the root
+// carries it out before the next message, so that keys typed right after
+// one that opens a screen reach the new screen (a command would deliver
+// the push after them).
+func (c *common) navigate(msg tea.Msg) tea.Cmd { c.nav = append(c.nav, msg); return nil }
+func (c *common) push(s screen) tea.Cmd        { return c.navigate(pushMsg{s}) }
+func (c *common) replace(s screen) tea.Cmd     { return c.navigate(replaceMsg{s}) }
+func (c *common) pop() tea.Cmd                 { return c.navigate(popMsg{}) }
+func (c *common) home() tea.Cmd                { return c.navigate(homeMsg{}) }
+func (c *common) popThen(msg tea.Msg) tea.Cmd  { return c.navigate(popThenMsg{msg}) }
 
 // Model is the root model: a stack of screens over the dashboard, a
 // header, a footer with the keys, and the light client's status bar.
@@ -199,6 +208,18 @@ func (m *Model) top() screen { return m.stack[len(m.stack)-1] }
 // the screens: keys to the top one, results of I/O to all (each screen
 // recognises its own).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	cmds := []tea.Cmd{cmd}
+	for len(m.c.nav) > 0 {
+		next := m.c.nav[0]
+		m.c.nav = m.c.nav[1:]
+		_, cmd := m.update(next)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -234,10 +255,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case replaceMsg:
 		m.popTo(len(m.stack) - 1)
-		return m.Update(pushMsg(msg))
+		return m.update(pushMsg(msg))
 	case popThenMsg:
 		m.popTo(len(m.stack) - 1)
-		return m.Update(msg.msg)
+		return m.update(msg.msg)
 	case homeMsg:
 		m.popTo(1)
 		cmds = append(cmds, m.loadStatus(), m.stack[0].update(refreshMsg{}))

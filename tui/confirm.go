@@ -27,9 +27,9 @@ func (s *confirm) update(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch k.String() {
 		case "y", "Y":
-			return push(newProgress(s.c, s.plan))
+			return s.c.push(newProgress(s.c, s.plan))
 		case "n", "N", "esc":
-			return pop
+			return s.c.pop()
 		}
 	}
 	return nil
@@ -200,10 +200,10 @@ func (s *progress) update(msg tea.Msg) tea.Cmd {
 				s.cancel()
 				return nil
 			}
-			return home
+			return s.c.home()
 		case "enter":
 			if s.done {
-				return home
+				return s.c.home()
 			}
 		}
 	}

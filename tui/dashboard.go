@@ -90,7 +90,7 @@ func (d *dashboard) key(k tea.KeyPressMsg) tea.Cmd {
 	c := d.c
 	switch k.String() {
 	case "k":
-		return push(newKeysScreen(c))
+		return d.c.push(newKeysScreen(c))
 	case "r":
 		return func() tea.Msg { return refreshMsg{} }
 	case "up":
@@ -113,17 +113,17 @@ func (d *dashboard) key(k tea.KeyPressMsg) tea.Cmd {
 	}
 	switch k.String() {
 	case "s":
-		return push(newFlow(c, TxSend))
+		return d.c.push(newFlow(c, TxSend))
 	case "d":
-		return push(newFlow(c, TxDelegate))
+		return d.c.push(newFlow(c, TxDelegate))
 	case "m":
-		return push(newFlow(c, TxRedelegate))
+		return d.c.push(newFlow(c, TxRedelegate))
 	case "u":
-		return push(newFlow(c, TxUndelegate))
+		return d.c.push(newFlow(c, TxUndelegate))
 	case "c":
-		return push(newFlow(c, TxClaim))
+		return d.c.push(newFlow(c, TxClaim))
 	case "v":
-		return push(newProposalsScreen(c))
+		return d.c.push(newProposalsScreen(c))
 	}
 	return nil
 }

@@ -163,7 +163,7 @@ func (f *flow) update(msg tea.Msg) tea.Cmd {
 			f.err = msg.err
 			return nil
 		}
-		return push(newConfirm(f.c, msg.plan))
+		return f.c.push(newConfirm(f.c, msg.plan))
 	case pickedMsg:
 		f.form.picked(msg)
 	case tea.PasteMsg:
@@ -175,7 +175,7 @@ func (f *flow) update(msg tea.Msg) tea.Cmd {
 				f.planning = false
 				return nil
 			}
-			return pop
+			return f.c.pop()
 		}
 		if f.planning {
 			return nil

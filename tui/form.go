@@ -99,12 +99,12 @@ func (f *form) update(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, false
 	case "enter":
 		if cur.pick != nil && cur.value == "" {
-			return push(cur.pick()), false
+			return f.c.push(cur.pick()), false
 		}
 		f.checkField(cur)
 		if cur.err != nil {
 			if cur.pick != nil {
-				return push(cur.pick()), false
+				return f.c.push(cur.pick()), false
 			}
 			return nil, false
 		}
@@ -119,7 +119,7 @@ func (f *form) update(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	if cur.pick != nil {
 		switch k.String() {
 		case "space", "e":
-			return push(cur.pick()), false
+			return f.c.push(cur.pick()), false
 		}
 		return nil, false
 	}

@@ -50,7 +50,7 @@ func (s *keysScreen) update(msg tea.Msg) tea.Cmd {
 	}
 	switch k.String() {
 	case "esc":
-		return pop
+		return s.c.pop()
 	case "up", "k":
 		s.cursor = max(0, s.cursor-1)
 	case "down", "j":
@@ -60,18 +60,18 @@ func (s *keysScreen) update(msg tea.Msg) tea.Cmd {
 	case "enter":
 		if s.cursor < len(c.keys) {
 			c.key = &c.keys[s.cursor]
-			return home
+			return s.c.home()
 		}
 	case "a":
-		return push(newKeyForm(c, keyFormAdd))
+		return s.c.push(newKeyForm(c, keyFormAdd))
 	case "r":
-		return push(newKeyForm(c, keyFormRecover))
+		return s.c.push(newKeyForm(c, keyFormRecover))
 	case "l":
-		return push(newKeyForm(c, keyFormLedger))
+		return s.c.push(newKeyForm(c, keyFormLedger))
 	case "d":
 		if s.cursor < len(c.keys) && c.keys[s.cursor].Ledger() {
 			key := c.keys[s.cursor]
-			return push(newTask(c, "Show on device", true,
+			return s.c.push(newTask(c, "Show on device", true,
 				"Check that the Ledger shows\n  "+key.Address+"\nand confirm it there.",
 				func(ctx context.Context) (string, error) {
 					if err := c.be.ShowOnDevice(ctx, key.Name); err != nil {
@@ -170,7 +170,7 @@ func (s *keyForm) update(msg tea.Msg) tea.Cmd {
 		s.form.paste(msg.Content)
 	case tea.KeyPressMsg:
 		if msg.String() == "esc" {
-			return pop
+			return s.c.pop()
 		}
 		cmd, submit := s.form.update(msg)
 		if submit && s.form.valid() {
@@ -187,7 +187,7 @@ func (s *keyForm) submit() tea.Cmd {
 	name := v(0)
 	switch s.kind {
 	case keyFormAdd:
-		return replace(newTask(c, "Add key", false, "Creating the key…",
+		return s.c.replace(newTask(c, "Add key", false, "Creating the key…",
 			func(ctx context.Context) (string, error) {
 				k, mnemonic, err := c.be.CreateKey(ctx, name)
 				if err != nil {
@@ -198,7 +198,7 @@ func (s *keyForm) submit() tea.Cmd {
 	case keyFormRecover:
 		mnemonic := strings.Join(strings.Fields(s.form.fields[1].value), " ")
 		s.form.fields[1].value = "" // do not keep the secret in the form
-		return replace(newTask(c, "Recover key", false, "Recovering the key…",
+		return s.c.replace(newTask(c, "Recover key", false, "Recovering the key…",
 			func(ctx context.Context) (string, error) {
 				k, err := c.be.RecoverKey(ctx, name, mnemonic)
 				if err != nil {
@@ -209,7 +209,7 @@ func (s *keyForm) submit() tea.Cmd {
 	case keyFormLedger:
 		acc, _ := strconv.ParseUint(v(1), 10, 32)
 		idx, _ := strconv.ParseUint(v(2), 10, 32)
-		return replace(newTask(c, "Add Ledger key", true,
+		return s.c.replace(newTask(c, "Add Ledger key", true,
 			"Open the Cosmos app on the Ledger, check the address it shows and confirm it there.",
 			func(ctx context.Context) (string, error) {
 				k, err := c.be.AddLedgerKey(ctx, name, uint32(acc), uint32(idx))
@@ -312,10 +312,10 @@ func (t *task) update(msg tea.Msg) tea.Cmd {
 				t.cancel()
 				return nil
 			}
-			return pop
+			return t.c.pop()
 		case "enter":
 			if !t.running {
-				return pop
+				return t.c.pop()
 			}
 		}
 	}

@@ -122,7 +122,7 @@ func (p *picker) update(msg tea.Msg) tea.Cmd {
 		}
 		switch k {
 		case "esc":
-			return pop
+			return p.c.pop()
 		case "/":
 			p.inSearch = true
 		case "up", "k", "down", "j", "pgup", "pgdown", "home", "end":
@@ -133,7 +133,7 @@ func (p *picker) update(msg tea.Msg) tea.Cmd {
 			}
 			it := p.data.items[p.filtered[p.cursor]]
 			target := p.target
-			return func() tea.Msg { return popThenMsg{pickedMsg{target, it.value, it.display}} }
+			return p.c.popThen(pickedMsg{target, it.value, it.display})
 		case "r":
 			if !p.loading {
 				return p.start()

@@ -62,7 +62,7 @@ func (s *proposalsScreen) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		switch msg.String() {
 		case "esc":
-			return pop
+			return s.c.pop()
 		case "up", "k":
 			s.cursor = max(0, s.cursor-1)
 		case "down", "j":
@@ -73,7 +73,7 @@ func (s *proposalsScreen) update(msg tea.Msg) tea.Cmd {
 			}
 		case "enter":
 			if !s.loading && len(s.props) > 0 {
-				return push(newProposalDetail(s.c, s.props[s.cursor]))
+				return s.c.push(newProposalDetail(s.c, s.props[s.cursor]))
 			}
 		}
 	}
@@ -142,7 +142,7 @@ func (s *proposalDetail) update(msg tea.Msg) tea.Cmd {
 	}
 	switch k.String() {
 	case "esc":
-		return pop
+		return s.c.pop()
 	case "up", "k":
 		s.cursor = max(0, s.cursor-1)
 	case "down", "j":
@@ -151,11 +151,11 @@ func (s *proposalDetail) update(msg tea.Msg) tea.Cmd {
 		f := newVoteFlow(s.c, s.p)
 		ch := voteChoices[s.cursor]
 		if ch.option == "" {
-			return push(f)
+			return s.c.push(f)
 		}
 		f.form.fields[0].value = ch.option
 		f.auto = true
-		return push(f)
+		return s.c.push(f)
 	}
 	return nil
 }

@@ -1,0 +1,127 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+)
+
+// Golden screens: each screen is driven through a real Bubble Tea program
+// (teatest) at 80×24 and 120×40, and its last frame is compared with
+// testdata/TestGolden/<screen>_<size>.golden. The colour profile is pinned
+// to Ascii: colours are dropped, bold and reverse kept — which is also
+// what NO_COLOR users see. Regenerate with `go test ./tui -run TestGolden -update`.
+func TestGolden(t *testing.T) {
+	ledger := []string{"k", "down", "down", "enter"}
+	cases := []struct {
+		name  string
+		setup func(f *fakeBackend)
+		keys  []string
+		typed string
+		after []string
+		mid   string   // wait for this text, then press then
+		then  []string //
+		wait  string   // text the last frame must show
+	}{
+		{name: "dashboard", wait: "your vote"},
+		{name: "help", keys: []string{"?"}, wait: "Press any key to close."},
+		{name: "keys", keys: []string{"k"}, wait: "is the key on the dashboard"},
+		{name: "send_form", keys: []string{"s"}, typed: "akash1qq", wait: "44 characters"},
+		{name: "validators", keys: []string{"d", "enter"}, wait: "validator-09"},
+		{name: "review", keys: []string{"s"}, typed: bobAddr + "\t2akt", after: []string{"enter", "enter"}, wait: "y sign and send"},
+		{name: "sent", keys: []string{"s"}, typed: bobAddr + "\t2akt", after: []string{"enter", "enter"}, mid: "y sign and send", then: []string{"y"}, wait: "Press enter to return"},
+		{name: "ledger_confirm", setup: func(f *fakeBackend) { f.deviceGate = make(chan error) },
+			keys: append(append([]string{}, ledger...), "s"), typed: bobAddr + "\t2akt", after: []string{"enter", "enter"}, mid: "y sign and send", then: []string{"y"}, wait: "reject on the device"},
+		{name: "proposal", keys: []string{"v"}, mid: "voting ends", then: []string{"enter"}, wait: "Weighted"},
+		{name: "alarm", setup: func(f *fakeBackend) { f.statusErr = lyingNode{} }, wait: "No balance, delegation or vote is shown"},
+		{name: "unreachable", setup: func(f *fakeBackend) {
+			f.statusErr = errors.New("cannot reach any node (http://127.0.0.1:26657: connection refused)")
+			f.pfErr = f.statusErr
+		}, wait: "Press r to retry"},
+	}
+	for _, tc := range cases {
+		for _, size := range [][2]int{{80, 24}, {120, 40}} {
+			t.Run(fmt.Sprintf("%s_%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
+				f := newFake(12, 3)
+				if tc.setup != nil {
+					tc.setup(f)
+				}
+				m := New(context.Background(), Options{Backend: f, Now: func() time.Time { return testNow }, Refresh: -1, StaticSpinner: true})
+				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]),
+					teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+				out := &screenLog{tm: tm}
+				out.wait(t, "witnesses agree", "VERIFICATION FAILED", "not verified")
+				for _, k := range tc.keys {
+					tm.Send(keyMsg(k))
+				}
+				for _, r := range tc.typed {
+					if r == '\t' {
+						tm.Send(keyMsg("tab"))
+						continue
+					}
+					tm.Send(tea.KeyPressMsg{Code: r, Text: string(r)})
+				}
+				for _, k := range tc.after {
+					tm.Send(keyMsg(k))
+				}
+				if tc.mid != "" {
+					out.wait(t, tc.mid)
+					for _, k := range tc.then {
+						tm.Send(keyMsg(k))
+					}
+				}
+				out.wait(t, tc.wait)
+				if err := tm.Quit(); err != nil {
+					t.Fatal(err)
+				}
+				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+				var buf bytes.Buffer
+				w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.Ascii}
+				if _, err := w.Write([]byte(final.render())); err != nil {
+					t.Fatal(err)
+				}
+				golden.RequireEqual(t, buf.Bytes())
+				if f.deviceGate != nil {
+					close(f.deviceGate)
+				}
+			})
+		}
+	}
+}
+
+// screenLog accumulates the program's output, so that a wait sees text
+// drawn before it was called.
+type screenLog struct {
+	tm   *teatest.TestModel
+	seen []byte
+}
+
+// wait waits until the output has shown one of texts.
+func (l *screenLog) wait(t *testing.T, texts ...string) {
+	t.Helper()
+	has := func() bool {
+		s := []byte(ansi.Strip(string(l.seen)))
+		for _, x := range texts {
+			if bytes.Contains(s, []byte(x)) {
+				return true
+			}
+		}
+		return false
+	}
+	if has() {
+		return
+	}
+	teatest.WaitFor(t, l.tm.Output(), func(b []byte) bool {
+		l.seen = append(l.seen, b...)
+		return has()
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
