@@ -157,3 +157,115 @@ func envInt(name string, def int64) int64 {
 	}
 	return def
 }
+
+// BenchmarkWarm measures what a query pays for headers with a warm store
+// (100 validators, one primary, one witness, real JSON-RPC on 127.0.0.1
+// with AKW_BENCH_RTT added per request):
+//
+//   - open: trusted.Open and Close (no network; reads and checks the
+//     newest and oldest stored headers);
+//
+//   - stored: VerifiedAt of a height in the store (no network);
+//
+//   - latest: Latest when the chain has grown by one block, akw beside the
+//     stock light.Client (stock HTTP provider) doing the same Update.
+//
+//     AKW_BENCH_RTT=20ms go test -run '^$' -bench Warm -benchtime 20x ./lightclient/trusted/
+func BenchmarkWarm(b *testing.B) {
+	var rtt time.Duration
+	if s := os.Getenv("AKW_BENCH_RTT"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rtt = d
+	}
+	const blocks = 400
+	chain := trustedtest.NewChain(trustedtest.ChainConfig{ChainID: "bench-1", Validators: 100, Blocks: blocks, ChangesPerBlock: 0.01})
+	chain.SetTip(100)
+	primary, err := trustedtest.Serve(chain)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer primary.Close()
+	witness, err := trustedtest.Serve(chain)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer witness.Close()
+	primary.SetLatency(rtt)
+	witness.SetLatency(rtt)
+	cfg := trusted.Config{ChainID: "bench-1", Primary: primary.URL(), Witnesses: []string{witness.URL()}, Home: b.TempDir()}
+	c, err := trusted.Init(context.Background(), cfg, trusted.TrustRoot{Height: 100, Hash: chain.Header(100).Hash()},
+		trusted.InitOptions{Confirm: func(trusted.Candidate) (bool, error) { return true, nil }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c.Close()
+
+	b.Run("open", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			c, err := trusted.Open(context.Background(), cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c.Close()
+		}
+	})
+	b.Run("stored", func(b *testing.B) {
+		c, err := trusted.Open(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := c.VerifiedAt(context.Background(), 100); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	advance := func(b *testing.B) {
+		t := chain.Tip() + 1
+		if t > blocks {
+			b.Skip("chain exhausted; use a smaller -benchtime")
+		}
+		chain.SetTip(t)
+	}
+	b.Run("latest/akw", func(b *testing.B) {
+		c, err := trusted.Open(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			advance(b)
+			b.StartTimer()
+			lb, err := c.Latest(context.Background())
+			if err != nil || lb.Height != chain.Tip() {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("latest/stock", func(b *testing.B) {
+		pp, _ := httpp.New("bench-1", primary.URL())
+		wp, _ := httpp.New("bench-1", witness.URL())
+		trust := chain.Tip()
+		lc, err := light.NewClient(context.Background(), "bench-1",
+			light.TrustOptions{Period: trusted.DefaultTrustingPeriod, Height: trust, Hash: chain.Header(trust).Hash()},
+			pp, []provider.Provider{wp}, dbs.New(dbm.NewMemDB(), "bench"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			advance(b)
+			b.StartTimer()
+			lb, err := lc.Update(context.Background(), time.Now())
+			if err != nil || lb == nil || lb.Height != chain.Tip() {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -113,7 +113,7 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := newClient(ctx, cfg, dir, m, db)
+	c, err := newClient(ctx, cfg, dir, m, lazyDB{db})
 	if err != nil {
 		db.Close()
 		return nil, err
