@@ -132,7 +132,7 @@ func (e *RejectedError) Error() string {
 func (e *RejectedError) Kind() Kind { return KindRejected }
 func (e *RejectedError) Hint() string {
 	switch {
-	case e.Codespace == "sdk" && e.Code == 32:
+	case e.Codespace == "sdk" && e.Code == 32, strings.Contains(e.Log, "account sequence mismatch"):
 		return "the account sequence changed (another transaction from this key); check with `akw query account`, then sign again"
 	case e.Codespace == "sdk" && e.Code == 13:
 		return "the fee is too low for this node; raise --fees or --gas-prices"

@@ -29,6 +29,12 @@ type Gas struct {
 // the SDK CLI's default.
 const DefaultGas = 200_000
 
+// UnorderedNonceGas is added to the simulated gas of an unordered
+// transaction: in simulation the SDK (v0.53 x/auth ante) charges the flat
+// unordered cost but skips recording the nonce, a store read and write of
+// about 5,000 gas that delivery does charge. Doubled for headroom.
+const UnorderedNonceGas = 10_000
+
 // MaxGas bounds a user-given limit: far above any of akw's transactions
 // and below the point where a typo costs a fortune in fees.
 const MaxGas = 100_000_000

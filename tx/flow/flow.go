@@ -209,6 +209,14 @@ func Prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 		if err := op.Check(ctx, c); err != nil {
 			return nil, err
 		}
+		// The amount alone first, so that an impossible spend is named
+		// as such rather than as a failed simulation.
+		if spend := op.Spend(); !spend.IsZero() {
+			p.Fee = nil
+			if err := checkBalance(ctx, env, p); err != nil {
+				return nil, err
+			}
+		}
 		p.Checked = true
 	} else {
 		env.notice("offline: the %s was not checked against chain state (balance, validators, proposals)", op.Name())
@@ -235,7 +243,13 @@ func Prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 		if pub == nil && acct != nil {
 			pub = acct.PubKey
 		}
-		b.SetFeeAmount(opts.Fees)
+		// Simulate with a fee: a zero fee skips the fee transfer's store
+		// writes, and the estimate would come out ~10k gas short.
+		simFee := opts.Fees
+		if simFee.IsZero() {
+			simFee = sdk.NewCoins(sdk.NewInt64Coin(env.Denoms.Base, 1))
+		}
+		b.SetFeeAmount(simFee)
 		bz, err := sign.SimulationBytes(env.Enc, b, pub, p.Mode, p.Sequence)
 		if err != nil {
 			return nil, err
@@ -249,6 +263,11 @@ func Prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 			adj = *opts.GasAdjustment
 		}
 		p.GasSimulated, p.Gas, p.GasSource = used, fee.Adjust(used, adj), GasSimulated
+		if opts.Unordered {
+			// Simulation skips the unordered-nonce store write that
+			// delivery performs (x/auth ante verifyUnorderedNonce).
+			p.Gas += fee.UnorderedNonceGas
+		}
 	case opts.Gas.Auto:
 		p.Gas, p.GasSource = fee.DefaultGas, GasDefault
 		env.notice("offline: gas cannot be simulated; using %d (pass --gas N to choose)", fee.DefaultGas)
@@ -318,7 +337,10 @@ func checkBalance(ctx context.Context, env *Env, p *Plan) error {
 		}
 		if bal.Spendable.LT(c.Amount) {
 			what := "the fee"
-			if !p.Op.Spend().AmountOf(c.Denom).IsZero() {
+			switch {
+			case !p.Op.Spend().AmountOf(c.Denom).IsZero() && p.Fee.AmountOf(c.Denom).IsZero():
+				what = "the amount"
+			case !p.Op.Spend().AmountOf(c.Denom).IsZero():
 				what = "the amount plus the fee"
 			}
 			return &tx.CheckError{Check: "balance",
@@ -366,6 +388,7 @@ type Result struct {
 	Verified  bool      `json:"verified"`
 	GasWanted int64     `json:"gas_wanted"`
 	GasUsed   int64     `json:"gas_used"`
+	Fee       sdk.Coins `json:"fee,omitempty"`
 	Log       string    `json:"log,omitempty"` // node-reported
 	Timings   *Timings  `json:"timings,omitempty"`
 	Known     bool      `json:"already_in_mempool,omitempty"`

@@ -1,0 +1,565 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	coretypes "github.com/cometbft/cometbft/rpc/core/types"
+	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/spf13/cobra"
+
+	"github.com/akash-wallet/akw/internal/config"
+	"github.com/akash-wallet/akw/internal/output"
+	"github.com/akash-wallet/akw/keys"
+	"github.com/akash-wallet/akw/lightclient/state"
+	"github.com/akash-wallet/akw/lightclient/trusted"
+	"github.com/akash-wallet/akw/tx"
+	"github.com/akash-wallet/akw/tx/address"
+	"github.com/akash-wallet/akw/tx/amount"
+	"github.com/akash-wallet/akw/tx/broadcast"
+	"github.com/akash-wallet/akw/tx/encoding"
+	"github.com/akash-wallet/akw/tx/fee"
+	"github.com/akash-wallet/akw/tx/flow"
+	"github.com/akash-wallet/akw/tx/ops"
+	"github.com/akash-wallet/akw/tx/proven"
+	"github.com/akash-wallet/akw/tx/sign"
+)
+
+// txOptions are the flags every `akw tx` command shares.
+type txOptions struct {
+	keyring keyringOptions
+
+	Fees          string
+	GasPrices     string
+	Gas           string
+	GasAdjustment float64
+	Memo          string
+
+	GenerateOnly bool
+	Offline      bool
+	DryRun       bool
+	Out          string
+	Overwrite    bool
+
+	AccountNumber uint64
+	Sequence      uint64
+
+	Unordered       bool
+	TimeoutDuration time.Duration
+
+	AllowInactive bool
+	WaitTimeout   time.Duration
+	Timeout       time.Duration
+
+	cmd *cobra.Command
+}
+
+func (o *txOptions) changed(name string) bool {
+	f := o.cmd.Flags().Lookup(name)
+	return f != nil && f.Changed
+}
+
+func newTxCmd(app *App) *cobra.Command {
+	o := &txOptions{}
+	cmd := &cobra.Command{
+		Use:   "tx",
+		Short: "Send, stake, claim rewards and vote; sign and broadcast transaction files",
+		Long: `Build, check, sign, broadcast and confirm transactions.
+
+Before anything is signed, akw checks the transaction against chain state
+proven by the light client: the account number and sequence, the spendable
+balance (amount plus fee), the validator's status, maturing redelegations,
+the proposal's voting period. A check that fails names the fix; nothing is
+signed. Gas simulation is the node's word and is labelled node-reported.
+
+After a broadcast, akw waits until the transaction's inclusion is proven
+against a verified header (DataHash) and its result code against the next
+(LastResultsHash). If the outcome is unknown (a timeout, a dropped
+connection) akw looks the transaction up by its hash; it never signs or
+broadcasts again on its own.
+
+Local keys sign in SIGN_MODE_DIRECT, Ledger keys in LEGACY_AMINO_JSON.
+
+Offline: --generate-only writes the unsigned transaction (FROM may be an
+address); "akw tx sign FILE --from KEY --offline --account-number N
+--sequence N --chain-id ID" signs without any network; "akw tx broadcast
+FILE" broadcasts and confirms.
+
+Amounts: 1.5akt or 1500000uakt.`,
+	}
+	pf := cmd.PersistentFlags()
+	addKeyringFlags(pf, &o.keyring)
+	pf.StringVar(&o.Fees, "fees", "", "fee to pay, e.g. 5000uakt (instead of --gas-prices × gas)")
+	pf.StringVar(&o.GasPrices, "gas-prices", "", "price per unit of gas, e.g. 0.025uakt (default: the network's)")
+	pf.StringVar(&o.Gas, "gas", "auto", "gas limit: auto (simulate; node-reported) or a number")
+	pf.Float64Var(&o.GasAdjustment, "gas-adjustment", 0, "multiply simulated gas by this (default: the network's, 1.5 for Akash)")
+	pf.StringVar(&o.Memo, "memo", "", "memo (public; at most 256 characters)")
+	pf.BoolVar(&o.GenerateOnly, "generate-only", false, "write the unsigned transaction (SDK JSON) and stop; FROM may be an address")
+	pf.BoolVar(&o.Offline, "offline", false, "touch no network: needs --account-number and --sequence (and --gas, else 200000)")
+	pf.BoolVar(&o.DryRun, "dry-run", false, "check and simulate, print what would be signed, sign nothing")
+	pf.StringVar(&o.Out, "out", "", "write the transaction (generate-only, sign, offline) to FILE instead of stdout")
+	pf.BoolVar(&o.Overwrite, "overwrite", false, "let --out replace an existing file")
+	pf.Uint64Var(&o.AccountNumber, "account-number", 0, "account number (offline signing; otherwise read from verified state)")
+	pf.Uint64Var(&o.Sequence, "sequence", 0, "sequence (offline signing; otherwise read from verified state)")
+	pf.BoolVar(&o.Unordered, "unordered", false, "unordered transaction: no sequence, valid until --timeout-duration (many transactions from one key at once)")
+	pf.DurationVar(&o.TimeoutDuration, "timeout-duration", 0, "lifetime of an --unordered transaction, at most 10m (e.g. 5m)")
+	pf.DurationVar(&o.WaitTimeout, "wait-timeout", 2*time.Minute, "how long to wait for proven inclusion after broadcast")
+	pf.DurationVar(&o.Timeout, "timeout", 60*time.Second, "bound on the checks before signing (light client, proofs, simulation)")
+	cmd.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+		o.cmd = c
+		// Run the root's pre-run too (cobra runs only the nearest).
+		if p := c.Root(); p.PersistentPreRunE != nil {
+			return p.PersistentPreRunE(c, args)
+		}
+		return nil
+	}
+	cmd.AddCommand(
+		newTxSendCmd(app, o),
+		newTxDelegateCmd(app, o),
+		newTxRedelegateCmd(app, o),
+		newTxUndelegateCmd(app, o),
+		newTxWithdrawRewardsCmd(app, o),
+		newTxVoteCmd(app, o),
+		newTxSignCmd(app, o),
+		newTxBroadcastCmd(app, o),
+		newTxDecodeCmd(app, o),
+		newTxStatusCmd(app, o),
+	)
+	return cmd
+}
+
+// txNetwork is the network for transactions. Online it is the fully
+// resolved network; offline it is the network's chain-id, denoms and
+// prefix only: no node is needed, and none is contacted.
+func txNetwork(app *App, offline bool) (config.Network, error) {
+	if !offline {
+		if err := app.RequireNetwork(); err != nil {
+			return config.Network{}, err
+		}
+		return app.Network, nil
+	}
+	name, _ := pick(app.changed("network"), app.flags.Network, envName("network"), app.Config.Network, config.Mainnet, "default")
+	n, err := app.Config.LookupNetwork(name)
+	if err != nil {
+		return config.Network{}, output.Wrap(output.Usage, err, "", "choose one with --network")
+	}
+	n.ChainID, _ = pick(app.changed("chain-id"), app.flags.ChainID, envName("chain-id"), app.Config.ChainID, n.ChainID, "")
+	n.RPC, n.Witnesses = "", nil
+	setBech32(n.Bech32Prefix)
+	return n, nil
+}
+
+func denomsOf(n config.Network) amount.Denoms {
+	return amount.Denoms{Base: n.Denom, Display: n.DisplayDenom, Exponent: n.Exponent}
+}
+
+// txSession is what one tx command works with.
+type txSession struct {
+	net    config.Network
+	env    *flow.Env
+	kr     *keys.Keyring
+	client *trusted.Client
+	src    *proven.Source
+}
+
+func (s *txSession) Close() {
+	if s.client != nil {
+		s.client.Close()
+	}
+}
+
+// primaryNode sends broadcasts to whichever node the light client uses as
+// primary right now (it changes when the light client falls over).
+type primaryNode struct{ c *trusted.Client }
+
+func (p primaryNode) node() (broadcast.Node, error) {
+	n, ok := p.c.Primary().(broadcast.Node)
+	if !ok {
+		return nil, fmt.Errorf("the primary's client cannot broadcast (%T)", p.c.Primary())
+	}
+	return n, nil
+}
+
+func (p primaryNode) BroadcastTxSync(ctx context.Context, t cmttypes.Tx) (*coretypes.ResultBroadcastTx, error) {
+	n, err := p.node()
+	if err != nil {
+		return nil, err
+	}
+	return n.BroadcastTxSync(ctx, t)
+}
+
+func (p primaryNode) UnconfirmedTxs(ctx context.Context, limit *int) (*coretypes.ResultUnconfirmedTxs, error) {
+	n, err := p.node()
+	if err != nil {
+		return nil, err
+	}
+	return n.UnconfirmedTxs(ctx, limit)
+}
+
+// openTx opens what a command needs: the keyring when needKey, and, unless
+// offline, the light client with proven state, the simulator and the
+// broadcaster.
+func openTx(ctx context.Context, app *App, o *txOptions, needKey, offline bool) (*txSession, error) {
+	n, err := txNetwork(app, offline)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := encoding.New(n.Bech32Prefix)
+	if err != nil {
+		return nil, err
+	}
+	d := denomsOf(n)
+	price, err := amount.ParseGasPrice(n.GasPrice, d)
+	if err != nil {
+		return nil, output.Wrap(output.Usage, err, fmt.Sprintf("network %s: gas price %q: %v", app.NetworkName, n.GasPrice, err), "fix gas-price in the config file")
+	}
+	adj, err := fee.ParseAdjustment(n.GasAdjustment)
+	if err != nil {
+		return nil, txError(err)
+	}
+	s := &txSession{net: n}
+	s.env = &flow.Env{
+		Enc: enc, Denoms: d, Prefixes: address.For(n.Bech32Prefix), ChainID: n.ChainID,
+		GasPrice: price, GasAdjustment: adj,
+		Notice: func(m string) { app.Printer.Notice("%s", m) },
+	}
+	if needKey {
+		kr, err := openKeyring(app, &o.keyring)
+		if err != nil {
+			return nil, err
+		}
+		s.kr = kr
+		s.env.Keyring = kr.SDK()
+		s.env.Ledger = keys.SignLedgerAminoJSON
+	}
+	if offline {
+		return s, nil
+	}
+	c, err := openTrusted(ctx, app)
+	if err != nil {
+		return nil, err
+	}
+	s.client = c
+	s.src = proven.New(state.New(c, nil))
+	s.env.Accounts = s.src
+	s.env.State = s.src
+	s.env.Simulator = lazySimulator{c}
+	s.env.Confirmer = &broadcast.Confirmer{
+		Node:    primaryNode{c},
+		Prover:  &proven.Prover{Headers: c, Node: c.Primary},
+		Timeout: o.WaitTimeout,
+		Notify:  func(m string) { app.Printer.Notice("%s", m) },
+	}
+	return s, nil
+}
+
+// lazySimulator asks the current primary.
+type lazySimulator struct{ c *trusted.Client }
+
+func (l lazySimulator) Simulate(ctx context.Context, bz []byte) (uint64, error) {
+	return fee.NodeSimulator{Node: l.c.Primary()}.Simulate(ctx, bz)
+}
+
+// flowOptions turns the shared flags into flow.Options.
+func (o *txOptions) flowOptions(app *App, d amount.Denoms) (flow.Options, error) {
+	var fo flow.Options
+	if o.Fees != "" {
+		c, err := amount.ParseFee(o.Fees, d)
+		if err != nil {
+			return fo, txError(tx.Input(err, ""))
+		}
+		fo.Fees = sdk.NewCoins(c)
+		if fo.Fees == nil {
+			fo.Fees = sdk.Coins{}
+		}
+	}
+	if o.GasPrices != "" {
+		p, err := amount.ParseGasPrice(o.GasPrices, d)
+		if err != nil {
+			return fo, txError(tx.Input(err, ""))
+		}
+		fo.GasPrice = &p
+	}
+	g, err := fee.ParseGas(o.Gas)
+	if err != nil {
+		return fo, txError(err)
+	}
+	fo.Gas = g
+	if o.Offline && g.Auto && o.changed("gas") {
+		return fo, output.UsageError("--gas auto needs a node to simulate, and --offline touches none", "pass --gas N (200000 covers a send or a delegation)")
+	}
+	if o.changed("gas-adjustment") {
+		adj, err := fee.ParseAdjustment(o.GasAdjustment)
+		if err != nil {
+			return fo, txError(err)
+		}
+		fo.GasAdjustment = &adj
+	}
+	if err := sign.CheckMemo(o.Memo); err != nil {
+		return fo, txError(err)
+	}
+	fo.Memo = o.Memo
+	fo.Unordered, fo.TimeoutDuration = o.Unordered, o.TimeoutDuration
+	if o.changed("account-number") {
+		v := o.AccountNumber
+		fo.AccountNumber = &v
+	}
+	if o.changed("sequence") {
+		v := o.Sequence
+		fo.Sequence = &v
+	}
+	fo.AllowInactive = o.AllowInactive
+	if app.IO.CanPrompt() {
+		fo.ConfirmInactive = func(q string) error {
+			// Asked even with -y: -y confirms the broadcast, not a
+			// delegation that earns nothing.
+			saved := app.Yes
+			app.Yes = false
+			defer func() { app.Yes = saved }()
+			return app.Confirm(q)
+		}
+	}
+	return fo, nil
+}
+
+func (o *txOptions) checkModes() error {
+	if o.GenerateOnly && o.DryRun {
+		return output.UsageError("--generate-only and --dry-run both given", "give one: --dry-run checks and simulates, --generate-only writes the unsigned transaction")
+	}
+	return nil
+}
+
+// resolveFrom finds the signer: a key name in the keyring, or (for
+// --generate-only) an address.
+func resolveFrom(s *txSession, from string, addressOK bool) (flow.Key, error) {
+	if addressOK {
+		if a, err := address.Account(from, s.env.Prefixes); err == nil {
+			return flow.Key{Address: a}, nil
+		} else if strings.HasPrefix(from, s.net.Bech32Prefix) {
+			// It looks like an address but is not a good one: say why
+			// rather than "no such key".
+			if _, kerr := s.keyRecord(from); kerr != nil {
+				return flow.Key{}, txError(tx.Input(err, ""))
+			}
+		}
+	}
+	if s.kr == nil {
+		return flow.Key{}, output.UsageError(fmt.Sprintf("%q is not an address", from), "give an address such as akash1...")
+	}
+	rec, err := s.keyRecord(from)
+	if err != nil {
+		return flow.Key{}, err
+	}
+	a, err := rec.GetAddress()
+	if err != nil {
+		return flow.Key{}, output.Wrap(output.Key, err, "", "")
+	}
+	return flow.Key{Name: from, Record: rec, Address: a}, nil
+}
+
+func (s *txSession) keyRecord(name string) (*keyring.Record, error) {
+	if s.kr == nil {
+		return nil, output.UsageError("no keyring", "")
+	}
+	if _, err := s.kr.Key(name); err != nil {
+		return nil, keysError(err)
+	}
+	rec, err := s.kr.SDK().Key(name)
+	if err != nil {
+		return nil, keysError(err)
+	}
+	return rec, nil
+}
+
+// txError maps the tx packages' typed errors to exit codes.
+func txError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var oe *output.Error
+	if errors.As(err, &oe) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return output.Wrap(output.Cancelled, err, "cancelled", "")
+	}
+	hint := tx.HintOf(err)
+	switch tx.KindOf(err) {
+	case tx.KindUsage:
+		return output.Wrap(output.Usage, err, "", hint)
+	case tx.KindRejected:
+		return output.Wrap(output.Rejected, err, "", hint)
+	case tx.KindVerification:
+		return output.Wrap(output.Verification, err, "verification failed: "+err.Error(), hint)
+	case tx.KindNetwork:
+		return output.Wrap(output.Network, err, "", hint)
+	case tx.KindCancelled:
+		return output.Wrap(output.Cancelled, err, "", hint)
+	case tx.KindKey:
+		var ke *tx.KeyError
+		if errors.As(err, &ke) && ke.Err != nil {
+			var le *keys.LedgerError
+			if errors.As(ke.Err, &le) {
+				return output.Wrap(output.Key, err, "", le.Hint())
+			}
+		}
+		return output.Wrap(output.Key, err, "", hint)
+	}
+	if e := queryError(err); output.ExitCode(e) != output.Failure {
+		return e
+	}
+	return output.Wrap(output.Failure, err, "", hint)
+}
+
+// ---- text rendering
+
+func writeFields(w io.Writer, fields []ops.Field) {
+	width := 0
+	for _, f := range fields {
+		if len(f.Label) > width {
+			width = len(f.Label)
+		}
+	}
+	for _, f := range fields {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, f.Label, f.Value)
+	}
+}
+
+// planFields is the confirmation summary: what, to whom, amount, fee, the
+// verified balance before and after.
+func planFields(s *txSession, p *flow.Plan) []ops.Field {
+	d := s.env.Denoms
+	f := append([]ops.Field{}, p.Summary...)
+	gas := fmt.Sprintf("%d (%s)", p.Gas, p.GasSource)
+	if p.GasSimulated > 0 {
+		gas = fmt.Sprintf("%d = %d simulated by the node (node-reported) × adjustment", p.Gas, p.GasSimulated)
+	}
+	f = append(f,
+		ops.Field{Label: "fee", Value: amount.FormatCoins(p.Fee, d)},
+		ops.Field{Label: "gas", Value: gas},
+	)
+	if p.Builder != nil && p.Builder.GetTx().GetMemo() != "" {
+		f = append(f, ops.Field{Label: "memo", Value: p.Builder.GetTx().GetMemo()})
+	}
+	f = append(f, ops.Field{Label: "chain-id", Value: s.env.ChainID})
+	if p.Balance != nil && p.After != nil {
+		f = append(f,
+			ops.Field{Label: "balance", Value: fmt.Sprintf("%s spendable (verified at height %d)", amount.Format(p.Balance.Spendable, d), p.Balance.Height)},
+			ops.Field{Label: "after", Value: amount.Format(*p.After, d) + " (amount and fee deducted)"},
+		)
+	}
+	signer := "sign with " + p.Key.Name
+	if p.Key.Record == nil {
+		signer = "unsigned (to be signed elsewhere)"
+	} else if p.Key.Record.GetLedger() != nil {
+		signer += " (Ledger, amino JSON: confirm on the device)"
+	}
+	seq := fmt.Sprintf("account %d, sequence %d", p.AccountNumber, p.Sequence)
+	if p.Builder != nil && p.Builder.GetTx().GetUnordered() {
+		seq = fmt.Sprintf("account %d, unordered (no sequence), valid until %s", p.AccountNumber, p.Builder.GetTx().GetTimeoutTimeStamp().UTC().Format(time.RFC3339))
+	}
+	if p.AccountVerified {
+		seq += " (verified)"
+	} else {
+		seq += " (given)"
+	}
+	f = append(f, ops.Field{Label: "signer", Value: signer}, ops.Field{Label: "account", Value: seq})
+	return f
+}
+
+// planJSON is a plan in JSON (dry run).
+type planJSON struct {
+	DryRun        bool        `json:"dry_run"`
+	Summary       []ops.Field `json:"summary"`
+	Messages      []any       `json:"messages"`
+	Fee           sdk.Coins   `json:"fee"`
+	Gas           uint64      `json:"gas"`
+	GasSimulated  uint64      `json:"gas_simulated,omitempty"`
+	GasVerified   bool        `json:"gas_verified"`
+	ChainID       string      `json:"chain_id"`
+	AccountNumber uint64      `json:"account_number"`
+	Sequence      uint64      `json:"sequence"`
+	Checked       bool        `json:"checked"`
+	Balance       *string     `json:"balance_spendable,omitempty"`
+	After         *string     `json:"balance_after,omitempty"`
+	Height        int64       `json:"height,omitempty"`
+	Verified      bool        `json:"verified"`
+}
+
+func toPlanJSON(s *txSession, p *flow.Plan) planJSON {
+	j := planJSON{DryRun: true, Summary: p.Summary, Fee: p.Fee, Gas: p.Gas, GasSimulated: p.GasSimulated,
+		ChainID: s.env.ChainID, AccountNumber: p.AccountNumber, Sequence: p.Sequence, Checked: p.Checked,
+		Verified: p.Checked && p.AccountVerified}
+	for _, m := range p.Builder.GetTx().GetMsgs() {
+		j.Messages = append(j.Messages, m)
+	}
+	if p.Balance != nil && p.After != nil {
+		b, a := p.Balance.Spendable.String(), p.After.String()
+		j.Balance, j.After, j.Height = &b, &a, p.Balance.Height
+	}
+	return j
+}
+
+// resultJSON is a broadcast's result: {"txhash","height","code","verified"}
+// and more.
+type resultJSON struct {
+	*flow.Result
+	Proof   string       `json:"proof,omitempty"`
+	Timings *timingsJSON `json:"timings,omitempty"`
+}
+
+type timingsJSON struct {
+	BuildMS     int64 `json:"build_ms"`
+	SignMS      int64 `json:"sign_ms"`
+	BroadcastMS int64 `json:"broadcast_ms"`
+	WaitMS      int64 `json:"wait_ms"`
+	TotalMS     int64 `json:"total_ms"`
+}
+
+func toTimings(t *flow.Timings, start time.Time) *timingsJSON {
+	if t == nil {
+		return nil
+	}
+	return &timingsJSON{BuildMS: t.Build.Milliseconds(), SignMS: t.Sign.Milliseconds(), BroadcastMS: t.Broadcast.Milliseconds(),
+		WaitMS: t.Wait.Milliseconds(), TotalMS: time.Since(start).Milliseconds()}
+}
+
+func printResult(app *App, res *flow.Result, start time.Time) error {
+	j := resultJSON{Result: res, Timings: toTimings(res.Timings, start)}
+	res.Timings = nil
+	if res.Verified {
+		j.Proof = fmt.Sprintf("inclusion proven against the DataHash of verified header %d; result code against the LastResultsHash of verified header %d; log is node-reported", res.Height, res.Height+1)
+	}
+	return app.Printer.Result(j, func(w io.Writer) error {
+		fmt.Fprintf(w, "txhash: %s\n", res.TxHash)
+		if res.Verified {
+			fmt.Fprintf(w, "included in block %d with code %d: verified (%s)\n", res.Height, res.Code, j.Proof)
+		} else {
+			fmt.Fprintf(w, "included in block %d with code %d: NOT verified\n", res.Height, res.Code)
+		}
+		fmt.Fprintf(w, "gas used %d of %d\n", res.GasUsed, res.GasWanted)
+		if t := j.Timings; t != nil {
+			fmt.Fprintf(w, "time: build %dms, sign %dms, broadcast %dms, wait %dms, total %dms\n", t.BuildMS, t.SignMS, t.BroadcastMS, t.WaitMS, t.TotalMS)
+		}
+		return nil
+	})
+}
+
+// writeTx writes a transaction JSON to --out or stdout.
+func writeTx(app *App, o *txOptions, bz []byte) error {
+	if o.Out != "" {
+		if err := sign.WriteFile(o.Out, bz, o.Overwrite); err != nil {
+			return txError(err)
+		}
+		app.Printer.Notice("transaction written to %s", o.Out)
+		return nil
+	}
+	_, err := app.IO.Out.Write(bz)
+	return err
+}

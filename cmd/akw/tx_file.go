@@ -1,0 +1,319 @@
+package main
+
+import (
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/akash-wallet/akw/internal/output"
+	"github.com/akash-wallet/akw/tx"
+	"github.com/akash-wallet/akw/tx/broadcast"
+	"github.com/akash-wallet/akw/tx/flow"
+	"github.com/akash-wallet/akw/tx/ops"
+	"github.com/akash-wallet/akw/tx/sign"
+)
+
+func newTxSignCmd(app *App, o *txOptions) *cobra.Command {
+	var from string
+	cmd := &cobra.Command{
+		Use:   "sign FILE --from KEY",
+		Short: "Sign a transaction file (from --generate-only); with --offline, touch no network",
+		Long: `Sign a transaction file written by --generate-only (or by the Akash CLI).
+The account number and sequence come from verified state, or with --offline
+from --account-number and --sequence: then akw opens no connection at all,
+which is how a Ledger on an air-gapped machine signs. FILE may be - for
+stdin. The signed transaction goes to stdout or --out.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if from == "" {
+				return output.UsageError("--from is required", "give the key to sign with: --from KEY")
+			}
+			ctx := cmd.Context()
+			pctx, cancel := contextWithTimeout(ctx, o.Timeout)
+			defer cancel()
+			s, err := openTx(pctx, app, o, true, o.Offline)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			b, err := sign.ReadFile(s.env.Enc, args[0], app.IO.In)
+			if err != nil {
+				return txError(err)
+			}
+			key, err := resolveFrom(s, from, false)
+			if err != nil {
+				return err
+			}
+			signer, err := sign.Signer(b)
+			if err != nil {
+				return txError(err)
+			}
+			if !signer.Equals(key.Address) {
+				return output.New(output.Key, fmt.Sprintf("key %q (%s) is not the transaction's signer %s", from, s.env.Enc.Bech32(key.Address), s.env.Enc.Bech32(signer)), "sign with the key of the address the transaction is from")
+			}
+			unordered := b.GetTx().GetUnordered()
+			sd := sign.SignerData{ChainID: s.env.ChainID}
+			verified := false
+			switch {
+			case o.Offline:
+				if !o.changed("account-number") || (!unordered && !o.changed("sequence")) {
+					return output.UsageError("signing offline needs the account number and sequence", "pass --account-number N --sequence N (from `akw query account` on a connected machine)")
+				}
+				sd.AccountNumber, sd.Sequence = o.AccountNumber, o.Sequence
+			default:
+				a, err := s.env.Accounts.Account(pctx, key.Address)
+				if err != nil {
+					return txError(err)
+				}
+				sd.AccountNumber, sd.Sequence, verified = a.Number, a.Sequence, a.Verified
+				if o.changed("sequence") {
+					sd.Sequence, verified = o.Sequence, false
+				}
+			}
+			if unordered {
+				sd.Sequence = 0
+			}
+			d := sign.Describe(s.env.Enc, b, s.env.Denoms)
+			fmt.Fprintln(app.IO.Err, "signing:")
+			writeDecoded(app.IO.Err, d)
+			src := "given"
+			if verified {
+				src = "verified"
+			}
+			fmt.Fprintf(app.IO.Err, "  chain-id %s, account %d, sequence %d (%s)\n", sd.ChainID, sd.AccountNumber, sd.Sequence, src)
+			if _, err := sign.Sign(ctx, s.env.Enc, s.env.Keyring, s.env.Ledger, from, b, sd); err != nil {
+				return txError(err)
+			}
+			bz, err := sign.EncodeJSON(s.env.Enc, b)
+			if err != nil {
+				return err
+			}
+			return writeTx(app, o, bz)
+		},
+	}
+	cmd.Flags().StringVar(&from, "from", "", "key to sign with")
+	return cmd
+}
+
+func newTxBroadcastCmd(app *App, o *txOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "broadcast FILE",
+		Short: "Broadcast a signed transaction file and wait for proven inclusion",
+		Long: `Broadcast a signed transaction file and wait until its inclusion is proven.
+Before sending, akw checks the signature against the verified account
+number and this network's chain-id, and looks the transaction up by its
+hash: a transaction already included is reported, not sent again.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			start := time.Now()
+			if o.Offline {
+				return output.UsageError("cannot broadcast with --offline", "broadcast from a connected machine")
+			}
+			ctx := cmd.Context()
+			pctx, cancel := contextWithTimeout(ctx, o.Timeout)
+			defer cancel()
+			s, err := openTx(pctx, app, o, false, false)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			b, err := sign.ReadFile(s.env.Enc, args[0], app.IO.In)
+			if err != nil {
+				return txError(err)
+			}
+			d := sign.Describe(s.env.Enc, b, s.env.Denoms)
+			if !d.Signed {
+				return output.UsageError("the transaction is not signed", "sign it first with `akw tx sign FILE --from KEY`")
+			}
+			signer, err := sign.Signer(b)
+			if err != nil {
+				return txError(err)
+			}
+			txBytes, err := sign.Encode(s.env.Enc, b)
+			if err != nil {
+				return err
+			}
+			hash := broadcast.Hash(txBytes)
+
+			// Already included? Then report it; never send it twice.
+			st, err := s.env.Confirmer.Lookup(pctx, hash)
+			if err != nil {
+				return txError(err)
+			}
+			if st.Inclusion != nil {
+				app.Printer.Notice("transaction %s is already included in block %d; not broadcasting it again", broadcast.HashString(hash), st.Inclusion.Height)
+				res := inclusionResult(hash, st.Inclusion)
+				if err := printResult(app, res, start); err != nil {
+					return err
+				}
+				if res.Code != 0 {
+					return txError(&tx.RejectedError{Stage: tx.StageDeliver, Hash: res.TxHash, Height: res.Height, Code: res.Code, Codespace: res.Codespace, Log: res.Log, Verified: res.Verified})
+				}
+				return nil
+			}
+
+			// The signature must be good for this chain and the signer's
+			// verified account number, and the sequence not used up.
+			a, err := s.env.Accounts.Account(pctx, signer)
+			if err != nil {
+				return txError(err)
+			}
+			sd := sign.SignerData{ChainID: s.env.ChainID, AccountNumber: a.Number}
+			if err := sign.Verify(pctx, s.env.Enc, b, sd); err != nil {
+				return output.New(output.Rejected, fmt.Sprintf("the signature does not verify for chain %s and account number %d (verified): %v", sd.ChainID, a.Number, err),
+					"sign it again for this chain: `akw tx sign FILE --from KEY` (offline: pass this network's --chain-id and --account-number)")
+			}
+			if !b.GetTx().GetUnordered() {
+				for _, sig := range d.Sigs {
+					if sig.Sequence < a.Sequence {
+						return output.New(output.Rejected, fmt.Sprintf("the transaction was signed with sequence %d, but the account's verified sequence is already %d: it was used by another transaction", sig.Sequence, a.Sequence),
+							"build and sign a new transaction")
+					}
+				}
+			}
+			fmt.Fprintln(app.IO.Err, "about to broadcast:")
+			writeDecoded(app.IO.Err, d)
+			if err := app.Confirm("Broadcast this transaction?"); err != nil {
+				return err
+			}
+			t := &flow.Timings{}
+			res, err := flow.Broadcast(ctx, s.env, txBytes, t)
+			if res != nil {
+				res.Fee = b.GetTx().GetFee()
+			}
+			if err != nil {
+				if res != nil && res.TxHash != "" {
+					_ = printResult(app, res, start)
+				}
+				return txError(err)
+			}
+			return printResult(app, res, start)
+		},
+	}
+}
+
+func inclusionResult(hash []byte, inc *tx.Inclusion) *flow.Result {
+	return &flow.Result{TxHash: broadcast.HashString(hash), Height: inc.Height, Code: inc.Code, Codespace: inc.Codespace,
+		Verified: inc.Verified, GasWanted: inc.GasWanted, GasUsed: inc.GasUsed, Log: inc.Log}
+}
+
+func writeDecoded(w io.Writer, d sign.Decoded) {
+	for i, m := range d.Messages {
+		if len(d.Messages) > 1 {
+			fmt.Fprintf(w, " message %d:\n", i+1)
+		}
+		if !m.Known {
+			fmt.Fprintln(w, "  WARNING: akw does not know this message type; read it carefully")
+		}
+		writeFields(w, m.Fields)
+	}
+	f := []ops.Field{{Label: "fee", Value: d.Fee}, {Label: "gas", Value: fmt.Sprint(d.Gas)}}
+	if d.Memo != "" {
+		f = append(f, ops.Field{Label: "memo", Value: d.Memo})
+	}
+	if d.Unordered {
+		f = append(f, ops.Field{Label: "unordered", Value: "valid until " + d.Timeout.Format(time.RFC3339)})
+	}
+	f = append(f, ops.Field{Label: "signer", Value: strings.Join(d.Signers, ", ")})
+	if d.Signed {
+		for _, s := range d.Sigs {
+			f = append(f, ops.Field{Label: "signature", Value: fmt.Sprintf("by %s, sequence %d, %s", s.Signer, s.Sequence, s.Mode)})
+		}
+	} else {
+		f = append(f, ops.Field{Label: "signature", Value: "none (unsigned)"})
+	}
+	writeFields(w, f)
+}
+
+// decodeJSON is `tx decode` in JSON.
+type decodeJSON struct {
+	sign.Decoded
+	ChainID string `json:"chain_id"`
+	Note    string `json:"note"`
+}
+
+func newTxDecodeCmd(app *App, o *txOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "decode FILE",
+		Short: "Show what a transaction file does, in plain words (no network)",
+		Long: `Show what a transaction file does: each message with amounts in AKT, the
+fee, the memo, the signer and any signatures. It touches no network. A
+transaction file does not name its chain: the chain-id shown is the one akw
+would sign it for (--network / --chain-id).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			n, err := txNetwork(app, true)
+			if err != nil {
+				return err
+			}
+			s, err := openTx(cmd.Context(), app, o, false, true)
+			if err != nil {
+				return err
+			}
+			b, err := sign.ReadFile(s.env.Enc, args[0], app.IO.In)
+			if err != nil {
+				return txError(err)
+			}
+			d := sign.Describe(s.env.Enc, b, s.env.Denoms)
+			j := decodeJSON{Decoded: d, ChainID: n.ChainID, Note: "a transaction file does not name its chain; chain_id is the one akw would sign it for"}
+			return app.Printer.Result(j, func(w io.Writer) error {
+				writeDecoded(w, d)
+				fmt.Fprintf(w, "  would be signed for chain-id %s (the file does not name its chain)\n", n.ChainID)
+				return nil
+			})
+		},
+	}
+}
+
+func newTxStatusCmd(app *App, o *txOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "status TXHASH",
+		Short: "Look a transaction up by hash: proven inclusion and result, or mempool (node-reported)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			start := time.Now()
+			hash, err := hex.DecodeString(strings.TrimPrefix(strings.TrimSpace(args[0]), "0x"))
+			if err != nil || len(hash) != 32 {
+				return output.UsageError(fmt.Sprintf("%q is not a transaction hash", args[0]), "give the 64 hex characters akw printed as txhash")
+			}
+			pctx, cancel := contextWithTimeout(cmd.Context(), o.Timeout)
+			defer cancel()
+			s, err := openTx(pctx, app, o, false, false)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			st, err := s.env.Confirmer.Lookup(pctx, hash)
+			if err != nil {
+				return txError(err)
+			}
+			if st.Inclusion == nil {
+				type pending struct {
+					TxHash    string `json:"txhash"`
+					Included  bool   `json:"included"`
+					InMempool bool   `json:"in_mempool"`
+					Verified  bool   `json:"verified"`
+					Note      string `json:"note"`
+				}
+				p := pending{TxHash: broadcast.HashString(hash), InMempool: st.InMempool, Note: "not included in any block the node knows; mempool presence is node-reported"}
+				if err := app.Printer.Result(p, func(w io.Writer) error {
+					fmt.Fprintf(w, "txhash: %s\nnot included in any block the node knows", p.TxHash)
+					if p.InMempool {
+						fmt.Fprint(w, "; the node lists it in its mempool (node-reported)")
+					}
+					fmt.Fprintln(w)
+					return nil
+				}); err != nil {
+					return err
+				}
+				return output.New(output.Failure, "transaction not included", "wait and look again, or check another node with --node")
+			}
+			res := inclusionResult(hash, st.Inclusion)
+			return printResult(app, res, start)
+		},
+	}
+}
