@@ -24,6 +24,9 @@ const (
 	CategoryNetwork
 	// CategoryCancelled means the user declined a confirmation.
 	CategoryCancelled
+	// CategoryUsage means the caller's settings are wrong (a malformed
+	// URL, a node listed twice, no witness): nothing was tried.
+	CategoryUsage
 )
 
 func (c Category) String() string {
@@ -34,6 +37,8 @@ func (c Category) String() string {
 		return "network"
 	case CategoryCancelled:
 		return "cancelled"
+	case CategoryUsage:
+		return "usage"
 	default:
 		return "failure"
 	}
@@ -236,6 +241,9 @@ func (e *ErrNoWitnesses) Error() string {
 	return "no witness could confirm the primary's header (" + strings.Join(parts, "; ") + ")"
 }
 func (e *ErrNoWitnesses) Category() Category {
+	if len(e.Witnesses) == 0 {
+		return CategoryUsage
+	}
 	if e.Network {
 		return CategoryNetwork
 	}
@@ -343,6 +351,16 @@ func (e *ErrVerification) Category() Category { return CategoryVerification }
 func (e *ErrVerification) Hint() string {
 	return "the node served a header that does not check out; try another --node"
 }
+
+// ErrInvalidConfig means the light client's settings are unusable.
+type ErrInvalidConfig struct {
+	Reason string
+	Fix    string // what to do about it
+}
+
+func (e *ErrInvalidConfig) Error() string      { return e.Reason }
+func (e *ErrInvalidConfig) Category() Category { return CategoryUsage }
+func (e *ErrInvalidConfig) Hint() string       { return e.Fix }
 
 // ErrCancelled means the user declined a confirmation.
 type ErrCancelled struct {

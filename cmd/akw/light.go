@@ -83,6 +83,8 @@ func lightError(err error) error {
 		return output.Wrap(output.Network, err, err.Error(), hint)
 	case lightclient.CategoryCancelled:
 		return output.Wrap(output.Cancelled, err, err.Error(), hint)
+	case lightclient.CategoryUsage:
+		return output.Wrap(output.Usage, err, err.Error(), hint)
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isNetworkError(err) {
 		return output.Wrap(output.Network, err, err.Error(), "the nodes did not answer in time; check --node and --witness")

@@ -146,7 +146,8 @@ func Init(ctx context.Context, cfg Config, root TrustRoot, opts InitOptions) (*C
 		return nil, errors.New("trusted.Init: no confirmation function")
 	}
 	if !root.Latest && (root.Height <= 0 || len(root.Hash) == 0) {
-		return nil, errors.New("a trust root needs a height and a hash, or Latest")
+		return nil, &lightclient.ErrInvalidConfig{Reason: "a trust root needs a height and a hash",
+			Fix: "give --trust-height H --trust-hash HEX, or --trust-latest"}
 	}
 	dir := StoreDir(cfg.Home, cfg.ChainID)
 	if storeExists(dir) && !opts.Force {

@@ -589,6 +589,18 @@ func TestConfigRejectsDuplicateNodes(t *testing.T) {
 	if _, err := trusted.Init(context.Background(), cfg, trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: yes}); err == nil {
 		t.Fatal("the primary as its own witness was accepted")
 	}
+	var ic *lightclient.ErrInvalidConfig
+	if _, err := trusted.Init(context.Background(), cfg, trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: yes}); !errors.As(err, &ic) ||
+		lightclient.CategoryOf(err) != lightclient.CategoryUsage {
+		t.Fatalf("duplicate node: %v", err)
+	}
+	cfg = n.config(t.TempDir())
+	cfg.Witnesses = nil
+	_, err := trusted.Init(context.Background(), cfg, trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: yes})
+	var nw *lightclient.ErrNoWitnesses
+	if !errors.As(err, &nw) || lightclient.CategoryOf(err) != lightclient.CategoryUsage || !strings.Contains(nw.Hint(), "--witness") {
+		t.Fatalf("no witness: %v", err)
+	}
 	cfg = n.config(t.TempDir())
 	cfg.ChainID = "../etc"
 	if err := trusted.Reset(cfg.Home, cfg.ChainID); err == nil {

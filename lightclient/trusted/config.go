@@ -10,7 +10,6 @@
 package trusted
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -20,6 +19,8 @@ import (
 
 	"github.com/cometbft/cometbft/libs/log"
 	cmtmath "github.com/cometbft/cometbft/libs/math"
+
+	"github.com/akash-wallet/akw/lightclient"
 )
 
 // DefaultTrustingPeriod is two-thirds of Akash's 21-day unbonding period:
@@ -113,10 +114,11 @@ func (c Config) withDefaults() Config {
 // validateChain checks what is needed to find the store.
 func (c Config) validateChain() error {
 	if !chainIDPattern.MatchString(c.ChainID) || strings.Contains(c.ChainID, "..") {
-		return fmt.Errorf("invalid chain-id %q", c.ChainID)
+		return &lightclient.ErrInvalidConfig{Reason: fmt.Sprintf("invalid chain-id %q", c.ChainID),
+			Fix: "a chain-id is letters, digits, '.', '_' and '-' (e.g. akashnet-2); set it with --chain-id or --network"}
 	}
 	if c.Home == "" {
-		return errors.New("no home directory given")
+		return &lightclient.ErrInvalidConfig{Reason: "no home directory given", Fix: "pass --home DIR"}
 	}
 	return nil
 }
@@ -127,10 +129,11 @@ func (c Config) validate() error {
 		return err
 	}
 	if c.TrustingPeriod <= 0 {
-		return fmt.Errorf("trusting period must be positive, got %s", c.TrustingPeriod)
+		return &lightclient.ErrInvalidConfig{Reason: fmt.Sprintf("trusting period must be positive, got %s", c.TrustingPeriod),
+			Fix: "set the network's trusting-period (two-thirds of the chain's unbonding time)"}
 	}
 	if c.Primary == "" {
-		return errors.New("no primary node given (--node URL)")
+		return &lightclient.ErrInvalidConfig{Reason: "no primary node given", Fix: "pass --node URL"}
 	}
 	seen := map[string]bool{}
 	for _, u := range append([]string{c.Primary}, c.Witnesses...) {
@@ -141,7 +144,8 @@ func (c Config) validate() error {
 		// A witness that is the primary again, or listed twice, would make
 		// fork detection look stronger than it is.
 		if seen[n] {
-			return fmt.Errorf("node %s is listed more than once (as primary or witness); witnesses must be distinct nodes", u)
+			return &lightclient.ErrInvalidConfig{Reason: fmt.Sprintf("node %s is listed more than once (as primary or witness)", u),
+				Fix: "witnesses must be distinct nodes, none of them the primary: a node cannot cross-check itself"}
 		}
 		seen[n] = true
 	}
@@ -155,26 +159,30 @@ func StoreDir(home, chainID string) string {
 
 // normalizeURL accepts http(s):// and tcp:// URLs and host:port.
 func normalizeURL(raw string) (string, error) {
+	bad := func(why string) error {
+		return &lightclient.ErrInvalidConfig{Reason: fmt.Sprintf("invalid node URL %q: %s", raw, why),
+			Fix: "give RPC URLs as http://host:port or https://host[:port][/path]"}
+	}
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return "", errors.New("empty node URL")
+		return "", bad("empty")
 	}
 	if !strings.Contains(s, "://") {
 		s = "http://" + s
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return "", fmt.Errorf("invalid node URL %q: %w", raw, err)
+		return "", bad(err.Error())
 	}
 	switch u.Scheme {
 	case "http", "https":
 	case "tcp":
 		u.Scheme = "http"
 	default:
-		return "", fmt.Errorf("invalid node URL %q: scheme must be http or https", raw)
+		return "", bad("scheme must be http or https")
 	}
 	if u.Host == "" {
-		return "", fmt.Errorf("invalid node URL %q: no host", raw)
+		return "", bad("no host")
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }

@@ -243,7 +243,7 @@ func (c *Client) conflict(height int64, attack bool, detail string) *lightclient
 }
 
 func (c *Client) noWitnesses() *lightclient.ErrNoWitnesses {
-	e := &lightclient.ErrNoWitnesses{ChainID: c.cfg.ChainID, Network: true}
+	e := &lightclient.ErrNoWitnesses{ChainID: c.cfg.ChainID, Network: len(c.all) > 1}
 	p := c.currentPrimary()
 	for _, w := range c.all {
 		if w == p {
