@@ -2,20 +2,15 @@ package main
 
 import (
 	"context"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/akash-wallet/akw/internal/config"
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/keys"
-	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/tui"
 	"github.com/akash-wallet/akw/tui/backend"
-	"github.com/akash-wallet/akw/tx/amount"
-	"github.com/akash-wallet/akw/tx/broadcast"
-	"github.com/akash-wallet/akw/tx/fee"
 )
 
 type tuiOptions struct {
@@ -86,33 +81,11 @@ func runTUI(ctx context.Context, app *App, o *tuiOptions) error {
 // newTUIBackend wires the TUI to the light client, proven state, the
 // keyring and the transaction flow.
 func newTUIBackend(lc *trusted.Client, kr *keys.Keyring, name string, n config.Network, demo bool) (*backend.Backend, error) {
-	denoms := amount.Denoms{Base: n.Denom, Display: n.DisplayDenom, Exponent: n.Exponent}
-	q := state.New(lc, nil, state.WithDenomHints(n.Denom))
-	price, err := amount.ParseGasPrice(n.GasPrice, denoms)
+	be, err := backend.Open(backend.Parts{Name: name, Network: n, Light: lc, Keyring: kr, Demo: demo})
 	if err != nil {
-		return nil, output.Wrap(output.Usage, err, "", "fix the network's gas-price in the config file")
+		return nil, output.Wrap(output.Usage, err, "", "check the network's settings with `akw config show`")
 	}
-	adj, err := fee.ParseAdjustment(n.GasAdjustment)
-	if err != nil {
-		return nil, output.Wrap(output.Usage, err, "", "fix the network's gas-adjustment in the config file")
-	}
-	primary := lc.Primary()
-	bn, _ := primary.(broadcast.Node)
-	if bn == nil {
-		return nil, output.New(output.Failure, "the primary node cannot take broadcasts", "")
-	}
-	env, err := backend.NewEnv(backend.EnvConfig{
-		ChainID: n.ChainID, Denoms: denoms, Prefix: n.Bech32Prefix, GasPrice: price, GasAdjustment: adj,
-		Headers: lc, Node: primary, Broadcaster: bn, State: q, Keyring: kr,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return backend.New(backend.Config{
-		Chain: tui.ChainInfo{Network: name, ChainID: n.ChainID, Denom: n.Denom, DisplayDenom: n.DisplayDenom,
-			Exponent: n.Exponent, Bech32Prefix: n.Bech32Prefix, Primary: lc.PrimaryURL(), Demo: demo},
-		Light: lc, State: q, Keyring: kr, Env: env, MaxStateAge: 5 * time.Second,
-	}), nil
+	return be, nil
 }
 
 // tuiError maps what the program returns: quitting is not an error.

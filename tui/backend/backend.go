@@ -159,7 +159,14 @@ func (b *Backend) Status(ctx context.Context) (tui.LightStatus, error) {
 }
 
 func (b *Backend) view(ctx context.Context) (*state.View, error) {
-	return b.cfg.State.Recent(ctx, b.cfg.MaxStateAge)
+	v, err := b.cfg.State.Recent(ctx, b.cfg.MaxStateAge)
+	var early *state.ErrTooEarly
+	if errors.As(err, &early) {
+		// The stored header is too low to prove state from; a newer
+		// one (verified just the same) may not be.
+		return b.cfg.State.Latest(ctx)
+	}
+	return v, err
 }
 
 func (b *Backend) accAddr(s string) (sdk.AccAddress, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"time"
 
 	sdkmath "cosmossdk.io/math"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
@@ -12,10 +13,13 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/akash-wallet/akw/internal/config"
 	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/state"
+	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/lightclient/txproof"
+	"github.com/akash-wallet/akw/tui"
 	"github.com/akash-wallet/akw/tx"
 	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/amount"
@@ -236,4 +240,48 @@ func (p *prover) ProveTx(ctx context.Context, hash []byte) (*tx.Inclusion, error
 	}
 	return &tx.Inclusion{Hash: hash, Height: r.Height, Code: r.Code, Codespace: r.Codespace, GasWanted: r.GasWanted,
 		GasUsed: r.GasUsed, Log: r.Log, Verified: r.Verified}, nil
+}
+
+// Parts are what the command line has opened for the TUI.
+type Parts struct {
+	// Name is the network's name (akashnet-2, devnet, ...).
+	Name    string
+	Network config.Network
+	Light   *trusted.Client
+	Keyring *keys.Keyring
+	// Demo marks a throwaway devnet (akw demo).
+	Demo bool
+}
+
+// Open wires a Backend to the light client, proven state, the keyring and
+// the transaction flow, with the network's gas price and adjustment.
+func Open(p Parts) (*Backend, error) {
+	n := p.Network
+	denoms := amount.Denoms{Base: n.Denom, Display: n.DisplayDenom, Exponent: n.Exponent}
+	q := state.New(p.Light, nil, state.WithDenomHints(n.Denom))
+	price, err := amount.ParseGasPrice(n.GasPrice, denoms)
+	if err != nil {
+		return nil, fmt.Errorf("the network's gas price: %w", err)
+	}
+	adj, err := fee.ParseAdjustment(n.GasAdjustment)
+	if err != nil {
+		return nil, fmt.Errorf("the network's gas adjustment: %w", err)
+	}
+	primary := p.Light.Primary()
+	bn, ok := primary.(broadcast.Node)
+	if !ok {
+		return nil, errors.New("the primary node cannot take broadcasts")
+	}
+	env, err := NewEnv(EnvConfig{
+		ChainID: n.ChainID, Denoms: denoms, Prefix: n.Bech32Prefix, GasPrice: price, GasAdjustment: adj,
+		Headers: p.Light, Node: primary, Broadcaster: bn, State: q, Keyring: p.Keyring,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return New(Config{
+		Chain: tui.ChainInfo{Network: p.Name, ChainID: n.ChainID, Denom: n.Denom, DisplayDenom: n.DisplayDenom,
+			Exponent: n.Exponent, Bech32Prefix: n.Bech32Prefix, Primary: p.Light.PrimaryURL(), Demo: p.Demo},
+		Light: p.Light, State: q, Keyring: p.Keyring, Env: env, MaxStateAge: 5 * time.Second,
+	}), nil
 }

@@ -1,0 +1,236 @@
+package backend_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	ctypes "github.com/cometbft/cometbft/rpc/core/types"
+
+	"github.com/akash-wallet/akw/internal/config"
+	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/devnet/devnettest"
+	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/keys"
+	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/lightclient/trusted"
+	"github.com/akash-wallet/akw/tui"
+	"github.com/akash-wallet/akw/tui/backend"
+)
+
+// These tests run the TUI's backend against a real devnet (two validators,
+// one the primary, one the witness): proven state, signing, broadcast and
+// proven inclusion are the real code paths.
+func TestMain(m *testing.M) { devnettest.Main(m) }
+
+type fixture struct {
+	be   *backend.Backend
+	kr   *keys.Keyring
+	lc   *trusted.Client
+	home string
+}
+
+// open initialises a light client on the devnet (primary may be a proxy in
+// front of validator0) and a Backend over it with the test's own keyring.
+func open(t *testing.T, primary string) *fixture {
+	t.Helper()
+	n := devnettest.Get(t)
+	info := n.Info()
+	home := devnettest.NewHome(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := n.WaitForHeight(ctx, 4); err != nil {
+		t.Fatal(err)
+	}
+	net := config.Presets()[config.Devnet]
+	net.ChainID, net.RPC, net.Witnesses = info.ChainID, primary, info.RPC[1:]
+	lc, err := trusted.Init(ctx, trusted.Config{ChainID: net.ChainID, Primary: primary, Witnesses: net.Witnesses, Home: home},
+		trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: func(trusted.Candidate) (bool, error) { return true, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lc.Close() })
+	kr, err := keys.Open(keys.Config{Backend: keys.BackendTest, Dir: home, AppName: devnet.KeyringAppName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	be, err := backend.Open(backend.Parts{Name: config.Devnet, Network: net, Light: lc, Keyring: kr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{be: be, kr: kr, lc: lc, home: home}
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestStatusAndPortfolioAreProven(t *testing.T) {
+	f := open(t, devnettest.Get(t).RPC()[0])
+	ctx := ctxT(t)
+	st, err := f.be.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Height < 2 || st.ChainID != devnet.ChainID || len(st.Witnesses) != 1 || st.Agreeing() != 1 {
+		t.Fatalf("status %+v", st)
+	}
+	alice := devnettest.Account(t, "alice")
+	pf, err := f.be.Portfolio(ctx, alice.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pf.Height < 1 || pf.Balances.AmountOf("uakt").IsZero() {
+		t.Fatalf("portfolio %+v", pf)
+	}
+	vs, err := f.be.Validators(ctx, alice.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs.Validators) != len(devnettest.Get(t).Validators()) {
+		t.Fatalf("%d validators", len(vs.Validators))
+	}
+	share := 0.0
+	for _, v := range vs.Validators {
+		share += v.PowerShare
+		if v.Moniker == "" || v.Status != "bonded" || !v.Commission.IsPositive() {
+			t.Fatalf("validator %+v", v)
+		}
+	}
+	if share < 0.999 || share > 1.001 {
+		t.Fatalf("power shares add up to %f", share)
+	}
+}
+
+// A send planned and executed through the Backend lands, is proven, and
+// the receiver's proven portfolio shows exactly the amount.
+func TestSendThroughBackend(t *testing.T) {
+	f := open(t, devnettest.Get(t).RPC()[0])
+	ctx := ctxT(t)
+	to, _, err := f.be.CreateKey(ctx, "fresh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.be.CheckField(tui.FieldAddress, to.Address); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.be.CheckField(tui.FieldAddress, "cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu"); err == nil {
+		t.Fatal("a cosmos1 address passed the check")
+	}
+	if err := f.be.CheckField(tui.FieldAmount, "1,5akt"); err == nil {
+		t.Fatal("1,5akt passed the amount check")
+	}
+	ks, err := f.be.Keys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var from tui.Key
+	for _, k := range ks {
+		if k.Name == "carol" {
+			from = k
+		}
+	}
+	plan, err := f.be.Plan(ctx, tui.TxRequest{Kind: tui.TxSend, From: from, To: to.Address, Amount: "1.25akt", Memo: "tui test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.BalanceBefore.Amount.IsZero() || !plan.BalanceAfter.Amount.Equal(plan.BalanceBefore.Amount.SubRaw(1_250_000).Sub(plan.Fee.AmountOf("uakt"))) {
+		t.Fatalf("before %s after %s fee %s", plan.BalanceBefore, plan.BalanceAfter, plan.Fee)
+	}
+	events := make(chan tui.TxEvent, 16)
+	res, err := f.be.Execute(ctx, plan, events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Verified || res.Code != 0 || res.TxHash == "" {
+		t.Fatalf("result %+v", res)
+	}
+	close(events)
+	var stages []string
+	for ev := range events {
+		stages = append(stages, ev.Stage.String())
+	}
+	if got := strings.Join(stages, ","); got != "sign,broadcast,in mempool,verified" {
+		t.Fatalf("stages %s", got)
+	}
+	pf, err := f.be.Portfolio(ctx, to.Address)
+	for err == nil && pf.Height < res.Height {
+		time.Sleep(200 * time.Millisecond)
+		pf, err = f.be.Portfolio(ctx, to.Address)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pf.Balances.AmountOf("uakt").Int64(); got != 1_250_000 {
+		t.Fatalf("receiver has %d uakt", got)
+	}
+}
+
+// A primary that lies in its abci_query answers: the dashboard shows the
+// alarm and none of the lie's numbers.
+func TestLyingNodeShowsAlarmInTUI(t *testing.T) {
+	n := devnettest.Get(t)
+	proxy, err := rpcproxy.New(n.RPC()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	f := open(t, proxy.URL())
+	ctx := ctxT(t)
+	alice := devnettest.Account(t, "alice")
+	honest, err := f.be.Portfolio(ctx, alice.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The lie: one more uakt than the truth (the last digit of the stored
+	// amount), with the proofs left out so that no walk can catch it by
+	// its neighbours either.
+	proxy.Handle("abci_query", func(_ rpcproxy.Call, resp *rpcproxy.Response) {
+		var r ctypes.ResultABCIQuery
+		if resp.DecodeResult(&r) != nil {
+			return
+		}
+		if v := r.Response.Value; len(v) > 0 {
+			v = append([]byte(nil), v...)
+			v[len(v)-1] ^= 0x01
+			r.Response.Value = v
+		}
+		r.Response.ProofOps = nil
+		_ = resp.EncodeResult(&r)
+	})
+	_, err = f.be.Portfolio(ctx, alice.Address)
+	if err == nil || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+		t.Fatalf("lying portfolio: %v", err)
+	}
+
+	m := tui.New(context.Background(), tui.Options{Backend: f.be, Key: "alice", Refresh: -1, StaticSpinner: true})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	var seen []byte
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		seen = append(seen, b...)
+		return bytes.Contains([]byte(ansi.Strip(string(seen))), []byte("VERIFICATION FAILED"))
+	}, teatest.WithDuration(30*time.Second))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	screen := ansi.Strip(tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).View().Content)
+	t.Logf("\n%s", screen)
+	if !strings.Contains(screen, "No balance, delegation or vote is shown") {
+		t.Fatalf("no alarm text:\n%s", screen)
+	}
+	truth := honest.Balances.AmountOf("uakt")
+	for _, v := range []string{truth.String(), truth.AddRaw(1).String(), "proven at height", "available"} {
+		if strings.Contains(screen, v) {
+			t.Fatalf("the alarm screen shows %q:\n%s", v, screen)
+		}
+	}
+}
