@@ -38,11 +38,20 @@ func TestRewardsMatchKeeper(t *testing.T) {
 	sk := distrtestutil.NewMockStakingKeeper(ctrl)
 	ak := distrtestutil.NewMockAccountKeeper(ctrl)
 	ak.EXPECT().GetModuleAddress("distribution").Return(authtypes.NewModuleAddress("distribution")).AnyTimes()
-	sk.EXPECT().ValidatorAddressCodec().Return(address.NewBech32Codec(sdk.Bech32PrefixValAddr)).AnyTimes()
-	ak.EXPECT().AddressCodec().Return(address.NewBech32Codec(sdk.Bech32MainPrefix)).AnyTimes()
+	// Address strings go through the SDK's global config (and its string
+	// cache), which the devnet tests in this binary set to akash: use
+	// whatever it is now, and never cache a module address under it.
+	cfg := sdk.GetConfig()
+	accCodec := address.NewBech32Codec(cfg.GetBech32AccountAddrPrefix())
+	sk.EXPECT().ValidatorAddressCodec().Return(address.NewBech32Codec(cfg.GetBech32ValidatorAddrPrefix())).AnyTimes()
+	ak.EXPECT().AddressCodec().Return(accCodec).AnyTimes()
+	authority, err := accCodec.BytesToString(authtypes.NewModuleAddress("gov"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	bank.EXPECT().BlockedAddr(gomock.Any()).Return(false).AnyTimes()
 
-	k := keeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(key), ak, bank, sk, "fee_collector", authtypes.NewModuleAddress("gov").String())
+	k := keeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(key), ak, bank, sk, "fee_collector", authority)
 	if err := k.FeePool.Set(ctx, disttypes.InitialFeePool()); err != nil {
 		t.Fatal(err)
 	}

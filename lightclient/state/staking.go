@@ -317,9 +317,22 @@ func lengthPrefixed(b []byte) ([]byte, error) {
 	return b[1:], nil
 }
 
+// twoLengthPrefixed reads lp(x) lp(y) that make up all of b.
+func twoLengthPrefixed(b []byte) ([]byte, []byte, error) {
+	if len(b) < 1 || int(b[0])+1 > len(b) {
+		return nil, nil, errBadLength
+	}
+	y, err := lengthPrefixed(b[1+int(b[0]):])
+	if err != nil {
+		return nil, nil, err
+	}
+	return b[1 : 1+int(b[0])], y, nil
+}
+
 // Unbondings proves every unbonding delegation of del.
 func (v *View) Unbondings(ctx context.Context, del sdk.AccAddress) (*Unbondings, error) {
-	entries, err := v.walkPrefix(ctx, storeStaking, unbondingsPrefix(del), nil)
+	prefix := unbondingsPrefix(del)
+	entries, err := v.walkPrefix(ctx, storeStaking, prefix, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +342,8 @@ func (v *View) Unbondings(ctx context.Context, del sdk.AccAddress) (*Unbondings,
 		if err := v.q.cdc.Unmarshal(e.Value, &u); err != nil {
 			return nil, &ErrDecode{What: "unbonding delegation", Err: err}
 		}
-		if !sameAddr(u.DelegatorAddress, del) {
+		val, err := lengthPrefixed(e.Key[len(prefix):])
+		if err != nil || !sameAddr(u.DelegatorAddress, del) || !sameAddr(u.ValidatorAddress, val) {
 			return nil, &ErrInconsistent{Reason: "unbonding record does not match its key"}
 		}
 		out.Unbondings = append(out.Unbondings, u)
@@ -339,7 +353,8 @@ func (v *View) Unbondings(ctx context.Context, del sdk.AccAddress) (*Unbondings,
 
 // Redelegations proves every redelegation of del.
 func (v *View) Redelegations(ctx context.Context, del sdk.AccAddress) (*Redelegations, error) {
-	entries, err := v.walkPrefix(ctx, storeStaking, redelegationsPrefix(del), nil)
+	prefix := redelegationsPrefix(del)
+	entries, err := v.walkPrefix(ctx, storeStaking, prefix, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +364,8 @@ func (v *View) Redelegations(ctx context.Context, del sdk.AccAddress) (*Redelega
 		if err := v.q.cdc.Unmarshal(e.Value, &r); err != nil {
 			return nil, &ErrDecode{What: "redelegation", Err: err}
 		}
-		if !sameAddr(r.DelegatorAddress, del) {
+		src, dst, err := twoLengthPrefixed(e.Key[len(prefix):])
+		if err != nil || !sameAddr(r.DelegatorAddress, del) || !sameAddr(r.ValidatorSrcAddress, src) || !sameAddr(r.ValidatorDstAddress, dst) {
 			return nil, &ErrInconsistent{Reason: "redelegation record does not match its key"}
 		}
 		out.Redelegations = append(out.Redelegations, r)

@@ -11,6 +11,7 @@ package state
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -68,14 +69,14 @@ func New(headers lightclient.Headers, node lightclient.Node, opts ...Option) *Qu
 // primaried is what lightclient/trusted.Client offers beyond Headers.
 type primaried interface{ Primary() lightclient.Node }
 
-func (q *Querier) nodeNow() lightclient.Node {
+func (q *Querier) nodeNow() (lightclient.Node, error) {
 	if q.node != nil {
-		return q.node
+		return q.node, nil
 	}
 	if p, ok := q.headers.(primaried); ok {
-		return p.Primary()
+		return p.Primary(), nil
 	}
-	panic("state.New: no node, and the headers have no primary")
+	return nil, errors.New("state: no node given, and the headers have no primary to ask")
 }
 
 // Proven is what every answer carries about its own verification.
@@ -168,7 +169,11 @@ func (v *View) proven() Proven {
 // get proves one key at the view's height.
 func (v *View) get(ctx context.Context, store string, key []byte) (*proof.KeyProof, error) {
 	q := proof.Query{Store: store, Key: key, Height: v.height}
-	res, err := v.q.nodeNow().ABCIQueryWithOptions(ctx, q.Path(), key, rpcclient.ABCIQueryOptions{Height: v.height, Prove: true})
+	node, err := v.q.nodeNow()
+	if err != nil {
+		return nil, err
+	}
+	res, err := node.ABCIQueryWithOptions(ctx, q.Path(), key, rpcclient.ABCIQueryOptions{Height: v.height, Prove: true})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
