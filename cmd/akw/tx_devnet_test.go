@@ -19,7 +19,9 @@ import (
 
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
+	"github.com/akash-wallet/akw/internal/ledgeremu"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/keys"
 )
 
 // txResultJSON is what `akw tx ... -o json` prints after a broadcast.
@@ -242,8 +244,10 @@ func TestTxDevnet(t *testing.T) {
 		}
 	})
 
+	var proposal uint64
 	t.Run("vote", func(t *testing.T) {
 		id := submitProposal(t, n, "bob")
+		proposal = id
 		e.tx(t, "vote", "bob", fmt.Sprint(id), "yes")
 		e.tx(t, "vote", "carol", fmt.Sprint(id), "yes=0.6,no=0.4")
 		var v struct {
@@ -377,6 +381,7 @@ func TestTxDevnet(t *testing.T) {
 	})
 
 	t.Run("offline", func(t *testing.T) { testOffline(t, e, n) })
+	t.Run("ledger", func(t *testing.T) { testLedger(t, e, n, proposal) })
 	t.Run("lying-node", func(t *testing.T) { testLyingNode(t, n) })
 }
 
@@ -560,4 +565,91 @@ func testLyingNode(t *testing.T, n *devnet.Network) {
 		t.Fatalf("lying node: exit %d: %s %s", code, out, stderr)
 	}
 	t.Logf("caught: %s", strings.TrimSpace(stderr))
+}
+
+// testLedger: the same operations signed by a Ledger key, through the
+// emulated Cosmos app (v2.38.12 with its HRP allowlist) under the real
+// ledger-cosmos-go client. The device must accept every amino JSON sign
+// document under the app's rules and show the transaction for review.
+func testLedger(t *testing.T, e *txEnv, n *devnet.Network, proposal uint64) {
+	info := n.Info()
+	alice, _ := n.Account("alice")
+	bob, _ := n.Account("bob")
+	val0, val1 := info.Validators[0].OperatorAddress, info.Validators[1].OperatorAddress
+	dev, err := ledgeremu.New(ledgeremu.Config{Mnemonic: alice.Mnemonic, HRPAllowlist: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys.SetLedgerConnector(dev.Connect)
+	t.Cleanup(func() { keys.SetLedgerConnector(nil) })
+
+	code, out, stderr := e.run(t, "keys", "add", "hw", "--ledger", "--index", "7", "-y", "-o", "json")
+	if code != 0 {
+		t.Fatalf("keys add --ledger: exit %d: %s %s", code, out, stderr)
+	}
+	var added struct {
+		Key struct {
+			Address string `json:"address"`
+		} `json:"key"`
+	}
+	if err := json.Unmarshal([]byte(out), &added); err != nil || added.Key.Address == "" {
+		t.Fatalf("%v: %s", err, out)
+	}
+	hw := added.Key.Address
+	e.tx(t, "send", "alice", hw, "50akt")
+
+	reviewed := func(t *testing.T, want ...string) {
+		t.Helper()
+		r, ok := dev.LastReview()
+		if !ok || r.Kind != ledgeremu.ReviewTransaction || r.Decision != ledgeremu.Approve {
+			t.Fatalf("no approved transaction review: %+v", r)
+		}
+		var shown []string
+		for _, s := range r.Screens {
+			shown = append(shown, s.Key+": "+s.Value)
+		}
+		all := strings.Join(shown, "\n")
+		for _, w := range append(want, info.ChainID) {
+			if !strings.Contains(all, w) {
+				t.Fatalf("the device did not show %q:\n%s", w, all)
+			}
+		}
+	}
+	before := len(dev.Reviews())
+	b0 := e.balance(t, bob.Address)
+	e.tx(t, "send", "hw", bob.Address, "1akt")
+	reviewed(t, "Type: Send", bob.Address, "1000000")
+	if got := e.balance(t, bob.Address).Sub(b0); !got.Equal(sdkmath.NewInt(1_000_000)) {
+		t.Fatalf("bob got %s", got)
+	}
+	e.tx(t, "delegate", "hw", val0, "5akt")
+	reviewed(t, "Type: Delegate", val0)
+	if got := e.delegated(t, hw, val0); !got.Equal(sdkmath.NewInt(5_000_000)) {
+		t.Fatalf("delegated %s", got)
+	}
+	e.tx(t, "redelegate", "hw", val0, val1, "1akt")
+	reviewed(t, "Type: Redelegate", val1)
+	e.tx(t, "undelegate", "hw", val0, "1akt")
+	reviewed(t, "Type: Undelegate")
+	e.tx(t, "withdraw-rewards", "hw", "--all")
+	reviewed(t, "Type: Withdraw Reward", val0, val1)
+	if proposal > 0 {
+		e.tx(t, "vote", "hw", fmt.Sprint(proposal), "yes=0.7,abstain=0.3")
+		reviewed(t, "cosmos-sdk/v1/MsgVoteWeighted")
+	}
+	if got := len(dev.Reviews()) - before; got < 5 {
+		t.Fatalf("%d transactions reviewed on the device", got)
+	}
+
+	// Rejected on the device: exit 6, nothing broadcast.
+	dev.SetUser(ledgeremu.RejectAll)
+	s0 := e.sequence(t, hw)
+	code, _, stderr = e.run(t, "tx", "send", "hw", bob.Address, "1akt", "-y")
+	if code != 6 {
+		t.Fatalf("rejected on device: exit %d: %s", code, stderr)
+	}
+	if e.sequence(t, hw) != s0 {
+		t.Fatal("a rejected signature was broadcast")
+	}
+	t.Logf("rejected on the device: %s", strings.TrimSpace(stderr))
 }
