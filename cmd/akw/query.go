@@ -220,3 +220,13 @@ func trimDec(s string) string {
 	}
 	return s
 }
+
+// coinText shows an amount for people: micro-denominations (uakt) also in
+// whole units, with the exact base amount beside them.
+func coinText(amount math.Int, denom string) string {
+	if strings.HasPrefix(denom, "u") && len(denom) > 1 {
+		whole := math.LegacyNewDecFromIntWithPrec(amount, 6)
+		return fmt.Sprintf("%s %s (%s%s)", trimDec(whole.String()), strings.ToUpper(denom[1:]), amount, denom)
+	}
+	return amount.String() + " " + denom
+}

@@ -27,7 +27,7 @@ func newQueryBalanceCmd(app *App, opts *queryOptions) *cobra.Command {
 						return queryError(err)
 					}
 					return app.Printer.Result(b, func(w io.Writer) error {
-						fmt.Fprintf(w, "Balance of %s\n  %s %s\n", b.Address, b.Coin.Amount, b.Coin.Denom)
+						fmt.Fprintf(w, "Balance of %s\n  %s\n", b.Address, coinText(b.Coin.Amount, b.Coin.Denom))
 						provenLine(w, b.Proven, "amount")
 						return nil
 					})
@@ -42,7 +42,7 @@ func newQueryBalanceCmd(app *App, opts *queryOptions) *cobra.Command {
 						fmt.Fprintf(w, "  (none)\n")
 					}
 					for _, c := range b.Coins {
-						fmt.Fprintf(w, "  %s %s\n", c.Amount, c.Denom)
+						fmt.Fprintf(w, "  %s\n", coinText(c.Amount, c.Denom))
 					}
 					provenLine(w, b.Proven, "every balance, and that there are no others")
 					return nil

@@ -85,6 +85,7 @@ func TestQueryDevnet(t *testing.T) {
 	// Honest: every command answers, in JSON with height and verified.
 	queries := [][]string{
 		{"balance", alice.Address},
+		{"balance", "alice"}, // a key name, from the devnet's test keyring
 		{"balance", alice.Address, "--denom", devnet.Denom},
 		{"account", alice.Address},
 		{"delegations", alice.Address},

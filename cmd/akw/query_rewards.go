@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/spf13/cobra"
@@ -51,5 +52,9 @@ func decCoins(c sdk.DecCoins) string {
 	if whole.IsZero() {
 		return "0 (less than one base unit: " + c.String() + ")"
 	}
-	return whole.String()
+	parts := make([]string, 0, len(whole))
+	for _, w := range whole {
+		parts = append(parts, coinText(w.Amount, w.Denom))
+	}
+	return strings.Join(parts, ", ")
 }
