@@ -71,7 +71,7 @@ func openBackend(cfg Config) (*opened, error) {
 		return openOne(cfg, BackendKWallet, keyring.KWalletBackend, keyring.Config{
 			ServiceName:  "kdewallet",
 			KWalletAppID: cfg.AppName,
-		}, "wallet kdewallet, folder "+cfg.AppName)
+		}, "KWallet wallet kdewallet, app id "+cfg.AppName)
 	case BackendKeyctl:
 		if runtime.GOOS != "linux" {
 			return nil, &BackendError{Backend: BackendKeyctl, Op: "open", Err: errors.New("keyctl exists on Linux only")}
