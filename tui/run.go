@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -17,6 +19,10 @@ func Run(ctx context.Context, o Options, in io.Reader, out io.Writer) error {
 	if o.Backend == nil {
 		return errors.New("tui: no backend")
 	}
+	// A closed terminal (SIGHUP) ends the UI like quitting does, so that
+	// nothing — a demo devnet, a wait for the Ledger — outlives it.
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP)
+	defer stop()
 	m := New(ctx, o)
 	defer m.cancel()
 	p := tea.NewProgram(m,
