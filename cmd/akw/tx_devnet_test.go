@@ -383,6 +383,7 @@ func TestTxDevnet(t *testing.T) {
 	t.Run("offline", func(t *testing.T) { testOffline(t, e, n) })
 	t.Run("ledger", func(t *testing.T) { testLedger(t, e, n, proposal) })
 	t.Run("lying-node", func(t *testing.T) { testLyingNode(t, n) })
+	t.Run("unknown-outcome", func(t *testing.T) { testUnknownOutcome(t, n) })
 }
 
 // otherChain re-encodes addr's bytes under prefix hrp (valid checksum),
@@ -652,4 +653,53 @@ func testLedger(t *testing.T, e *txEnv, n *devnet.Network, proposal uint64) {
 		t.Fatal("a rejected signature was broadcast")
 	}
 	t.Logf("rejected on the device: %s", strings.TrimSpace(stderr))
+}
+
+// testUnknownOutcome: the broadcast call fails after the node took the
+// transaction (a dropped answer). akw looks it up by hash, finds it
+// included and proven, and never sends it twice. When the node also
+// never reports it, the outcome is unknown: no second broadcast either.
+func testUnknownOutcome(t *testing.T, n *devnet.Network) {
+	info := n.Info()
+	carol, _ := n.Account("carol")
+	proxy, err := rpcproxy.New(info.RPC[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	e := newTxEnv(t, n, proxy.URL())
+	proxy.Handle("broadcast_tx_sync", func(c rpcproxy.Call, r *rpcproxy.Response) {
+		r.Error = &rpcproxy.RPCError{Code: -32603, Message: "Internal error", Data: "connection dropped"}
+	})
+	b0 := e.balance(t, carol.Address)
+	proxy.ResetCounts()
+	r := e.tx(t, "send", "alice", carol.Address, "7uakt")
+	if got := proxy.Count("broadcast_tx_sync"); got != 1 {
+		t.Fatalf("%d broadcasts", got)
+	}
+	if got := e.balance(t, carol.Address).Sub(b0); !got.Equal(sdkmath.NewInt(7)) {
+		t.Fatalf("carol got %s", got)
+	}
+	t.Logf("dropped broadcast answer: found by hash %s at height %d", r.TxHash, r.Height)
+
+	// Now the node drops the transaction and says nothing about it.
+	proxy.Handle("broadcast_tx_sync", func(c rpcproxy.Call, r *rpcproxy.Response) {
+		r.Result = nil
+		r.Error = &rpcproxy.RPCError{Code: -32603, Message: "Internal error", Data: "connection dropped"}
+	})
+	proxy.Handle("tx", func(c rpcproxy.Call, r *rpcproxy.Response) {
+		r.Result = nil
+		r.Error = &rpcproxy.RPCError{Code: -32603, Message: "Internal error", Data: "tx (ABCD) not found"}
+	})
+	s0 := e.sequence(t, "alice")
+	proxy.ResetCounts()
+	code, out, stderr := e.run(t, "tx", "send", "alice", carol.Address, "8uakt", "--wait-timeout", "4s", "-y", "-o", "json")
+	if code == 0 || !strings.Contains(stderr, "unknown") || !strings.Contains(stderr, "tx status") {
+		t.Fatalf("exit %d: %s %s", code, out, stderr)
+	}
+	if got := proxy.Count("broadcast_tx_sync"); got != 1 {
+		t.Fatalf("%d broadcasts", got)
+	}
+	t.Logf("unknown outcome (exit %d): %s", code, strings.TrimSpace(stderr))
+	_ = s0
 }

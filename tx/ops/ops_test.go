@@ -1,0 +1,203 @@
+package ops
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	sdkmath "cosmossdk.io/math"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	"github.com/akash-wallet/akw/tx"
+	"github.com/akash-wallet/akw/tx/address"
+	"github.com/akash-wallet/akw/tx/amount"
+)
+
+// memState is chain state held in memory. The devnet tests check the
+// operations against real proven state; a jailed validator or a proposal
+// past its voting period cannot be produced there in seconds, so these
+// checks are exercised here.
+type memState struct {
+	vals  map[string]*tx.Validator
+	dels  []tx.Delegation
+	reds  []tx.Redelegation
+	props map[uint64]*tx.Proposal
+}
+
+func (m *memState) Balance(context.Context, sdk.AccAddress, string) (*tx.Balance, error) {
+	return nil, errors.New("unused")
+}
+func (m *memState) Validator(_ context.Context, v sdk.ValAddress) (*tx.Validator, error) {
+	if x, ok := m.vals[string(v)]; ok {
+		return x, nil
+	}
+	return nil, fmt.Errorf("%w: validator", tx.ErrNotFound)
+}
+func (m *memState) Delegations(context.Context, sdk.AccAddress) ([]tx.Delegation, error) {
+	return m.dels, nil
+}
+func (m *memState) Redelegations(context.Context, sdk.AccAddress) ([]tx.Redelegation, error) {
+	return m.reds, nil
+}
+func (m *memState) Proposal(_ context.Context, id uint64) (*tx.Proposal, error) {
+	if p, ok := m.props[id]; ok {
+		return p, nil
+	}
+	return nil, fmt.Errorf("%w: proposal", tx.ErrNotFound)
+}
+
+func val(b byte) sdk.ValAddress { return sdk.ValAddress(bytes.Repeat([]byte{b}, 20)) }
+
+var me = sdk.AccAddress(bytes.Repeat([]byte{9}, 20))
+
+func validator(b byte, status stakingtypes.BondStatus, jailed bool) *tx.Validator {
+	return &tx.Validator{Operator: val(b), Moniker: fmt.Sprintf("v%d", b), Status: status, Jailed: jailed,
+		Tokens: sdkmath.NewInt(1000), DelegatorShares: sdkmath.LegacyNewDec(1000)}
+}
+
+func state() *memState {
+	return &memState{
+		vals: map[string]*tx.Validator{
+			string(val(1)): validator(1, stakingtypes.Bonded, false),
+			string(val(2)): validator(2, stakingtypes.Bonded, true),
+			string(val(3)): validator(3, stakingtypes.Unbonded, false),
+			string(val(4)): validator(4, stakingtypes.Bonded, false),
+		},
+		dels: []tx.Delegation{{Validator: val(1), Shares: sdkmath.LegacyNewDec(500)}, {Validator: val(4), Shares: sdkmath.LegacyNewDec(100)}},
+		props: map[uint64]*tx.Proposal{
+			1: {ID: 1, Status: govv1.StatusVotingPeriod},
+			2: {ID: 2, Status: govv1.StatusPassed},
+			3: {ID: 3, Status: govv1.StatusDepositPeriod},
+		},
+	}
+}
+
+func checker(st tx.StateSource) (*Checker, *[]string) {
+	var warnings []string
+	return &Checker{State: st, Denoms: amount.Akash, Prefixes: address.For("akash"), Now: time.Now(),
+		Warn: func(m string) { warnings = append(warnings, m) }}, &warnings
+}
+
+func coin(n int64) sdk.Coin { return sdk.NewInt64Coin("uakt", n) }
+
+func TestDelegateInactive(t *testing.T) {
+	ctx := context.Background()
+	for _, v := range []byte{2, 3} {
+		op := &Delegate{Delegator: me, Validator: val(v), Amount: coin(10)}
+		c, _ := checker(state())
+		err := op.Check(ctx, c)
+		var ce *tx.CheckError
+		if !errors.As(err, &ce) || !strings.Contains(ce.Fix, "--allow-inactive") {
+			t.Fatalf("validator %d: %v", v, err)
+		}
+		c, warnings := checker(state())
+		c.AllowInactive = true
+		if err := op.Check(ctx, c); err != nil || len(*warnings) != 1 {
+			t.Fatalf("allowed: %v %v", err, *warnings)
+		}
+		c, _ = checker(state())
+		asked := ""
+		c.ConfirmInactive = func(q string) error { asked = q; return nil }
+		if err := op.Check(ctx, c); err != nil || asked == "" {
+			t.Fatalf("confirmed: %v %q", err, asked)
+		}
+		c.ConfirmInactive = func(string) error { return errors.New("cancelled") }
+		if err := op.Check(ctx, c); err == nil {
+			t.Fatal("declined but accepted")
+		}
+	}
+	c, _ := checker(state())
+	if err := (&Delegate{Delegator: me, Validator: val(1), Amount: coin(10)}).Check(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&Delegate{Delegator: me, Validator: val(7), Amount: coin(10)}).Check(ctx, c); tx.KindOf(err) != tx.KindRejected {
+		t.Fatalf("unknown validator: %v", err)
+	}
+}
+
+func TestRedelegateChecks(t *testing.T) {
+	ctx := context.Background()
+	c, _ := checker(state())
+	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(1), Amount: coin(1)}).Check(ctx, c); tx.KindOf(err) != tx.KindUsage {
+		t.Fatalf("same validator: %v", err)
+	}
+	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(4), Amount: coin(501)}).Check(ctx, c); tx.KindOf(err) != tx.KindRejected {
+		t.Fatalf("more than delegated: %v", err)
+	}
+	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(4), Amount: coin(500)}).Check(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(2), Amount: coin(5)}).Check(ctx, c); tx.KindOf(err) != tx.KindRejected {
+		t.Fatalf("to a jailed validator: %v", err)
+	}
+	// A redelegation into the source still maturing: refused, with the
+	// time it completes.
+	st := state()
+	done := time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC)
+	st.reds = []tx.Redelegation{{Src: val(4), Dst: val(1), Completions: []time.Time{done.Add(-time.Hour), done}}}
+	c, _ = checker(st)
+	err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(4), Amount: coin(5)}).Check(ctx, c)
+	if tx.KindOf(err) != tx.KindRejected || !strings.Contains(err.Error(), "2026-12-15T00:00:00Z") {
+		t.Fatalf("transitive: %v", err)
+	}
+	// One into another validator does not block.
+	st.reds = []tx.Redelegation{{Src: val(1), Dst: val(4), Completions: []time.Time{done}}}
+	c, _ = checker(st)
+	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(4), Amount: coin(5)}).Check(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUndelegateAndWithdraw(t *testing.T) {
+	ctx := context.Background()
+	c, _ := checker(state())
+	if err := (&Undelegate{Delegator: me, Validator: val(3), Amount: coin(1)}).Check(ctx, c); tx.KindOf(err) != tx.KindRejected {
+		t.Fatalf("no delegation: %v", err)
+	}
+	w := &WithdrawRewards{Delegator: me, All: true}
+	if _, err := w.Msgs(c.Prefixes); tx.KindOf(err) != tx.KindUsage {
+		t.Fatalf("unresolved --all: %v", err)
+	}
+	if err := w.Check(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := w.Msgs(c.Prefixes)
+	if err != nil || len(msgs) != 2 {
+		t.Fatalf("withdraw all: %v %v", msgs, err)
+	}
+	w = &WithdrawRewards{Delegator: me, Validators: []sdk.ValAddress{val(3)}}
+	if err := w.Check(ctx, c); tx.KindOf(err) != tx.KindRejected {
+		t.Fatalf("no delegation with it: %v", err)
+	}
+	w = &WithdrawRewards{Delegator: me, All: true, Commission: true}
+	if err := w.Check(ctx, c); tx.KindOf(err) != tx.KindRejected || !strings.Contains(err.Error(), "not a validator operator") {
+		t.Fatalf("commission of a non-validator: %v", err)
+	}
+	op := &WithdrawRewards{Delegator: sdk.AccAddress(val(1)), Validators: []sdk.ValAddress{val(1)}, Commission: true}
+	st := state()
+	if err := op.Check(ctx, &Checker{State: st, Prefixes: c.Prefixes}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ = op.Msgs(c.Prefixes)
+	if len(msgs) != 2 || sdk.MsgTypeURL(msgs[1]) != "/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission" {
+		t.Fatalf("%v", msgs)
+	}
+}
+
+func TestVoteChecks(t *testing.T) {
+	ctx := context.Background()
+	c, _ := checker(state())
+	opts := []*govv1.WeightedVoteOption{{Option: govv1.OptionYes, Weight: "1.000000000000000000"}}
+	for id, ok := range map[uint64]bool{1: true, 2: false, 3: false, 9: false} {
+		err := (&Vote{Voter: me, ProposalID: id, Options: opts}).Check(ctx, c)
+		if ok != (err == nil) || (!ok && tx.KindOf(err) != tx.KindRejected) {
+			t.Errorf("proposal %d: %v", id, err)
+		}
+	}
+}
