@@ -156,28 +156,10 @@ func queryError(err error) error {
 	return output.Wrap(output.Failure, err, err.Error(), hint)
 }
 
-// addressResolver is what App offers once key names can be resolved (the
-// keys package); until then only bech32 addresses are accepted.
-type addressResolver interface {
-	ResolveAddress(nameOrAddress string) (sdk.AccAddress, error)
-}
-
-// resolveAccount turns a key name or bech32 account address into bytes.
+// resolveAccount turns a key name or bech32 account address into bytes
+// (App.ResolveAddress: keys in the configured keyring).
 func resolveAccount(app *App, s string) (sdk.AccAddress, error) {
-	if r, ok := any(app).(addressResolver); ok {
-		return r.ResolveAddress(s)
-	}
-	hrp, bz, err := bech32.DecodeAndConvert(s)
-	if err != nil {
-		return nil, output.UsageError(fmt.Sprintf("%q is not an address", s), "give a bech32 address such as akash1...")
-	}
-	if want := sdk.GetConfig().GetBech32AccountAddrPrefix(); hrp != want {
-		return nil, output.UsageError(fmt.Sprintf("%q is not an account address of this network (prefix %q, want %q)", s, hrp, want), "")
-	}
-	if err := sdk.VerifyAddressFormat(bz); err != nil {
-		return nil, output.UsageError(fmt.Sprintf("%q: %v", s, err), "")
-	}
-	return bz, nil
+	return app.ResolveAddress(s)
 }
 
 // resolveValidator turns a valoper address into bytes.

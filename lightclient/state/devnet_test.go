@@ -15,6 +15,7 @@ import (
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	vestingtypes "github.com/cosmos/cosmos-sdk/x/auth/vesting/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
@@ -40,7 +41,9 @@ type fixture struct {
 	val0   sdk.ValAddress
 	val1   sdk.ValAddress
 	propID uint64
-	txs    map[string]*devnet.TxResult // by name
+	// vesting is a continuous vesting account.
+	vesting sdk.AccAddress
+	txs     map[string]*devnet.TxResult // by name
 }
 
 func startFixture(t *testing.T) *fixture {
@@ -114,6 +117,11 @@ func startFixture(t *testing.T) *fixture {
 	f.propID = id
 	r, err = n.Vote(ctx, "alice", id, govv1.OptionYes)
 	do("vote", r, err)
+	// A vesting account, created by a real transaction.
+	f.vesting = sdk.AccAddress(bytes.Repeat([]byte{0x5e}, 20))
+	r, err = n.Exec(ctx, "alice", []sdk.Msg{vestingtypes.NewMsgCreateVestingAccount(f.alice, f.vesting,
+		sdk.NewCoins(coin(9_000_000)), time.Now().Add(24*time.Hour).Unix(), false)})
+	do("vesting", r, err)
 	// A transaction the chain includes but rejects: more than bob has.
 	r, err = n.Send(ctx, "bob", f.alice.String(), sdk.NewCoins(coin(1_000_000_000_000)))
 	var txErr *devnet.TxError
@@ -238,6 +246,20 @@ func TestDevnetQueriesEqualNode(t *testing.T) {
 		}
 		if got.AccountNumber != acc.GetAccountNumber() || got.Sequence != acc.GetSequence() || got.Sequence == 0 || got.PubKey == nil {
 			t.Fatalf("proven %+v, node %v", got, acc)
+		}
+		vest, err := v.Account(ctx, f.vesting)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wantVest authtypes.QueryAccountResponse
+		grpc(t, f.node, h, "/cosmos.auth.v1beta1.Query/Account", &authtypes.QueryAccountRequest{Address: f.vesting.String()}, &wantVest)
+		var vacc sdk.AccountI
+		if err := state.Codec().UnpackAny(wantVest.Account, &vacc); err != nil {
+			t.Fatal(err)
+		}
+		if vest.Vesting == nil || vest.Type != "cosmos.vesting.v1beta1.ContinuousVestingAccount" || vest.AccountNumber != vacc.GetAccountNumber() ||
+			!vest.Vesting.OriginalVesting.Equal(sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 9_000_000))) || vest.PubKey != nil {
+			t.Fatalf("vesting account: proven %+v (%+v), node %v", vest, vest.Vesting, vacc)
 		}
 		_, err = v.Account(ctx, sdk.AccAddress(bytes.Repeat([]byte{9}, 20)))
 		var nf *state.ErrNotFound
