@@ -2,6 +2,7 @@ package keys_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -210,5 +212,39 @@ func TestOSBackendWithoutDBus(t *testing.T) {
 	t.Logf("without any store: %s", got)
 	if !strings.Contains(got, "OPENERR=keyring backend os: open: no OS keyring answered (secret-service:") || !strings.Contains(got, "pass: password store") {
 		t.Fatalf("got %q", got)
+	}
+}
+
+// A locked collection needs an unlock prompt; on a machine where nobody
+// can answer it, the call must come back as a TimeoutError naming the
+// secret service (or as a clear backend error), never hang.
+func TestOSBackendLockedCollection(t *testing.T) {
+	needSecretService(t)
+	app := "akwtest" + uniqueSuffix()
+	if err := sstest.EnsureCollection(app, "collection-pass"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sstest.DeleteCollection(app) })
+	cfg := keys.Config{Backend: keys.BackendOS, AppName: app, Timeout: 2 * time.Second}
+	if _, err := mustOpen(t, cfg).Recover("k", testMnemonic, keys.HDOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sstest.LockCollection(app); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err := mustOpen(t, cfg).Key("k")
+	t.Logf("after %s: %v", time.Since(start).Round(time.Millisecond), err)
+	if err == nil {
+		t.Fatal("read a locked collection without an unlock")
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatalf("took %s", time.Since(start))
+	}
+	if !errors.Is(err, keys.ErrTimeout) && !errors.Is(err, keys.ErrBackendUnavailable) {
+		t.Fatalf("untyped error %v", err)
+	}
+	if !strings.Contains(err.Error(), "os (secret-service)") || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("error does not name the backend: %v", err)
 	}
 }

@@ -201,6 +201,9 @@ func (k *Keyring) translate(op, key string, err error) error {
 		// prompt and no desktop can show it.
 		err = fmt.Errorf("collection %q does not exist and creating it needs a desktop password prompt, which cannot be shown here: create it in your keyring manager, or choose an existing collection such as \"login\" (--keyring-collection)", k.cfg.Collection)
 	}
+	if strings.HasSuffix(k.backend, "(secret-service)") && strings.Contains(err.Error(), "locked object") {
+		err = fmt.Errorf("collection %q is locked and the unlock prompt was not answered (%v)", k.cfg.Collection, err)
+	}
 	return &BackendError{Backend: k.backend, Op: op, Err: err}
 }
 

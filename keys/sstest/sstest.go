@@ -103,3 +103,23 @@ func DeleteCollection(name string) error {
 	}
 	return err
 }
+
+// LockCollection locks the collection labelled name, as a screen lock or
+// `secret-tool lock` would: reading from it then needs an unlock prompt.
+func LockCollection(name string) error {
+	conn, err := dbus.SessionBusPrivate()
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.Auth(nil); err != nil {
+		return err
+	}
+	if err := conn.Hello(); err != nil {
+		return err
+	}
+	var locked []dbus.ObjectPath
+	var prompt dbus.ObjectPath
+	return conn.Object(dest, servicePath).Call("org.freedesktop.Secret.Service.Lock", 0,
+		[]dbus.ObjectPath{dbus.ObjectPath(collPrefix + name)}).Store(&locked, &prompt)
+}
