@@ -150,3 +150,35 @@ func TestResolveAppName(t *testing.T) {
 		}
 	}
 }
+
+// Armors are interchangeable with `akash keys export` / `akash keys import`
+// (the cosmos-sdk's ExportPrivKeyArmor / ImportPrivKey).
+func TestArmorCompat(t *testing.T) {
+	reg := codectypes.NewInterfaceRegistry()
+	cryptocodec.RegisterInterfaces(reg)
+	sdkKR := sdkkeyring.NewInMemory(codec.NewProtoCodec(reg))
+	if _, err := sdkKR.NewAccount("v", testMnemonic, "", hd.CreateHDPath(118, 0, 0).String(), hd.Secp256k1); err != nil {
+		t.Fatal(err)
+	}
+	sdkArmor, err := sdkKR.ExportPrivKeyArmor("v", "armor-pass-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kr := mustOpen(t, keys.Config{Backend: keys.BackendMemory})
+	k, err := kr.ImportArmor("v", sdkArmor, keys.FixedPassphrase("armor-pass-1"), false)
+	if err != nil || k.Address != wantAddress(t, testMnemonic, 0, 0) {
+		t.Fatalf("akw import of an Akash CLI armor: %+v, %v", k, err)
+	}
+	akwArmor, err := kr.ExportArmor("v", keys.FixedPassphrase("armor-pass-2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdk2 := sdkkeyring.NewInMemory(codec.NewProtoCodec(reg))
+	if err := sdk2.ImportPrivKey("v", akwArmor, "armor-pass-2"); err != nil {
+		t.Fatalf("Akash CLI import of an akw armor: %v", err)
+	}
+	rec, _ := sdk2.Key("v")
+	if pub, _ := rec.GetPubKey(); !pub.Equals(k.PubKey) {
+		t.Fatal("different key after the round trip")
+	}
+}
