@@ -315,6 +315,7 @@ func (o *txOptions) flowOptions(app *App, d amount.Denoms) (flow.Options, error)
 		fo.Sequence = &v
 	}
 	fo.AllowInactive = o.AllowInactive
+	fo.Unsigned = o.GenerateOnly || o.DryRun
 	if app.IO.CanPrompt() {
 		fo.ConfirmInactive = func(q string) error {
 			// Asked even with -y: -y confirms the broadcast, not a

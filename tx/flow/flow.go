@@ -83,6 +83,10 @@ type Options struct {
 
 	AllowInactive   bool
 	ConfirmInactive func(question string) error
+
+	// Unsigned is set for --generate-only and --dry-run: nothing will be
+	// signed, so offline the account number and sequence are not needed.
+	Unsigned bool
 }
 
 // Key is who signs: a keyring record, or only an address when the
@@ -315,6 +319,9 @@ func checkOptions(env *Env, opts Options) error {
 		}
 	} else if opts.TimeoutDuration > 0 {
 		return tx.Inputf("add --unordered, or drop --timeout-duration", "--timeout-duration applies to --unordered transactions")
+	}
+	if opts.Unsigned {
+		return nil
 	}
 	if !env.Online() && !opts.Unordered && (opts.AccountNumber == nil || opts.Sequence == nil) {
 		return tx.Inputf("pass --account-number N --sequence N (from `akw query account` on a connected machine)", "signing offline needs the account number and sequence")
