@@ -130,7 +130,7 @@ func BenchmarkBalance(b *testing.B) {
 		name := func(s string) string { return fmt.Sprintf("rtt=%s/%s", rtt, s) }
 
 		// Unverified: the node's own answer, one abci_query, no proof.
-		req, _ := (&banktypes.QueryAllBalancesRequest{Address: "alice"}).Marshal()
+		req, _ := (&banktypes.QueryAllBalancesRequest{Address: bn.alice.String()}).Marshal()
 		b.Run(name("unverified-all-balances"), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				r, err := node.ABCIQueryWithOptions(ctx, "/cosmos.bank.v1beta1.Query/AllBalances", req, rpcclient.ABCIQueryOptions{Height: v.Height()})
