@@ -156,3 +156,33 @@ func dirSnapshot(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+// Concurrent writers (separate Keyring values, as separate akw processes
+// would be) adding the same name: exactly one wins, the others get
+// ErrNameExists — the check and the write are one step under the lock.
+func TestConcurrentAddSameName(t *testing.T) {
+	dir := t.TempDir()
+	cfg := keys.Config{Backend: keys.BackendTest, Dir: dir}
+	const n = 6
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		kr := mustOpen(t, cfg)
+		go func(i int) {
+			_, err := kr.Recover("same", testMnemonic, keys.HDOptions{Path: keys.HDPath{Index: uint32(i)}})
+			errs <- err
+		}(i)
+	}
+	ok := 0
+	for i := 0; i < n; i++ {
+		err := <-errs
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, keys.ErrNameExists):
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d writers succeeded, want 1", ok)
+	}
+}

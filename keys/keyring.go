@@ -74,6 +74,7 @@ type Keyring struct {
 	backend  string
 	location string
 	warn     func(string)
+	lockPath string // file and test backends: the directory to lock for writes
 }
 
 // Open opens the keyring cfg describes. It fails with ErrUnknownBackend,
@@ -97,7 +98,21 @@ func Open(cfg Config) (*Keyring, error) {
 		cdc:      cdc,
 		backend:  o.name,
 		location: o.location,
+		lockPath: o.lockDir,
 	}, nil
+}
+
+// writeLock serialises writers of a file or test keyring across
+// processes; the other backends serialise in their own service.
+func (k *Keyring) writeLock() (func(), error) {
+	if k.lockPath == "" {
+		return func() {}, nil
+	}
+	unlock, err := lockDir(k.lockPath)
+	if err != nil {
+		return nil, &BackendError{Backend: k.backend, Op: "lock", Err: err}
+	}
+	return unlock, nil
 }
 
 func newCodec() codec.Codec {
@@ -403,6 +418,11 @@ func (k *Keyring) SaveOfflineKey(name string, pub cryptotypes.PubKey, overwrite 
 // removed first and put back if the write fails, so a failed write
 // changes nothing.
 func (k *Keyring) put(rec *sdkkeyring.Record, path string, overwrite bool) (Key, error) {
+	unlock, err := k.writeLock()
+	if err != nil {
+		return Key{}, err
+	}
+	defer unlock()
 	pub, err := rec.GetPubKey()
 	if err != nil {
 		return Key{}, err
@@ -489,6 +509,11 @@ func (k *Keyring) put(rec *sdkkeyring.Record, path string, overwrite bool) (Key,
 
 // Delete removes a key: its record, its address index and akw's path.
 func (k *Keyring) Delete(name string) error {
+	unlock, err := k.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	rec, err := k.record(name)
 	if err != nil {
 		return err
@@ -523,6 +548,11 @@ func (k *Keyring) Rename(oldName, newName string) error {
 	if err := CheckName(newName); err != nil {
 		return err
 	}
+	unlock, err := k.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	rec, err := k.record(oldName)
 	if err != nil {
 		return err

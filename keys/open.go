@@ -37,6 +37,7 @@ type opened struct {
 	name     string // what Backend() reports: "file", "os (secret-service)"
 	location string // where the items live, for display
 	unlock   func(key string) error
+	lockDir  string
 }
 
 // openBackend opens exactly the backend cfg asks for and finds out which
@@ -62,7 +63,7 @@ func openBackend(cfg Config) (*opened, error) {
 			return nil, &BackendError{Backend: BackendTest, Op: "open", Err: err}
 		}
 		pass := func() (string, error) { return "test", nil }
-		return &opened{db: &atomicFileDB{Keyring: db, dir: dir, password: pass}, name: BackendTest, location: dir}, nil
+		return &opened{db: &atomicFileDB{Keyring: db, dir: dir, password: pass}, name: BackendTest, location: dir, lockDir: dir}, nil
 	case BackendFile:
 		return openFile(cfg)
 	case BackendPass:
@@ -250,7 +251,7 @@ func openFile(cfg Config) (*opened, error) {
 		}
 		return u.unlock()
 	}
-	return &opened{db: &atomicFileDB{Keyring: db, dir: dir, password: pass}, name: BackendFile, location: dir, unlock: unlock}, nil
+	return &opened{db: &atomicFileDB{Keyring: db, dir: dir, password: pass}, name: BackendFile, location: dir, unlock: unlock, lockDir: dir}, nil
 }
 
 // resolveFilePassphrase gets the file keyring's passphrase from src and
