@@ -303,3 +303,43 @@ func checkPerms(t *testing.T, dir string) {
 		}
 	}
 }
+
+// Public-key-only records: listed with their type, refused for signing
+// and export, and subject to the same address rule.
+func TestOfflineAndLedgerRecords(t *testing.T) {
+	kr := mustOpen(t, keys.Config{Backend: keys.BackendTest, Dir: t.TempDir()})
+	local, err := kr.Recover("local", testMnemonic, keys.HDOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kr.SaveOfflineKey("watch", local.PubKey, false); !errors.Is(err, keys.ErrAddressExists) {
+		t.Fatalf("offline copy of a stored key: %v", err)
+	}
+	other, _, err := kr.Create("tmp", keys.HDOptions{Path: keys.HDPath{Index: 9}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kr.Delete("tmp"); err != nil {
+		t.Fatal(err)
+	}
+	w, err := kr.SaveOfflineKey("watch", other.PubKey, false)
+	if err != nil || w.Type != keys.TypeOffline || w.Address != other.Address {
+		t.Fatalf("offline: %+v, %v", w, err)
+	}
+	if _, _, err := kr.Sign("watch", []byte("x"), signing.SignMode_SIGN_MODE_DIRECT); !errors.Is(err, keys.ErrOfflineKey) {
+		t.Fatalf("sign with offline key: %v", err)
+	}
+	if _, err := kr.ExportArmor("watch", keys.FixedPassphrase("export-pass-1")); !errors.Is(err, keys.ErrOfflineKey) {
+		t.Fatalf("export offline key: %v", err)
+	}
+	if err := kr.Delete("local"); err != nil {
+		t.Fatal(err)
+	}
+	l, err := kr.SaveLedgerKey("hw", local.PubKey, keys.HDPath{Account: 2, Index: 3}, false)
+	if err != nil || l.Type != keys.TypeLedger || l.Path != "m/44'/118'/2'/0/3" || l.Address != local.Address {
+		t.Fatalf("ledger record: %+v, %v", l, err)
+	}
+	if ns := names(t, kr); !equal(ns, []string{"hw", "watch"}) {
+		t.Fatalf("list: %v", ns)
+	}
+}
