@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
@@ -107,7 +108,7 @@ func exercise(t *testing.T, cfg keys.Config, wantBackend string, persistent bool
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
-	if n, err := keys.NormalizeMnemonic(mnemonic); err != nil || len(splitWords(n)) != 24 {
+	if n, err := keys.NormalizeMnemonic(mnemonic); err != nil || len(strings.Fields(n)) != 24 {
 		t.Fatalf("new mnemonic not 24 valid words: %v", err)
 	}
 	if want := wantAddress(t, mnemonic, 0, 0); bob.Address != want {
@@ -229,33 +230,6 @@ func exercise(t *testing.T, cfg keys.Config, wantBackend string, persistent bool
 	if ns := names(t, kr); len(ns) != 0 {
 		t.Fatalf("after delete: %v", ns)
 	}
-}
-
-func splitWords(s string) []string {
-	var out []string
-	for _, w := range filepathFields(s) {
-		out = append(out, w)
-	}
-	return out
-}
-
-func filepathFields(s string) []string {
-	var out []string
-	cur := ""
-	for _, r := range s {
-		if r == ' ' {
-			if cur != "" {
-				out = append(out, cur)
-			}
-			cur = ""
-			continue
-		}
-		cur += string(r)
-	}
-	if cur != "" {
-		out = append(out, cur)
-	}
-	return out
 }
 
 func TestMemoryBackend(t *testing.T) {
