@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/lightclient"
 )
 
@@ -477,6 +478,11 @@ func plainError(err error) string {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "timed out"
 	}
+	var le *keys.LedgerError
+	if errors.As(err, &le) {
+		// The keys package words device failures for people already.
+		return capitalise(le.Error()) + ". " + le.Hint()
+	}
 	msg := err.Error()
 	if d := deviceWords(msg); d != "" {
 		return d
@@ -507,3 +513,10 @@ func deviceWords(msg string) string {
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
