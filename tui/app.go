@@ -409,16 +409,26 @@ func (m *Model) header(w int) string {
 }
 
 func (m *Model) footer(w int) string {
+	st := m.c.st
 	var parts []string
 	for _, b := range m.top().help() {
-		parts = append(parts, m.c.st.key.Render(b.key)+" "+b.desc)
+		parts = append(parts, st.key.Render(b.key)+" "+b.desc)
 	}
-	if !m.top().typing() {
-		parts = append(parts, m.c.st.key.Render("?")+" help", m.c.st.key.Render("q")+" quit")
-	} else {
-		parts = append(parts, m.c.st.key.Render("ctrl+c")+" quit")
+	// How to get help and out stays visible however narrow the terminal:
+	// the screen's own keys are cut first (all of them are under ?).
+	global := st.key.Render("?") + " help · " + st.key.Render("q") + " quit"
+	if m.top().typing() {
+		global = st.key.Render("ctrl+c") + " quit"
 	}
-	return fit(strings.Join(parts, " · "), w, 1)
+	left := strings.Join(parts, " · ")
+	room := w - lipWidth(global) - 3
+	if room < 10 {
+		return fit(global, w, 1)
+	}
+	if lipWidth(left) > room {
+		left = ansiTruncate(left, room)
+	}
+	return left + " · " + global
 }
 
 // statusBar shows the light client's state. A failed verification takes

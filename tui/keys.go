@@ -13,6 +13,7 @@ type keysScreen struct {
 	c      *common
 	cursor int
 	full   bool // show the selected key's full address and path
+	note   string
 }
 
 func newKeysScreen(c *common) *keysScreen {
@@ -48,6 +49,7 @@ func (s *keysScreen) update(msg tea.Msg) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	s.note = ""
 	switch k.String() {
 	case "esc":
 		return s.c.pop()
@@ -69,7 +71,11 @@ func (s *keysScreen) update(msg tea.Msg) tea.Cmd {
 	case "l":
 		return s.c.push(newKeyForm(c, keyFormLedger))
 	case "d":
-		if s.cursor < len(c.keys) && c.keys[s.cursor].Ledger() {
+		if s.cursor < len(c.keys) && !c.keys[s.cursor].Ledger() {
+			s.note = c.keys[s.cursor].Name + " is not a Ledger key: only Ledger keys can show their address on a device."
+			return nil
+		}
+		if s.cursor < len(c.keys) {
 			key := c.keys[s.cursor]
 			return s.c.push(newTask(c, "Show on device", true,
 				"Check that the Ledger shows\n  "+key.Address+"\nand confirm it there.",
@@ -119,6 +125,9 @@ func (s *keysScreen) view(w, h int) string {
 		}
 	}
 	b.WriteString("\n" + st.faint.Render("* is the key on the dashboard") + "\n")
+	if s.note != "" {
+		b.WriteString("\n" + st.warn.Render(wrap(s.note, w)) + "\n")
+	}
 	return b.String()
 }
 

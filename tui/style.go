@@ -205,3 +205,5 @@ func itoa(n int) string { return fmt.Sprintf("%d", n) }
 func itoa64(n int64) string { return fmt.Sprintf("%d", n) }
 
 func ansiStrip(s string) string { return ansi.Strip(s) }
+
+func ansiTruncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
