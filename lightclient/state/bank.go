@@ -34,7 +34,18 @@ func (v *View) Balances(ctx context.Context, addr sdk.AccAddress) (*Balances, er
 	for _, d := range v.q.denomHints {
 		guesses = append(guesses, proof.Successor(balanceKey(addr, d)))
 	}
-	entries, err := v.walkPrefix(ctx, storeBank, prefix, guesses)
+	hint := func(ctx context.Context) ([][]byte, error) {
+		var res banktypes.QueryAllBalancesResponse
+		if err := v.grpcHint(ctx, "/cosmos.bank.v1beta1.Query/AllBalances", &banktypes.QueryAllBalancesRequest{Address: addr.String()}, &res); err != nil {
+			return nil, err
+		}
+		keys := make([][]byte, 0, len(res.Balances))
+		for _, c := range res.Balances {
+			keys = append(keys, balanceKey(addr, c.Denom))
+		}
+		return keys, nil
+	}
+	entries, err := v.walkPrefix(ctx, storeBank, prefix, guesses, hint)
 	if err != nil {
 		return nil, err
 	}

@@ -298,7 +298,9 @@ func TestRecentAsksNoHeaders(t *testing.T) {
 			}
 		}
 	}
-	if n := bn.proxies[0].Count("abci_query"); n != 2 {
-		t.Errorf("%d proofs for a one-denom balance walk, want 2 (prefix and the hinted successor)", n)
+	// Two proofs (the prefix and the guessed denom's successor) and the
+	// node's unproven list asked alongside as a hint.
+	if n := bn.proxies[0].Count("abci_query"); n != 3 {
+		t.Errorf("%d abci_query calls for a one-denom balance walk, want 3", n)
 	}
 }

@@ -437,6 +437,65 @@ func TestDevnetQueriesEqualNode(t *testing.T) {
 		}
 	})
 
+	// Lists are walked with the node's own (unproven) list as a hint for
+	// which proofs to fetch in parallel. A hint that lies must change
+	// nothing but speed.
+	t.Run("lying hints", func(t *testing.T) {
+		wantDels, err := v.Delegations(ctx, f.alice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantBals, err := v.Balances(ctx, f.alice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantUbds, err := v.Unbondings(ctx, f.alice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hintLies := map[string]func(r *ctypes.ResultABCIQuery){
+			"empty":   func(r *ctypes.ResultABCIQuery) { r.Response.Value = nil },
+			"garbage": func(r *ctypes.ResultABCIQuery) { r.Response.Value = []byte{0xff, 0x01, 0x02} },
+			"error":   func(r *ctypes.ResultABCIQuery) { r.Response.Code = 5 },
+			"one dropped, one invented": func(r *ctypes.ResultABCIQuery) {
+				var d stakingtypes.QueryDelegatorDelegationsResponse
+				if d.Unmarshal(r.Response.Value) == nil && len(d.DelegationResponses) > 0 {
+					fake := d.DelegationResponses[0]
+					fake.Delegation.ValidatorAddress = sdk.ValAddress(bytes.Repeat([]byte{7}, 20)).String()
+					d.DelegationResponses = append(d.DelegationResponses[1:], fake)
+					r.Response.Value, _ = d.Marshal()
+				}
+			},
+		}
+		for name, lie := range hintLies {
+			liar := &lyingNode{Node: f.node, lie: func(_ context.Context, path string, _ cmtbytes.HexBytes, opts rpcclient.ABCIQueryOptions, r *ctypes.ResultABCIQuery) (*ctypes.ResultABCIQuery, error) {
+				if !opts.Prove {
+					lie(r)
+				}
+				return r, nil
+			}}
+			lv, err := state.New(f.client, liar).Pin(v.Header())
+			if err != nil {
+				t.Fatal(err)
+			}
+			dels, err := lv.Delegations(ctx, f.alice)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			bals, err := lv.Balances(ctx, f.alice)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			ubds, err := lv.Unbondings(ctx, f.alice)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if len(dels.Delegations) != len(wantDels.Delegations) || !dels.Total.Equal(wantDels.Total) || !bals.Coins.Equal(wantBals.Coins) || len(ubds.Unbondings) != len(wantUbds.Unbondings) {
+				t.Fatalf("%s: a lying hint changed a proven answer: %v %v %v", name, dels, bals, ubds)
+			}
+		}
+	})
+
 	t.Run("account via querier", func(t *testing.T) {
 		a, err := q.Account(ctx, f.alice)
 		if err != nil || !a.Verified || a.Height < h {

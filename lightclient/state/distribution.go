@@ -108,7 +108,7 @@ func (v *View) distState(ctx context.Context, val []byte, del sdk.AccAddress) (*
 	var slashEntries [][]byte
 	height := uint64(v.height)
 	if height > st.starting.Height {
-		entries, err := v.walk(ctx, storeDistribution, slashEventsFrom(val, st.starting.Height), slashEventsFrom(val, height+1), nil)
+		entries, err := v.walk(ctx, storeDistribution, slashEventsFrom(val, st.starting.Height), slashEventsFrom(val, height+1), nil, nil)
 		if err != nil {
 			return nil, err
 		}

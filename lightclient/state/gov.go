@@ -60,7 +60,18 @@ func (v *View) Proposal(ctx context.Context, id uint64) (*ProposalAnswer, error)
 // VotingProposals proves the list of proposals in their voting period (the
 // gov 0x04 index, walked complete) and each proposal's record.
 func (v *View) VotingProposals(ctx context.Context) (*Proposals, error) {
-	entries, err := v.walkPrefix(ctx, storeGov, govVotingPeriodPrefix, nil)
+	hint := func(ctx context.Context) ([][]byte, error) {
+		var res govv1.QueryProposalsResponse
+		if err := v.grpcHint(ctx, "/cosmos.gov.v1.Query/Proposals", &govv1.QueryProposalsRequest{ProposalStatus: govv1.StatusVotingPeriod}, &res); err != nil {
+			return nil, err
+		}
+		keys := make([][]byte, 0, len(res.Proposals))
+		for _, p := range res.Proposals {
+			keys = append(keys, votingPeriodKey(p.Id))
+		}
+		return keys, nil
+	}
+	entries, err := v.walkPrefix(ctx, storeGov, govVotingPeriodPrefix, nil, hint)
 	if err != nil {
 		return nil, err
 	}

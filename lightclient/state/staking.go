@@ -285,7 +285,21 @@ type delegationEntry struct {
 
 func (v *View) delegationEntries(ctx context.Context, del sdk.AccAddress) ([]delegationEntry, error) {
 	prefix := delegationsPrefix(del)
-	entries, err := v.walkPrefix(ctx, storeStaking, prefix, nil)
+	hint := func(ctx context.Context) ([][]byte, error) {
+		var res stakingtypes.QueryDelegatorDelegationsResponse
+		if err := v.grpcHint(ctx, "/cosmos.staking.v1beta1.Query/DelegatorDelegations",
+			&stakingtypes.QueryDelegatorDelegationsRequest{DelegatorAddr: del.String()}, &res); err != nil {
+			return nil, err
+		}
+		var keys [][]byte
+		for _, d := range res.DelegationResponses {
+			if _, val, err := bech32Decode(d.Delegation.ValidatorAddress); err == nil {
+				keys = append(keys, delegationKey(del, val))
+			}
+		}
+		return keys, nil
+	}
+	entries, err := v.walkPrefix(ctx, storeStaking, prefix, nil, hint)
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +346,21 @@ func twoLengthPrefixed(b []byte) ([]byte, []byte, error) {
 // Unbondings proves every unbonding delegation of del.
 func (v *View) Unbondings(ctx context.Context, del sdk.AccAddress) (*Unbondings, error) {
 	prefix := unbondingsPrefix(del)
-	entries, err := v.walkPrefix(ctx, storeStaking, prefix, nil)
+	hint := func(ctx context.Context) ([][]byte, error) {
+		var res stakingtypes.QueryDelegatorUnbondingDelegationsResponse
+		if err := v.grpcHint(ctx, "/cosmos.staking.v1beta1.Query/DelegatorUnbondingDelegations",
+			&stakingtypes.QueryDelegatorUnbondingDelegationsRequest{DelegatorAddr: del.String()}, &res); err != nil {
+			return nil, err
+		}
+		var keys [][]byte
+		for _, u := range res.UnbondingResponses {
+			if _, val, err := bech32Decode(u.ValidatorAddress); err == nil {
+				keys = append(keys, cat(prefix, lp(val)))
+			}
+		}
+		return keys, nil
+	}
+	entries, err := v.walkPrefix(ctx, storeStaking, prefix, nil, hint)
 	if err != nil {
 		return nil, err
 	}
@@ -354,7 +382,23 @@ func (v *View) Unbondings(ctx context.Context, del sdk.AccAddress) (*Unbondings,
 // Redelegations proves every redelegation of del.
 func (v *View) Redelegations(ctx context.Context, del sdk.AccAddress) (*Redelegations, error) {
 	prefix := redelegationsPrefix(del)
-	entries, err := v.walkPrefix(ctx, storeStaking, prefix, nil)
+	hint := func(ctx context.Context) ([][]byte, error) {
+		var res stakingtypes.QueryRedelegationsResponse
+		if err := v.grpcHint(ctx, "/cosmos.staking.v1beta1.Query/Redelegations",
+			&stakingtypes.QueryRedelegationsRequest{DelegatorAddr: del.String()}, &res); err != nil {
+			return nil, err
+		}
+		var keys [][]byte
+		for _, r := range res.RedelegationResponses {
+			_, src, err1 := bech32Decode(r.Redelegation.ValidatorSrcAddress)
+			_, dst, err2 := bech32Decode(r.Redelegation.ValidatorDstAddress)
+			if err1 == nil && err2 == nil {
+				keys = append(keys, cat(prefix, lp(src), lp(dst)))
+			}
+		}
+		return keys, nil
+	}
+	entries, err := v.walkPrefix(ctx, storeStaking, prefix, nil, hint)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@
 package state
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -201,17 +202,52 @@ func (v *View) getMany(ctx context.Context, store string, keys [][]byte) ([]*pro
 	return out, nil
 }
 
-// walk proves the complete list of keys in [start, end), fetching start
-// and the guessed keys in one parallel round, then following neighbours.
-func (v *View) walk(ctx context.Context, store string, start, end []byte, guesses [][]byte) ([]proof.Entry, error) {
+// hintFunc asks the node for the keys it says a list has, unproven. A
+// hint only decides which proofs to fetch in parallel; it never decides
+// what is shown.
+type hintFunc func(ctx context.Context) ([][]byte, error)
+
+// walk proves the complete list of keys in [start, end). Round one fetches
+// the proof at start and the guessed keys in parallel, and asks hint (if
+// any) for the node's own list at the same time; round two proves, in
+// parallel, the successor of every key the hint named, which completes the
+// walk in two round trips when the hint was true. Whatever is still
+// missing (a wrong or lying hint) is then walked one neighbour at a time.
+func (v *View) walk(ctx context.Context, store string, start, end []byte, guesses [][]byte, hint hintFunc) ([]proof.Entry, error) {
 	w := proof.NewRangeWalk(store, start, end, v.height, v.q.walkLimit)
+	var hinted [][]byte
+	hintDone := make(chan struct{})
+	go func() {
+		defer close(hintDone)
+		if hint != nil {
+			hinted, _ = hint(ctx) // unproven and optional: an error only costs speed
+		}
+	}()
 	first, err := v.getMany(ctx, store, append([][]byte{start}, guesses...))
+	<-hintDone
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range first {
 		if err := w.Add(p); err != nil {
 			return nil, err
+		}
+	}
+	if _, next, err := w.Result(); err == nil && next != nil && len(hinted) > 0 {
+		var second [][]byte
+		for _, k := range hinted {
+			if bytes.Compare(k, start) >= 0 && (end == nil || bytes.Compare(k, end) < 0) && len(second) < v.q.walkLimit {
+				second = append(second, proof.Successor(k))
+			}
+		}
+		ps, err := v.getMany(ctx, store, second)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if err := w.Add(p); err != nil {
+				return nil, err
+			}
 		}
 	}
 	for {
@@ -232,6 +268,31 @@ func (v *View) walk(ctx context.Context, store string, start, end []byte, guesse
 	}
 }
 
-func (v *View) walkPrefix(ctx context.Context, store string, prefix []byte, guesses [][]byte) ([]proof.Entry, error) {
-	return v.walk(ctx, store, prefix, proof.PrefixEnd(prefix), guesses)
+// grpcHint asks the node's gRPC query service through abci_query at the
+// view's height, without proof: for hints only.
+func (v *View) grpcHint(ctx context.Context, path string, req, resp interface {
+	Marshal() ([]byte, error)
+	Unmarshal([]byte) error
+},
+) error {
+	bz, err := req.Marshal()
+	if err != nil {
+		return err
+	}
+	node, err := v.q.nodeNow()
+	if err != nil {
+		return err
+	}
+	res, err := node.ABCIQueryWithOptions(ctx, path, bz, rpcclient.ABCIQueryOptions{Height: v.height})
+	if err != nil {
+		return err
+	}
+	if res.Response.Code != 0 {
+		return fmt.Errorf("%s: code %d", path, res.Response.Code)
+	}
+	return resp.Unmarshal(res.Response.Value)
+}
+
+func (v *View) walkPrefix(ctx context.Context, store string, prefix []byte, guesses [][]byte, hint hintFunc) ([]proof.Entry, error) {
+	return v.walk(ctx, store, prefix, proof.PrefixEnd(prefix), guesses, hint)
 }
