@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/cosmos/cosmos-sdk/client"
+	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 
 	"github.com/akash-wallet/akw/tx"
 	"github.com/akash-wallet/akw/tx/encoding"
@@ -40,6 +41,21 @@ func DecodeJSON(cfg *encoding.Config, bz []byte) (client.TxBuilder, error) {
 	if len(bz) > MaxFileSize {
 		return nil, tx.Inputf("", "transaction file is %d bytes, more than the %d akw accepts", len(bz), MaxFileSize)
 	}
+	// The SDK's decoder accepts a tx without auth_info or fee, and
+	// GetSigners then dereferences nil (found by FuzzDecodeJSON): check
+	// the structure first.
+	var raw txtypes.Tx
+	if err := cfg.Codec.UnmarshalJSON(bz, &raw); err != nil {
+		return nil, tx.Inputf("give a file written by `akw tx ... --generate-only` or `akw tx sign`", "not a transaction in the SDK's JSON encoding: %v", err)
+	}
+	if raw.Body == nil || raw.AuthInfo == nil || raw.AuthInfo.Fee == nil {
+		return nil, tx.Inputf("give a file written by `akw tx ... --generate-only` or `akw tx sign`", "not a complete transaction: body, auth_info and fee are required")
+	}
+	for i, m := range raw.Body.Messages {
+		if m == nil || m.GetCachedValue() == nil {
+			return nil, tx.Inputf("", "message %d of the transaction is empty", i)
+		}
+	}
 	t, err := cfg.TxConfig.TxJSONDecoder()(bz)
 	if err != nil {
 		return nil, tx.Inputf("give a file written by `akw tx ... --generate-only` or `akw tx sign`", "not a transaction in the SDK's JSON encoding: %v", err)
@@ -51,8 +67,8 @@ func DecodeJSON(cfg *encoding.Config, bz []byte) (client.TxBuilder, error) {
 	if len(b.GetTx().GetMsgs()) == 0 {
 		return nil, tx.Inputf("", "the transaction has no messages")
 	}
-	if _, err := b.GetTx().GetSigners(); err != nil {
-		return nil, tx.Inputf("", "the transaction's signers cannot be read: %v", err)
+	if err := signersOK(b); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
@@ -108,4 +124,18 @@ func WriteFile(path string, bz []byte, overwrite bool) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// signersOK reads the signers, turning a panic inside the SDK on a
+// malformed transaction into an input error.
+func signersOK(b client.TxBuilder) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = tx.Inputf("", "the transaction is malformed: its signers cannot be read")
+		}
+	}()
+	if _, err := b.GetTx().GetSigners(); err != nil {
+		return tx.Inputf("", "the transaction's signers cannot be read: %v", err)
+	}
+	return nil
 }
