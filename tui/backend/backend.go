@@ -456,6 +456,11 @@ func (b *Backend) Plan(ctx context.Context, req tui.TxRequest) (*tui.TxPlan, err
 	if b.cfg.Env == nil {
 		return nil, errReadOnly
 	}
+	// Plan against the newest verified state: the account's sequence and
+	// balance may have changed since the dashboard's header.
+	if _, err := b.cfg.Light.Update(ctx); err != nil {
+		return nil, err
+	}
 	k, err := blocking(ctx, func() (keys.Key, error) { return b.cfg.Keyring.Key(req.From.Name) })
 	if err != nil {
 		return nil, err

@@ -1,0 +1,178 @@
+package backend_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/akash-wallet/akw/internal/devnet/devnettest"
+	"github.com/akash-wallet/akw/internal/ledgeremu"
+	"github.com/akash-wallet/akw/keys"
+	"github.com/akash-wallet/akw/tui"
+)
+
+// screenLog accumulates a program's output so that waits see everything
+// drawn so far.
+type screenLog struct {
+	tm   *teatest.TestModel
+	seen []byte
+}
+
+func (l *screenLog) wait(t *testing.T, text string) {
+	t.Helper()
+	has := func() bool { return bytes.Contains([]byte(ansi.Strip(string(l.seen))), []byte(text)) }
+	if has() {
+		l.seen = nil
+		return
+	}
+	teatest.WaitFor(t, l.tm.Output(), func(b []byte) bool {
+		l.seen = append(l.seen, b...)
+		return has()
+	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	l.seen = nil // later waits look for newer text
+}
+
+func key(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "ctrl+u":
+		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	}
+	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+}
+
+func typeInto(tm *teatest.TestModel, s string) {
+	for _, r := range s {
+		tm.Send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// A Ledger key through the emulated Cosmos app under the real
+// ledger-cosmos-go client: added from the keys screen (the device shows
+// the address, the user approves), then a send that waits on the
+// "confirm on your Ledger" screen until the device approves; a rejected
+// one in plain words; a cancelled one that broadcasts nothing.
+func TestLedgerThroughTUI(t *testing.T) {
+	f := open(t, devnettest.Get(t).RPC()[0])
+	ctx := ctxT(t)
+	user := ledgeremu.NewInteractive()
+	dev, err := ledgeremu.New(ledgeremu.Config{Mnemonic: devnettest.Account(t, "carol").Mnemonic, User: user})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys.SetLedgerConnector(dev.Connect)
+	t.Cleanup(func() { keys.SetLedgerConnector(nil) })
+	prompt := func() *ledgeremu.Prompt {
+		t.Helper()
+		select {
+		case p := <-user.Prompts:
+			return p
+		case <-time.After(60 * time.Second):
+			t.Fatal("the device was never asked")
+			return nil
+		}
+	}
+
+	m := tui.New(context.Background(), tui.Options{Backend: f.be, Key: "alice", Refresh: -1, StaticSpinner: true})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	out := &screenLog{tm: tm}
+	out.wait(t, "available")
+	send := func(ks ...string) {
+		for _, k := range ks {
+			tm.Send(key(k))
+		}
+	}
+
+	// Add the key from the device: account 0, index 5.
+	send("k", "l")
+	typeInto(tm, "hw")
+	send("enter", "enter", "ctrl+u")
+	typeInto(tm, "5")
+	send("enter")
+	out.wait(t, "Confirm on your Ledger")
+	p := prompt()
+	if p.Review.Kind != ledgeremu.ReviewAddress || p.Review.Path != "m/44'/118'/0'/0/5" {
+		t.Fatalf("device review %+v", p.Review)
+	}
+	p.Approve()
+	out.wait(t, "from the Ledger (m/44'/118'/0'/0/5)")
+	hw, err := f.kr.Key("hw")
+	if err != nil || hw.Type != keys.TypeLedger {
+		t.Fatalf("hw: %+v %v", hw, err)
+	}
+	devnettest.Send(t, "alice", hw.Address, "20000000uakt")
+	// The block with the funding is proven by the next header.
+	for i := 0; i < 2; i++ {
+		if _, err := devnettest.Get(t).WaitForNextBlock(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bob := devnettest.Account(t, "bob")
+
+	// Use it: keys are listed by name (alice, bob, carol, hw).
+	send("enter", "down", "down", "down", "enter")
+	out.wait(t, "key hw (Ledger)")
+	sendFromHW := func() {
+		t.Helper()
+		send("s")
+		typeInto(tm, bob.Address)
+		send("tab")
+		typeInto(tm, "1akt")
+		send("enter", "enter")
+		out.wait(t, "Your Ledger will show:")
+		send("y")
+		out.wait(t, "Confirm on your Ledger")
+	}
+
+	sendFromHW()
+	p = prompt()
+	var shown []string
+	for _, s := range p.Review.Screens {
+		shown = append(shown, s.Key+": "+s.Value)
+	}
+	if all := strings.Join(shown, "\n"); !strings.Contains(all, bob.Address) || !strings.Contains(all, "1000000") {
+		t.Fatalf("the device showed:\n%s", all)
+	}
+	p.Approve()
+	out.wait(t, "inclusion and result verified.")
+	send("enter")
+
+	sendFromHW()
+	prompt().Reject()
+	out.wait(t, "Rejected on the Ledger. Nothing was signed or saved.")
+	send("enter")
+
+	sendFromHW()
+	send("esc")
+	out.wait(t, "Cancelled. Nothing was broadcast.")
+	prompt().Reject() // the device still showed it; the user rejects there too
+
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	pf, err := f.be.Portfolio(ctx, hw.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 20 AKT in, one send of 1 AKT and its fee out: the rejected and the
+	// cancelled sends moved nothing.
+	if got := pf.Balances.AmountOf("uakt").Int64(); got >= 19_000_000 || got < 18_900_000 {
+		t.Fatalf("hw holds %d uakt", got)
+	}
+}
