@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	dbm "github.com/cometbft/cometbft-db"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/cometbft/cometbft/types"
 
 	"github.com/akash-wallet/akw/lightclient"
@@ -482,6 +484,7 @@ func TestStoreCorrupt(t *testing.T) {
 		{"db missing", func(dir string) error { return os.RemoveAll(filepath.Join(dir, "headers.db")) }},
 		{"db truncated", func(dir string) error { return truncateAll(filepath.Join(dir, "headers.db")) }},
 		{"db garbled", func(dir string) error { return garbleAll(filepath.Join(dir, "headers.db")) }},
+		{"record altered", alterRecord},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			home := t.TempDir()
@@ -510,6 +513,32 @@ func TestStoreCorrupt(t *testing.T) {
 			c.Close()
 		})
 	}
+}
+
+// alterRecord changes the app hash inside the newest stored light block,
+// keeping the record well-formed protobuf.
+func alterRecord(dir string) error {
+	db, err := dbm.NewGoLevelDB("headers", dir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	it, err := db.ReverseIterator([]byte("lb/lb/"), []byte("lb/lb/~"))
+	if err != nil {
+		return err
+	}
+	key := append([]byte(nil), it.Key()...)
+	var pb cmtproto.LightBlock
+	if err := pb.Unmarshal(it.Value()); err != nil {
+		return err
+	}
+	it.Close()
+	pb.SignedHeader.Header.AppHash[0] ^= 1
+	bz, err := pb.Marshal()
+	if err != nil {
+		return err
+	}
+	return db.SetSync(key, bz)
 }
 
 func truncateAll(dir string) error {
