@@ -168,6 +168,10 @@ func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string) (*runtim
 		// spares each IAVL store a pruning goroutine that nothing stops
 		// when the app is closed.
 		baseapp.SetIAVLSyncPruning(true),
+		// The default IAVL node cache (500,000 nodes per store) fills up
+		// with every version kept, growing the process for hours; a
+		// devnet's state fits in a small fraction of it.
+		baseapp.SetIAVLCacheSize(20_000),
 		baseapp.SetMinGasPrices(minGasPrices),
 		baseapp.SetChainID(chainID),
 		// Queries are not gas-metered, as on a default node.
