@@ -215,16 +215,15 @@ type hintFunc func(ctx context.Context) ([][]byte, error)
 // missing (a wrong or lying hint) is then walked one neighbour at a time.
 func (v *View) walk(ctx context.Context, store string, start, end []byte, guesses [][]byte, hint hintFunc) ([]proof.Entry, error) {
 	w := proof.NewRangeWalk(store, start, end, v.height, v.q.walkLimit)
-	var hinted [][]byte
-	hintDone := make(chan struct{})
+	hintc := make(chan [][]byte, 1) // buffered: nobody may be left to read it
 	go func() {
-		defer close(hintDone)
+		var keys [][]byte
 		if hint != nil {
-			hinted, _ = hint(ctx) // unproven and optional: an error only costs speed
+			keys, _ = hint(ctx) // unproven and optional: an error only costs speed
 		}
+		hintc <- keys
 	}()
 	first, err := v.getMany(ctx, store, append([][]byte{start}, guesses...))
-	<-hintDone
 	if err != nil {
 		return nil, err
 	}
@@ -233,9 +232,10 @@ func (v *View) walk(ctx context.Context, store string, start, end []byte, guesse
 			return nil, err
 		}
 	}
-	if _, next, err := w.Result(); err == nil && next != nil && len(hinted) > 0 {
+	// Wait for the hint only if round one did not finish the walk.
+	if _, next, err := w.Result(); err == nil && next != nil && hint != nil {
 		var second [][]byte
-		for _, k := range hinted {
+		for _, k := range <-hintc {
 			if bytes.Compare(k, start) >= 0 && (end == nil || bytes.Compare(k, end) < 0) && len(second) < v.q.walkLimit {
 				second = append(second, proof.Successor(k))
 			}
