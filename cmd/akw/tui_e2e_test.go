@@ -39,7 +39,9 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 		return string(out)
 	}
 	home := filepath.Join(dir, "home")
-	cmd := fmt.Sprintf("env HOME=%s XDG_CONFIG_HOME=%s/.config XDG_DATA_HOME=%s/.local/share %s demo 2>%s/demo.err; echo AKW-EXIT=$?; sleep 30",
+	// NO_COLOR: the whole run must work without colour (the capture below
+	// checks that none is drawn).
+	cmd := fmt.Sprintf("env NO_COLOR=1 HOME=%s XDG_CONFIG_HOME=%s/.config XDG_DATA_HOME=%s/.local/share %s demo 2>%s/demo.err; echo AKW-EXIT=$?; sleep 30",
 		home, home, home, bin, dir)
 	tm("new-session", "-d", "-s", "S", "-x", "100", "-y", "30", cmd)
 	t.Cleanup(func() { exec.Command(tmux, "-L", sock, "kill-server").Run() })
@@ -86,6 +88,7 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 	waitFor("witnesses agree", 3*time.Minute)
 	waitFor("Balance  ✓ proven at height", time.Minute)
 	t.Logf("akw demo: devnet up and dashboard proven in %s", time.Since(start).Round(10*time.Millisecond))
+	checkNoColour(t, tm("capture-pane", "-e", "-p", "-t", "S"))
 
 	keys("k")
 	s := waitFor("is the key on the dashboard", 10*time.Second)
@@ -139,4 +142,29 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 
 	keys("q")
 	waitFor("AKW-EXIT=0", 30*time.Second)
+}
+
+// checkNoColour fails if a captured screen (with its escape sequences)
+// sets a foreground or background colour; bold and reverse must be there,
+// so that the capture is known to carry attributes at all.
+func checkNoColour(t *testing.T, captured string) {
+	t.Helper()
+	attrs := map[string]bool{}
+	for _, m := range regexp.MustCompile(`\x1b\[([0-9;:]*)m`).FindAllStringSubmatch(captured, -1) {
+		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
+			n := 0
+			fmt.Sscanf(p, "%d", &n)
+			switch {
+			case n >= 30 && n <= 38, n >= 40 && n <= 48, n >= 90 && n <= 107:
+				t.Fatalf("NO_COLOR is set but the screen sets colour %q:\n%q", m[0], captured)
+			case n == 1:
+				attrs["bold"] = true
+			case n == 7:
+				attrs["reverse"] = true
+			}
+		}
+	}
+	if !attrs["bold"] || !attrs["reverse"] {
+		t.Fatalf("no bold or reverse in the capture (attributes: %v):\n%q", attrs, captured)
+	}
 }
