@@ -26,6 +26,7 @@ type devnetOptions struct {
 	VotingPeriod time.Duration
 	MinGasPrices string
 	LogLevel     string
+	Genesis      string
 }
 
 // devnetResult is what `akw devnet` prints once the chain is up. The
@@ -74,6 +75,11 @@ it. --reset throws it away and starts a new chain (new keys, new accounts)
 and, since the old chain's headers are then meaningless, deletes DIR's
 light-client store of akash-devnet-1. Other files in DIR are never touched.
 
+--genesis FILE starts a chain from another devnet's DIR/devnet/chain.json:
+the same genesis, validator keys and accounts, but a chain of its own that
+forks from the other at once. Both are validly signed by the same
+validators: a light-client attack, for testing fork detection.
+
 The keys of a devnet are for play: they are stored unencrypted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDevnet(cmd.Context(), app, o) },
@@ -85,6 +91,7 @@ The keys of a devnet are for play: they are stored unencrypted.`,
 	f.DurationVar(&o.VotingPeriod, "voting-period", devnet.DefaultVotingPeriod, "governance voting period (new chains only)")
 	f.StringVar(&o.MinGasPrices, "min-gas-prices", devnet.DefaultMinGasPrices, "validators' minimum gas price")
 	f.StringVar(&o.LogLevel, "log-level", "error", "node log level on stderr: error, warn, info or debug")
+	f.StringVar(&o.Genesis, "genesis", "", "start from another devnet's chain (its DIR/devnet/chain.json): same genesis and validator keys, a fork of it")
 	return cmd
 }
 
@@ -113,7 +120,20 @@ func runDevnet(ctx context.Context, app *App, o *devnetOptions) error {
 	ctx, stopHup := signal.NotifyContext(ctx, syscall.SIGHUP)
 	defer stopHup()
 
+	var genesis *devnet.Genesis
+	if o.Genesis != "" {
+		g, err := devnet.ReadGenesis(o.Genesis)
+		if err != nil {
+			return output.Wrap(output.Usage, err, fmt.Sprintf("cannot use %s as a devnet genesis: %v", o.Genesis, err), "give the chain.json of another devnet's DIR/devnet")
+		}
+		genesis = g
+		if !changedFlag(app, "validators") {
+			validators = 0
+		}
+	}
+
 	cfg := devnet.Config{
+		Genesis:      genesis,
 		Dir:          home,
 		Validators:   validators,
 		BlockTime:    o.BlockTime,

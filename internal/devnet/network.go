@@ -291,6 +291,22 @@ func wipeChainDir(chainDir string) error {
 	return nil
 }
 
+// ReadGenesis reads a Genesis saved by a devnet (DIR/devnet/chain.json), to
+// start another devnet from it, for instance in another process.
+func ReadGenesis(path string) (*Genesis, error) {
+	g, err := readGenesisFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if g == nil {
+		return nil, fmt.Errorf("devnet: %s: %w", path, os.ErrNotExist)
+	}
+	if err := g.validate(); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
 func readGenesisFile(path string) (*Genesis, error) {
 	bz, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {

@@ -339,6 +339,16 @@ func TestLifecycle(t *testing.T) {
 	_, err = n.Send(ctx, "alice", bob.Address, sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 1)))
 	require.ErrorIs(t, err, devnet.ErrStopped)
 
+	t.Run("read genesis", func(t *testing.T) {
+		g, err := devnet.ReadGenesis(filepath.Join(dir, devnet.ChainDir, devnet.GenesisFile))
+		require.NoError(t, err)
+		require.True(t, genesis.Equal(g))
+		_, err = devnet.ReadGenesis(filepath.Join(dir, "nope.json"))
+		require.ErrorIs(t, err, os.ErrNotExist)
+		_, err = devnet.ReadGenesis(filepath.Join(dir, devnet.KeyringSubdir))
+		require.Error(t, err)
+	})
+
 	t.Run("resume", func(t *testing.T) {
 		n2, err := devnet.Start(ctx, devnet.Config{Dir: dir})
 		require.NoError(t, err)
