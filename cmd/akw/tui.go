@@ -44,7 +44,7 @@ Running akw with no arguments on a terminal opens it too.`,
 // script never hangs on a full-screen program.
 func rootRun(app *App) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
-		if !app.IO.CanPrompt() || !app.IO.StderrTTY && !app.IO.StdoutTTY {
+		if !app.IO.CanPrompt() {
 			return cmd.Help()
 		}
 		return runTUI(cmd.Context(), app, &tuiOptions{})
