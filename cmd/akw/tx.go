@@ -254,6 +254,9 @@ func openTx(ctx context.Context, app *App, o *txOptions, needKey, offline bool) 
 		Node:    primaryNode{c},
 		Prover:  &proven.Prover{Headers: c, Node: c.Primary},
 		Timeout: o.WaitTimeout,
+		// Inclusion is proven once the next block exists; polling at half
+		// a second costs one small /tx query each time.
+		Poll: 500 * time.Millisecond,
 		Notify:  func(m string) { app.Printer.Notice("%s", m) },
 	}
 	return s, nil

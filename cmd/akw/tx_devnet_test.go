@@ -316,6 +316,30 @@ func TestTxDevnet(t *testing.T) {
 		}
 	})
 
+	t.Run("chain-rejects", func(t *testing.T) {
+		// CheckTx: a fee under the node's minimum. Exit 4 with the
+		// chain's log; nothing changed.
+		s0 := e.sequence(t, alice.Address)
+		code, out, stderr := e.run(t, "tx", "send", "alice", bob.Address, "1uakt", "--fees", "1uakt", "-y", "-o", "json")
+		if code != 4 || !strings.Contains(stderr, "CheckTx") || !strings.Contains(stderr, "insufficient fee") || out != "" {
+			t.Fatalf("low fee: exit %d: %s %s", code, out, stderr)
+		}
+		if e.sequence(t, alice.Address) != s0 {
+			t.Fatal("sequence moved")
+		}
+		// DeliverTx: gas enough for CheckTx, not for the delegation.
+		// Included and proven with its failing code: exit 4, the result
+		// on stdout, the fee paid and the sequence used.
+		code, out, stderr = e.run(t, "tx", "delegate", "alice", val0, "1akt", "--gas", "60000", "-y", "-o", "json")
+		var r txResultJSON
+		if code != 4 || json.Unmarshal([]byte(out), &r) != nil || r.Code != 11 || !r.Verified || !strings.Contains(stderr, "out of gas") {
+			t.Fatalf("out of gas: exit %d: %s %s", code, out, stderr)
+		}
+		if e.sequence(t, alice.Address) != s0+1 {
+			t.Fatal("a failed delivery did not use the sequence")
+		}
+	})
+
 	t.Run("dry-run", func(t *testing.T) {
 		s0 := e.sequence(t, alice.Address)
 		code, out, stderr := e.run(t, "tx", "send", "alice", bob.Address, "1akt", "--dry-run", "-o", "json")

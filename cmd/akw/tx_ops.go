@@ -77,6 +77,10 @@ func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, build opBuil
 	if err != nil {
 		return txError(err)
 	}
+	// "build" is everything before signing, from the command's start:
+	// opening the keyring and the light client, the verified account,
+	// the checks and the simulation.
+	plan.Timings.Build = time.Since(start)
 
 	switch {
 	case o.DryRun:
