@@ -234,3 +234,57 @@ func TestLyingNodeShowsAlarmInTUI(t *testing.T) {
 		}
 	}
 }
+
+// Delegate, redelegate and undelegate through the Backend, each proven
+// included; the portfolio then shows the moved stake and the unbonding
+// entry with its completion time.
+func TestStakingThroughBackend(t *testing.T) {
+	f := open(t, devnettest.Get(t).RPC()[0])
+	ctx := ctxT(t)
+	vals := devnettest.Get(t).Validators()
+	from := tui.Key{Name: "bob", Address: devnettest.Account(t, "bob").Address, Type: "local"}
+	run := func(req tui.TxRequest) {
+		t.Helper()
+		req.From = from
+		plan, err := f.be.Plan(ctx, req)
+		if err != nil {
+			t.Fatalf("%s: %v", req.Kind, err)
+		}
+		res, err := f.be.Execute(ctx, plan, make(chan tui.TxEvent, 16))
+		if err != nil || !res.Verified || res.Code != 0 {
+			t.Fatalf("%s: %+v %v", req.Kind, res, err)
+		}
+	}
+	before, err := f.be.Portfolio(ctx, from.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(tui.TxRequest{Kind: tui.TxDelegate, To: vals[0].OperatorAddress, Amount: "5akt"})
+	run(tui.TxRequest{Kind: tui.TxRedelegate, Src: vals[0].OperatorAddress, To: vals[1].OperatorAddress, Amount: "2akt"})
+	run(tui.TxRequest{Kind: tui.TxUndelegate, To: vals[1].OperatorAddress, Amount: "1akt"})
+	// Each Execute returns once inclusion is proven by the next header,
+	// so the newest proven state already holds the last transaction.
+	pf, err := f.be.Portfolio(ctx, from.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	delegated := map[string]int64{}
+	for _, d := range pf.Delegations {
+		delegated[d.Validator] = d.Amount.Amount.Int64()
+	}
+	for _, d := range before.Delegations {
+		delegated[d.Validator] -= d.Amount.Amount.Int64()
+	}
+	if delegated[vals[0].OperatorAddress] != 3_000_000 || delegated[vals[1].OperatorAddress] != 1_000_000 {
+		t.Fatalf("delegation changes %v", delegated)
+	}
+	var found bool
+	for _, u := range pf.Unbonding {
+		if u.Validator == vals[1].OperatorAddress && u.Amount.Amount.Int64() == 1_000_000 && u.CompletionTime.After(time.Now()) {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no unbonding entry of 1 AKT from %s: %+v", vals[1].Name, pf.Unbonding)
+	}
+}
