@@ -256,8 +256,8 @@ func openTx(ctx context.Context, app *App, o *txOptions, needKey, offline bool) 
 		Timeout: o.WaitTimeout,
 		// Inclusion is proven once the next block exists; polling at half
 		// a second costs one small /tx query each time.
-		Poll: 500 * time.Millisecond,
-		Notify:  func(m string) { app.Printer.Notice("%s", m) },
+		Poll:   500 * time.Millisecond,
+		Notify: func(m string) { app.Printer.Notice("%s", m) },
 	}
 	return s, nil
 }
