@@ -148,7 +148,12 @@ type Model struct {
 	keysErr  error
 	wantKey  string
 	quitting bool
+	inFlight []string // hashes of transactions broadcast but not yet proven at quit
 }
+
+// InFlight returns the hashes of transactions that were broadcast but
+// whose inclusion was not yet proven when the user quit.
+func (m *Model) InFlight() []string { return m.inFlight }
 
 // New builds the root model. ctx bounds every operation the UI starts;
 // quitting cancels it.
@@ -349,6 +354,13 @@ func (m *Model) anyBusy() bool {
 // quit cancels everything in flight (network calls, a Ledger waiting for
 // confirmation) and ends the program.
 func (m *Model) quit() tea.Cmd {
+	// A transaction already broadcast is not lost by quitting: its hash
+	// is handed back so that the command line can print how to look it up.
+	for _, s := range m.stack {
+		if p, ok := s.(*progress); ok && !p.done && p.hash != "" {
+			m.inFlight = append(m.inFlight, p.hash)
+		}
+	}
 	m.quitting = true
 	m.popTo(1)
 	m.cancel()

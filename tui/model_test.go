@@ -496,3 +496,36 @@ func BenchmarkDashboardKeystroke(b *testing.B) {
 		_ = d.m.View()
 	}
 }
+
+func TestQuitWithBroadcastTxReportsItsHash(t *testing.T) {
+	d := newDriver(t, newFake(3, 1), 100, 30)
+	d.press("s")
+	d.typeText(bobAddr)
+	d.press("tab")
+	d.typeText("2akt")
+	d.press("enter", "enter", "y")
+	p := d.m.top().(*progress)
+	p.done, p.hash = false, "ABCD" // broadcast, inclusion not yet proven
+	d.press("q")
+	if got := d.m.InFlight(); len(got) != 1 || got[0] != "ABCD" {
+		t.Fatalf("in flight %v", got)
+	}
+}
+
+// BenchmarkValidatorSearchKeystroke: one typed search character in the
+// validator picker over 100 validators, Update and View.
+func BenchmarkValidatorSearchKeystroke(b *testing.B) {
+	d := newDriver(b, newFake(100, 50), 120, 40)
+	d.press("d", "enter", "/")
+	k, bs := keyMsg("7"), keyMsg("backspace")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%2 == 0 {
+			d.m.Update(k)
+		} else {
+			d.m.Update(bs)
+		}
+		_ = d.m.View()
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	tea "charm.land/bubbletea/v2"
@@ -33,7 +34,24 @@ func Run(ctx context.Context, o Options, in io.Reader, out io.Writer) error {
 	)
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		return ctx.Err()
+		err = ctx.Err()
+	}
+	if hs := m.InFlight(); len(hs) > 0 && (err == nil || errors.Is(err, context.Canceled)) {
+		return &InFlightError{Hashes: hs}
 	}
 	return err
+}
+
+// InFlightError means the user quit while a broadcast transaction was
+// still waiting for proven inclusion. It was not cancelled — it may well
+// be included — so the caller must tell the user how to look it up rather
+// than let them send it again.
+type InFlightError struct{ Hashes []string }
+
+func (e *InFlightError) Error() string {
+	return "quit while transaction " + strings.Join(e.Hashes, ", ") + " was broadcast and not yet proven included"
+}
+
+func (e *InFlightError) Hint() string {
+	return "do not send it again; look it up with `akw query tx " + e.Hashes[0] + "`"
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 
 	"github.com/spf13/cobra"
 
@@ -92,6 +93,10 @@ func newTUIBackend(lc *trusted.Client, kr *keys.Keyring, name string, n config.N
 func tuiError(err error) error {
 	if err == nil || err == context.Canceled {
 		return nil
+	}
+	var inflight *tui.InFlightError
+	if errors.As(err, &inflight) {
+		return output.Wrap(output.Failure, err, "", inflight.Hint())
 	}
 	return output.Wrap(output.Failure, err, "the terminal UI failed", "")
 }
