@@ -52,13 +52,30 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	var f File
-	dec := toml.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
+	f, err := parse(b)
+	if err != nil {
 		return nil, &ParseError{Path: path, Err: err}
 	}
-	return &f, nil
+	return f, nil
+}
+
+// parse decodes a config file. go-toml v2.2.4 panics on some malformed
+// files instead of returning an error (a table header over a string key,
+// `[network.0]`, found by FuzzLoad); a typo in config.toml must be a parse
+// error naming the file, not a crash, so the panic is turned into one.
+func parse(b []byte) (f *File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("malformed TOML (%v)", r)
+		}
+	}()
+	var cfg File
+	dec := toml.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
 }
 
 // Save writes f to path atomically: a temp file in the same directory,
