@@ -72,6 +72,13 @@ func runTUI(ctx context.Context, app *App, o *tuiOptions) error {
 	if err != nil {
 		return err
 	}
+	if kr.Backend() == keys.BackendFile {
+		// The file keyring asks its passphrase on first use; once the
+		// UI owns the terminal it could not. Listing the keys asks now.
+		if _, err := kr.List(); err != nil {
+			return keysError(err)
+		}
+	}
 	be, err := newTUIBackend(lc, kr, app.NetworkName, app.Network, false)
 	if err != nil {
 		return err
