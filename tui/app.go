@@ -371,7 +371,10 @@ func (m *Model) quit() tea.Cmd {
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
-	v.WindowTitle = "akw"
+	v.WindowTitle = "akw " + m.c.chain.ChainID
+	if verificationFailed(m.c.statusErr) {
+		v.WindowTitle = "akw ✗ VERIFICATION FAILED"
+	}
 	return v
 }
 
