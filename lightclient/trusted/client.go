@@ -236,7 +236,18 @@ func Reset(home, chainID string) error {
 	if err := cfg.validateChain(); err != nil {
 		return err
 	}
-	return os.RemoveAll(StoreDir(home, chainID))
+	dir := StoreDir(home, chainID)
+	// Refuse while another process has the store open: deleting files
+	// under a live goleveldb would break that process, not reset it.
+	if db, err := openDB(chainID, dir, false); err == nil {
+		db.Close()
+	} else {
+		var busy *lightclient.ErrStoreBusy
+		if errors.As(err, &busy) {
+			return err
+		}
+	}
+	return os.RemoveAll(dir)
 }
 
 // Exists reports whether a store (intact or not) exists for chainID.

@@ -584,6 +584,9 @@ func TestStoreBusy(t *testing.T) {
 	if !errors.As(err, &busy) {
 		t.Fatalf("second open: %v", err)
 	}
+	if err := trusted.Reset(cfg.Home, chainID); !errors.As(err, &busy) {
+		t.Fatalf("reset of a store in use: %v", err)
+	}
 }
 
 func TestResetAndForce(t *testing.T) {
