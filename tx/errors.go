@@ -183,6 +183,9 @@ type UnverifiedError struct {
 }
 
 func (e *UnverifiedError) Error() string {
+	if e.Height == 0 {
+		return fmt.Sprintf("the node's report on transaction %s could not be verified: %v", e.Hash, e.Reason)
+	}
 	return fmt.Sprintf("the node says transaction %s is in block %d, but that could not be verified: %v", e.Hash, e.Height, e.Reason)
 }
 func (e *UnverifiedError) Unwrap() error { return e.Reason }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -245,6 +246,53 @@ func TestTxDevnet(t *testing.T) {
 	})
 
 	var proposal uint64
+	t.Run("withdraw-commission", func(t *testing.T) {
+		op, err := n.Account(info.Validators[0].Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := devnet.ImportAccounts(e.home, []devnet.Account{op}); err != nil {
+			t.Fatal(err)
+		}
+		before := e.balance(t, op.Address)
+		r := e.tx(t, "withdraw-rewards", op.Name, "--all", "--commission")
+		if gain := e.balance(t, op.Address).Sub(before); !gain.Add(feeOf(r)).IsPositive() {
+			t.Fatalf("the operator gained %s (fee %s)", gain, feeOf(r))
+		}
+		// A key that operates no validator has no commission: refused.
+		code, _, stderr := e.run(t, "tx", "withdraw-rewards", "alice", "--all", "--commission", "-y")
+		if code != 4 || !strings.Contains(stderr, "not a validator operator") {
+			t.Fatalf("commission of a non-operator: exit %d: %s", code, stderr)
+		}
+	})
+
+	t.Run("interactive", func(t *testing.T) {
+		// On a terminal akw shows the summary and asks; "n" cancels
+		// (exit 130) and nothing is broadcast, "y" goes ahead.
+		s0 := e.sequence(t, alice.Address)
+		ask := func(answer string) (int, string) {
+			var out, errb strings.Builder
+			io := &IOStreams{In: strings.NewReader(answer), Out: &out, Err: &errb, StdinTTY: true, StdoutTTY: true}
+			code := run(append(append([]string{}, e.base...), "tx", "send", "alice", bob.Address, "2uakt"), io)
+			return code, errb.String()
+		}
+		code, stderr := ask("n\n")
+		for _, want := range []string{"to ", bob.Address, "amount", "0.000002 AKT", "fee", "balance", "verified at height", "after", "[y/N]"} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("the confirmation does not show %q:\n%s", want, stderr)
+			}
+		}
+		if code != 130 || e.sequence(t, alice.Address) != s0 {
+			t.Fatalf("answered no: exit %d, sequence %d -> %d", code, s0, e.sequence(t, alice.Address))
+		}
+		if code, stderr := ask("y\n"); code != 0 {
+			t.Fatalf("answered yes: exit %d: %s", code, stderr)
+		}
+		if e.sequence(t, alice.Address) != s0+1 {
+			t.Fatal("answered yes but nothing was sent")
+		}
+	})
+
 	t.Run("vote", func(t *testing.T) {
 		id := submitProposal(t, n, "bob")
 		proposal = id
@@ -589,7 +637,32 @@ func testLyingNode(t *testing.T, n *devnet.Network) {
 	if code != 3 {
 		t.Fatalf("lying node: exit %d: %s %s", code, out, stderr)
 	}
-	t.Logf("caught: %s", strings.TrimSpace(stderr))
+	t.Logf("caught: %s", lastLine(stderr))
+
+	// The node answers every lookup with another, real, included
+	// transaction (its proof is valid, for other bytes).
+	proxy.Handle("tx", nil)
+	first := e.tx(t, "send", "alice", carol.Address, "1uakt")
+	resp, err := http.Get(info.RPC[0] + "/tx?hash=0x" + first.TxHash + "&prove=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var envelope struct {
+		Result json.RawMessage `json:"result"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&envelope)
+	resp.Body.Close()
+	if err != nil || len(envelope.Result) == 0 {
+		t.Fatalf("fetching tx %s: %v", first.TxHash, err)
+	}
+	proxy.Handle("tx", func(c rpcproxy.Call, r *rpcproxy.Response) {
+		r.Error, r.Result = nil, envelope.Result
+	})
+	code, out, stderr = e.run(t, "tx", "send", "alice", carol.Address, "1uakt", "-y", "-o", "json")
+	if code != 3 {
+		t.Fatalf("node serving another tx: exit %d: %s %s", code, out, stderr)
+	}
+	t.Logf("caught: %s", lastLine(stderr))
 }
 
 // testLedger: the same operations signed by a Ledger key, through the
@@ -726,4 +799,9 @@ func testUnknownOutcome(t *testing.T, n *devnet.Network) {
 	}
 	t.Logf("unknown outcome (exit %d): %s", code, strings.TrimSpace(stderr))
 	_ = s0
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
 }
