@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/akash-wallet/akw/keys"
+	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/tui"
@@ -32,6 +33,7 @@ import (
 	"github.com/akash-wallet/akw/tx/fee"
 	"github.com/akash-wallet/akw/tx/flow"
 	"github.com/akash-wallet/akw/tx/ops"
+	"github.com/akash-wallet/akw/tx/proven"
 	"github.com/akash-wallet/akw/tx/sign"
 	"github.com/akash-wallet/akw/tx/vote"
 )
@@ -235,6 +237,9 @@ func (b *Backend) Portfolio(ctx context.Context, addr string) (*tui.Portfolio, e
 type notProven struct{ reason string }
 
 func (e *notProven) Error() string { return "the node's answer could not be proven: " + e.reason }
+
+// Category makes an unproven answer a verification failure: nothing shown.
+func (e *notProven) Category() lightclient.Category { return lightclient.CategoryVerification }
 
 func (b *Backend) votingProposals(ctx context.Context, v *state.View, voter sdk.AccAddress) ([]tui.Proposal, error) {
 	ps, err := v.VotingProposals(ctx)
@@ -483,6 +488,10 @@ func (b *Backend) Plan(ctx context.Context, req tui.TxRequest) (*tui.TxPlan, err
 	)
 	env := *b.cfg.Env
 	env.Notice = func(m string) { mu.Lock(); notes = append(notes, m); mu.Unlock() }
+	if env.Accounts == nil && env.State == nil {
+		src := proven.New(b.cfg.State)
+		env.Accounts, env.State = src, src
+	}
 	fk := flow.Key{Name: k.Name, Address: from, Record: rec}
 	p, err := flow.Prepare(ctx, &env, op, fk, flow.Options{Gas: b.cfg.Gas, Memo: req.Memo})
 	if err != nil {
