@@ -142,7 +142,7 @@ func runDevnet(ctx context.Context, app *App, o *devnetOptions) error {
 		Reset:        o.Reset,
 		Log:          app.IO.Err,
 		LogLevel:     o.LogLevel,
-		Logf:         func(format string, args ...any) { fmt.Fprintf(app.IO.Err, format+"\n", args...) },
+		Logf:         app.Printer.Notice,
 	}
 	began := time.Now()
 	n, err := devnet.Start(ctx, cfg)

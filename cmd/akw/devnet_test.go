@@ -103,6 +103,11 @@ func TestDevnetCommand(t *testing.T) {
 		t.Fatalf("status: %+v", st)
 	}
 
+	code, stdout, stderr = akwRun(t, "--home", home, "version")
+	if code != 0 || !strings.Contains(stdout, "cosmos-sdk") {
+		t.Fatalf("version: exit %d\n%s%s", code, stdout, stderr)
+	}
+
 	// A second devnet on a running home is refused, and harms nothing.
 	code, _, stderr = akwRun(t, "devnet", "--home", home)
 	if code != 1 || !strings.Contains(stderr, "already running") {
