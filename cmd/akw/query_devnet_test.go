@@ -115,6 +115,21 @@ func TestQueryDevnet(t *testing.T) {
 			t.Fatalf("query %v (text): exit %d\n%s%s", q, code, text, stderr)
 		}
 	}
+	// --height pins the state height (the light client verifies header
+	// H+1, backwards from its newest); --max-age reuses the newest header.
+	for _, extra := range [][]string{{"--height", "3"}, {"--max-age", "1m"}} {
+		code, stdout, stderr := akwRun(t, append(append(append(base, "-o", "json", "query"), "balance", alice.Address), extra...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, code, stderr)
+		}
+		var doc struct {
+			Height   int64 `json:"height"`
+			Verified bool  `json:"verified"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &doc); err != nil || !doc.Verified || (extra[0] == "--height" && doc.Height != 3) {
+			t.Fatalf("%v: %s", extra, stdout)
+		}
+	}
 	_, text, _ := akwRun(t, append(base, "query", "balance", alice.Address)...)
 	t.Logf("text answer:\n%s", text)
 
