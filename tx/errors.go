@@ -141,7 +141,7 @@ func (e *RejectedError) Hint() string {
 	case e.Codespace == "sdk" && e.Code == 5:
 		return "insufficient funds; check `akw query balance`"
 	case e.Stage == StageDeliver:
-		return "the fee was paid and the sequence used; nothing else changed. Fix the cause, then build a new transaction"
+		return "the transaction is on chain with a failing code: its messages had no effect (the fee may still have been charged). Fix the cause, then build a new transaction"
 	}
 	return "nothing was changed on chain; fix the cause above, then build the transaction again"
 }

@@ -590,6 +590,21 @@ func testOffline(t *testing.T, e *txEnv, n *devnet.Network) {
 	if code != 0 || !strings.Contains(stderr, "already included") || !strings.Contains(out, r.TxHash) {
 		t.Fatalf("second broadcast: exit %d: %s %s", code, out, stderr)
 	}
+	// An unordered transaction signed offline and broadcast after its
+	// timeout: refused before broadcast, exit 4.
+	expired := filepath.Join(dir, "expired.json")
+	exArgs := []string{"--home", cold, "--network", "devnet", "--chain-id", info.ChainID, "--keyring-backend", "test", "--keyring-dir", cold,
+		"tx", "send", "alice", bob.Address, "1uakt", "--offline", "--unordered", "--timeout-duration", "1s", "--gas", "120000",
+		"--account-number", fmt.Sprint(acct.AccountNumber), "-y", "--out", expired}
+	if code, _, stderr := akwRun(t, exArgs...); code != 0 {
+		t.Fatalf("unordered offline: %s", stderr)
+	}
+	time.Sleep(3 * time.Second)
+	code, _, stderr = e.run(t, "tx", "broadcast", expired, "-y")
+	if code != 4 || !strings.Contains(stderr, "expired") {
+		t.Fatalf("expired unordered: exit %d: %s", code, stderr)
+	}
+
 	// Signed for the wrong chain: refused before broadcast.
 	wrong := filepath.Join(dir, "wrong.json")
 	if code, _, stderr := e.run(t, "tx", "send", alice.Address, bob.Address, "1akt", "--generate-only", "--out", filepath.Join(dir, "u2.json")); code != 0 {

@@ -77,6 +77,9 @@ stdin. The signed transaction goes to stdout or --out.`,
 			if unordered {
 				sd.Sequence = 0
 			}
+			if err := sign.CheckMemo(b.GetTx().GetMemo()); err != nil {
+				return txError(err)
+			}
 			d := sign.Describe(s.env.Enc, b, s.env.Denoms)
 			fmt.Fprintln(app.IO.Err, "signing:")
 			writeDecoded(app.IO.Err, d)
@@ -167,7 +170,23 @@ hash: a transaction already included is reported, not sent again.`,
 				return output.New(output.Rejected, fmt.Sprintf("the signature does not verify for chain %s and account number %d (verified): %v", sd.ChainID, a.Number, err),
 					"sign it again for this chain: `akw tx sign FILE --from KEY` (offline: pass this network's --chain-id and --account-number)")
 			}
-			if !b.GetTx().GetUnordered() {
+			if b.GetTx().GetUnordered() {
+				// An expired unordered transaction can only be refused.
+				now, err := s.src.Time(pctx)
+				if err != nil {
+					return txError(err)
+				}
+				// The verified header's time lags the chain by a block;
+				// the local clock may be ahead. Either one saying the
+				// timeout has passed is enough to refuse.
+				if local := time.Now(); local.After(now) {
+					now = local
+				}
+				if ts := b.GetTx().GetTimeoutTimeStamp(); !ts.After(now) {
+					return output.New(output.Rejected, fmt.Sprintf("the unordered transaction expired at %s (it is now %s)", ts.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)),
+						"build and sign a new one with a later --timeout-duration, and broadcast it within that time")
+				}
+			} else {
 				for _, sig := range d.Sigs {
 					if sig.Sequence < a.Sequence {
 						return output.New(output.Rejected, fmt.Sprintf("the transaction was signed with sequence %d, but the account's verified sequence is already %d: it was used by another transaction", sig.Sequence, a.Sequence),
