@@ -449,3 +449,23 @@ func FuzzDecodeJSON(f *testing.F) {
 }
 
 type builderT struct{ b client.TxBuilder }
+
+// An unordered transaction's amino JSON sign document (what a Ledger
+// signs) still passes the app's rules, and binds the timeout.
+func TestUnorderedAminoJSON(t *testing.T) {
+	cfg, kr, signer := setup(t)
+	rec, _ := kr.Key("alice")
+	pub, _ := rec.GetPubKey()
+	timeout := time.Date(2026, 11, 24, 6, 0, 0, 0, time.UTC)
+	b := unsigned(t, cfg, allOps(signer)["delegate"], Body{Unordered: true, TimeoutTimestamp: timeout})
+	doc, err := SignBytes(context.Background(), cfg, b.b, signingtypes.SignMode_SIGN_MODE_LEGACY_AMINO_JSON, pub, SignerData{ChainID: "akash-devnet-1", AccountNumber: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := signdoc.CheckCanonical(doc); err != nil {
+		t.Fatalf("the Ledger app would refuse: %v\n%s", err, doc)
+	}
+	if !bytes.Contains(doc, []byte(`"timeout_timestamp":"2026-11-24T06:00:00Z"`)) || !bytes.Contains(doc, []byte(`"unordered":true`)) {
+		t.Fatalf("the sign doc does not bind the unordered fields:\n%s", doc)
+	}
+}
