@@ -17,6 +17,19 @@ type dashboard struct {
 	seq     int
 	addr    string // the address pf belongs to (or is loading for)
 	offset  int    // scroll position in lines
+
+	// The rendered portfolio is kept until something it shows changes:
+	// scrolling a long dashboard then costs no re-rendering.
+	cacheKey linesKey
+	cache    []string
+}
+
+type linesKey struct {
+	pf      *Portfolio
+	width   int
+	loading bool
+	spinner string
+	minute  int64 // ages ("in 21d") are shown to the minute at best
 }
 
 type portfolioMsg struct {
@@ -160,7 +173,11 @@ func (d *dashboard) view(w, h int) string {
 		b.WriteString("\n" + c.spinner() + " proving balances, delegations and votes…\n")
 		return b.String()
 	}
-	lines := d.lines(w)
+	key := linesKey{d.pf, w, d.loading, c.spinner(), c.now().Unix() / 60}
+	if key != d.cacheKey || d.cache == nil {
+		d.cache, d.cacheKey = d.lines(w), key
+	}
+	lines := d.cache
 	head := strings.Count(b.String(), "\n")
 	room := h - head
 	if d.offset > len(lines)-room {
