@@ -28,6 +28,11 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/runtime"
+	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
+	"github.com/cosmos/cosmos-sdk/x/auth/ante"
+	authkeeper "github.com/cosmos/cosmos-sdk/x/auth/keeper"
+	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
+	bankkeeper "github.com/cosmos/cosmos-sdk/x/bank/keeper"
 
 	// The blank imports register each module with the app-wiring registry,
 	// so that appConfig below can name them.
@@ -110,7 +115,8 @@ var appConfig = appconfig.Compose(&appv1alpha1.Config{
 		{Name: "consensus", Config: appconfig.WrapAny(&consensusmodulev1.Module{})},
 		{Name: "genutil", Config: appconfig.WrapAny(&genutilmodulev1.Module{})},
 		{Name: "vesting", Config: appconfig.WrapAny(&vestingmodulev1.Module{})},
-		{Name: "tx", Config: appconfig.WrapAny(&txconfigv1.Config{})},
+		// The ante handler is built in newApp, with Akash's sign modes.
+		{Name: "tx", Config: appconfig.WrapAny(&txconfigv1.Config{SkipAnteHandler: true})},
 	},
 })
 
@@ -153,14 +159,47 @@ func defaultGenesis() (map[string]json.RawMessage, error) {
 	return b.DefaultGenesis(), nil
 }
 
+// ChainSignModes are the sign modes the devnet accepts: Akash mainnet's.
+// SIGN_MODE_TEXTUAL, which the SDK's default wiring enables, is not among
+// them, so that a wallet relying on it fails here as it would on mainnet.
+var ChainSignModes = []signingtypes.SignMode{
+	signingtypes.SignMode_SIGN_MODE_DIRECT,
+	signingtypes.SignMode_SIGN_MODE_DIRECT_AUX,
+	signingtypes.SignMode_SIGN_MODE_LEGACY_AMINO_JSON,
+}
+
 // newApp builds one validator's application on db. Every validator gets its
 // own app instance (its own keepers and stores); only the codecs are shared.
 func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string) (*runtime.App, error) {
-	var b *runtime.AppBuilder
-	if err := depinject.Inject(depinject.Configs(appConfig, depinject.Supply(logger)), &b); err != nil {
+	var (
+		b      *runtime.AppBuilder
+		ak     authkeeper.AccountKeeper
+		bk     bankkeeper.BaseKeeper
+		txOpts authtx.ConfigOptions
+	)
+	if err := depinject.Inject(depinject.Configs(appConfig, depinject.Supply(logger)), &b, &ak, &bk, &txOpts); err != nil {
 		return nil, fmt.Errorf("devnet: wiring app: %w", err)
 	}
+	// The SDK's default ante handler, over a sign-mode handler map with
+	// mainnet's modes only.
+	txOpts.EnabledSignModes = ChainSignModes
+	txOpts.TextualCoinMetadataQueryFn = nil
+	txOpts.CustomSignModes = nil
+	signModes, err := authtx.NewSigningHandlerMap(txOpts)
+	if err != nil {
+		return nil, fmt.Errorf("devnet: sign modes: %w", err)
+	}
+	anteHandler, err := ante.NewAnteHandler(ante.HandlerOptions{
+		AccountKeeper:   ak,
+		BankKeeper:      bk,
+		SignModeHandler: signModes,
+		SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("devnet: ante handler: %w", err)
+	}
 	app := b.Build(db, nil,
+		func(b *baseapp.BaseApp) { b.SetAnteHandler(anteHandler) },
 		// Keep every version: light-client proofs are asked for at recent
 		// (and, in tests, not so recent) heights.
 		baseapp.SetPruning(pruningtypes.NewPruningOptions(pruningtypes.PruningNothing)),

@@ -18,6 +18,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
@@ -335,7 +336,7 @@ func gentx(txCfg client.TxConfig, chainID, moniker string, op Account, consKey c
 	}
 	b.SetGasLimit(1_000_000)
 	// At genesis the ante handler takes account number 0 for every signer.
-	if err := signTx(context.Background(), txCfg, b, priv, chainID, 0, 0); err != nil {
+	if err := signTx(context.Background(), txCfg, b, priv, signing.SignMode_SIGN_MODE_DIRECT, chainID, 0, 0); err != nil {
 		return nil, err
 	}
 	return txCfg.TxJSONEncoder()(b.GetTx())

@@ -21,10 +21,16 @@ import (
 
 	sdkmath "cosmossdk.io/math"
 
+	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/address"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
+	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
+	txmodule "github.com/cosmos/cosmos-sdk/x/auth/tx/config"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
@@ -229,6 +235,43 @@ func TestLifecycle(t *testing.T) {
 		_, err := n.Send(ctx, "bob", alice.Address, sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 7)), devnet.Unordered(time.Minute))
 		require.NoError(t, err)
 		require.Equal(t, before.AddRaw(7).String(), balance(alice.Address).String())
+	})
+
+	t.Run("sign modes", func(t *testing.T) {
+		// Amino JSON (what a Ledger signs) is accepted.
+		_, err := n.Send(ctx, "carol", bob.Address, sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 11)),
+			devnet.WithSignMode(signing.SignMode_SIGN_MODE_LEGACY_AMINO_JSON))
+		require.NoError(t, err)
+
+		// SIGN_MODE_TEXTUAL is not, as on Akash mainnet.
+		textual, err := authtx.NewTxConfigWithOptions(n.Encoding().Codec, authtx.ConfigOptions{
+			EnabledSignModes:           []signing.SignMode{signing.SignMode_SIGN_MODE_TEXTUAL},
+			TextualCoinMetadataQueryFn: txmodule.NewGRPCCoinMetadataQueryFn(cctx),
+		})
+		require.NoError(t, err)
+		carol, err := n.Account("carol")
+		require.NoError(t, err)
+		priv, err := carol.PrivKey()
+		require.NoError(t, err)
+		ai, err := authtypes.NewQueryClient(cctx).AccountInfo(ctx, &authtypes.QueryAccountInfoRequest{Address: carol.Address})
+		require.NoError(t, err)
+		b := textual.NewTxBuilder()
+		require.NoError(t, b.SetMsgs(banktypes.NewMsgSend(sdk.MustAccAddressFromBech32(carol.Address), sdk.MustAccAddressFromBech32(bob.Address), sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 13)))))
+		b.SetGasLimit(200_000)
+		b.SetFeeAmount(sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 1000)))
+		seq := ai.Info.Sequence
+		require.NoError(t, b.SetSignatures(signing.SignatureV2{PubKey: priv.PubKey(), Data: &signing.SingleSignatureData{SignMode: signing.SignMode_SIGN_MODE_TEXTUAL}, Sequence: seq}))
+		sig, err := clienttx.SignWithPrivKey(ctx, signing.SignMode_SIGN_MODE_TEXTUAL, authsigning.SignerData{
+			Address: carol.Address, ChainID: n.ChainID(), AccountNumber: ai.Info.AccountNumber, Sequence: seq, PubKey: priv.PubKey(),
+		}, b, priv, textual, seq)
+		require.NoError(t, err)
+		require.NoError(t, b.SetSignatures(sig))
+		bz, err := textual.TxEncoder()(b.GetTx())
+		require.NoError(t, err)
+		res, err := n.Client(0).BroadcastTxSync(ctx, bz)
+		require.NoError(t, err)
+		require.NotZero(t, res.Code, "a SIGN_MODE_TEXTUAL transaction was accepted")
+		t.Logf("textual rejected: %s", res.Log)
 	})
 
 	t.Run("rejected tx", func(t *testing.T) {

@@ -11,14 +11,14 @@ import (
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
 )
 
-// signTx signs b in SIGN_MODE_DIRECT with priv as its single signer.
-func signTx(ctx context.Context, txCfg client.TxConfig, b client.TxBuilder, priv cryptotypes.PrivKey, chainID string, accNum, seq uint64) error {
+// signTx signs b in the given mode with priv as its single signer.
+func signTx(ctx context.Context, txCfg client.TxConfig, b client.TxBuilder, priv cryptotypes.PrivKey, mode signing.SignMode, chainID string, accNum, seq uint64) error {
 	pub := priv.PubKey()
 	// The signer info (public key, mode, sequence) is part of the signed
 	// bytes in direct mode, so it goes in first with an empty signature.
 	empty := signing.SignatureV2{
 		PubKey:   pub,
-		Data:     &signing.SingleSignatureData{SignMode: signing.SignMode_SIGN_MODE_DIRECT},
+		Data:     &signing.SingleSignatureData{SignMode: mode},
 		Sequence: seq,
 	}
 	if err := b.SetSignatures(empty); err != nil {
@@ -31,7 +31,7 @@ func signTx(ctx context.Context, txCfg client.TxConfig, b client.TxBuilder, priv
 		Sequence:      seq,
 		PubKey:        pub,
 	}
-	sig, err := clienttx.SignWithPrivKey(ctx, signing.SignMode_SIGN_MODE_DIRECT, signerData, b, priv, txCfg, seq)
+	sig, err := clienttx.SignWithPrivKey(ctx, mode, signerData, b, priv, txCfg, seq)
 	if err != nil {
 		return err
 	}

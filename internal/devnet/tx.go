@@ -16,6 +16,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/client"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
@@ -52,6 +53,7 @@ type txOptions struct {
 	memo      string
 	node      int
 	unordered time.Duration
+	signMode  signing.SignMode
 }
 
 // WithGas sets the gas limit (default DefaultTxGas).
@@ -65,6 +67,10 @@ func WithMemo(memo string) TxOption { return func(o *txOptions) { o.memo = memo 
 
 // ViaValidator broadcasts to validator i's RPC (default 0).
 func ViaValidator(i int) TxOption { return func(o *txOptions) { o.node = i } }
+
+// WithSignMode signs in mode (default SIGN_MODE_DIRECT); the chain accepts
+// those of ChainSignModes.
+func WithSignMode(mode signing.SignMode) TxOption { return func(o *txOptions) { o.signMode = mode } }
 
 // Unordered sends an unordered transaction (no sequence) valid for ttl.
 func Unordered(ttl time.Duration) TxOption { return func(o *txOptions) { o.unordered = ttl } }
@@ -104,7 +110,7 @@ func (n *Network) Exec(ctx context.Context, from string, msgs []sdk.Msg, opts ..
 		return nil, ErrStopped
 	default:
 	}
-	o := txOptions{gas: DefaultTxGas}
+	o := txOptions{gas: DefaultTxGas, signMode: signing.SignMode_SIGN_MODE_DIRECT}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -146,7 +152,7 @@ func (n *Network) Exec(ctx context.Context, from string, msgs []sdk.Msg, opts ..
 		b.SetTimeoutTimestamp(time.Now().Add(o.unordered))
 		seq = 0
 	}
-	if err := signTx(ctx, n.enc.TxConfig, b, priv, n.genesis.ChainID, accNum, seq); err != nil {
+	if err := signTx(ctx, n.enc.TxConfig, b, priv, o.signMode, n.genesis.ChainID, accNum, seq); err != nil {
 		return nil, err
 	}
 	txBytes, err := n.enc.TxConfig.TxEncoder()(b.GetTx())
