@@ -17,6 +17,8 @@ import (
 	"time"
 
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/cosmos/cosmos-sdk/codec"
 	"golang.org/x/sync/errgroup"
@@ -187,19 +189,80 @@ func (v *View) get(ctx context.Context, store string, key []byte) (*proof.KeyPro
 // getMany proves several keys concurrently; the result is in key order.
 func (v *View) getMany(ctx context.Context, store string, keys [][]byte) ([]*proof.KeyProof, error) {
 	out := make([]*proof.KeyProof, len(keys))
+	node, err := v.q.nodeNow()
+	if err != nil {
+		return nil, err
+	}
+	b, batching := node.(batcher)
+	chunk := 1
+	if batching && len(keys) > 1 {
+		chunk = maxBatch
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(v.q.parallel)
-	for i, k := range keys {
+	for lo := 0; lo < len(keys); lo += chunk {
+		hi := min(lo+chunk, len(keys))
 		g.Go(func() error {
-			p, err := v.get(gctx, store, k)
-			out[i] = p
-			return err
+			if hi-lo == 1 {
+				p, err := v.get(gctx, store, keys[lo])
+				out[lo] = p
+				return err
+			}
+			return v.getBatch(gctx, b, store, keys[lo:hi], out[lo:hi])
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// batcher is implemented by cometbft's HTTP client: several JSON-RPC calls
+// in one HTTP request, so that a list of proofs costs one round trip and
+// one connection instead of one each.
+type batcher interface {
+	NewBatch() *rpchttp.BatchHTTP
+}
+
+// maxBatch is CometBFT's default max_request_batch_size.
+const maxBatch = 10
+
+// getBatch proves keys with one batched request. A node that refuses
+// batches, or an item that came back without an answer (an error inside
+// the batch), is asked again one key at a time, so the error is the
+// node's own; every answer is verified the same way either way.
+func (v *View) getBatch(ctx context.Context, b batcher, store string, keys [][]byte, out []*proof.KeyProof) error {
+	batch := b.NewBatch()
+	res := make([]*ctypes.ResultABCIQuery, len(keys))
+	for i, k := range keys {
+		q := proof.Query{Store: store, Key: k, Height: v.height}
+		r, err := batch.ABCIQueryWithOptions(ctx, q.Path(), k, rpcclient.ABCIQueryOptions{Height: v.height, Prove: true})
+		if err != nil {
+			return err
+		}
+		res[i] = r
+	}
+	_, sendErr := batch.Send(ctx)
+	if sendErr != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	for i, k := range keys {
+		r := res[i]
+		if sendErr != nil || r == nil || (r.Response.Height == 0 && len(r.Response.Key) == 0 && r.Response.ProofOps == nil && r.Response.Code == 0) {
+			p, err := v.get(ctx, store, k)
+			if err != nil {
+				return err
+			}
+			out[i] = p
+			continue
+		}
+		p, err := proof.Verify(proof.Query{Store: store, Key: k, Height: v.height}, &r.Response, v.next.Header)
+		if err != nil {
+			return err
+		}
+		out[i] = p
+	}
+	return nil
 }
 
 // hintFunc asks the node for the keys it says a list has, unproven. A
