@@ -40,19 +40,19 @@ func newFlow(c *common, kind TxKind) *flow {
 			{label: "Memo", check: FieldMemo, optional: true, placeholder: "(optional)", hint: "exchanges often require one; it is public"},
 		}
 	case TxDelegate:
-		v := &field{label: "Validator", check: FieldValidator}
+		v := &field{label: "Validator", check: FieldValidator, placeholder: "(choose from the bonded set)"}
 		v.pick = func() screen { return newValidatorPicker(c, v, "") }
 		f.form.fields = []*field{v, amount}
 		f.note = "Delegated tokens earn rewards and can be slashed if the validator misbehaves."
 	case TxRedelegate:
-		src := &field{label: "From", check: FieldValidator}
+		src := &field{label: "From", check: FieldValidator, placeholder: "(choose one of your delegations)"}
 		src.pick = func() screen { return newDelegationPicker(c, src) }
-		dst := &field{label: "To", check: FieldValidator}
+		dst := &field{label: "To", check: FieldValidator, placeholder: "(choose from the bonded set)"}
 		dst.pick = func() screen { return newValidatorPicker(c, dst, src.value) }
 		f.form.fields = []*field{src, dst, amount}
 		f.note = "Redelegation moves stake at once, without unbonding; the moved stake cannot be redelegated again until the unbonding period has passed."
 	case TxUndelegate:
-		src := &field{label: "From", check: FieldValidator}
+		src := &field{label: "From", check: FieldValidator, placeholder: "(choose one of your delegations)"}
 		src.pick = func() screen { return newDelegationPicker(c, src) }
 		f.form.fields = []*field{src, amount}
 		f.note = "Undelegated tokens stay locked for the chain's unbonding period (spelled out on the next screen) and earn nothing meanwhile."

@@ -196,7 +196,7 @@ func (f *form) view(w int) string {
 		if i == f.focus && fl.pick == nil {
 			val += "█"
 		}
-		if fl.pick != nil {
+		if fl.pick != nil && i == f.focus {
 			val += st.faint.Render("  [enter: choose]")
 		}
 		line := marker + st.label.Render(pad(fl.label, labelW)) + "  " + val

@@ -42,6 +42,16 @@ func TestGolden(t *testing.T) {
 		{name: "ledger_confirm", setup: func(f *fakeBackend) { f.deviceGate = make(chan error) },
 			keys: append(append([]string{}, ledger...), "s"), typed: bobAddr + "\t2akt", after: []string{"enter", "enter"}, mid: "y sign and send", then: []string{"y"}, wait: "reject on the device"},
 		{name: "proposal", keys: []string{"v"}, mid: "voting ends", then: []string{"enter"}, wait: "Weighted"},
+		{name: "proposals", keys: []string{"v"}, wait: "voting ends"},
+		{name: "delegations_picker", keys: []string{"m", "enter"}, wait: "delegations proven at height"},
+		{name: "redelegate_form", keys: []string{"m", "enter"}, mid: "delegations proven at height", then: []string{"down", "enter"}, wait: "validator-01 ("},
+		{name: "undelegate_form", keys: []string{"u"}, wait: "unbonding period"},
+		{name: "claim_review", keys: []string{"c"}, wait: "y sign and send"},
+		{name: "vote_weighted", keys: []string{"v"}, mid: "voting ends", then: []string{"enter", "down", "down", "down", "down", "enter", "y", "e", "s", "=", "0", ".", "5"}, wait: "yes=0.5"},
+		{name: "key_recover", keys: []string{"k", "r"}, typed: "old\tabandon ability able", wait: "(3 words)"},
+		{name: "key_created", keys: []string{"k", "a"}, typed: "savings", after: []string{"enter"}, wait: "will not show them again"},
+		{name: "ledger_add_wait", setup: func(f *fakeBackend) { f.deviceGate = make(chan error) },
+			keys: []string{"k", "l"}, typed: "hw", after: []string{"enter", "enter", "enter"}, wait: "waiting for the Ledger"},
 		{name: "alarm", setup: func(f *fakeBackend) { f.statusErr = lyingNode{} }, wait: "No balance, delegation or vote is shown"},
 		{name: "unreachable", setup: func(f *fakeBackend) {
 			f.statusErr = errors.New("cannot reach any node (http://127.0.0.1:26657: connection refused)")
