@@ -212,3 +212,15 @@ func coinText(amount math.Int, denom string) string {
 	}
 	return amount.String() + " " + denom
 }
+
+// coinsText is coinText for a list.
+func coinsText(cs sdk.Coins) string {
+	if len(cs) == 0 {
+		return "none"
+	}
+	parts := make([]string, 0, len(cs))
+	for _, c := range cs {
+		parts = append(parts, coinText(c.Amount, c.Denom))
+	}
+	return strings.Join(parts, ", ")
+}

@@ -78,8 +78,8 @@ func newQueryAccountCmd(app *App, opts *queryOptions) *cobra.Command {
 						fmt.Fprintf(w, "  public key      (none yet: the account has not signed)\n")
 					}
 					if vs := a.Vesting; vs != nil {
-						fmt.Fprintf(w, "  vesting         %s until %s\n", vs.OriginalVesting, vs.EndTime.Format("2006-01-02 15:04 MST"))
-						fmt.Fprintf(w, "  delegated       free %s, vesting %s\n", vs.DelegatedFree, vs.DelegatedVesting)
+						fmt.Fprintf(w, "  vesting         %s until %s\n", coinsText(vs.OriginalVesting), vs.EndTime.Format("2006-01-02 15:04 MST"))
+						fmt.Fprintf(w, "  delegated       free %s; vesting %s\n", coinsText(vs.DelegatedFree), coinsText(vs.DelegatedVesting))
 					}
 					provenLine(w, a.Proven, "account record")
 					return nil

@@ -111,6 +111,9 @@ func TestQueryDevnet(t *testing.T) {
 			t.Fatalf("query %v: height %v verified %v", q, doc["height"], doc["verified"])
 		}
 		code, text, stderr := akwRun(t, append(append(base, "query"), q...)...)
+		if testing.Verbose() {
+			t.Logf("akw query %s\n%s", strings.Join(q, " "), text)
+		}
 		if code != 0 || !strings.Contains(text, "verified: ") {
 			t.Fatalf("query %v (text): exit %d\n%s%s", q, code, text, stderr)
 		}

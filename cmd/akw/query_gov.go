@@ -68,7 +68,7 @@ func printProposal(w io.Writer, p proposalView) {
 	} else if p.DepositEndTime != nil {
 		fmt.Fprintf(w, "  deposit ends  %s\n", p.DepositEndTime.UTC().Format(timeFormat))
 	}
-	fmt.Fprintf(w, "  deposit       %s\n", p.TotalDeposit)
+	fmt.Fprintf(w, "  deposit       %s\n", coinsText(p.TotalDeposit))
 	fmt.Fprintf(w, "  proposer      %s\n", p.Proposer)
 	for _, m := range p.Messages {
 		fmt.Fprintf(w, "  message       %s\n", m)
