@@ -2,7 +2,9 @@
 // for tests that need a real chain: CometBFT v0.38 validators with cosmos-sdk
 // v0.53 apps (auth with unordered transactions, bank, staking,
 // distribution, gov v1, mint, consensus, vesting), chain-id akash-devnet-1,
-// bech32 prefix akash, denom uakt.
+// bech32 prefix akash, denom uakt. As on Akash mainnet, transactions may be
+// signed in SIGN_MODE_DIRECT, DIRECT_AUX or LEGACY_AMINO_JSON, not TEXTUAL,
+// and unordered transactions are enabled; validators ask 0.0025uakt per gas.
 //
 // Start(ctx, Config{Dir: DIR}) brings up Config.Validators validators (two
 // by default), each a full node with its own RPC, P2P, gRPC and REST
