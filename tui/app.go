@@ -478,15 +478,31 @@ func (m *Model) statusBar(w int) string {
 func (m *Model) helpView() string {
 	c := m.c
 	var b strings.Builder
-	b.WriteString(c.st.header.Render("Keys on this screen ("+m.top().title()+")") + "\n\n")
-	for _, k := range m.top().help() {
-		b.WriteString("  " + pad(c.st.key.Render(k.key), 12) + k.desc + "\n")
+	entry := func(k binding) string { return pad(c.st.key.Render(k.key), 8) + k.desc }
+	// Two columns when there is room, so that the help of a busy screen
+	// fits 80×24.
+	list := func(bs []binding) {
+		if c.width < 70 || len(bs) < 6 {
+			for _, k := range bs {
+				b.WriteString("  " + entry(k) + "\n")
+			}
+			return
+		}
+		half := (len(bs) + 1) / 2
+		colW := (c.width - 4) / 2
+		for i := 0; i < half; i++ {
+			line := "  " + pad(entry(bs[i]), colW)
+			if i+half < len(bs) {
+				line += entry(bs[i+half])
+			}
+			b.WriteString(line + "\n")
+		}
 	}
-	b.WriteString("\n" + c.st.header.Render("Everywhere") + "\n\n")
-	for _, k := range []binding{{"esc", "back; cancel what is in flight"}, {"?", "this help"}, {"q", "quit (not while typing)"}, {"ctrl+c", "quit, cancelling work in flight"}} {
-		b.WriteString("  " + pad(c.st.key.Render(k.key), 12) + k.desc + "\n")
-	}
-	b.WriteString("\n" + c.st.faint.Render("✓ marks values proven against a verified header; \"node-reported\" marks what cannot be proven.") + "\n")
+	b.WriteString(c.st.header.Render("Keys on this screen ("+m.top().title()+")") + "\n")
+	list(m.top().help())
+	b.WriteString("\n" + c.st.header.Render("Everywhere") + "\n")
+	list([]binding{{"esc", "back; cancel what is in flight"}, {"?", "this help"}, {"q", "quit (not while typing)"}, {"ctrl+c", "quit, cancelling work in flight"}})
+	b.WriteString("\n" + c.st.faint.Render(wrap("✓ marks values proven against a verified header; \"node-reported\" marks what cannot be proven.", c.width)) + "\n")
 	b.WriteString(c.st.faint.Render("Press any key to close."))
 	return b.String()
 }

@@ -45,7 +45,7 @@ func (d *dashboard) typing() bool  { return false }
 func (d *dashboard) busy() bool    { return d.loading }
 
 func (d *dashboard) help() []binding {
-	return []binding{{"s", "send"}, {"d", "delegate"}, {"m", "redelegate"}, {"u", "undelegate"}, {"c", "claim"}, {"v", "vote"}, {"k", "keys"}, {"r", "refresh"}}
+	return []binding{{"s", "send"}, {"d", "delegate"}, {"m", "redelegate"}, {"u", "undelegate"}, {"c", "claim"}, {"v", "vote"}, {"k", "keys"}, {"tab", "next key"}, {"l", "light client"}, {"r", "refresh"}}
 }
 
 // load fetches the chosen key's portfolio. Results of an older load (or
@@ -104,6 +104,20 @@ func (d *dashboard) key(k tea.KeyPressMsg) tea.Cmd {
 	switch k.String() {
 	case "k":
 		return d.c.push(newKeysScreen(c))
+	case "l":
+		return d.c.push(newLightScreen(c))
+	case "tab":
+		// Next key of the keyring, without opening the list.
+		if len(c.keys) > 1 && c.key != nil {
+			for i := range c.keys {
+				if c.keys[i].Name == c.key.Name {
+					c.key = &c.keys[(i+1)%len(c.keys)]
+					break
+				}
+			}
+			return d.load()
+		}
+		return nil
 	case "r":
 		return func() tea.Msg { return refreshMsg{} }
 	case "up":

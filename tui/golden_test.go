@@ -42,6 +42,7 @@ func TestGolden(t *testing.T) {
 		{name: "ledger_confirm", setup: func(f *fakeBackend) { f.deviceGate = make(chan error) },
 			keys: append(append([]string{}, ledger...), "s"), typed: bobAddr + "\t2akt", after: []string{"enter", "enter"}, mid: "y sign and send", then: []string{"y"}, wait: "reject on the device"},
 		{name: "proposal", keys: []string{"v"}, mid: "voting ends", then: []string{"enter"}, wait: "Weighted"},
+		{name: "light", keys: []string{"l"}, wait: "1 of 1 agree"},
 		{name: "proposals", keys: []string{"v"}, wait: "voting ends"},
 		{name: "delegations_picker", keys: []string{"m", "enter"}, wait: "delegations proven at height"},
 		{name: "redelegate_form", keys: []string{"m", "enter"}, mid: "delegations proven at height", then: []string{"down", "enter"}, wait: "validator-01 ("},

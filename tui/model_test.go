@@ -529,3 +529,12 @@ func BenchmarkValidatorSearchKeystroke(b *testing.B) {
 		_ = d.m.View()
 	}
 }
+
+func TestTabSwitchesKeyAndLightScreen(t *testing.T) {
+	d := newDriver(t, newFake(3, 1), 100, 30)
+	d.press("tab")
+	d.want("key bob", "5 AKT")
+	d.wantNot("1000.5")
+	d.press("l")
+	d.want("Light client", "Verified height  1240", "Witnesses (1 of 1 agree)", "http://127.0.0.1:26757", "✓ agrees")
+}
