@@ -18,10 +18,13 @@ import (
 
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 
 	sdkmath "cosmossdk.io/math"
 
 	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
+	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -160,6 +163,30 @@ func TestLifecycle(t *testing.T) {
 		}
 		for port, ip := range listening {
 			require.Equal(t, "127.0.0.1", ip, "this process listens on %s:%d", ip, port)
+		}
+	})
+
+	t.Run("grpc and rest serve", func(t *testing.T) {
+		addr := info.Accounts[0].Address
+		for _, v := range info.Validators {
+			resp, err := http.Get(v.API + "/cosmos/bank/v1beta1/balances/" + addr)
+			require.NoError(t, err)
+			var body struct {
+				Balances []struct{ Denom, Amount string } `json:"balances"`
+			}
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+			resp.Body.Close()
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			require.Len(t, body.Balances, 1)
+			require.Equal(t, devnet.Denom, body.Balances[0].Denom)
+
+			conn, err := grpc.NewClient(v.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
+				grpc.WithDefaultCallOptions(grpc.ForceCodec(codec.NewProtoCodec(n.Encoding().InterfaceRegistry).GRPCCodec())))
+			require.NoError(t, err)
+			res, err := banktypes.NewQueryClient(conn).Balance(ctx, &banktypes.QueryBalanceRequest{Address: addr, Denom: devnet.Denom})
+			conn.Close()
+			require.NoError(t, err)
+			require.Equal(t, body.Balances[0].Amount, res.Balance.Amount.String())
 		}
 	})
 
