@@ -12,10 +12,12 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/akash-wallet/akw/internal/output"
+	"github.com/akash-wallet/akw/internal/startup"
 )
 
 // run is main without os.Exit, so tests can call it in-process.
 func run(args []string, io *IOStreams) int {
+	startup.Done() // the collector back on before any command runs
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
