@@ -109,7 +109,7 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, &lightclient.ErrStoreCorrupt{ChainID: cfg.ChainID, Dir: dir,
 			Reason: fmt.Errorf("store belongs to chain %q", m.ChainID)}
 	}
-	db, err := openDB(cfg.ChainID, dir, false)
+	db, err := openWaiting(ctx, cfg, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +130,25 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	c.lc = lc
 	return c, nil
+}
+
+// openWaiting opens the store's database, waiting up to cfg.BusyWait
+// while another akw process holds it: commands run side by side from a
+// script hold it for well under a second each.
+func openWaiting(ctx context.Context, cfg Config, dir string) (dbm.DB, error) {
+	deadline := time.Now().Add(cfg.BusyWait)
+	for {
+		db, err := openDB(cfg.ChainID, dir, false)
+		var busy *lightclient.ErrStoreBusy
+		if err == nil || !errors.As(err, &busy) || !time.Now().Before(deadline) {
+			return db, err
+		}
+		select {
+		case <-time.After(50 * time.Millisecond):
+		case <-ctx.Done():
+			return nil, err
+		}
+	}
 }
 
 // Init creates the trusted store of cfg.ChainID from root. It refuses to

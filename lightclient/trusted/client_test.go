@@ -578,8 +578,13 @@ func walkFiles(dir string, fn func(string, os.FileInfo) error) error {
 func TestStoreBusy(t *testing.T) {
 	n := newNet(t, 20, 0, 1)
 	cfg := n.config(t.TempDir())
-	initLatest(t, cfg)
+	first := initLatest(t, cfg)
+	cfg.BusyWait = 200 * time.Millisecond
+	start := time.Now()
 	_, err := trusted.Open(context.Background(), cfg)
+	if time.Since(start) < 200*time.Millisecond {
+		t.Fatalf("gave up after %s", time.Since(start))
+	}
 	var busy *lightclient.ErrStoreBusy
 	if !errors.As(err, &busy) {
 		t.Fatalf("second open: %v", err)
@@ -587,6 +592,17 @@ func TestStoreBusy(t *testing.T) {
 	if err := trusted.Reset(cfg.Home, chainID); !errors.As(err, &busy) {
 		t.Fatalf("reset of a store in use: %v", err)
 	}
+	// Released while waiting: the second opener gets it.
+	cfg.BusyWait = 5 * time.Second
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		first.Close()
+	}()
+	c, err := trusted.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("open after release: %v", err)
+	}
+	c.Close()
 }
 
 func TestResetAndForce(t *testing.T) {

@@ -31,6 +31,10 @@ const DefaultTrustingPeriod = 14 * 24 * time.Hour
 // DefaultTimeout bounds each RPC request to a node.
 const DefaultTimeout = 10 * time.Second
 
+// DefaultBusyWait is how long Open waits for another akw process to
+// release the store.
+const DefaultBusyWait = 3 * time.Second
+
 // DefaultPruningSize is how many verified headers the store keeps.
 const DefaultPruningSize = 1000
 
@@ -72,6 +76,9 @@ type Config struct {
 	NextBlockWait time.Duration
 	// PruningSize: DefaultPruningSize when zero.
 	PruningSize uint16
+	// BusyWait is how long Open waits for another process to release the
+	// store: DefaultBusyWait when zero; negative fails at once.
+	BusyWait time.Duration
 	// Logger receives the light client's own log; silent when nil.
 	Logger log.Logger
 	// OnNotice, when set, is called for each notice as it happens (for
@@ -101,6 +108,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PruningSize == 0 {
 		c.PruningSize = DefaultPruningSize
+	}
+	if c.BusyWait == 0 {
+		c.BusyWait = DefaultBusyWait
 	}
 	if c.Logger == nil {
 		c.Logger = log.NewNopLogger()
