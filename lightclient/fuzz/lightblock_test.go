@@ -1,0 +1,209 @@
+package fuzz
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/akash-wallet/akw/lightclient/trusted"
+	"github.com/akash-wallet/akw/lightclient/trusted/trustedtest"
+)
+
+// rpcRequest is a JSON-RPC 2.0 request as cometbft's HTTP client sends it.
+type rpcRequest struct {
+	ID     json.RawMessage            `json:"id"`
+	Method string                     `json:"method"`
+	Params map[string]json.RawMessage `json:"params"`
+}
+
+// lyingPrimary forwards JSON-RPC requests to an honest node and, for the
+// requests its plan selects, answers with the fuzzer's bytes instead.
+type lyingPrimary struct {
+	honest string
+	client *http.Client
+
+	mu   sync.Mutex
+	plan plan
+	seen map[string][]byte // method/height -> honest result, for seeds
+}
+
+type plan struct {
+	method string // "commit", "validators", "status"; "" replaces nothing
+	height int64  // 0: every height
+	raw    bool   // body is the whole response, not only "result"
+	body   []byte
+}
+
+var methods = []string{"commit", "validators", "status"}
+
+func heightOf(req rpcRequest) int64 {
+	var s string
+	if err := json.Unmarshal(req.Params["height"], &s); err != nil {
+		var n int64
+		if json.Unmarshal(req.Params["height"], &n) == nil {
+			return n
+		}
+		return 0
+	}
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
+}
+
+func (p *lyingPrimary) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	in, err := io.ReadAll(r.Body)
+	if err != nil {
+		return
+	}
+	var req rpcRequest
+	_ = json.Unmarshal(in, &req)
+	p.mu.Lock()
+	pl := p.plan
+	p.mu.Unlock()
+	h := heightOf(req)
+	w.Header().Set("Content-Type", "application/json")
+	if pl.method != "" && req.Method == pl.method && (pl.height == 0 || pl.height == h) {
+		if pl.raw {
+			_, _ = w.Write(pl.body)
+			return
+		}
+		id := req.ID
+		if len(id) == 0 {
+			id = json.RawMessage("-1")
+		}
+		var out bytes.Buffer
+		out.WriteString(`{"jsonrpc":"2.0","id":`)
+		out.Write(id)
+		out.WriteString(`,"result":`)
+		out.Write(pl.body)
+		out.WriteString(`}`)
+		_, _ = w.Write(out.Bytes())
+		return
+	}
+	resp, err := p.client.Post(p.honest, "application/json", bytes.NewReader(in))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var env struct {
+		Result json.RawMessage `json:"result"`
+	}
+	if json.Unmarshal(body, &env) == nil && len(env.Result) > 0 {
+		p.mu.Lock()
+		if p.seen != nil {
+			p.seen[req.Method+"/"+strconv.FormatInt(h, 10)] = env.Result
+		}
+		p.mu.Unlock()
+	}
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(body)
+}
+
+// FuzzLightBlockResponse runs the light client (akw's provider, the
+// CometBFT verifier, the witness cross-check, the store) against a primary
+// whose /commit, /validators or /status answers, at one height or at all,
+// are the fuzzer's JSON. The seeds are the honest answers. Whatever the
+// primary says: no panic, no hang beyond the request timeouts, and any
+// header the client returns as verified is the real chain's header at that
+// height.
+func FuzzLightBlockResponse(f *testing.F) {
+	const blocks = 24
+	chain := trustedtest.NewChain(trustedtest.ChainConfig{ChainID: "fuzz-1", Validators: 4, Blocks: blocks, ChangesPerBlock: 0.25})
+	chain.SignAll()
+	honest, err := trustedtest.Serve(chain)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { honest.Close() })
+	witness, err := trustedtest.Serve(chain)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { witness.Close() })
+
+	lp := &lyingPrimary{honest: honest.URL(), client: &http.Client{Timeout: 5 * time.Second}, seen: map[string][]byte{}}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		f.Fatal(err)
+	}
+	srv := &http.Server{Handler: lp, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln) //nolint:errcheck // ends with Close
+	f.Cleanup(func() { srv.Close() })
+	primaryURL := "http://" + ln.Addr().String()
+
+	run := func(t testing.TB) error {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		cfg := trusted.Config{
+			ChainID: "fuzz-1", Primary: primaryURL, Witnesses: []string{witness.URL()}, Home: t.TempDir(),
+			Timeout: 2 * time.Second, NextBlockWait: -1, MaxClockDrift: time.Second, MaxBlockLag: 100 * time.Millisecond,
+		}
+		c, err := trusted.Init(ctx, cfg, trusted.TrustRoot{Height: 1, Hash: chain.Header(1).Hash()},
+			trusted.InitOptions{Confirm: func(trusted.Candidate) (bool, error) { return true, nil }})
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		check := func(what string, h int64, hash []byte) {
+			if h < 1 || h > blocks || !bytes.Equal(hash, chain.Header(h).Hash()) {
+				t.Fatalf("%s: accepted a header at height %d that is not the chain's", what, h)
+			}
+		}
+		for _, h := range []int64{blocks / 2, blocks - 1} {
+			if lb, err := c.VerifiedAt(ctx, h); err == nil {
+				if lb.Height != h {
+					t.Fatalf("asked for %d, got %d", h, lb.Height)
+				}
+				check("VerifiedAt", lb.Height, lb.Hash())
+			}
+		}
+		lb, err := c.Latest(ctx)
+		if err == nil {
+			check("Latest", lb.Height, lb.Hash())
+		}
+		return err
+	}
+
+	// Record the honest answers as seeds; the honest primary must work.
+	if err := run(f); err != nil {
+		f.Fatalf("honest primary: %v", err)
+	}
+	lp.mu.Lock()
+	seen := lp.seen
+	lp.seen = nil
+	lp.mu.Unlock()
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		body := seen[key]
+		method, hs, _ := bytes.Cut([]byte(key), []byte("/"))
+		h, _ := strconv.ParseInt(string(hs), 10, 64)
+		for i, m := range methods {
+			if m == string(method) {
+				f.Add(uint8(i), h, false, body)
+			}
+		}
+	}
+	f.Add(uint8(0), int64(0), true, []byte(`{"jsonrpc":"2.0","id":-1,"error":{"code":-32603,"message":"Internal error","data":"height 5 is not available, lowest height is 7"}}`))
+	f.Add(uint8(1), int64(0), true, []byte(`not json`))
+	f.Add(uint8(2), int64(0), false, []byte(`{"node_info":{},"sync_info":{"latest_block_height":"99999"}}`))
+
+	f.Fuzz(func(t *testing.T, which uint8, height int64, raw bool, body []byte) {
+		lp.mu.Lock()
+		lp.plan = plan{method: methods[int(which)%len(methods)], height: height, raw: raw, body: body}
+		lp.mu.Unlock()
+		_ = run(t) // an error is a refusal, which is fine; a panic or a lie is not
+	})
+}
