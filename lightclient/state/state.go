@@ -52,10 +52,24 @@ func WithDenomHints(denoms ...string) Option {
 
 // WithWalkLimit bounds how many entries a list may have before it is
 // reported as not proven complete.
-func WithWalkLimit(n int) Option { return func(q *Querier) { q.walkLimit = n } }
+// Zero or less keeps the default (proof.DefaultWalkLimit).
+func WithWalkLimit(n int) Option {
+	return func(q *Querier) {
+		if n > 0 {
+			q.walkLimit = n
+		}
+	}
+}
 
 // WithParallelism bounds concurrent proof requests to the node.
-func WithParallelism(n int) Option { return func(q *Querier) { q.parallel = n } }
+// Zero or less keeps the default (16 requests, each a batch of up to 10).
+func WithParallelism(n int) Option {
+	return func(q *Querier) {
+		if n > 0 {
+			q.parallel = n
+		}
+	}
+}
 
 // New returns a Querier proving the node's answers against headers. If node
 // is nil and headers has a Primary() method (lightclient/trusted does), the
