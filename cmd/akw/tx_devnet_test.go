@@ -456,6 +456,8 @@ func TestTxDevnet(t *testing.T) {
 	t.Run("ledger", func(t *testing.T) { testLedger(t, e, n, proposal) })
 	t.Run("lying-node", func(t *testing.T) { testLyingNode(t, n) })
 	t.Run("unknown-outcome", func(t *testing.T) { testUnknownOutcome(t, n) })
+	// Last: it jails a validator.
+	t.Run("jailed-validator", func(t *testing.T) { testJailed(t, e, n) })
 }
 
 // otherChain re-encodes addr's bytes under prefix hrp (valid checksum),
@@ -779,6 +781,9 @@ func testUnknownOutcome(t *testing.T, n *devnet.Network) {
 		t.Fatal(err)
 	}
 	defer proxy.Close()
+	// The previous test's last transaction (the one akw refused to
+	// report) must be in provable state before balances are compared.
+	waitBlocks(t, n, 2)
 	e := newTxEnv(t, n, proxy.URL())
 	proxy.Handle("broadcast_tx_sync", func(c rpcproxy.Call, r *rpcproxy.Response) {
 		r.Error = &rpcproxy.RPCError{Code: -32603, Message: "Internal error", Data: "connection dropped"}
@@ -819,4 +824,55 @@ func testUnknownOutcome(t *testing.T, n *devnet.Network) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
+}
+
+// testJailed jails validator 1 for real (its operator undelegates its whole
+// self-delegation, below the minimum) and checks that a delegation to it
+// is refused before signing unless --allow-inactive is given.
+func testJailed(t *testing.T, e *txEnv, n *devnet.Network) {
+	info := n.Info()
+	val1 := info.Validators[1].OperatorAddress
+	op, err := n.Account(info.Validators[1].Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := devnet.ImportAccounts(e.home, []devnet.Account{op}); err != nil && !strings.Contains(err.Error(), "exist") {
+		t.Fatal(err)
+	}
+	self := e.delegated(t, op.Address, val1)
+	e.tx(t, "undelegate", op.Name, val1, self.String()+"uakt")
+	var v struct {
+		Validator struct {
+			Jailed bool   `json:"jailed"`
+			Status string `json:"status"`
+		} `json:"validator"`
+	}
+	e.query(t, &v, "validator", val1)
+	if !v.Validator.Jailed {
+		t.Fatalf("validator 1 not jailed: %+v", v)
+	}
+	s0 := e.sequence(t, "alice")
+	code, _, stderr := e.run(t, "tx", "delegate", "alice", val1, "1akt", "-y")
+	if code != 4 || !strings.Contains(stderr, "jailed") || !strings.Contains(stderr, "--allow-inactive") {
+		t.Fatalf("delegation to a jailed validator: exit %d: %s", code, stderr)
+	}
+	if e.sequence(t, "alice") != s0 {
+		t.Fatal("broadcast anyway")
+	}
+	t.Logf("refused: %s", lastLine(stderr))
+	code, out, stderr := e.run(t, "tx", "delegate", "alice", val1, "1akt", "--allow-inactive", "-y", "-o", "json")
+	if code != 0 || !strings.Contains(stderr, "warning") && !strings.Contains(stderr, "jailed") {
+		t.Fatalf("--allow-inactive: exit %d: %s %s", code, out, stderr)
+	}
+}
+
+func waitBlocks(t *testing.T, n *devnet.Network, k int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for i := 0; i < k; i++ {
+		if _, err := n.WaitForNextBlock(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	sdkmath "cosmossdk.io/math"
@@ -155,9 +156,73 @@ type Plan struct {
 	Timings Timings
 }
 
+// Refresher is implemented by sources that pin one verified height and
+// can move to the newest (tx/proven.Source).
+type Refresher interface{ Refresh() }
+
 // Prepare checks the operation against proven state and builds the
 // unsigned transaction with its gas and fee. Nothing is signed.
+//
+// Proven state at height H needs the verified header H+1, so right after
+// a block that holds a transaction of this account, the newest provable
+// state can still show the old sequence; the node's simulation then
+// reports a sequence mismatch. Prepare then waits (a few blocks at most)
+// until verified state shows the sequence the node expects, and starts
+// over. The node's figure is only a reason to wait: the sequence signed
+// with always comes from verified state.
 func Prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*Plan, error) {
+	start := time.Now()
+	p, err := prepare(ctx, env, op, key, opts)
+	want, stale := staleSequence(err)
+	r, refreshable := env.Accounts.(Refresher)
+	if !stale || !refreshable || opts.Sequence != nil || opts.Unordered {
+		return p, err
+	}
+	for i := 0; i < 20; i++ {
+		select {
+		case <-ctx.Done():
+			return p, err
+		case <-time.After(500 * time.Millisecond):
+		}
+		r.Refresh()
+		if sr, ok := env.State.(Refresher); ok {
+			sr.Refresh()
+		}
+		a, aerr := env.Accounts.Account(ctx, key.Address)
+		if aerr != nil {
+			return nil, aerr
+		}
+		if a.Sequence >= want {
+			env.notice("the newest verified state was a block behind this account's last transaction; waited for it (sequence %d)", a.Sequence)
+			p, err = prepare(ctx, env, op, key, opts)
+			if err == nil {
+				p.Timings.Build = time.Since(start)
+			}
+			return p, err
+		}
+	}
+	return p, err
+}
+
+// staleSequence recognises the node's "account sequence mismatch,
+// expected N, got M" with N > M: our verified state is behind.
+func staleSequence(err error) (uint64, bool) {
+	var re *tx.RejectedError
+	if !errors.As(err, &re) || re.Stage != tx.StageSimulate {
+		return 0, false
+	}
+	i := strings.Index(re.Log, "account sequence mismatch, expected ")
+	if i < 0 {
+		return 0, false
+	}
+	var want, got uint64
+	if _, serr := fmt.Sscanf(re.Log[i:], "account sequence mismatch, expected %d, got %d", &want, &got); serr != nil || want <= got {
+		return 0, false
+	}
+	return want, true
+}
+
+func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*Plan, error) {
 	start := time.Now()
 	p := &Plan{Op: op, Key: key, Mode: signingtypes.SignMode_SIGN_MODE_DIRECT}
 	if err := checkOptions(env, opts); err != nil {

@@ -204,3 +204,41 @@ func TestOffline(t *testing.T) {
 		t.Fatalf("broadcast offline: %v", err)
 	}
 }
+
+// staleChain's verified state is a block behind: the node's simulation
+// expects sequence 6 until a refresh brings the proven state up to it.
+type staleChain struct {
+	*chain
+	refreshed int
+}
+
+func (s *staleChain) Refresh() {
+	s.refreshed++
+	s.acct.Sequence = 6
+}
+
+func (s *staleChain) Simulate(ctx context.Context, bz []byte) (uint64, error) {
+	if s.acct.Sequence < 6 {
+		return 0, &tx.RejectedError{Stage: tx.StageSimulate, Code: 6, Codespace: "sdk",
+			Log: "rpc error: code = Unknown desc = account sequence mismatch, expected 6, got 5: incorrect account sequence"}
+	}
+	return s.chain.Simulate(ctx, bz)
+}
+
+func TestStaleSequenceWaits(t *testing.T) {
+	e, c, k := env(t, true)
+	sc := &staleChain{chain: c}
+	e.Accounts, e.State, e.Simulator = sc, sc, sc
+	var notes []string
+	e.Notice = func(m string) { notes = append(notes, m) }
+	p, err := Prepare(context.Background(), e, send(k.Address, 1), k, Options{Gas: fee.Gas{Auto: true}})
+	if err != nil || p.Sequence != 6 || sc.refreshed == 0 || len(notes) == 0 {
+		t.Fatalf("%v %+v refreshed %d %v", err, p, sc.refreshed, notes)
+	}
+	// A sequence given by the user is never second-guessed.
+	sc.acct.Sequence = 5
+	five := uint64(5)
+	if _, err := Prepare(context.Background(), e, send(k.Address, 1), k, Options{Gas: fee.Gas{Auto: true}, Sequence: &five}); tx.KindOf(err) != tx.KindRejected {
+		t.Fatalf("given sequence: %v", err)
+	}
+}
