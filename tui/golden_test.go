@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,9 +68,9 @@ func TestGolden(t *testing.T) {
 					tc.setup(f)
 				}
 				m := New(context.Background(), Options{Backend: f, Now: func() time.Time { return testNow }, Refresh: -1, StaticSpinner: true})
-				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]),
+				tm := teatest.NewTestModel(t, snapModel{m}, teatest.WithInitialTermSize(size[0], size[1]),
 					teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-				out := &screenLog{tm: tm}
+				out := &screens{tm: tm}
 				out.wait(t, "witnesses agree", "VERIFICATION FAILED", "not verified")
 				for _, k := range tc.keys {
 					tm.Send(keyMsg(k))
@@ -94,7 +95,7 @@ func TestGolden(t *testing.T) {
 				if err := tm.Quit(); err != nil {
 					t.Fatal(err)
 				}
-				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(snapModel).Model.(*Model)
 				var buf bytes.Buffer
 				w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.Ascii}
 				if _, err := w.Write([]byte(final.render())); err != nil {
@@ -109,30 +110,43 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// screenLog accumulates the program's output, so that a wait sees text
-// drawn before it was called.
-type screenLog struct {
-	tm   *teatest.TestModel
-	seen []byte
+// snapModel lets a test read the frame the program would draw now,
+// through the program's own message loop (no data race, and no guessing
+// from the renderer's incremental output, which redraws only what changed).
+type snapModel struct{ tea.Model }
+
+type snapReq struct{ ch chan string }
+
+func (s snapModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if r, ok := msg.(snapReq); ok {
+		r.ch <- ansi.Strip(s.Model.View().Content)
+		return s, nil
+	}
+	m, cmd := s.Model.Update(msg)
+	return snapModel{m}, cmd
 }
 
-// wait waits until the output has shown one of texts.
-func (l *screenLog) wait(t *testing.T, texts ...string) {
+type screens struct{ tm *teatest.TestModel }
+
+// wait polls the current frame until it shows one of texts.
+func (l *screens) wait(t testing.TB, texts ...string) string {
 	t.Helper()
-	has := func() bool {
-		s := []byte(ansi.Strip(string(l.seen)))
-		for _, x := range texts {
-			if bytes.Contains(s, []byte(x)) {
-				return true
+	deadline := time.Now().Add(30 * time.Second)
+	var last string
+	for time.Now().Before(deadline) {
+		ch := make(chan string, 1)
+		l.tm.Send(snapReq{ch})
+		select {
+		case last = <-ch:
+			for _, x := range texts {
+				if strings.Contains(last, x) {
+					return last
+				}
 			}
+		case <-time.After(time.Second):
 		}
-		return false
+		time.Sleep(20 * time.Millisecond)
 	}
-	if has() {
-		return
-	}
-	teatest.WaitFor(t, l.tm.Output(), func(b []byte) bool {
-		l.seen = append(l.seen, b...)
-		return has()
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	t.Fatalf("the screen never showed %q; last frame:\n%s", texts, last)
+	return ""
 }

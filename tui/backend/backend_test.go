@@ -1,7 +1,6 @@
 package backend_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 
@@ -212,17 +210,12 @@ func TestLyingNodeShowsAlarmInTUI(t *testing.T) {
 	}
 
 	m := tui.New(context.Background(), tui.Options{Backend: f.be, Key: "alice", Refresh: -1, StaticSpinner: true})
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30),
+	tm := teatest.NewTestModel(t, snapModel{m}, teatest.WithInitialTermSize(100, 30),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	var seen []byte
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		seen = append(seen, b...)
-		return bytes.Contains([]byte(ansi.Strip(string(seen))), []byte("VERIFICATION FAILED"))
-	}, teatest.WithDuration(30*time.Second))
+	screen := (&screens{tm: tm}).wait(t, "VERIFICATION FAILED")
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	screen := ansi.Strip(tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).View().Content)
 	t.Logf("\n%s", screen)
 	if !strings.Contains(screen, "No balance, delegation or vote is shown") {
 		t.Fatalf("no alarm text:\n%s", screen)

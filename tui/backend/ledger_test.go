@@ -1,7 +1,6 @@
 package backend_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -18,25 +17,42 @@ import (
 	"github.com/akash-wallet/akw/tui"
 )
 
-// screenLog accumulates a program's output so that waits see everything
-// drawn so far.
-type screenLog struct {
-	tm   *teatest.TestModel
-	seen []byte
+// snapModel lets the test read the frame the program would draw now,
+// through the program's own message loop.
+type snapModel struct{ tea.Model }
+
+type snapReq struct{ ch chan string }
+
+func (s snapModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if r, ok := msg.(snapReq); ok {
+		r.ch <- ansi.Strip(s.Model.View().Content)
+		return s, nil
+	}
+	m, cmd := s.Model.Update(msg)
+	return snapModel{m}, cmd
 }
 
-func (l *screenLog) wait(t *testing.T, text string) {
+type screens struct{ tm *teatest.TestModel }
+
+// wait polls the current frame until it shows text.
+func (l *screens) wait(t testing.TB, text string) string {
 	t.Helper()
-	has := func() bool { return bytes.Contains([]byte(ansi.Strip(string(l.seen))), []byte(text)) }
-	if has() {
-		l.seen = nil
-		return
+	deadline := time.Now().Add(60 * time.Second)
+	var last string
+	for time.Now().Before(deadline) {
+		ch := make(chan string, 1)
+		l.tm.Send(snapReq{ch})
+		select {
+		case last = <-ch:
+			if strings.Contains(last, text) {
+				return last
+			}
+		case <-time.After(time.Second):
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	teatest.WaitFor(t, l.tm.Output(), func(b []byte) bool {
-		l.seen = append(l.seen, b...)
-		return has()
-	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
-	l.seen = nil // later waits look for newer text
+	t.Fatalf("the screen never showed %q; last frame:\n%s", text, last)
+	return ""
 }
 
 func key(k string) tea.KeyPressMsg {
@@ -88,9 +104,9 @@ func TestLedgerThroughTUI(t *testing.T) {
 	}
 
 	m := tui.New(context.Background(), tui.Options{Backend: f.be, Key: "alice", Refresh: -1, StaticSpinner: true})
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30),
+	tm := teatest.NewTestModel(t, snapModel{m}, teatest.WithInitialTermSize(100, 30),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	out := &screenLog{tm: tm}
+	out := &screens{tm: tm}
 	out.wait(t, "available")
 	send := func(ks ...string) {
 		for _, k := range ks {
