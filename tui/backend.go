@@ -8,6 +8,21 @@
 // amount, builds a message or decides what is verified. It only decides
 // what to draw, and it never draws a value that the Backend did not hand
 // over as verified.
+//
+// Structure (after soft-serve and gh-dash): Model is the root — a stack of
+// screens over the dashboard, a header with the path and the chosen key, a
+// footer with the screen's keys, and the light client's status bar. Each
+// screen is one type (dashboard, flow + form, picker, confirm, progress,
+// proposals, keys, light, task) sharing a *common (Backend, styles, size,
+// keys, the latest LightStatus, the context every operation derives from).
+// All I/O runs in tea.Cmds with a context per operation; leaving a screen
+// cancels its work, quitting cancels everything. Navigation is queued on
+// common and carried out by the root before the next message, so keys
+// typed right after one that opens a screen reach that screen.
+//
+// The real Backend is tui/backend; tests drive the screens with an
+// in-memory fake (test files only), teatest golden files at 80×24 and
+// 120×40, and the real Backend against a devnet.
 package tui
 
 import (
