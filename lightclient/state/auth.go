@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -49,6 +50,11 @@ func (v *View) Account(ctx context.Context, addr sdk.AccAddress) (*Account, erro
 	var acc sdk.AccountI
 	if err := v.q.cdc.UnmarshalInterface(p.Value, &acc); err != nil {
 		return nil, &ErrDecode{What: "account " + addr.String(), Err: err}
+	}
+	// An Any with an empty type URL unmarshals to nil without an error
+	// (found by FuzzProvenState with the record "00").
+	if acc == nil {
+		return nil, &ErrDecode{What: "account " + addr.String(), Err: errors.New("no account type in the stored record")}
 	}
 	if !acc.GetAddress().Equals(addr) {
 		return nil, &ErrInconsistent{Reason: "account stored under " + addr.String() + " is for " + acc.GetAddress().String()}

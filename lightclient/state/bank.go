@@ -94,6 +94,12 @@ func decodeAmount(denom string, value []byte) (math.Int, error) {
 	if err != nil {
 		return math.Int{}, &ErrDecode{What: fmt.Sprintf("balance of %q", denom), Err: err}
 	}
+	// The legacy fallback decodes text that is not a number as a Coin
+	// message with no amount, without an error: a nil Int, on which any
+	// use panics (found by FuzzProvenState with "100000A00").
+	if amt.IsNil() {
+		return math.Int{}, &ErrDecode{What: fmt.Sprintf("balance of %q", denom), Err: fmt.Errorf("no amount in %q", value)}
+	}
 	if amt.IsNegative() {
 		return math.Int{}, &ErrDecode{What: fmt.Sprintf("balance of %q", denom), Err: fmt.Errorf("negative amount %s", amt)}
 	}
