@@ -455,7 +455,7 @@ func planFields(s *txSession, p *flow.Plan) []ops.Field {
 	if p.Balance != nil && p.After != nil {
 		f = append(f,
 			ops.Field{Label: "balance", Value: fmt.Sprintf("%s spendable (verified at height %d)", amount.Format(p.Balance.Spendable, d), p.Balance.Height)},
-			ops.Field{Label: "after", Value: amount.Format(*p.After, d) + " (amount and fee deducted)"},
+			ops.Field{Label: "after", Value: amount.Format(*p.After, d) + afterNote(p)},
 		)
 	}
 	signer := "sign with " + p.Key.Name
@@ -566,4 +566,11 @@ func writeTx(app *App, o *txOptions, bz []byte) error {
 	}
 	_, err := app.IO.Out.Write(bz)
 	return err
+}
+
+func afterNote(p *flow.Plan) string {
+	if p.Op.Spend().IsZero() {
+		return " (after the fee)"
+	}
+	return " (after the amount and the fee)"
 }
