@@ -173,6 +173,10 @@ func (c *Client) translate(err error, height int64) error {
 	// Provider sentinels, possibly inside ErrVerificationFailed.
 	switch {
 	case errors.Is(err, provider.ErrNoResponse):
+		// Every node that failed lacked the height: it is above the chain.
+		if c.allFailed(kindTooHigh) {
+			return &lightclient.ErrHeightTooHigh{Height: height}
+		}
 		return c.unreachable()
 	case errors.Is(err, provider.ErrLightBlockNotFound):
 		return &lightclient.ErrHeightUnavailable{Height: height}
@@ -267,6 +271,23 @@ func (c *Client) noWitnesses() *lightclient.ErrNoWitnesses {
 	return e
 }
 
+// allFailed reports whether at least one endpoint failed in this operation
+// and every one that did failed with kind.
+func (c *Client) allFailed(kind errorKind) bool {
+	n := 0
+	for _, e := range c.all {
+		k, _ := e.failure()
+		if k == kindNone {
+			continue
+		}
+		if k != kind {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
 func (c *Client) unreachable() *lightclient.ErrUnreachable {
 	e := &lightclient.ErrUnreachable{}
 	for _, x := range c.all {
@@ -285,6 +306,8 @@ func (c *Client) endpointError(e *endpoint, err error, height int64) error {
 	switch {
 	case kind == kindWrongChain:
 		return &lightclient.ErrWrongChain{URL: e.url, Want: c.cfg.ChainID, Got: e.gotChainID()}
+	case errors.Is(err, provider.ErrNoResponse) && kind == kindTooHigh:
+		return &lightclient.ErrHeightTooHigh{Height: height}
 	case errors.Is(err, provider.ErrNoResponse):
 		return &lightclient.ErrUnreachable{Endpoints: []lightclient.Endpoint{{URL: e.url, Reason: describe(kind, reason, err)}}}
 	case errors.Is(err, provider.ErrLightBlockNotFound):

@@ -213,13 +213,24 @@ func (e *endpoint) remember(lb *types.LightBlock) {
 }
 
 // fetchAt fetches the light block at a known height: the commit and the
-// validator set in parallel, waiting briefly if the node is exactly one
-// block behind.
+// validator set in parallel, waiting briefly if the node is a few blocks
+// behind.
+//
+// A node that still lacks the height after that is reported to the light
+// client as not responding (provider.ErrNoResponse), not as
+// ErrHeightTooHigh: for a witness, the latter sends cometbft's detector
+// into a 2×MaxClockDrift+MaxBlockLag sleep (30 s) on every update while one
+// witness lags. Safety does not change: a header is still accepted only if
+// some witness serves the same one, and a primary's header that no witness
+// has yet is refused (ErrNoWitnesses naming the lagging witnesses). What is
+// lost is only the evidence the detector would build against a primary
+// forging headers above every witness's height; akw refuses such a header
+// either way.
 func (e *endpoint) fetchAt(ctx context.Context, height int64) (*types.LightBlock, error) {
 	deadline := time.Now().Add(e.wait)
 	for {
 		lb, err := e.fetchOnce(ctx, height)
-		if !errors.Is(err, provider.ErrHeightTooHigh) || e.wait <= 0 {
+		if !errors.Is(err, provider.ErrHeightTooHigh) {
 			return lb, err
 		}
 		// Wait only for the next few blocks: asking far ahead is the
@@ -227,8 +238,8 @@ func (e *endpoint) fetchAt(ctx context.Context, height int64) (*types.LightBlock
 		e.mu.Lock()
 		latest, kind := e.tooHighLatest(), e.lastKind
 		e.mu.Unlock()
-		if kind != kindTooHigh || latest < 0 || height-latest > maxBlocksBehind || time.Now().After(deadline) {
-			return nil, err
+		if e.wait <= 0 || kind != kindTooHigh || latest < 0 || height-latest > maxBlocksBehind || time.Now().After(deadline) {
+			return nil, provider.ErrNoResponse
 		}
 		select {
 		case <-time.After(150 * time.Millisecond):

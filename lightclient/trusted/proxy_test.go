@@ -2,9 +2,14 @@ package trusted_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 
@@ -134,5 +139,93 @@ func TestPrimaryProxyDownUp(t *testing.T) {
 	n.chain.SetTip(50)
 	if lb, err := c.Latest(context.Background()); err != nil || lb.Height != 50 || len(c.Notices()) != 0 {
 		t.Fatalf("after primary up: %v %v %v", lb, err, c.Notices())
+	}
+}
+
+// lag makes a proxied node look `behind` blocks behind the chain's tip,
+// with the node's own error text for heights it does not have yet.
+func lag(p *rpcproxy.Proxy, tip func() int64, behind int64) {
+	hook := func(call rpcproxy.Call, r *rpcproxy.Response) {
+		var params struct {
+			Height string `json:"height"`
+		}
+		_ = json.Unmarshal(call.Params, &params)
+		h, _ := strconv.ParseInt(params.Height, 10, 64)
+		if latest := tip() - behind; h > latest {
+			r.Error = &rpcproxy.RPCError{Code: -32603, Message: "Internal error",
+				Data: fmt.Sprintf("height %d must be less than or equal to the current blockchain height %d", h, latest)}
+		}
+	}
+	p.Handle("commit", hook)
+	p.Handle("validators", hook)
+}
+
+// A witness far behind the primary: akw refuses the unconfirmed header at
+// once, naming the lagging witness, instead of sleeping in the detector;
+// with a second witness in step, the update goes through.
+func TestLaggingWitness(t *testing.T) {
+	n := newNet(t, 100, 0, 2)
+	n.chain.SetTip(40)
+	slow := proxy(t, n.witnesses[0].URL())
+	cfg := n.config(t.TempDir())
+	cfg.Witnesses = []string{slow.URL()}
+	cfg.NextBlockWait = 300 * time.Millisecond
+	c := initLatest(t, cfg)
+	lag(slow, n.chain.Tip, 10)
+	n.chain.SetTip(60)
+	start := time.Now()
+	_, err := c.Latest(context.Background())
+	var nw *lightclient.ErrNoWitnesses
+	if !errors.As(err, &nw) || !strings.Contains(nw.Witnesses[0].Reason, "behind") {
+		t.Fatalf("got %v, want ErrNoWitnesses (behind)", err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("took %s", took)
+	}
+	t.Log(err)
+
+	// A height above every node: its own error, at once.
+	start = time.Now()
+	_, err = c.VerifiedAt(context.Background(), 500)
+	var th *lightclient.ErrHeightTooHigh
+	if !errors.As(err, &th) || time.Since(start) > 2*time.Second {
+		t.Fatalf("far above the chain: %v after %s", err, time.Since(start))
+	}
+	c.Close()
+
+	// One witness behind, one in step.
+	cfg.Witnesses = []string{slow.URL(), n.witnesses[1].URL()}
+	c, err = trusted.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start = time.Now()
+	if lb, err := c.Latest(context.Background()); err != nil || lb.Height != 60 {
+		t.Fatalf("with a witness in step: %v %v", lb, err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("took %s", took)
+	}
+}
+
+// A witness one block behind catches up within NextBlockWait.
+func TestWitnessOneBlockBehind(t *testing.T) {
+	n := newNet(t, 100, 0, 1)
+	n.chain.SetTip(40)
+	slow := proxy(t, n.witnesses[0].URL())
+	cfg := n.config(t.TempDir())
+	cfg.Witnesses = []string{slow.URL()}
+	c := initLatest(t, cfg)
+	var behind atomic.Int64
+	behind.Store(1)
+	lag(slow, func() int64 { return n.chain.Tip() - behind.Load() }, 0)
+	n.chain.SetTip(50)
+	go func() {
+		time.Sleep(400 * time.Millisecond)
+		behind.Store(0)
+	}()
+	if lb, err := c.Latest(context.Background()); err != nil || lb.Height != 50 {
+		t.Fatalf("latest: %v %v", lb, err)
 	}
 }

@@ -320,7 +320,11 @@ func TestDevnetFork(t *testing.T) {
 	fmt.Sscanf(hash, "%X", &bz)
 
 	// Block 1 is the same on both chains: a trust root both agree on.
-	cfg := config(t, net.RPC()[0], b.RPC()[0])
+	// The younger chain is the primary, so that the witness already has
+	// every height the primary serves and the detector can compare them.
+	// (The other way round, the witness lacks the primary's newest height
+	// and akw refuses for that reason: see the end of this test.)
+	cfg := config(t, b.RPC()[0], net.RPC()[0])
 	c, err := trusted.Init(ctx, cfg, trusted.TrustRoot{Height: 1, Hash: bz}, trusted.InitOptions{Confirm: yes})
 	if err != nil {
 		t.Fatal(err)
@@ -331,7 +335,7 @@ func TestDevnetFork(t *testing.T) {
 	if !errors.As(err, &cf) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
 		t.Fatalf("got %v, want ErrConflict", err)
 	}
-	if cf.Primary != net.RPC()[0] || cf.Witness != b.RPC()[0] || len(cf.PrimaryHash) == 0 || len(cf.WitnessHash) == 0 {
+	if !cf.Attack || cf.Primary != b.RPC()[0] || cf.Witness != net.RPC()[0] || len(cf.PrimaryHash) == 0 || len(cf.WitnessHash) == 0 {
 		t.Fatalf("conflict %+v", cf)
 	}
 	t.Log(err)
@@ -344,6 +348,24 @@ func TestDevnetFork(t *testing.T) {
 	_, err = trusted.Init(ctx, config(t, b.RPC()[0], net.RPC()[0]), trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: yes})
 	if !errors.As(err, &cf) || cf.Attack {
 		t.Fatalf("init latest against a fork: %v", err)
+	}
+	t.Log(err)
+
+	// The older chain as primary: if its newest header is beyond the
+	// witness's chain no witness confirms it (ErrNoWitnesses), otherwise
+	// the fork is found as above; either way nothing is trusted.
+	c2, err := trusted.Init(ctx, config(t, net.RPC()[0], b.RPC()[0]), trusted.TrustRoot{Height: 1, Hash: bz}, trusted.InitOptions{Confirm: yes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	_, err = c2.Latest(ctx)
+	var nw *lightclient.ErrNoWitnesses
+	if !(errors.As(err, &nw) || errors.As(err, &cf)) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+		t.Fatalf("older chain as primary: %v", err)
+	}
+	if lb, _ := c2.LastTrusted(); lb.Height != 1 {
+		t.Fatalf("stored %d during a fork", lb.Height)
 	}
 	t.Log(err)
 }
