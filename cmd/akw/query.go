@@ -95,7 +95,9 @@ func openView(ctx context.Context, app *App, opts *queryOptions) (context.Contex
 	case opts.MaxAge > 0:
 		s.view, err = q.Recent(ctx, opts.MaxAge)
 	default:
-		s.view, err = q.Latest(ctx)
+		// The header is verified while the proofs are fetched (ctx lives
+		// until the answer is printed).
+		s.view, err = q.LatestPipelined(ctx)
 	}
 	if err != nil {
 		s.Close()

@@ -13,6 +13,7 @@ import (
 	cmtbytes "github.com/cometbft/cometbft/libs/bytes"
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
+	cmttypes "github.com/cometbft/cometbft/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	vestingtypes "github.com/cosmos/cosmos-sdk/x/auth/vesting/types"
@@ -496,6 +497,37 @@ func TestDevnetQueriesEqualNode(t *testing.T) {
 		}
 	})
 
+	// The pipelined view: /status picks the height, the header is verified
+	// while the proofs are fetched. Same answers; a header that fails to
+	// verify fails every answer.
+	t.Run("pipelined", func(t *testing.T) {
+		pv, err := q.LatestPipelined(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := pv.Balances(ctx, f.alice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want banktypes.QueryAllBalancesResponse
+		grpc(t, f.node, pv.Height(), "/cosmos.bank.v1beta1.Query/AllBalances", &banktypes.QueryAllBalancesRequest{Address: f.alice.String()}, &want)
+		if !got.Coins.Equal(want.Balances) || !got.Verified || pv.Header().Height != pv.Height()+1 || got.HeaderHash == "" {
+			t.Fatalf("pipelined: proven %+v, node %s", got, want.Balances)
+		}
+		bad := errors.New("header refused")
+		fq := state.New(failingHeaders{Headers: f.client, err: bad}, f.node)
+		fv, err := fq.LatestPipelined(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err := fv.Balances(ctx, f.alice); !errors.Is(err, bad) || b != nil {
+			t.Fatalf("answer without a verified header: %+v, %v", b, err)
+		}
+		if vs, err := fv.Validators(ctx); !errors.Is(err, bad) || vs != nil {
+			t.Fatalf("validators without a verified header: %+v, %v", vs, err)
+		}
+	})
+
 	t.Run("account via querier", func(t *testing.T) {
 		a, err := q.Account(ctx, f.alice)
 		if err != nil || !a.Verified || a.Height < h {
@@ -520,6 +552,16 @@ func cmtbytesFromHex(s string) (cmtbytes.HexBytes, error) {
 	var b cmtbytes.HexBytes
 	err := b.UnmarshalJSON([]byte(`"` + s + `"`))
 	return b, err
+}
+
+// failingHeaders refuses to verify any header.
+type failingHeaders struct {
+	lightclient.Headers
+	err error
+}
+
+func (f failingHeaders) VerifiedAt(context.Context, int64) (*cmttypes.LightBlock, error) {
+	return nil, f.err
 }
 
 // lyingNode rewrites the answers of an honest node.

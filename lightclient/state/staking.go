@@ -146,8 +146,8 @@ func (v *View) Validator(ctx context.Context, val sdk.ValAddress) (*ValidatorAns
 		return nil, &ErrInconsistent{Reason: "validator record under " + val.String() + " is for " + rec.OperatorAddress}
 	}
 	out := toValidator(rec)
-	if cons, err := rec.GetConsAddr(); err == nil && v.next.ValidatorSet != nil {
-		if _, cv := v.next.ValidatorSet.GetByAddress(cons); cv != nil {
+	if cons, err := rec.GetConsAddr(); err == nil && v.Header().ValidatorSet != nil {
+		if _, cv := v.Header().ValidatorSet.GetByAddress(cons); cv != nil {
 			out.VotingPower = cv.VotingPower
 		}
 	}
@@ -168,8 +168,12 @@ func bech32Decode(s string) (string, []byte, error) { return bech32.DecodeAndCon
 // Height+1); the staking state maps each consensus address to its operator
 // (0x22 index) and record (0x21). Two rounds of parallel proofs.
 func (v *View) Validators(ctx context.Context) (*ValidatorSet, error) {
-	set := v.next.ValidatorSet
-	if set == nil || !bytes.Equal(set.Hash(), v.next.ValidatorsHash) {
+	lb, err := v.header(ctx)
+	if err != nil {
+		return nil, err
+	}
+	set := lb.ValidatorSet
+	if set == nil || !bytes.Equal(set.Hash(), lb.ValidatorsHash) {
 		return nil, &ErrInconsistent{Reason: "light block carries no validator set matching its header"}
 	}
 	consKeys := make([][]byte, len(set.Validators))

@@ -113,7 +113,7 @@ type Proven struct {
 type View struct {
 	q      *Querier
 	height int64
-	next   *cmttypes.LightBlock // verified header at height+1
+	next   *headerFuture // verified header at height+1
 }
 
 // Latest verifies the newest header the primary has (cross-checked by
@@ -170,17 +170,77 @@ func (q *Querier) Pin(lb *cmttypes.LightBlock) (*View, error) {
 		// header 2; only header 3 commits provable state).
 		return nil, &ErrTooEarly{Height: lb.Height}
 	}
-	return &View{q: q, height: lb.Height - 1, next: lb}, nil
+	f := &headerFuture{done: make(chan struct{}), lb: lb}
+	close(f.done)
+	return &View{q: q, height: lb.Height - 1, next: f}, nil
+}
+
+// LatestPipelined is Latest in two round trips instead of three when the
+// chain has moved on: it asks the node for its newest height (/status),
+// then verifies that header (primary and witnesses at once) while the
+// proofs of the state one block below are already being fetched. Each
+// proof is checked once the header is verified; if the header fails, so
+// does every answer. The node's /status only chooses the height, as the
+// primary's newest /commit does for Latest.
+//
+// The header is verified under ctx, so ctx must stay live until the
+// view's first answer. If /status fails, it falls back to Latest.
+func (q *Querier) LatestPipelined(ctx context.Context) (*View, error) {
+	node, err := q.nodeNow()
+	if err != nil {
+		return nil, err
+	}
+	st, err := node.Status(ctx)
+	if err != nil || st.SyncInfo.LatestBlockHeight < 1 {
+		return q.Latest(ctx)
+	}
+	h := st.SyncInfo.LatestBlockHeight
+	if h < 3 {
+		return nil, &ErrTooEarly{Height: h}
+	}
+	f := &headerFuture{done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		f.lb, f.err = q.headers.VerifiedAt(ctx, h)
+		if f.err == nil && (f.lb == nil || f.lb.Height != h) {
+			f.lb, f.err = nil, fmt.Errorf("light client returned header %v for height %d", f.lb, h)
+		}
+	}()
+	return &View{q: q, height: h - 1, next: f}, nil
+}
+
+// headerFuture is the verified header a View rests on, possibly still
+// being verified.
+type headerFuture struct {
+	done chan struct{}
+	lb   *cmttypes.LightBlock
+	err  error
+}
+
+// header waits for the verified header at Height()+1.
+func (v *View) header(ctx context.Context) (*cmttypes.LightBlock, error) {
+	select {
+	case <-v.next.done:
+		return v.next.lb, v.next.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Height is the state height of the view.
 func (v *View) Height() int64 { return v.height }
 
-// Header is the verified light block at Height()+1.
-func (v *View) Header() *cmttypes.LightBlock { return v.next }
+// Header is the verified light block at Height()+1 (for a pipelined view,
+// once verified; nil if its verification failed).
+func (v *View) Header() *cmttypes.LightBlock {
+	<-v.next.done
+	return v.next.lb
+}
 
+// proven is called only after an answer was checked against the header,
+// so the header is there.
 func (v *View) proven() Proven {
-	return Proven{Height: v.height, HeaderHash: hex.EncodeToString(v.next.Hash()), Verified: true}
+	return Proven{Height: v.height, HeaderHash: hex.EncodeToString(v.Header().Hash()), Verified: true}
 }
 
 // get proves one key at the view's height.
@@ -197,7 +257,11 @@ func (v *View) get(ctx context.Context, store string, key []byte) (*proof.KeyPro
 		}
 		return nil, &ErrNode{Op: "abci_query " + q.Path(), Err: err}
 	}
-	return proof.Verify(q, &res.Response, v.next.Header)
+	lb, err := v.header(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return proof.Verify(q, &res.Response, lb.Header)
 }
 
 // getMany proves several keys concurrently; the result is in key order.
@@ -270,7 +334,11 @@ func (v *View) getBatch(ctx context.Context, b batcher, store string, keys [][]b
 			out[i] = p
 			continue
 		}
-		p, err := proof.Verify(proof.Query{Store: store, Key: k, Height: v.height}, &r.Response, v.next.Header)
+		lb, err := v.header(ctx)
+		if err != nil {
+			return err
+		}
+		p, err := proof.Verify(proof.Query{Store: store, Key: k, Height: v.height}, &r.Response, lb.Header)
 		if err != nil {
 			return err
 		}
