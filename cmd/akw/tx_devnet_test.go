@@ -587,6 +587,12 @@ func testOffline(t *testing.T, e *txEnv, n *devnet.Network) {
 	if got := e.balance(t, bob.Address).Sub(b0); !got.Equal(sdkmath.NewInt(2_000_000)) {
 		t.Fatalf("bob got %s", got)
 	}
+	// Looked up by hash: proven inclusion.
+	code, out, stderr = e.run(t, "tx", "status", r.TxHash, "-o", "json")
+	var st txResultJSON
+	if code != 0 || json.Unmarshal([]byte(out), &st) != nil || !st.Verified || st.Height != r.Height {
+		t.Fatalf("tx status: exit %d: %s %s", code, out, stderr)
+	}
 	// Broadcasting it again: found by hash, reported, not resent.
 	code, out, stderr = e.run(t, "tx", "broadcast", signed, "-y", "-o", "json")
 	if code != 0 || !strings.Contains(stderr, "already included") || !strings.Contains(out, r.TxHash) {
