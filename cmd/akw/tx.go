@@ -390,6 +390,11 @@ func txError(err error) error {
 	if errors.As(err, &oe) {
 		return err
 	}
+	var ue *tx.UnknownOutcomeError
+	if errors.As(err, &ue) && errors.Is(err, context.Canceled) {
+		// Interrupted after the broadcast: keep the hash in view.
+		return output.Wrap(output.Cancelled, err, "", ue.Hint())
+	}
 	if errors.Is(err, context.Canceled) {
 		return output.Wrap(output.Cancelled, err, "cancelled", "")
 	}

@@ -482,6 +482,9 @@ func Broadcast(ctx context.Context, env *Env, txBytes []byte, t *Timings) (*Resu
 		return nil, err
 	}
 	res := &Result{TxHash: broadcast.HashString(s.Hash), Known: s.AlreadyKnown, Timings: t}
+	// Say the hash now: if the wait is interrupted, it is how the user
+	// finds the transaction (`akw tx status HASH`).
+	env.notice("sent transaction %s; waiting until its inclusion is proven", res.TxHash)
 	start = time.Now()
 	inc, err := env.Confirmer.Follow(ctx, s)
 	if t != nil {
