@@ -281,3 +281,43 @@ func TestStakingThroughBackend(t *testing.T) {
 		t.Fatalf("no unbonding entry of 1 AKT from %s: %+v", vals[1].Name, pf.Unbonding)
 	}
 }
+
+// A primary that serves headers which do not match their signatures: the
+// light client drops it, no witness is left to cross-check a replacement,
+// and the TUI's status bar turns into the alarm with nothing shown as
+// verified.
+func TestLyingHeadersShowAlarmInStatusBar(t *testing.T) {
+	n := devnettest.Get(t)
+	proxy, err := rpcproxy.New(n.RPC()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	f := open(t, proxy.URL())
+	proxy.Handle("commit", func(_ rpcproxy.Call, r *rpcproxy.Response) {
+		var rc ctypes.ResultCommit
+		if r.DecodeResult(&rc) == nil && rc.SignedHeader.Header != nil {
+			rc.Header.AppHash[0] ^= 1
+			_ = r.EncodeResult(&rc)
+		}
+	})
+	if _, err := n.WaitForNextBlock(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	m := tui.New(context.Background(), tui.Options{Backend: f.be, Key: "alice", Refresh: -1, StaticSpinner: true})
+	tm := teatest.NewTestModel(t, snapModel{m}, teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	screen := (&screens{tm: tm}).wait(t, "✗ VERIFICATION FAILED:")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", screen)
+	for _, v := range []string{"✓ verified", "proven at height", "available"} {
+		if strings.Contains(screen, v) {
+			t.Fatalf("the alarm screen shows %q:\n%s", v, screen)
+		}
+	}
+	if !strings.Contains(screen, "No balance, delegation or vote is shown") {
+		t.Fatalf("no alarm on the dashboard:\n%s", screen)
+	}
+}
