@@ -519,6 +519,9 @@ func toPlanJSON(s *txSession, p *flow.Plan) planJSON {
 // and more.
 type resultJSON struct {
 	*flow.Result
+	// Status is "included" (code 0), "failed" (included with a failing
+	// code) or "unknown" (sent, but not found included: see the error).
+	Status  string       `json:"status"`
 	Proof   string       `json:"proof,omitempty"`
 	Timings *timingsJSON `json:"timings,omitempty"`
 }
@@ -540,13 +543,23 @@ func toTimings(t *flow.Timings, start time.Time) *timingsJSON {
 }
 
 func printResult(app *App, res *flow.Result, start time.Time) error {
-	j := resultJSON{Result: res, Timings: toTimings(res.Timings, start)}
+	j := resultJSON{Result: res, Timings: toTimings(res.Timings, start), Status: "included"}
 	res.Timings = nil
+	switch {
+	case res.Height == 0:
+		j.Status = "unknown"
+	case res.Code != 0:
+		j.Status = "failed"
+	}
 	if res.Verified {
 		j.Proof = fmt.Sprintf("inclusion proven against the DataHash of verified header %d; result code against the LastResultsHash of verified header %d; log is node-reported", res.Height, res.Height+1)
 	}
 	return app.Printer.Result(j, func(w io.Writer) error {
 		fmt.Fprintf(w, "txhash: %s\n", res.TxHash)
+		if res.Height == 0 {
+			fmt.Fprintln(w, "sent, but not (yet) found included: the outcome is unknown; look it up with `akw tx status "+res.TxHash+"`")
+			return nil
+		}
 		if res.Verified {
 			fmt.Fprintf(w, "included in block %d with code %d: verified (%s)\n", res.Height, res.Code, j.Proof)
 		} else {
