@@ -758,6 +758,34 @@ func testLedger(t *testing.T, e *txEnv, n *devnet.Network, proposal uint64) {
 		e.tx(t, "vote", "hw", fmt.Sprint(proposal), "yes=0.7,abstain=0.3")
 		reviewed(t, "cosmos-sdk/v1/MsgVoteWeighted")
 	}
+	// The air-gapped Ledger: generate online, sign offline with the device
+	// (amino JSON, no network), broadcast online.
+	dir := t.TempDir()
+	var acct struct {
+		AccountNumber uint64 `json:"account_number"`
+		Sequence      uint64 `json:"sequence"`
+	}
+	e.query(t, &acct, "account", hw)
+	if code, _, stderr := e.run(t, "tx", "send", hw, bob.Address, "3akt", "--generate-only", "--out", filepath.Join(dir, "u.json")); code != 0 {
+		t.Fatal(stderr)
+	}
+	cl := newCountingListener(t)
+	code, _, stderr = e.run(t, "--node", cl.URL(), "--witness", cl.URL(), "tx", "sign", filepath.Join(dir, "u.json"), "--from", "hw", "--offline",
+		"--account-number", fmt.Sprint(acct.AccountNumber), "--sequence", fmt.Sprint(acct.Sequence), "--out", filepath.Join(dir, "s.json"))
+	if code != 0 || cl.n.Load() != 0 {
+		t.Fatalf("offline Ledger signing: exit %d, %d connections: %s", code, cl.n.Load(), stderr)
+	}
+	reviewed(t, "Type: Send", "3000000")
+	code, out, _ = e.run(t, "--network", "devnet", "tx", "decode", filepath.Join(dir, "s.json"))
+	if code != 0 || !strings.Contains(out, "SIGN_MODE_LEGACY_AMINO_JSON") {
+		t.Fatalf("decode: %s", out)
+	}
+	b0 = e.balance(t, bob.Address)
+	e.tx(t, "broadcast", filepath.Join(dir, "s.json"))
+	if got := e.balance(t, bob.Address).Sub(b0); !got.Equal(sdkmath.NewInt(3_000_000)) {
+		t.Fatalf("bob got %s", got)
+	}
+
 	if got := len(dev.Reviews()) - before; got < 5 {
 		t.Fatalf("%d transactions reviewed on the device", got)
 	}
