@@ -37,6 +37,13 @@ type Client struct {
 
 	mu sync.Mutex // serialises operations on lc
 
+	// pivots guesses the headers skipping verification will ask the
+	// primary for next (see predict.go).
+	pivots pivots
+	// trustedAtStart is the newest trusted height when the running
+	// operation began: where verification towards a new target starts.
+	trustedAtStart int64
+
 	nmu     sync.Mutex
 	notices []Notice
 	dropped map[*endpoint]string // endpoints the light client no longer uses, and why
@@ -286,7 +293,8 @@ func newClient(ctx context.Context, cfg Config, dir string, m *meta, db dbm.DB) 
 			cancel()
 			return nil, err
 		}
-		e.onLatest = c.prefetchOthers
+		e.onLatest = c.onLatest
+		e.onRequest = c.onRequest
 		if i == 0 {
 			c.primary = e
 		} else {
@@ -320,6 +328,26 @@ func (c *Client) providers(es []*endpoint) []provider.Provider {
 		ps[i] = e
 	}
 	return ps
+}
+
+// onLatest: the newest height is known; ask the other nodes for it now,
+// and start following the verification towards it.
+func (c *Client) onLatest(src *endpoint, height int64) {
+	c.prefetchOthers(src, height)
+	if v := c.trustedAtStart; v > 0 && height > v {
+		c.pivots.start(v, height)
+	}
+}
+
+// onRequest: the light client asked src for height; if src is the primary
+// and this is a step of skipping verification, fetch the likely next steps.
+func (c *Client) onRequest(src *endpoint, height int64) {
+	if src != c.currentPrimary() {
+		return
+	}
+	for _, h := range c.pivots.observe(height) {
+		src.prefetch(h)
+	}
 }
 
 // prefetchOthers starts fetching height from every other endpoint still in
@@ -461,6 +489,10 @@ func (c *Client) VerifiedAt(ctx context.Context, height int64) (*types.LightBloc
 		for h := first - 1; h > height && h > first-maxBackwardsPrefetch; h-- {
 			p.prefetch(h)
 		}
+	} else if below, berr := c.store.LightBlockBefore(height); berr == nil {
+		// Forward (or between stored headers): skipping verification from
+		// the closest stored header below.
+		c.pivots.start(below.Height, height)
 	}
 	lb, err = c.lc.VerifyLightBlockAtHeight(ctx, height, c.cfg.Now())
 	if err = c.endOp(err, height); err != nil {
@@ -503,7 +535,9 @@ func (c *Client) Update(ctx context.Context) (*Update, error) {
 		return nil, err
 	}
 	c.beginOp()
+	c.trustedAtStart = prev.Height
 	lb, err := c.lc.Update(ctx, c.cfg.Now())
+	c.trustedAtStart = 0
 	if err = c.endOp(err, 0); err != nil {
 		return nil, err
 	}

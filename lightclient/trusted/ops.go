@@ -80,6 +80,7 @@ func (c *Client) beginOp() {
 // endOp records which nodes the light client stopped using or promoted,
 // emits notices, and turns err into one of lightclient's typed errors.
 func (c *Client) endOp(err error, height int64) error {
+	c.pivots.stop()
 	if c.lc != nil {
 		cur, _ := c.lc.Primary().(*endpoint)
 		inUse := map[*endpoint]bool{cur: true}
@@ -197,6 +198,17 @@ func (c *Client) translate(err error, height int64) error {
 	var nv light.ErrNewValSetCantBeTrusted
 	if errors.As(err, &bad) || errors.As(err, &ih) || errors.As(err, &nv) {
 		return &lightclient.ErrVerification{To: height, Reason: err}
+	}
+	// Untyped errors from the light client (some are plain errors.New,
+	// e.g. when a node lacks a header needed midway through bisection):
+	// if the nodes failed in a way we know, say that.
+	switch {
+	case c.allFailed(kindPruned):
+		return &lightclient.ErrHeightUnavailable{Height: height}
+	case c.allFailed(kindNetwork):
+		return c.unreachable()
+	case c.allFailed(kindTooHigh):
+		return &lightclient.ErrHeightTooHigh{Height: height}
 	}
 	return fmt.Errorf("light client: %w", err)
 }

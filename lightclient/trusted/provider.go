@@ -72,6 +72,9 @@ type endpoint struct {
 	// a request for "latest" learns it, so the client can start fetching
 	// the witnesses' copies while this node's validators are in flight.
 	onLatest func(e *endpoint, height int64)
+	// onRequest is called with each height the light client asks this
+	// node for (not prefetches), to guess the next ones.
+	onRequest func(e *endpoint, height int64)
 
 	mu       sync.Mutex
 	cache    map[int64]*types.LightBlock
@@ -145,6 +148,9 @@ func (e *endpoint) LightBlock(ctx context.Context, height int64) (*types.LightBl
 	}
 	if height == 0 {
 		return e.latest(ctx)
+	}
+	if cb := e.onRequest; cb != nil {
+		cb(e, height)
 	}
 	e.mu.Lock()
 	if lb, ok := e.cache[height]; ok {
