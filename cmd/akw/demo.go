@@ -12,6 +12,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/config"
 	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/ledgeremu"
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/lightclient/trusted"
@@ -22,6 +23,7 @@ type demoOptions struct {
 	Validators   int
 	Keep         bool
 	VotingPeriod time.Duration
+	Ledger       bool
 }
 
 // newDemoCmd is `akw demo`: a throwaway local chain with funded keys and
@@ -45,6 +47,7 @@ UI quits, unless --keep is given.`,
 	cmd.Flags().IntVar(&o.Validators, "validators", devnet.DefaultValidators, "number of validators (at least 2, so the light client has a witness)")
 	cmd.Flags().BoolVar(&o.Keep, "keep", false, "keep the devnet's directory after quitting (it is printed)")
 	cmd.Flags().DurationVar(&o.VotingPeriod, "voting-period", 30*time.Minute, "governance voting period of the demo chain")
+	cmd.Flags().BoolVar(&o.Ledger, "ledger", true, "add a funded key on an emulated Ledger (it approves each review after a few seconds), to show the Ledger screens")
 	return cmd
 }
 
@@ -94,6 +97,11 @@ func runDemo(ctx context.Context, app *App, o *demoOptions) error {
 	if err != nil {
 		return keysError(err)
 	}
+	if o.Ledger {
+		if err := demoLedger(ctx, n, kr, say); err != nil {
+			return err
+		}
+	}
 	be, err := newTUIBackend(lc, kr, config.Devnet, net, true)
 	if err != nil {
 		return err
@@ -120,6 +128,41 @@ func seedDemo(ctx context.Context, n *devnet.Network, say func(string, ...any)) 
 		"A text proposal made by akw demo so that there is something to vote on. Vote yes, no, abstain or no with veto, or split your vote.",
 		deposit); err != nil {
 		return output.Wrap(output.Failure, err, "could not seed the demo chain", "")
+	}
+	return nil
+}
+
+// demoLedgerName is the demo's emulated Ledger key.
+const demoLedgerName = "emulated-ledger"
+
+// demoLedger plugs in an emulated Ledger (the Cosmos app at the APDU level,
+// under the real ledger-cosmos-go client) whose user approves every review
+// after a pause, adds its key at m/44'/118'/0'/0/1 of the first account's
+// seed, and funds it, so that the demo shows the "confirm on your Ledger"
+// screens. Only the demo does this; akw never emulates a device otherwise.
+func demoLedger(ctx context.Context, n *devnet.Network, kr *keys.Keyring, say func(string, ...any)) error {
+	accs := n.Accounts()
+	if len(accs) == 0 {
+		return nil
+	}
+	dev, err := ledgeremu.New(ledgeremu.Config{Mnemonic: accs[0].Mnemonic,
+		User: ledgeremu.UserFunc(func(ledgeremu.Review) ledgeremu.Decision {
+			time.Sleep(3 * time.Second) // a person reading the device's screens
+			return ledgeremu.Approve
+		})})
+	if err != nil {
+		return output.Wrap(output.Failure, err, "could not start the emulated Ledger", "")
+	}
+	keys.SetLedgerConnector(dev.Connect)
+	say("Adding %q: a key on an emulated Ledger (each review is approved after 3 s) …", demoLedgerName)
+	lk, err := kr.AddLedger(demoLedgerName, keys.HDPath{Account: 0, Index: 1}, false)
+	if err != nil {
+		return keysError(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if _, err := n.Send(ctx, accs[0].Name, lk.Address, sdk.NewCoins(sdk.NewCoin("uakt", sdkmath.NewInt(250_000_000)))); err != nil {
+		return output.Wrap(output.Failure, err, "could not fund the emulated Ledger key", "")
 	}
 	return nil
 }

@@ -150,7 +150,13 @@ func TestLedgerThroughTUI(t *testing.T) {
 		send("tab")
 		typeInto(tm, "1akt")
 		send("enter", "enter")
-		out.wait(t, "Your Ledger will show:")
+		review := out.wait(t, "Your Ledger will show:")
+		shows := review[strings.Index(review, "Your Ledger will show:"):]
+		for _, want := range []string{"Type", "Send", "1000000 uakt", bob.Address, "Chain ID"} {
+			if !strings.Contains(shows, want) {
+				t.Fatalf("the review does not say the device will show %q:\n%s", want, review)
+			}
+		}
 		send("y")
 		out.wait(t, "Confirm on your Ledger")
 	}
