@@ -312,6 +312,24 @@ func TestTxDevnet(t *testing.T) {
 		if len(v.Options) != 2 || v.Options[0].Option != "VOTE_OPTION_YES" || v.Options[0].Weight != "0.6" || v.Options[1].Option != "VOTE_OPTION_NO" {
 			t.Fatalf("carol's vote %+v", v)
 		}
+
+		// A proposal still in its deposit period takes no votes: refused
+		// before signing, exit 4.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		dep, _, err := n.SubmitProposal(ctx, "carol", "akw-deposit-period", "Not enough deposit yet.", sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 10_000)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitBlocks(t, n, 2)
+		s0 := e.sequence(t, bob.Address)
+		code, _, stderr := e.run(t, "tx", "vote", "bob", fmt.Sprint(dep), "yes", "-y")
+		if code != 4 || !strings.Contains(stderr, "not in its voting period") {
+			t.Fatalf("vote in deposit period: exit %d: %s", code, stderr)
+		}
+		if e.sequence(t, bob.Address) != s0 {
+			t.Fatal("broadcast anyway")
+		}
 	})
 
 	t.Run("bad-input", func(t *testing.T) {
