@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 
+	sdkmath "cosmossdk.io/math"
+
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 )
 
@@ -60,4 +62,40 @@ func TestParseErrors(t *testing.T) {
 			t.Errorf("Parse(%q) = %v, want %v", in, err, want)
 		}
 	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"yes", "no_with_veto", "yes=0.6,no=0.4", "yes=0.6,no=0.3", "yes=1", "yes=0.5,yes=0.5", "yes=-1,no=2", "", "=", ",", "yes=0.333333333333333333,no=0.333333333333333333,abstain=0.333333333333333334"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		opts, weighted, err := Parse(s)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("untyped error %T", err)
+			}
+			return
+		}
+		// Whatever is accepted is a valid vote for the chain.
+		// The chain's own rules (x/gov msg server VoteWeighted): each
+		// option valid, none twice, weights summing to exactly 1.
+		if weighted {
+			sum := sdkmath.LegacyZeroDec()
+			seen := map[govv1.VoteOption]bool{}
+			for _, o := range opts {
+				w, err := sdkmath.LegacyNewDecFromStr(o.Weight)
+				if err != nil || !govv1.ValidWeightedVoteOption(*o) || seen[o.Option] {
+					t.Fatalf("accepted %q, which the chain refuses: %v", s, opts)
+				}
+				seen[o.Option] = true
+				sum = sum.Add(w)
+			}
+			if !sum.Equal(sdkmath.LegacyOneDec()) {
+				t.Fatalf("accepted %q summing to %s", s, sum)
+			}
+		} else if len(opts) != 1 || !govv1.ValidVoteOption(opts[0].Option) {
+			t.Fatalf("accepted %q as %v", s, opts)
+		}
+	})
 }
