@@ -146,15 +146,17 @@ func demoLedger(ctx context.Context, n *devnet.Network, kr *keys.Keyring, say fu
 		return nil
 	}
 	dev, err := ledgeremu.New(ledgeremu.Config{Mnemonic: accs[0].Mnemonic,
-		User: ledgeremu.UserFunc(func(ledgeremu.Review) ledgeremu.Decision {
-			time.Sleep(3 * time.Second) // a person reading the device's screens
+		User: ledgeremu.UserFunc(func(r ledgeremu.Review) ledgeremu.Decision {
+			if r.Kind == ledgeremu.ReviewTransaction {
+				time.Sleep(3 * time.Second) // a person reading the device's screens
+			}
 			return ledgeremu.Approve
 		})})
 	if err != nil {
 		return output.Wrap(output.Failure, err, "could not start the emulated Ledger", "")
 	}
 	keys.SetLedgerConnector(dev.Connect)
-	say("Adding %q: a key on an emulated Ledger (each review is approved after 3 s) …", demoLedgerName)
+	say("Adding %q: a key on an emulated Ledger (it approves each transaction after 3 s) …", demoLedgerName)
 	lk, err := kr.AddLedger(demoLedgerName, keys.HDPath{Account: 0, Index: 1}, false)
 	if err != nil {
 		return keysError(err)
