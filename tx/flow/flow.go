@@ -272,7 +272,7 @@ func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 
 	// Checks against proven state.
 	if env.State != nil {
-		c := &ops.Checker{State: env.State, Denoms: env.Denoms, Prefixes: env.Prefixes, Now: env.now(),
+		c := &ops.Checker{State: env.State, Denoms: env.Denoms, Prefixes: env.Prefixes,
 			AllowInactive: opts.AllowInactive, ConfirmInactive: opts.ConfirmInactive,
 			Warn: func(m string) { env.notice("%s", m) }}
 		if err := op.Check(ctx, c); err != nil {

@@ -54,9 +54,6 @@ type Checker struct {
 	State    tx.StateSource
 	Denoms   amount.Denoms
 	Prefixes address.Prefixes
-	// Now is the time of the verified header the checks run against,
-	// used for redelegation maturity.
-	Now time.Time
 	// AllowInactive lets delegations to jailed or unbonded validators
 	// through (with a warning).
 	AllowInactive bool

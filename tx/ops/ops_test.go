@@ -80,7 +80,7 @@ func state() *memState {
 
 func checker(st tx.StateSource) (*Checker, *[]string) {
 	var warnings []string
-	return &Checker{State: st, Denoms: amount.Akash, Prefixes: address.For("akash"), Now: time.Now(),
+	return &Checker{State: st, Denoms: amount.Akash, Prefixes: address.For("akash"),
 		Warn: func(m string) { warnings = append(warnings, m) }}, &warnings
 }
 
