@@ -134,10 +134,33 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 			t.Fatalf("alice's dashboard lacks %q:\n%s", want, s)
 		}
 	}
-	// Carol's proven balance went up by exactly the 3 AKT sent.
-	keys("k", "Down", "Down", "Enter")
+	// The demo's emulated Ledger key (tab cycles alice → bob → carol →
+	// emulated-ledger): the send waits on the "confirm on your Ledger"
+	// screen until the device approves.
+	keys("Tab", "Tab", "Tab")
+	waitFor("key emulated-ledger (Ledger)", 10*time.Second)
+	waitFor("available  250 AKT", 30*time.Second)
+	keys("s")
+	typeText(carol[1])
+	keys("Tab")
+	typeText("2akt")
+	keys("Enter", "Enter")
+	s = waitFor("Your Ledger will show:", 60*time.Second)
+	if !strings.Contains(s, "2000000 uakt") {
+		t.Fatalf("the review does not show the device's amount:\n%s", s)
+	}
+	start = time.Now()
+	keys("y")
+	waitFor("Confirm on your Ledger", 10*time.Second)
+	waitFor("inclusion and result verified.", 90*time.Second)
+	t.Logf("ledger send: confirmed to verified inclusion in %s (the emulated device approves after 3 s)", time.Since(start).Round(10*time.Millisecond))
+	keys("Enter")
+	waitFor("Balance  ✓ proven at height", 30*time.Second)
+
+	// Carol's proven balance went up by exactly the 3 + 2 AKT sent.
+	keys("k", "Up", "Enter") // the list opens on the current key
 	s = waitFor("key carol", 10*time.Second)
-	s = waitFor("available  1000003 AKT", 30*time.Second)
+	s = waitFor("available  1000005 AKT", 30*time.Second)
 	t.Logf("final dashboard (carol):\n%s", s)
 
 	keys("q")
