@@ -243,6 +243,8 @@ func TestTxDevnet(t *testing.T) {
 		if pending.IsZero() {
 			t.Fatal("no rewards accrued; the test proves nothing")
 		}
+		// From one named validator.
+		e.tx(t, "withdraw-rewards", "alice", val0)
 	})
 
 	var proposal uint64
