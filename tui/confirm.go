@@ -84,7 +84,6 @@ type progress struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	stage  TxStage
-	seen   map[TxStage]bool
 	hash   string
 	height int64
 	detail string
@@ -108,7 +107,7 @@ type txDoneMsg struct {
 }
 
 func newProgress(c *common, plan *TxPlan) *progress {
-	return &progress{c: c, plan: plan, seen: map[TxStage]bool{}}
+	return &progress{c: c, plan: plan}
 }
 
 func (s *progress) title() string { return "Sending" }
@@ -153,7 +152,6 @@ func (s *progress) listen(ctx context.Context) tea.Cmd {
 }
 
 func (s *progress) apply(ev TxEvent) {
-	s.seen[ev.Stage] = true
 	if ev.Stage > s.stage || ev.Stage == StageSigning {
 		s.stage = ev.Stage
 	}
