@@ -37,8 +37,15 @@ func run(args []string, io *IOStreams) int {
 	if err == nil {
 		return int(output.OK)
 	}
-	if ctx.Err() != nil && output.ExitCode(err) != output.Usage {
-		err = output.Wrap(output.Cancelled, err, "cancelled", "")
+	if ctx.Err() != nil {
+		// Interrupted: exit 130 whatever failed as a consequence, but keep
+		// what the command said (a sent transaction's hash, a hint on how
+		// to find out what became of it).
+		switch code := output.ExitCode(err); code {
+		case output.Cancelled, output.Usage:
+		default:
+			err = output.Wrap(output.Cancelled, err, "cancelled: "+err.Error(), output.HintOf(err))
+		}
 	}
 	err = classifyCobraError(err)
 	app.Printer.PrintError(err)
