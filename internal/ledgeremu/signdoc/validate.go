@@ -257,17 +257,17 @@ var titles = map[string]string{
 
 // Message types the app names in plain words.
 var typeNames = map[string]string{
-	"cosmos-sdk/MsgSend":                        "Send",
-	"cosmos-sdk/MsgDelegate":                    "Delegate",
-	"cosmos-sdk/MsgUndelegate":                  "Undelegate",
-	"cosmos-sdk/MsgBeginRedelegate":             "Redelegate",
-	"cosmos-sdk/MsgSubmitProposal":              "Propose",
-	"cosmos-sdk/MsgDeposit":                     "Deposit",
-	"cosmos-sdk/MsgVote":                        "Vote",
-	"cosmos-sdk/MsgWithdrawDelegationReward":    "Withdraw Reward",
-	"cosmos-sdk/MsgWithdrawValidatorCommission": "Withdraw Val. Commission",
-	"cosmos-sdk/MsgSetWithdrawAddress":          "Withdraw Set Address",
-	"cosmos-sdk/MsgMultiSend":                   "Multi Send",
+	"cosmos-sdk/MsgSend":                     "Send",
+	"cosmos-sdk/MsgDelegate":                 "Delegate",
+	"cosmos-sdk/MsgUndelegate":               "Undelegate",
+	"cosmos-sdk/MsgBeginRedelegate":          "Redelegate",
+	"cosmos-sdk/MsgSubmitProposal":           "Propose",
+	"cosmos-sdk/MsgDeposit":                  "Deposit",
+	"cosmos-sdk/MsgVote":                     "Vote",
+	"cosmos-sdk/MsgWithdrawDelegationReward": "Withdraw Reward",
+	"cosmos-sdk/MsgWithdrawValCommission":    "Withdraw Val. Commission",
+	"cosmos-sdk/MsgSetWithdrawAddress":       "Withdraw Set Address",
+	"cosmos-sdk/MsgMultiSend":                "Multi Send",
 }
 
 // display computes the pages and runs the checks the app makes while
