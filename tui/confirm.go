@@ -65,13 +65,25 @@ func (s *confirm) view(w, h int) string {
 	for _, wn := range p.Warnings {
 		b.WriteString("\n" + st.warn.Render("! ") + wrapIndent(wn, w-2, 2) + "\n")
 	}
+	tail := "\n" + st.key.Render("y") + " sign and send   " + st.key.Render("n") + " go back\n"
 	if p.Request.From.Ledger() && len(p.DeviceShows) > 0 {
+		used := strings.Count(b.String(), "\n") + 2 + strings.Count(tail, "\n")
 		b.WriteString("\n" + st.label.Render("Your Ledger will show:") + "\n")
-		for _, l := range p.DeviceShows {
-			b.WriteString("  " + pad(l.Label, labelW) + l.Value + "\n")
+		if used+len(p.DeviceShows) <= h {
+			for _, l := range p.DeviceShows {
+				b.WriteString("  " + pad(l.Label, labelW) + l.Value + "\n")
+			}
+		} else {
+			// A small terminal: the labels only; the values are on the
+			// screen above, and in full while the device waits.
+			var labels []string
+			for _, l := range p.DeviceShows {
+				labels = append(labels, l.Label)
+			}
+			b.WriteString("  " + wrapIndent(strings.Join(labels, ", ")+" (in full while it waits for you)", w-2, 2) + "\n")
 		}
 	}
-	b.WriteString("\n" + st.key.Render("y") + " sign and send   " + st.key.Render("n") + " go back\n")
+	b.WriteString(tail)
 	return b.String()
 }
 

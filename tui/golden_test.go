@@ -40,6 +40,7 @@ func TestGolden(t *testing.T) {
 		{name: "validators", keys: []string{"d", "enter"}, wait: "validator-09"},
 		{name: "review", keys: []string{"s"}, typed: bobAddr + "\t2akt", after: []string{"enter", "enter"}, wait: "y sign and send"},
 		{name: "sent", keys: []string{"s"}, typed: bobAddr + "\t2akt", after: []string{"enter", "enter"}, mid: "y sign and send", then: []string{"y"}, wait: "Press enter to return"},
+		{name: "ledger_review", keys: append(append([]string{}, ledger...), "s"), typed: bobAddr + "\t2akt", after: []string{"enter", "enter"}, wait: "y sign and send"},
 		{name: "ledger_confirm", setup: func(f *fakeBackend) { f.deviceGate = make(chan error) },
 			keys: append(append([]string{}, ledger...), "s"), typed: bobAddr + "\t2akt", after: []string{"enter", "enter"}, mid: "y sign and send", then: []string{"y"}, wait: "reject on the device"},
 		{name: "proposal", keys: []string{"v"}, mid: "voting ends", then: []string{"enter"}, wait: "Weighted"},

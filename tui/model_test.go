@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -537,4 +538,24 @@ func TestTabSwitchesKeyAndLightScreen(t *testing.T) {
 	d.wantNot("1000.5")
 	d.press("l")
 	d.want("Light client", "Verified height  1240", "Witnesses (1 of 1 agree)", "http://127.0.0.1:26757", "✓ agrees")
+}
+
+func TestReviewCompactsDeviceLinesOnSmallTerminal(t *testing.T) {
+	c := &common{be: newFake(1, 0), chain: (&fakeBackend{}).Chain(), st: newStyles(), now: func() time.Time { return testNow }, width: 80, height: 24}
+	p := &TxPlan{Request: TxRequest{Kind: TxSend, From: Key{Name: "nano", Type: "ledger"}}, Summary: "Send.",
+		Lines: []PlanLine{{"To", bobAddr}, {"Amount", "2 AKT"}}, BalanceBefore: uakt(5), BalanceAfter: uakt(3), Height: 9}
+	for i := 0; i < 12; i++ {
+		p.DeviceShows = append(p.DeviceShows, PlanLine{fmt.Sprintf("Screen%d", i), "value"})
+	}
+	small := ansi.Strip(newConfirm(c, p).view(80, 21))
+	if !strings.Contains(small, "Screen0, Screen1") || !strings.Contains(small, "in full while it waits") || !strings.Contains(small, "y sign and send") {
+		t.Fatalf("small:\n%s", small)
+	}
+	if n := strings.Count(small, "\n"); n > 21 {
+		t.Fatalf("%d lines at height 21", n)
+	}
+	big := ansi.Strip(newConfirm(c, p).view(120, 38))
+	if !strings.Contains(big, "Screen11") || strings.Contains(big, "in full while it waits") {
+		t.Fatalf("big:\n%s", big)
+	}
 }
