@@ -61,6 +61,9 @@ It verifies every block header with the CometBFT light client and every piece
 of chain state with a Merkle proof; what cannot be proven is labelled.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// akw alone opens the TUI on a terminal and prints help otherwise;
+		// NoArgs keeps a mistyped command an error (exit 2), not a TUI.
+		Args: cobra.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			return app.resolve(func(name string) bool {
 				f := cmd.Flags().Lookup(name)
@@ -68,6 +71,7 @@ of chain state with a Merkle proof; what cannot be proven is labelled.`,
 			})
 		},
 	}
+	root.RunE = rootRun(app)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return output.Wrap(output.Usage, err, "", "see `"+cmd.CommandPath()+" --help`")
 	})
