@@ -345,10 +345,20 @@ func (c *Client) onRequest(src *endpoint, height int64) {
 	if src != c.currentPrimary() {
 		return
 	}
-	for _, h := range c.pivots.observe(height) {
+	next := c.pivots.observe(height)
+	// Guessing costs a second request per step for the one that is
+	// used; it pays only when a round trip costs more than the work.
+	if src.roundTrip() < minPrefetchRoundTrip {
+		return
+	}
+	for _, h := range next {
 		src.prefetch(h)
 	}
 }
+
+// minPrefetchRoundTrip: below this the primary is as good as local and
+// pivot guessing would only add load.
+const minPrefetchRoundTrip = 5 * time.Millisecond
 
 // prefetchOthers starts fetching height from every other endpoint still in
 // use, so that the detector's cross-check finds the witnesses' answers in

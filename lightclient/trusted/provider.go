@@ -88,6 +88,21 @@ type endpoint struct {
 
 	commits    atomic.Int64 // /commit requests sent
 	validators atomic.Int64 // /validators requests sent
+	// slowNanos is a moving average of how long a /commit takes, to tell a
+	// node across a network from one on the same machine.
+	slowNanos atomic.Int64
+}
+
+// roundTrip is the moving average of the node's /commit time.
+func (e *endpoint) roundTrip() time.Duration { return time.Duration(e.slowNanos.Load()) }
+
+func (e *endpoint) recordRoundTrip(d time.Duration) {
+	old := e.slowNanos.Load()
+	if old == 0 {
+		e.slowNanos.Store(int64(d))
+		return
+	}
+	e.slowNanos.Store((3*old + int64(d)) / 4)
 }
 
 type fetch struct {
@@ -332,10 +347,12 @@ func (e *endpoint) signedHeader(ctx context.Context, height *int64) (*types.Sign
 	e.commits.Add(1)
 	cctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
+	began := time.Now()
 	res, err := e.rpc.Commit(cctx, height)
 	if err != nil {
 		return nil, e.classify(ctx, err)
 	}
+	e.recordRoundTrip(time.Since(began))
 	if res == nil || res.Header == nil || res.Commit == nil {
 		// A node that has no block yet answers an empty commit.
 		if height == nil {
