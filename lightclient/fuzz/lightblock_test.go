@@ -108,6 +108,19 @@ func (p *lyingPrimary) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
+// serve runs h on a loopback port without keep-alive and returns its URL.
+func serve(f *testing.F, h http.Handler) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		f.Fatal(err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	srv.SetKeepAlivesEnabled(false)
+	go srv.Serve(ln) //nolint:errcheck // ends with Close
+	f.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
 // FuzzLightBlockResponse runs the light client (akw's provider, the
 // CometBFT verifier, the witness cross-check, the store) against a primary
 // whose /commit, /validators or /status answers, at one height or at all,
@@ -130,21 +143,21 @@ func FuzzLightBlockResponse(f *testing.F) {
 	}
 	f.Cleanup(func() { witness.Close() })
 
-	lp := &lyingPrimary{honest: honest.URL(), client: &http.Client{Timeout: 5 * time.Second}, seen: map[string][]byte{}}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		f.Fatal(err)
-	}
-	srv := &http.Server{Handler: lp, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln) //nolint:errcheck // ends with Close
-	f.Cleanup(func() { srv.Close() })
-	primaryURL := "http://" + ln.Addr().String()
+	forward := &http.Client{Timeout: 5 * time.Second}
+	lp := &lyingPrimary{honest: honest.URL(), client: forward, seen: map[string][]byte{}}
+	primaryURL := serve(f, lp)
+	// The witness is honest, but reached through a pass-through proxy as
+	// well: both servers close every connection after one answer, because
+	// trusted.Client.Close leaves its HTTP clients' keep-alive connections
+	// open (about four per client), which over thousands of fuzz inputs
+	// runs the process out of file descriptors.
+	witnessURL := serve(f, &lyingPrimary{honest: witness.URL(), client: forward})
 
 	run := func(t testing.TB) error {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		cfg := trusted.Config{
-			ChainID: "fuzz-1", Primary: primaryURL, Witnesses: []string{witness.URL()}, Home: t.TempDir(),
+			ChainID: "fuzz-1", Primary: primaryURL, Witnesses: []string{witnessURL}, Home: t.TempDir(),
 			Timeout: 2 * time.Second, NextBlockWait: -1, MaxClockDrift: time.Second, MaxBlockLag: 100 * time.Millisecond,
 		}
 		c, err := trusted.Init(ctx, cfg, trusted.TrustRoot{Height: 1, Hash: chain.Header(1).Hash()},
