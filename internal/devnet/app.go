@@ -70,55 +70,63 @@ var moduleAccountPermissions = []*authmodulev1.ModuleAccountPermission{
 // to on Akash (auth, bank, staking, distribution, gov v1, mint), plus
 // consensus (block params), genutil (gentxs), vesting (so vesting accounts
 // decode, as on mainnet) and the tx config (sign modes, ante handler).
-var appConfig = appconfig.Compose(&appv1alpha1.Config{
-	Modules: []*appv1alpha1.ModuleConfig{
-		{
-			Name: "runtime",
-			Config: appconfig.WrapAny(&runtimev1alpha1.Module{
-				AppName: "akash-devnet",
-				// auth's pre-blocker prunes expired unordered-tx nonces.
-				PreBlockers:   []string{"auth"},
-				BeginBlockers: []string{"mint", "distribution", "staking", "auth", "bank", "gov", "genutil", "vesting", "consensus"},
-				EndBlockers:   []string{"gov", "staking", "auth", "bank", "distribution", "mint", "genutil", "vesting", "consensus"},
-				InitGenesis:   []string{"auth", "bank", "distribution", "staking", "gov", "mint", "genutil", "vesting", "consensus"},
-				// Mainnet (and every SDK chain) keeps accounts under the
-				// store key "acc"; proofs for account queries name it.
-				OverrideStoreKeys: []*runtimev1alpha1.StoreKeyConfig{{ModuleName: "auth", KvStoreKey: "acc"}},
-			}),
+// It is composed on first use, not during package initialisation: every
+// akw command links this package, and only `akw devnet` and `akw demo`
+// need it (composing it cost about 0.5 ms and 1,800 allocations at each
+// start of akw).
+var appConfig = sync.OnceValue(func() depinject.Config { return composeAppConfig() })
+
+func composeAppConfig() depinject.Config {
+	return appconfig.Compose(&appv1alpha1.Config{
+		Modules: []*appv1alpha1.ModuleConfig{
+			{
+				Name: "runtime",
+				Config: appconfig.WrapAny(&runtimev1alpha1.Module{
+					AppName: "akash-devnet",
+					// auth's pre-blocker prunes expired unordered-tx nonces.
+					PreBlockers:   []string{"auth"},
+					BeginBlockers: []string{"mint", "distribution", "staking", "auth", "bank", "gov", "genutil", "vesting", "consensus"},
+					EndBlockers:   []string{"gov", "staking", "auth", "bank", "distribution", "mint", "genutil", "vesting", "consensus"},
+					InitGenesis:   []string{"auth", "bank", "distribution", "staking", "gov", "mint", "genutil", "vesting", "consensus"},
+					// Mainnet (and every SDK chain) keeps accounts under the
+					// store key "acc"; proofs for account queries name it.
+					OverrideStoreKeys: []*runtimev1alpha1.StoreKeyConfig{{ModuleName: "auth", KvStoreKey: "acc"}},
+				}),
+			},
+			{
+				Name: "auth",
+				Config: appconfig.WrapAny(&authmodulev1.Module{
+					Bech32Prefix:                Bech32Prefix,
+					ModuleAccountPermissions:    moduleAccountPermissions,
+					EnableUnorderedTransactions: true,
+				}),
+			},
+			{Name: "bank", Config: appconfig.WrapAny(&bankmodulev1.Module{})},
+			{
+				Name: "staking",
+				Config: appconfig.WrapAny(&stakingmodulev1.Module{
+					Bech32PrefixValidator: Bech32Prefix + "valoper",
+					Bech32PrefixConsensus: Bech32Prefix + "valcons",
+				}),
+			},
+			{Name: "distribution", Config: appconfig.WrapAny(&distrmodulev1.Module{})},
+			{Name: "gov", Config: appconfig.WrapAny(&govmodulev1.Module{})},
+			{
+				Name:   "mint",
+				Config: appconfig.WrapAny(&mintmodulev1.Module{}),
+				GolangBindings: []*appv1alpha1.GolangBinding{{
+					InterfaceType:  "github.com/cosmos/cosmos-sdk/x/mint/types/types.StakingKeeper",
+					Implementation: "github.com/cosmos/cosmos-sdk/x/staking/keeper/*keeper.Keeper",
+				}},
+			},
+			{Name: "consensus", Config: appconfig.WrapAny(&consensusmodulev1.Module{})},
+			{Name: "genutil", Config: appconfig.WrapAny(&genutilmodulev1.Module{})},
+			{Name: "vesting", Config: appconfig.WrapAny(&vestingmodulev1.Module{})},
+			// The ante handler is built in newApp, with Akash's sign modes.
+			{Name: "tx", Config: appconfig.WrapAny(&txconfigv1.Config{SkipAnteHandler: true})},
 		},
-		{
-			Name: "auth",
-			Config: appconfig.WrapAny(&authmodulev1.Module{
-				Bech32Prefix:                Bech32Prefix,
-				ModuleAccountPermissions:    moduleAccountPermissions,
-				EnableUnorderedTransactions: true,
-			}),
-		},
-		{Name: "bank", Config: appconfig.WrapAny(&bankmodulev1.Module{})},
-		{
-			Name: "staking",
-			Config: appconfig.WrapAny(&stakingmodulev1.Module{
-				Bech32PrefixValidator: Bech32Prefix + "valoper",
-				Bech32PrefixConsensus: Bech32Prefix + "valcons",
-			}),
-		},
-		{Name: "distribution", Config: appconfig.WrapAny(&distrmodulev1.Module{})},
-		{Name: "gov", Config: appconfig.WrapAny(&govmodulev1.Module{})},
-		{
-			Name:   "mint",
-			Config: appconfig.WrapAny(&mintmodulev1.Module{}),
-			GolangBindings: []*appv1alpha1.GolangBinding{{
-				InterfaceType:  "github.com/cosmos/cosmos-sdk/x/mint/types/types.StakingKeeper",
-				Implementation: "github.com/cosmos/cosmos-sdk/x/staking/keeper/*keeper.Keeper",
-			}},
-		},
-		{Name: "consensus", Config: appconfig.WrapAny(&consensusmodulev1.Module{})},
-		{Name: "genutil", Config: appconfig.WrapAny(&genutilmodulev1.Module{})},
-		{Name: "vesting", Config: appconfig.WrapAny(&vestingmodulev1.Module{})},
-		// The ante handler is built in newApp, with Akash's sign modes.
-		{Name: "tx", Config: appconfig.WrapAny(&txconfigv1.Config{SkipAnteHandler: true})},
-	},
-})
+	})
+}
 
 // Encoding is the devnet app's codec set, shared by genesis building, the
 // keyring and the transaction helpers.
@@ -140,7 +148,7 @@ var (
 func AppEncoding() (Encoding, error) {
 	encOnce.Do(func() {
 		encErr = depinject.Inject(
-			depinject.Configs(appConfig, depinject.Supply(log.NewNopLogger())),
+			depinject.Configs(appConfig(), depinject.Supply(log.NewNopLogger())),
 			&enc.TxConfig, &enc.Codec, &enc.Amino, &enc.InterfaceRegistry,
 		)
 		if encErr != nil {
@@ -153,7 +161,7 @@ func AppEncoding() (Encoding, error) {
 // defaultGenesis returns each module's default genesis state.
 func defaultGenesis() (map[string]json.RawMessage, error) {
 	var b *runtime.AppBuilder
-	if err := depinject.Inject(depinject.Configs(appConfig, depinject.Supply(log.NewNopLogger())), &b); err != nil {
+	if err := depinject.Inject(depinject.Configs(appConfig(), depinject.Supply(log.NewNopLogger())), &b); err != nil {
 		return nil, fmt.Errorf("devnet: wiring app: %w", err)
 	}
 	return b.DefaultGenesis(), nil
@@ -177,7 +185,7 @@ func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string) (*runtim
 		bk     bankkeeper.BaseKeeper
 		txOpts authtx.ConfigOptions
 	)
-	if err := depinject.Inject(depinject.Configs(appConfig, depinject.Supply(logger)), &b, &ak, &bk, &txOpts); err != nil {
+	if err := depinject.Inject(depinject.Configs(appConfig(), depinject.Supply(logger)), &b, &ak, &bk, &txOpts); err != nil {
 		return nil, fmt.Errorf("devnet: wiring app: %w", err)
 	}
 	// The SDK's default ante handler, over a sign-mode handler map with
