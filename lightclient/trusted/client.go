@@ -24,7 +24,6 @@ type Client struct {
 	cfg   Config
 	dir   string
 	meta  *meta
-	db    dbm.DB
 	store *safeStore
 	lc    *light.Client
 
@@ -120,10 +119,22 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := newClient(ctx, cfg, dir, m, lazyDB{db})
+	c, err := newClient(ctx, cfg, dir, m, nil)
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if cfg.ShareStore {
+		base := c.base
+		c.store = newSharedStore(lazyDB{db}, func() (dbm.DB, error) {
+			db, err := openWaiting(base, cfg, dir)
+			if err != nil {
+				return nil, err
+			}
+			return lazyDB{db}, nil
+		}, cfg.ChainID, dir)
+	} else {
+		c.store = newSafeStore(lazyDB{db}, cfg.ChainID, dir)
 	}
 	if _, err := c.store.check(m); err != nil {
 		c.Close()
@@ -136,6 +147,9 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, c.translate(err, 0)
 	}
 	c.lc = lc
+	if cfg.ShareStore {
+		c.store.release() // the reference newSharedStore started with
+	}
 	return c, nil
 }
 
@@ -220,7 +234,6 @@ func Init(ctx context.Context, cfg Config, root TrustRoot, opts InitOptions) (*C
 		c.Close()
 		return nil, err
 	}
-	c.db = db
 	c.store = newSafeStore(db, cfg.ChainID, dir)
 	c.beginOp()
 	// NewClient fetches the block again and compares it with the
@@ -283,7 +296,7 @@ func Exists(home, chainID string) bool {
 
 func newClient(ctx context.Context, cfg Config, dir string, m *meta, db dbm.DB) (*Client, error) {
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	c := &Client{cfg: cfg, dir: dir, meta: m, db: db, base: base, cancel: cancel, dropped: map[*endpoint]string{}}
+	c := &Client{cfg: cfg, dir: dir, meta: m, base: base, cancel: cancel, dropped: map[*endpoint]string{}}
 	if db != nil {
 		c.store = newSafeStore(db, cfg.ChainID, dir)
 	}
@@ -470,6 +483,10 @@ func (c *Client) VerifiedAt(ctx context.Context, height int64) (*types.LightBloc
 	if height <= 0 {
 		return nil, fmt.Errorf("height must be positive, got %d", height)
 	}
+	if err := c.store.acquire(); err != nil {
+		return nil, err
+	}
+	defer c.store.release()
 	lb, err := c.store.LightBlock(height)
 	if err == nil {
 		return lb, nil
@@ -537,6 +554,10 @@ type Update struct {
 func (c *Client) Update(ctx context.Context) (*Update, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.store.acquire(); err != nil {
+		return nil, err
+	}
+	defer c.store.release()
 	prev, err := c.lastTrusted()
 	if err != nil {
 		return nil, err
@@ -614,8 +635,8 @@ func (c *Client) Close() error {
 	var err error
 	c.closeOnce.Do(func() {
 		c.cancel()
-		if c.db != nil {
-			err = c.db.Close()
+		if c.store != nil {
+			err = c.store.close()
 		}
 	})
 	return err

@@ -696,3 +696,53 @@ func TestCatchUpWithChurn(t *testing.T) {
 		t.Errorf("%d steps took %s; guessing should overlap them", steps, took)
 	}
 }
+
+// A long-lived client with ShareStore (the TUI) leaves the store free
+// between its operations, so a command can use it meanwhile; each sees
+// what the other stored.
+func TestShareStore(t *testing.T) {
+	n := newNet(t, 60, 0.1, 1)
+	n.chain.SetTip(20)
+	cfg := n.config(t.TempDir())
+	initLatest(t, cfg).Close()
+
+	shared := cfg
+	shared.ShareStore = true
+	tui, err := trusted.Open(context.Background(), shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tui.Close()
+	if lb, err := tui.LastTrusted(); err != nil || lb.Height != 20 {
+		t.Fatalf("tui: %v %v", lb, err)
+	}
+
+	cfg.BusyWait = -1 // must not need to wait
+	cmd, err := trusted.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("command while the TUI is open: %v", err)
+	}
+	n.chain.SetTip(40)
+	if lb, err := cmd.Latest(context.Background()); err != nil || lb.Height != 40 {
+		t.Fatalf("command latest: %v %v", lb, err)
+	}
+	// The command holds the store: the TUI waits for it, then goes on.
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		cmd.Close()
+	}()
+	if lb, err := tui.LastTrusted(); err != nil || lb.Height != 40 {
+		t.Fatalf("tui after the command: %v %v", lb, err)
+	}
+	n.chain.SetTip(60)
+	if lb, err := tui.Latest(context.Background()); err != nil || lb.Height != 60 {
+		t.Fatalf("tui latest: %v %v", lb, err)
+	}
+	if lb, err := tui.VerifiedAt(context.Background(), 40); err != nil || lb.Height != 40 {
+		t.Fatalf("tui stored: %v %v", lb, err)
+	}
+	st, err := tui.Status(context.Background(), false)
+	if err != nil || st.TrustedHeight != 60 {
+		t.Fatalf("tui status: %+v %v", st, err)
+	}
+}

@@ -79,6 +79,11 @@ type Config struct {
 	// BusyWait is how long Open waits for another process to release the
 	// store: DefaultBusyWait when zero; negative fails at once.
 	BusyWait time.Duration
+	// ShareStore opens the store for each operation and closes it after,
+	// instead of holding it (and its lock) from Open to Close, so that
+	// other akw processes can use it meanwhile. For long-lived clients
+	// (the TUI); each operation then costs a store open, a few ms.
+	ShareStore bool
 	// Logger receives the light client's own log; silent when nil.
 	Logger log.Logger
 	// OnNotice, when set, is called for each notice as it happens (for

@@ -61,11 +61,17 @@ type Status struct {
 // is asked in parallel (that answer is node-reported, not verified);
 // without, no network traffic happens.
 func (c *Client) Status(ctx context.Context, probe bool) (*Status, error) {
+	if err := c.store.acquire(); err != nil {
+		return nil, err
+	}
 	lb, err := c.lastTrusted()
 	if err != nil {
+		c.store.release()
 		return nil, err
 	}
 	first, err := c.store.FirstLightBlockHeight()
+	size := c.store.Size()
+	c.store.release()
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +87,7 @@ func (c *Client) Status(ctx context.Context, probe bool) (*Status, error) {
 		TrustingPeriodSeconds: int64(c.cfg.TrustingPeriod / time.Second),
 		ExpiresAt:             lb.Time.Add(c.cfg.TrustingPeriod),
 		FirstHeight:           first,
-		StoredHeaders:         int(c.store.Size()),
+		StoredHeaders:         int(size),
 		Notices:               c.Notices(),
 	}
 	s.AgeSeconds = int64(s.Age / time.Second)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -116,16 +117,88 @@ func openDB(chainID, dir string, create bool) (dbm.DB, error) {
 // safeStore wraps cometbft's db store, which panics on a read error from
 // the database, and turns those panics into ErrStoreCorrupt so a damaged
 // store is refused rather than crashing akw.
+//
+// It also decides how long the database stays open. A pinned store keeps
+// it (and goleveldb's lock on it) for the client's life: right for a
+// command that lives a second. A shared store opens it for each operation
+// and closes it after, so that other akw processes can use the store in
+// between (Config.ShareStore, for the TUI).
 type safeStore struct {
-	inner   store.Store
 	chainID string
 	dir     string
+
+	mu     sync.Mutex
+	inner  store.Store
+	db     dbm.DB
+	refs   int
+	pinned bool
+	open   func() (dbm.DB, error)
 }
 
 var _ store.Store = (*safeStore)(nil)
 
 func newSafeStore(db dbm.DB, chainID, dir string) *safeStore {
-	return &safeStore{inner: dbstore.New(db, storeName), chainID: chainID, dir: dir}
+	return &safeStore{inner: dbstore.New(db, storeName), db: db, refs: 1, pinned: true, chainID: chainID, dir: dir}
+}
+
+// newSharedStore starts with db open (one reference, to be released by
+// the caller) and reopens it with open when needed again.
+func newSharedStore(db dbm.DB, open func() (dbm.DB, error), chainID, dir string) *safeStore {
+	return &safeStore{inner: dbstore.New(db, storeName), db: db, refs: 1, open: open, chainID: chainID, dir: dir}
+}
+
+// acquire makes sure the database is open until the matching release.
+func (s *safeStore) acquire() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		if s.open == nil {
+			return &lightclient.ErrStoreCorrupt{ChainID: s.chainID, Dir: s.dir, Reason: errors.New("the store is closed")}
+		}
+		db, err := s.open()
+		if err != nil {
+			return err
+		}
+		// dbstore.New reads the stored size again: another process may
+		// have added or pruned headers since.
+		s.db, s.inner = db, dbstore.New(db, storeName)
+	}
+	s.refs++
+	return nil
+}
+
+func (s *safeStore) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refs--
+	if s.refs <= 0 && !s.pinned && s.db != nil {
+		s.db.Close()
+		s.db, s.inner, s.refs = nil, nil, 0
+	}
+}
+
+// close closes the database for good.
+func (s *safeStore) close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.open = nil
+	if s.db == nil {
+		return nil
+	}
+	err := s.db.Close()
+	s.db, s.inner, s.refs = nil, nil, 0
+	return err
+}
+
+// use acquires the store for one call and returns its inner store.
+func (s *safeStore) use() (store.Store, func(), error) {
+	if err := s.acquire(); err != nil {
+		return nil, nil, err
+	}
+	s.mu.Lock()
+	in := s.inner
+	s.mu.Unlock()
+	return in, s.release, nil
 }
 
 func (s *safeStore) corrupt(r any) error {
@@ -137,30 +210,45 @@ func (s *safeStore) corrupt(r any) error {
 }
 
 func (s *safeStore) SaveLightBlock(lb *types.LightBlock) (err error) {
+	in, done, err := s.use()
+	if err != nil {
+		return err
+	}
+	defer done()
 	defer func() {
 		if r := recover(); r != nil {
 			err = s.corrupt(r)
 		}
 	}()
-	return s.inner.SaveLightBlock(lb)
+	return in.SaveLightBlock(lb)
 }
 
 func (s *safeStore) DeleteLightBlock(height int64) (err error) {
+	in, done, err := s.use()
+	if err != nil {
+		return err
+	}
+	defer done()
 	defer func() {
 		if r := recover(); r != nil {
 			err = s.corrupt(r)
 		}
 	}()
-	return s.inner.DeleteLightBlock(height)
+	return in.DeleteLightBlock(height)
 }
 
 func (s *safeStore) LightBlock(height int64) (lb *types.LightBlock, err error) {
+	in, done, err := s.use()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	defer func() {
 		if r := recover(); r != nil {
 			lb, err = nil, s.corrupt(r)
 		}
 	}()
-	lb, err = s.inner.LightBlock(height)
+	lb, err = in.LightBlock(height)
 	if err != nil && !errors.Is(err, store.ErrLightBlockNotFound) {
 		return nil, &lightclient.ErrStoreCorrupt{ChainID: s.chainID, Dir: s.dir, Reason: fmt.Errorf("header %d: %w", height, err)}
 	}
@@ -168,42 +256,69 @@ func (s *safeStore) LightBlock(height int64) (lb *types.LightBlock, err error) {
 }
 
 func (s *safeStore) LastLightBlockHeight() (h int64, err error) {
+	in, done, err := s.use()
+	if err != nil {
+		return -1, err
+	}
+	defer done()
 	defer func() {
 		if r := recover(); r != nil {
 			h, err = -1, s.corrupt(r)
 		}
 	}()
-	return s.inner.LastLightBlockHeight()
+	return in.LastLightBlockHeight()
 }
 
 func (s *safeStore) FirstLightBlockHeight() (h int64, err error) {
+	in, done, err := s.use()
+	if err != nil {
+		return -1, err
+	}
+	defer done()
 	defer func() {
 		if r := recover(); r != nil {
 			h, err = -1, s.corrupt(r)
 		}
 	}()
-	return s.inner.FirstLightBlockHeight()
+	return in.FirstLightBlockHeight()
 }
 
 func (s *safeStore) LightBlockBefore(height int64) (lb *types.LightBlock, err error) {
+	in, done, err := s.use()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	defer func() {
 		if r := recover(); r != nil {
 			lb, err = nil, s.corrupt(r)
 		}
 	}()
-	return s.inner.LightBlockBefore(height)
+	return in.LightBlockBefore(height)
 }
 
 func (s *safeStore) Prune(size uint16) (err error) {
+	in, done, err := s.use()
+	if err != nil {
+		return err
+	}
+	defer done()
 	defer func() {
 		if r := recover(); r != nil {
 			err = s.corrupt(r)
 		}
 	}()
-	return s.inner.Prune(size)
+	return in.Prune(size)
 }
 
-func (s *safeStore) Size() uint16 { return s.inner.Size() }
+func (s *safeStore) Size() uint16 {
+	in, done, err := s.use()
+	if err != nil {
+		return 0
+	}
+	defer done()
+	return in.Size()
+}
 
 // check reads the newest and oldest stored headers back and verifies that
 // each is well formed and of this chain. It catches truncated or garbled
