@@ -635,6 +635,9 @@ func (c *Client) Close() error {
 	var err error
 	c.closeOnce.Do(func() {
 		c.cancel()
+		for _, e := range c.all {
+			e.close()
+		}
 		if c.store != nil {
 			err = c.store.close()
 		}

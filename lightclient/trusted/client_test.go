@@ -746,3 +746,40 @@ func TestShareStore(t *testing.T) {
 		t.Fatalf("tui status: %+v %v", st, err)
 	}
 }
+
+// Close leaves no connection open to the nodes (a long-running process
+// that opens a client per operation must not run out of descriptors).
+func TestCloseReleasesConnections(t *testing.T) {
+	n := newNet(t, 60, 0.1, 2)
+	n.chain.SetTip(30)
+	cfg := n.config(t.TempDir())
+	initLatest(t, cfg).Close()
+	for i := 0; i < 3; i++ {
+		c, err := trusted.Open(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.chain.SetTip(int64(40 + 5*i))
+		if _, err := c.Latest(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Status(context.Background(), true); err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		var open int64
+		for _, s := range n.all() {
+			open += s.OpenConns()
+		}
+		if open == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections still open after Close", open)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -61,12 +61,13 @@ const (
 // joins concurrent requests for one height, and records why it failed so
 // akw can tell the user in plain words.
 type endpoint struct {
-	url     string
-	chainID string
-	rpc     *rpchttp.HTTP
-	timeout time.Duration
-	wait    time.Duration // see Config.NextBlockWait
-	base    context.Context
+	url       string
+	chainID   string
+	rpc       *rpchttp.HTTP
+	transport *http.Transport
+	timeout   time.Duration
+	wait      time.Duration // see Config.NextBlockWait
+	base      context.Context
 
 	// onLatest is called with the height of the newest block as soon as
 	// a request for "latest" learns it, so the client can start fetching
@@ -75,6 +76,8 @@ type endpoint struct {
 	// onRequest is called with each height the light client asks this
 	// node for (not prefetches), to guess the next ones.
 	onRequest func(e *endpoint, height int64)
+
+	running sync.WaitGroup // background fetches
 
 	mu       sync.Mutex
 	cache    map[int64]*types.LightBlock
@@ -137,15 +140,16 @@ func newEndpoint(base context.Context, raw, chainID string, timeout, wait time.D
 		return nil, fmt.Errorf("node %s: %w", parsed.Redacted(), err)
 	}
 	return &endpoint{
-		url:      parsed.Redacted(),
-		chainID:  chainID,
-		rpc:      c,
-		timeout:  timeout,
-		wait:     wait,
-		base:     base,
-		cache:    make(map[int64]*types.LightBlock),
-		inflight: make(map[int64]*fetch),
-		served:   make(map[int64][]byte),
+		transport: transport,
+		url:       parsed.Redacted(),
+		chainID:   chainID,
+		rpc:       c,
+		timeout:   timeout,
+		wait:      wait,
+		base:      base,
+		cache:     make(map[int64]*types.LightBlock),
+		inflight:  make(map[int64]*fetch),
+		served:    make(map[int64][]byte),
 	}, nil
 }
 
@@ -179,6 +183,7 @@ func (e *endpoint) LightBlock(ctx context.Context, height int64) (*types.LightBl
 		// The fetch runs on the client's context, not the caller's: a
 		// prefetch started for one caller must not be cut short because
 		// that caller went away while another waits for it.
+		e.running.Add(1)
 		go e.run(height, f)
 	}
 	e.mu.Unlock()
@@ -203,10 +208,12 @@ func (e *endpoint) prefetch(height int64) {
 	}
 	f := &fetch{done: make(chan struct{})}
 	e.inflight[height] = f
+	e.running.Add(1)
 	go e.run(height, f)
 }
 
 func (e *endpoint) run(height int64, f *fetch) {
+	defer e.running.Done()
 	lb, err := e.fetchAt(e.base, height)
 	e.mu.Lock()
 	delete(e.inflight, height)
@@ -539,6 +546,13 @@ func (e *endpoint) reportedEvidence() []types.Evidence {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return append([]types.Evidence(nil), e.evidence...)
+}
+
+// close waits for background fetches (the client's context is cancelled
+// by then, so they end at once) and drops the keep-alive connections.
+func (e *endpoint) close() {
+	e.running.Wait()
+	e.transport.CloseIdleConnections()
 }
 
 // status asks the node's /status (not verified; used for `light status`).

@@ -34,6 +34,7 @@ type Server struct {
 	commits    atomic.Int64
 	validators atomic.Int64
 	statuses   atomic.Int64
+	conns      atomic.Int64
 
 	mu       sync.Mutex
 	evidence []types.Evidence
@@ -56,7 +57,15 @@ func Serve(chain *Chain) (*Server, error) {
 		"broadcast_evidence": rpcserver.NewRPCFunc(s.broadcastEvidence, "evidence"),
 	}
 	rpcserver.RegisterRPCFuncs(mux, funcs, log.NewNopLogger())
-	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			switch st {
+			case http.StateNew:
+				s.conns.Add(1)
+			case http.StateClosed, http.StateHijacked:
+				s.conns.Add(-1)
+			}
+		}}
 	go s.srv.Serve(ln) //nolint:errcheck // ends with Close
 	return s, nil
 }
@@ -77,6 +86,9 @@ func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
 func (s *Server) Counts() (commits, validators int64) {
 	return s.commits.Load(), s.validators.Load()
 }
+
+// OpenConns is the number of client connections open now.
+func (s *Server) OpenConns() int64 { return s.conns.Load() }
 
 // ResetCounts zeroes the request counters.
 func (s *Server) ResetCounts() {
