@@ -203,11 +203,10 @@ func TestWarmLatestRoundTrips(t *testing.T) {
 		}
 	}
 	// Two round trips: the witnesses are asked while the primary's
-	// validators are in flight.
-	if took > 5*rtt/2 {
-		t.Errorf("Latest took %s with %s per request; want about 2 round trips", took, rtt)
-	}
-	t.Logf("warm Latest: %s at %s per request", took, rtt)
+	// validators are in flight. Wall time is logged, not asserted: on a
+	// loaded machine (CI, -race) it is noise; the request counts above are
+	// the contract, and BenchmarkLatest* measure the time.
+	t.Logf("warm Latest: %s at %s per request (about 2 round trips expected)", took, rtt)
 
 	// A height above the store: one round trip, primary and witnesses
 	// in parallel.
@@ -217,10 +216,7 @@ func TestWarmLatestRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	took = time.Since(start)
-	if took > 3*rtt/2 {
-		t.Errorf("VerifiedAt(above the store) took %s with %s per request; want about 1 round trip", took, rtt)
-	}
-	t.Logf("VerifiedAt(above the store): %s", took)
+	t.Logf("VerifiedAt(above the store): %s (about 1 round trip expected)", took)
 	// Below the store: hash-chained backwards from the oldest stored
 	// header; the headers in between are fetched in parallel.
 	start = time.Now()
@@ -228,9 +224,6 @@ func TestWarmLatestRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	took = time.Since(start)
-	if took > 5*rtt/2 {
-		t.Errorf("VerifiedAt(5 below the store) took %s with %s per request", took, rtt)
-	}
 	t.Logf("VerifiedAt(5 below the store): %s", took)
 	before := requests(n.all()...)
 	if _, err := c.VerifiedAt(context.Background(), 85); err != nil {
@@ -692,9 +685,9 @@ func TestCatchUpWithChurn(t *testing.T) {
 	t.Logf("caught up 399 blocks in %s, primary served %d commits", took, commits)
 	// Without guessing, every step (about half the commits served) would
 	// cost a full round trip after the first.
-	if steps := commits / 2; steps > 4 && took > time.Duration(steps)*rtt {
-		t.Errorf("%d steps took %s; guessing should overlap them", steps, took)
-	}
+	// Not asserted on wall time (flaky on a loaded machine); the
+	// catch-up benchmark measures the overlap.
+	t.Logf("%d steps, %s; sequential steps would take at least %s", commits/2, took, time.Duration(commits/2)*rtt)
 }
 
 // A long-lived client with ShareStore (the TUI) leaves the store free

@@ -179,7 +179,9 @@ func TestLaggingWitness(t *testing.T) {
 	if !errors.As(err, &nw) || !strings.Contains(nw.Witnesses[0].Reason, "behind") {
 		t.Fatalf("got %v, want ErrNoWitnesses (behind)", err)
 	}
-	if took := time.Since(start); took > 5*time.Second {
+	// Bounded far below the stock detector's 30 s sleep, with room for
+	// a loaded machine.
+	if took := time.Since(start); took > 20*time.Second {
 		t.Fatalf("took %s", took)
 	}
 	t.Log(err)
@@ -188,7 +190,7 @@ func TestLaggingWitness(t *testing.T) {
 	start = time.Now()
 	_, err = c.VerifiedAt(context.Background(), 500)
 	var th *lightclient.ErrHeightTooHigh
-	if !errors.As(err, &th) || time.Since(start) > 2*time.Second {
+	if !errors.As(err, &th) || time.Since(start) > 10*time.Second {
 		t.Fatalf("far above the chain: %v after %s", err, time.Since(start))
 	}
 	c.Close()
@@ -204,7 +206,9 @@ func TestLaggingWitness(t *testing.T) {
 	if lb, err := c.Latest(context.Background()); err != nil || lb.Height != 60 {
 		t.Fatalf("with a witness in step: %v %v", lb, err)
 	}
-	if took := time.Since(start); took > 5*time.Second {
+	// Bounded far below the stock detector's 30 s sleep, with room for
+	// a loaded machine.
+	if took := time.Since(start); took > 20*time.Second {
 		t.Fatalf("took %s", took)
 	}
 }
