@@ -26,7 +26,9 @@ type Headers interface {
 
 	// VerifiedAt returns the light block at height, verified from the
 	// trusted store (bisecting and cross-checking witnesses as needed).
-	// A height above the primary's latest is an error, not a wait.
+	// A height a few blocks above the primary's latest is waited for
+	// briefly (the next block, whose header commits a state just queried);
+	// one further above is an error at once.
 	VerifiedAt(ctx context.Context, height int64) (*cmttypes.LightBlock, error)
 
 	// Latest brings the trusted state up to the primary's newest header,

@@ -83,7 +83,7 @@ func runDemo(ctx context.Context, app *App, o *demoOptions) error {
 	net := config.Presets()[config.Devnet]
 	net.ChainID, net.RPC, net.Witnesses = info.ChainID, info.RPC[0], info.RPC[1:]
 	tc := trusted.Config{ChainID: net.ChainID, Primary: net.RPC, Witnesses: net.Witnesses, Home: dir,
-		TrustingPeriod: time.Duration(net.TrustingPeriod)}
+		TrustingPeriod: time.Duration(net.TrustingPeriod), ShareStore: true}
 	say("Initialising the light client (trusting the newest header of this local chain, cross-checked by %d witness(es)) …", len(net.Witnesses))
 	// A demo chain started a moment ago by this very process is the
 	// trust root; on a real network `akw light init` asks the user.

@@ -63,6 +63,9 @@ func runTUI(ctx context.Context, app *App, o *tuiOptions) error {
 	// status bar, not to stderr.
 	tc := trustedConfig(app)
 	tc.OnNotice = nil
+	// The TUI runs for hours: leave the store free between operations so
+	// that akw commands in another terminal can use it meanwhile.
+	tc.ShareStore = true
 	lc, err := trusted.Open(ctx, tc)
 	if err != nil {
 		return lightError(err)
