@@ -22,6 +22,13 @@ func isNetworkError(err error) bool {
 		errors.Is(err, syscall.ENETUNREACH) {
 		return true
 	}
+	// syscall.Errno has Timeout and Temporary methods, so every errno
+	// (ENOENT from a missing file, EACCES) would pass for a net.Error;
+	// the network ones were matched above, any other is local.
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno == syscall.ETIMEDOUT || errno == syscall.ECONNABORTED || errno == syscall.EPIPE
+	}
 	var ne net.Error
 	if errors.As(err, &ne) {
 		return true
