@@ -79,7 +79,10 @@ func (c *Confirmer) Broadcast(ctx context.Context, txBytes []byte) (*Submitted, 
 			return s, nil
 		}
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			// Interrupted while the call was on the wire: the node may
+			// have taken the transaction, so the caller must still
+			// learn its hash to look it up.
+			return nil, &tx.UnknownOutcomeError{Hash: HashString(h), Reason: ctx.Err()}
 		}
 		s.Unconfirmed = err
 		return s, nil
