@@ -153,7 +153,7 @@ func queryError(err error) error {
 		return output.Wrap(output.Cancelled, err, err.Error(), hint)
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isNetworkError(err) {
-		return output.Wrap(output.Network, err, err.Error(), "the node did not answer in time; check --node or raise --timeout")
+		return output.Wrap(output.Network, err, deadlineMessage(err), "the node did not answer in time; check --node or raise --timeout")
 	}
 	return output.Wrap(output.Failure, err, err.Error(), hint)
 }

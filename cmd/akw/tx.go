@@ -407,7 +407,10 @@ func txError(err error) error {
 	case tx.KindVerification:
 		return output.Wrap(output.Verification, err, "verification failed: "+err.Error(), hint)
 	case tx.KindNetwork:
-		return output.Wrap(output.Network, err, "", hint)
+		if hint == "" {
+			hint = "check --node and --witness, or raise --timeout"
+		}
+		return output.Wrap(output.Network, err, deadlineMessage(err), hint)
 	case tx.KindCancelled:
 		return output.Wrap(output.Cancelled, err, "", hint)
 	case tx.KindKey:
@@ -424,6 +427,15 @@ func txError(err error) error {
 		return e
 	}
 	return output.Wrap(output.Failure, err, "", hint)
+}
+
+// deadlineMessage says what a bare "context deadline exceeded" means: the
+// nodes did not answer within the command's --timeout (a stalled node).
+func deadlineMessage(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) && err.Error() == context.DeadlineExceeded.Error() {
+		return "no answer from the nodes in time (--timeout): " + err.Error()
+	}
+	return err.Error()
 }
 
 // ---- text rendering
