@@ -239,6 +239,10 @@ func (s *ledgerSession) classify(err error) error {
 		return &LedgerError{Kind: LedgerKeyMismatch, Err: err}
 	case errors.Is(err, lcg.ErrCosmosAppNotOpen):
 		return &LedgerError{Kind: LedgerAppNotOpen, Err: err}
+	case strings.Contains(msg, "hidapi:"):
+		// The USB write failed mid-conversation: the device was
+		// unplugged (or reset) while akw talked to it.
+		return &LedgerError{Kind: LedgerNotConnected, Err: err}
 	}
 	var ve *lcg.VersionRequiredError
 	if errors.As(err, &ve) {
