@@ -174,8 +174,14 @@ func section(w io.Writer, rs results, cmd, machine string, elapsed time.Duration
 			}
 			row("verified balance, verified header reused, at "+rtt+" RTT", fmt.Sprintf("%s vs %s unverified: **%.2f×**", ms(v), ms(base), v/base), t)
 		}
-		if v, ok := rs.get("BenchmarkBalance/rtt="+rtt+"/verified-all-balances-with-header-update", "ns/op"); ok {
-			row("verified balance with a new header (one-shot query), at "+rtt+" RTT", fmt.Sprintf("%s: %.2f×", ms(v), v/base), "")
+		for _, c := range []struct{ sub, label string }{
+			{"verified-all-balances-with-header-update", "verified balance, light client brought up to the newest header first"},
+			{"verified-all-balances-new-block-latest", "verified balance one block later, as a one-shot command finds it (new header verified, then the proofs)"},
+			{"verified-all-balances-new-block-pipelined", "the same with the header and the proofs overlapped (`LatestPipelined`)"},
+		} {
+			if v, ok := rs.get("BenchmarkBalance/rtt="+rtt+"/"+c.sub, "ns/op"); ok {
+				row(c.label+", at "+rtt+" RTT", fmt.Sprintf("%s: %.2f×", ms(v), v/base), "")
+			}
 		}
 	}
 	if v, ok := rs.get("BenchmarkVerifyCPU", "ns/op"); ok {
