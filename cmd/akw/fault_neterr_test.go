@@ -23,4 +23,3 @@ func TestFaultLocalErrnoIsNotNetwork(t *testing.T) {
 		t.Fatal("a refused or timed-out connection is a network error")
 	}
 }
-
