@@ -222,6 +222,21 @@ func faultPrimaryDown(t *testing.T, e *faultEnv, carol string) {
 	code, out, errOut := e.run(t, faultBound, nil, with(base, "query", "balance", carol, "--denom", "uakt", "-o", "json")...)
 	faultCheckFailover(t, "query balance (primary dies fetching the header)", code, out, errOut, p0.URL(), want)
 
+	// The primary dies after the header, while answering the proofs
+	// (the light client's own requests all succeeded): the query tries
+	// once more, the light client finds the primary gone and takes a
+	// witness.
+	if err := p0.Up(); err != nil {
+		t.Fatal(err)
+	}
+	p0.Handle("status", nil)
+	p0.Handle("abci_query", func(rpcproxy.Call, *rpcproxy.Response) { _ = p0.Down() })
+	code, out, errOut = e.run(t, faultBound, nil, with(base, "query", "balance", carol, "--denom", "uakt", "-o", "json")...)
+	faultCheckFailover(t, "query balance (primary dies answering the proofs)", code, out, errOut, p0.URL(), want)
+	if !strings.Contains(errOut, "trying again through the witnesses") {
+		t.Fatalf("the retry was not reported:\n%s", errOut)
+	}
+
 	// The session goes on with the primary still dead: a query and a
 	// transaction, both through the witness that took over.
 	code, out, errOut = e.run(t, faultBound, nil, with(base, "query", "balance", carol, "--denom", "uakt", "-o", "json")...)

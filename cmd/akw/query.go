@@ -119,7 +119,24 @@ func runQuery(cmd *cobra.Command, app *App, opts *queryOptions, parse func() err
 			return err
 		}
 	}
-	ctx, s, err := openView(cmd.Context(), app, opts)
+	// One deadline for the whole command, retry included.
+	ctx, cancel := context.WithTimeout(cmd.Context(), opts.Timeout)
+	defer cancel()
+	err := runQueryOnce(ctx, app, opts, run)
+	if err != nil && output.ExitCode(err) == output.Network && ctx.Err() == nil && len(app.Network.Witnesses) > 0 {
+		// The light client falls over to a witness only when its own
+		// requests fail; a primary that dies between the header and the
+		// proofs fails the proofs alone. Once more: the light client
+		// then finds the primary gone and takes a witness (and says so).
+		// Nothing was printed: answers are printed whole, at the end.
+		app.Printer.Notice("%v; trying again through the witnesses", err)
+		err = runQueryOnce(ctx, app, opts, run)
+	}
+	return err
+}
+
+func runQueryOnce(ctx context.Context, app *App, opts *queryOptions, run func(ctx context.Context, v *state.View) error) error {
+	ctx, s, err := openView(ctx, app, opts)
 	if err != nil {
 		return err
 	}
