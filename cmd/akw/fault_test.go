@@ -368,7 +368,8 @@ func faultStalled(t *testing.T, e *faultEnv, carol string) {
 		{name: "tx send --timeout 3s, every node stalled", args: with(stalled(), "tx", "send", "alice", carol, "1uakt", "-y", "--timeout", "3s", "-o", "json"), want: 5, bound: 45 * time.Second},
 		{name: "status --timeout 2s, node stalled", args: with(stalled(), "status", "--timeout", "2s", "-o", "json"), want: 5, bound: 45 * time.Second},
 		{name: "light update, defaults, every node stalled", args: with(stalled(), "light", "update", "-o", "json"), want: 5, bound: 150 * time.Second},
-		{name: "query, defaults, primary stalled", args: with(primaryStalled, "query", "balance", carol, "--denom", "uakt", "-o", "json", "--timeout", "90s"), want: 0, bound: 100 * time.Second},
+		{name: "query, primary stalled", args: with(primaryStalled, "query", "balance", carol, "--denom", "uakt", "-o", "json", "--timeout", "90s"), want: 0, bound: 100 * time.Second},
+		{name: "light update, defaults, primary stalled", args: with(e.home(t), "--node", s1.URL(), "--witness", e.rpc[1], "--witness", e.rpc[2], "light", "update", "-o", "json"), want: 0, bound: 100 * time.Second},
 	}
 	for _, j := range jobs {
 		j.p = e.start(t, j.args...)
@@ -405,7 +406,11 @@ func faultStalled(t *testing.T, e *faultEnv, carol string) {
 				t.Logf("%s: exit 5: %s", j.name, msg)
 			}
 		} else {
-			faultCheckFailover(t, j.name, code, out, errOut, s1.URL(), e.balance(t, carol))
+			if strings.HasPrefix(j.name, "query") {
+				faultCheckFailover(t, j.name, code, out, errOut, s1.URL(), e.balance(t, carol))
+			} else if !strings.Contains(errOut, "note: primary "+s1.URL()+" failed") {
+				t.Fatalf("%s: the failover was not reported:\n%s", j.name, errOut)
+			}
 		}
 	}
 	if got := e.sequence(t, "alice"); got != seq {
