@@ -482,6 +482,44 @@ func faultInterruptSync(t *testing.T, e *faultEnv) {
 		}
 	}
 	e.must(t, with(base, "query", "account", "alice")...)
+
+	// Interrupted (and killed) during `light init`, while the witness
+	// checks the candidate header: no store, or one that works; never a
+	// half-written one that the next init must be told to reset.
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGKILL} {
+		home := devnettest.NewHomeFor(t, e.n)
+		ibase := []string{"--home", home, "--node", p0.URL(), "--witness", p1.URL()}
+		entered := make(chan struct{}, 1)
+		release := make(chan struct{})
+		p1.Handle("commit", func(rpcproxy.Call, *rpcproxy.Response) {
+			select {
+			case entered <- struct{}{}:
+			default:
+			}
+			<-release
+		})
+		p := e.start(t, with(ibase, "light", "init", "--trust-latest", "-y")...)
+		select {
+		case <-entered:
+		case <-p.done:
+			t.Fatalf("light init ended before the witness check: exit %d: %s", p.code, p.err.String())
+		case <-time.After(60 * time.Second):
+			t.Fatal("light init never asked the witness")
+		}
+		p.signal(t, sig)
+		code := p.wait(t, 30*time.Second)
+		close(release)
+		p1.Handle("commit", nil)
+		if sig == syscall.SIGINT && code != 130 {
+			t.Fatalf("SIGINT during light init: exit %d: %s", code, p.err.String())
+		}
+		code, out, errOut := e.run(t, faultBound, nil, with(ibase, "light", "init", "--trust-latest", "-y")...)
+		if code != 0 {
+			t.Fatalf("light init after %v during light init: exit %d\nstdout: %s\nstderr: %s", sig, code, out, errOut)
+		}
+		e.light(t, ibase)
+		t.Logf("%v during light init: the next init works", sig)
+	}
 }
 
 // Fault 4b: Ctrl-C / SIGTERM while akw waits for a broadcast to be
