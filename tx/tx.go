@@ -130,6 +130,36 @@ type StateSource interface {
 	Proposal(ctx context.Context, id uint64) (*Proposal, error)
 }
 
+// StakingParams are the proven staking parameters the staking checks
+// and summaries need.
+type StakingParams struct {
+	UnbondingTime time.Duration
+	// MaxEntries bounds the unbonding entries per (delegator, validator)
+	// and the redelegation entries per (delegator, src, dst).
+	MaxEntries uint32
+	BondDenom  string
+	Height     int64 // the state height they were proven at
+}
+
+// StakingParamsSource is the optional part of a StateSource that proves
+// the staking parameters. Optional so that a source without it still
+// serves the other checks; callers then say the period is not proven.
+type StakingParamsSource interface {
+	StakingParams(ctx context.Context) (*StakingParams, error)
+}
+
+// Unbonding is one proven unbonding entry set of a (delegator, validator) pair.
+type Unbonding struct {
+	Validator sdk.ValAddress
+	Entries   int
+}
+
+// UnbondingSource is the optional part of a StateSource that lists a
+// delegator's unbonding delegations (proven complete).
+type UnbondingSource interface {
+	Unbondings(ctx context.Context, del sdk.AccAddress) ([]Unbonding, error)
+}
+
 // Inclusion is where and how a transaction landed.
 type Inclusion struct {
 	Hash      []byte

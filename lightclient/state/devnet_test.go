@@ -358,6 +358,27 @@ func TestDevnetQueriesEqualNode(t *testing.T) {
 		}
 	})
 
+	t.Run("staking_params", func(t *testing.T) {
+		got, err := v.StakingParams(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Verified || got.Height != h {
+			t.Fatalf("params not proven at %d: %+v", h, got.Proven)
+		}
+		var want stakingtypes.QueryParamsResponse
+		grpc(t, f.node, h, "/cosmos.staking.v1beta1.Query/Params", &stakingtypes.QueryParamsRequest{}, &want)
+		w := want.Params
+		if got.UnbondingTime != w.UnbondingTime || got.MaxEntries != w.MaxEntries || got.BondDenom != w.BondDenom ||
+			got.MaxValidators != w.MaxValidators || got.HistoricalEntries != w.HistoricalEntries || got.MinCommissionRate != w.MinCommissionRate.String() {
+			t.Fatalf("staking params: proven %+v, node %+v", got, w)
+		}
+		if got.UnbondingTime <= 0 || got.MaxEntries == 0 || got.BondDenom == "" {
+			t.Fatalf("implausible staking params %+v", got)
+		}
+		t.Logf("unbonding time %s, max entries %d, bond denom %s", got.UnbondingTime, got.MaxEntries, got.BondDenom)
+	})
+
 	t.Run("proposals", func(t *testing.T) {
 		got, err := v.VotingProposals(ctx)
 		if err != nil {

@@ -308,11 +308,15 @@ func (b *Backend) Validators(ctx context.Context, delegator string) (*tui.Valida
 		return nil, err
 	}
 	var (
-		set  *state.ValidatorSet
-		dels *state.Delegations
+		set    *state.ValidatorSet
+		dels   *state.Delegations
+		params *state.StakingParams
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { set, err = v.Validators(gctx); return })
+	// The unbonding period the picker shows is the chain's proven value
+	// at the same height, never a remembered constant.
+	g.Go(func() (err error) { params, err = v.StakingParams(gctx); return })
 	if delegator != "" {
 		acc, err := b.accAddr(delegator)
 		if err != nil {
@@ -333,6 +337,9 @@ func (b *Backend) Validators(ctx context.Context, delegator string) (*tui.Valida
 		}
 	}
 	out := &tui.ValidatorSet{Height: v.Height()}
+	if params.Verified {
+		out.UnbondingPeriod = params.UnbondingTime
+	}
 	for _, val := range set.Validators {
 		share := 0.0
 		if set.TotalVotingPower > 0 {

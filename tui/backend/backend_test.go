@@ -17,9 +17,11 @@ import (
 	"github.com/akash-wallet/akw/internal/rpcproxy"
 	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/tui"
 	"github.com/akash-wallet/akw/tui/backend"
+	"github.com/akash-wallet/akw/tx/ops"
 )
 
 // These tests run the TUI's backend against a real devnet (two validators,
@@ -95,6 +97,18 @@ func TestStatusAndPortfolioAreProven(t *testing.T) {
 	}
 	if len(vs.Validators) != len(devnettest.Get(t).Validators()) {
 		t.Fatalf("%d validators", len(vs.Validators))
+	}
+	// The unbonding period is the devnet's proven value, not Akash's 21 days.
+	v, err := state.New(f.lc, nil).Latest(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, err := v.StakingParams(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs.UnbondingPeriod <= 0 || vs.UnbondingPeriod != params.UnbondingTime {
+		t.Fatalf("unbonding period %s, proven %s", vs.UnbondingPeriod, params.UnbondingTime)
 	}
 	share := 0.0
 	for _, v := range vs.Validators {
@@ -236,12 +250,16 @@ func TestStakingThroughBackend(t *testing.T) {
 	ctx := ctxT(t)
 	vals := devnettest.Get(t).Validators()
 	from := tui.Key{Name: "bob", Address: devnettest.Account(t, "bob").Address, Type: "local"}
+	var undelegatePlan *tui.TxPlan
 	run := func(req tui.TxRequest) {
 		t.Helper()
 		req.From = from
 		plan, err := f.be.Plan(ctx, req)
 		if err != nil {
 			t.Fatalf("%s: %v", req.Kind, err)
+		}
+		if req.Kind == tui.TxUndelegate {
+			undelegatePlan = plan
 		}
 		res, err := f.be.Execute(ctx, plan, make(chan tui.TxEvent, 16))
 		if err != nil || !res.Verified || res.Code != 0 {
@@ -279,6 +297,24 @@ func TestStakingThroughBackend(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("no unbonding entry of 1 AKT from %s: %+v", vals[1].Name, pf.Unbonding)
+	}
+	// The review names the devnet's proven unbonding period and its height.
+	v, err := state.New(f.lc, nil).Latest(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, err := v.StakingParams(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var period string
+	for _, l := range undelegatePlan.Lines {
+		if l.Label == "Unbonding period" {
+			period = l.Value
+		}
+	}
+	if !strings.HasPrefix(period, ops.FormatDuration(params.UnbondingTime)+" (proven at height ") {
+		t.Fatalf("review unbonding period %q, proven %s; lines %+v", period, params.UnbondingTime, undelegatePlan.Lines)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -276,6 +277,21 @@ func (o *Redelegate) Check(ctx context.Context, c *Checker) error {
 				Fix: "wait until the redelegation completes, or undelegate instead"}
 		}
 	}
+	// x/staking also caps the maturing entries per (delegator, src, dst).
+	params, err := c.stakingParams(ctx)
+	if err != nil {
+		return err
+	}
+	if params != nil && params.MaxEntries > 0 {
+		for _, r := range reds {
+			if r.Src.Equals(o.Src) && r.Dst.Equals(o.Dst) && len(r.Completions) >= int(params.MaxEntries) {
+				return &tx.CheckError{Check: "redelegation entries",
+					Reason: fmt.Sprintf("%d redelegations from %s to %s are still maturing (proven at height %d); the chain allows at most %d and would reject another",
+						len(r.Completions), c.val(o.Src), c.val(o.Dst), params.Height, params.MaxEntries),
+					Fix: "wait until the oldest of them completes, or redelegate to another validator"}
+			}
+		}
+	}
 	dst, err := c.validator(ctx, o.Dst)
 	if err != nil {
 		return err
@@ -288,6 +304,10 @@ type Undelegate struct {
 	Delegator sdk.AccAddress
 	Validator sdk.ValAddress
 	Amount    sdk.Coin
+
+	// params are the staking parameters Check proved, for Summary; nil
+	// when Check did not run or the source cannot prove them.
+	params *tx.StakingParams
 }
 
 func (o *Undelegate) Name() string           { return "undelegate" }
@@ -306,13 +326,85 @@ func (o *Undelegate) Summary(d amount.Denoms, p address.Prefixes) []Field {
 		{"delegator", address.Bech32(p.Account, o.Delegator)},
 		{"validator", address.Bech32(p.Validator, o.Validator)},
 		{"amount", amount.FormatCoin(o.Amount, d)},
-		{"note", "the amount unbonds for the chain's unbonding period (21 days on Akash) before it is spendable"},
+		{"unbonding period", unbondingPeriod(o.params)},
+		{"note", "the amount earns nothing and cannot be spent until the unbonding period has passed"},
 	}
 }
+
+// unbondingPeriod spells out the proven period, or says plainly that it
+// was not proven (offline, or a source that cannot prove it) rather than
+// quoting a remembered constant that a devnet or a governance change
+// makes wrong.
+func unbondingPeriod(p *tx.StakingParams) string {
+	if p == nil {
+		return "the chain's unbonding period (not proven: the staking parameters were not checked)"
+	}
+	return FormatDuration(p.UnbondingTime) + " (proven at height " + strconv.FormatInt(p.Height, 10) + ")"
+}
+
+// FormatDuration spells a period out for people: "21 days", "3 hours",
+// "1 day 12 hours", "90 seconds".
+func FormatDuration(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return strconv.FormatInt(n, 10) + " " + unit + "s"
+	}
+	day := 24 * time.Hour
+	switch {
+	case d >= day:
+		s := plural(int64(d/day), "day")
+		if h := int64(d % day / time.Hour); h > 0 {
+			s += " " + plural(h, "hour")
+		}
+		return s
+	case d >= time.Hour:
+		s := plural(int64(d/time.Hour), "hour")
+		if m := int64(d % time.Hour / time.Minute); m > 0 {
+			s += " " + plural(m, "minute")
+		}
+		return s
+	case d >= 2*time.Minute:
+		return plural(int64(d/time.Minute), "minute")
+	default:
+		return plural(int64(d/time.Second), "second")
+	}
+}
+
+// stakingParams proves the staking parameters when the source can; nil
+// without error when it cannot (the callers then say so).
+func (c *Checker) stakingParams(ctx context.Context) (*tx.StakingParams, error) {
+	ps, ok := c.State.(tx.StakingParamsSource)
+	if !ok {
+		return nil, nil
+	}
+	return ps.StakingParams(ctx)
+}
+
 func (o *Undelegate) Check(ctx context.Context, c *Checker) error {
 	v, err := c.validator(ctx, o.Validator)
 	if err != nil {
 		return err
+	}
+	params, err := c.stakingParams(ctx)
+	if err != nil {
+		return err
+	}
+	o.params = params
+	if us, ok := c.State.(tx.UnbondingSource); ok && params != nil && params.MaxEntries > 0 {
+		ubs, err := us.Unbondings(ctx, o.Delegator)
+		if err != nil {
+			return err
+		}
+		for _, u := range ubs {
+			if u.Validator.Equals(o.Validator) && u.Entries >= int(params.MaxEntries) {
+				return &tx.CheckError{Check: "unbonding entries",
+					Reason: fmt.Sprintf("%s already has %d unbonding entries with %s (proven at height %d); the chain allows at most %d and would reject another",
+						address.Bech32(c.Prefixes.Account, o.Delegator), u.Entries, c.val(o.Validator), params.Height, params.MaxEntries),
+					Fix: "wait until the oldest unbonding completes (see `akw query unbondings`)"}
+			}
+		}
 	}
 	_, found, tokens, err := c.delegatedTokens(ctx, o.Delegator, v)
 	if err != nil {

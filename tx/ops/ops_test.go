@@ -201,3 +201,111 @@ func TestVoteChecks(t *testing.T) {
 		}
 	}
 }
+
+// paramState adds proven staking parameters and unbonding entries to
+// memState, as tx/proven.Source offers them.
+type paramState struct {
+	*memState
+	params *tx.StakingParams
+	perr   error
+	unbs   []tx.Unbonding
+}
+
+func (p *paramState) StakingParams(context.Context) (*tx.StakingParams, error) {
+	return p.params, p.perr
+}
+func (p *paramState) Unbondings(context.Context, sdk.AccAddress) ([]tx.Unbonding, error) {
+	return p.unbs, nil
+}
+
+func field(fs []Field, label string) (string, bool) {
+	for _, f := range fs {
+		if f.Label == label {
+			return f.Value, true
+		}
+	}
+	return "", false
+}
+
+func TestUndelegateSummaryUnbondingPeriod(t *testing.T) {
+	ctx := context.Background()
+	p := address.For("akash")
+	// Without a check (offline) the period is not claimed.
+	op := &Undelegate{Delegator: me, Validator: val(1), Amount: coin(5)}
+	got, _ := field(op.Summary(amount.Akash, p), "unbonding period")
+	if !strings.Contains(got, "not proven") || strings.Contains(got, "21") {
+		t.Fatalf("unchecked: %q", got)
+	}
+	// A source that cannot prove params: checks pass, period not claimed.
+	c, _ := checker(state())
+	if err := op.Check(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := field(op.Summary(amount.Akash, p), "unbonding period"); !strings.Contains(got, "not proven") {
+		t.Fatalf("source without params: %q", got)
+	}
+	// Proven: the chain's own value with its height, whatever it is.
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{21 * 24 * time.Hour, "21 days (proven at height 77)"},
+		{90 * time.Second, "90 seconds (proven at height 77)"},
+		{36 * time.Hour, "1 day 12 hours (proven at height 77)"},
+	} {
+		st := &paramState{memState: state(), params: &tx.StakingParams{UnbondingTime: tc.d, MaxEntries: 7, BondDenom: "uakt", Height: 77}}
+		c, _ := checker(st)
+		op := &Undelegate{Delegator: me, Validator: val(1), Amount: coin(5)}
+		if err := op.Check(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := field(op.Summary(amount.Akash, p), "unbonding period"); got != tc.want {
+			t.Fatalf("period %s: got %q, want %q", tc.d, got, tc.want)
+		}
+	}
+	// A source that fails to prove them fails the check rather than
+	// letting an unproven period through.
+	st := &paramState{memState: state(), perr: fmt.Errorf("%w: proof mismatch", tx.ErrNotFound)}
+	c, _ = checker(st)
+	if err := (&Undelegate{Delegator: me, Validator: val(1), Amount: coin(5)}).Check(ctx, c); err == nil {
+		t.Fatal("params error swallowed")
+	}
+}
+
+func TestMaxEntries(t *testing.T) {
+	ctx := context.Background()
+	params := &tx.StakingParams{UnbondingTime: time.Hour, MaxEntries: 7, BondDenom: "uakt", Height: 9}
+	// Undelegate: 7 entries with this validator block an eighth; 6 do not,
+	// and entries with another validator do not count.
+	st := &paramState{memState: state(), params: params, unbs: []tx.Unbonding{{Validator: val(1), Entries: 7}}}
+	c, _ := checker(st)
+	err := (&Undelegate{Delegator: me, Validator: val(1), Amount: coin(5)}).Check(ctx, c)
+	if tx.KindOf(err) != tx.KindRejected || !strings.Contains(err.Error(), "at most 7") {
+		t.Fatalf("8th unbonding: %v", err)
+	}
+	st.unbs = []tx.Unbonding{{Validator: val(1), Entries: 6}, {Validator: val(4), Entries: 7}}
+	if err := (&Undelegate{Delegator: me, Validator: val(1), Amount: coin(5)}).Check(ctx, c); err != nil {
+		t.Fatalf("7th unbonding: %v", err)
+	}
+	// Redelegate: counted per (src, dst).
+	done := time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC)
+	seven := make([]time.Time, 7)
+	for i := range seven {
+		seven[i] = done.Add(time.Duration(i) * time.Hour)
+	}
+	st.reds = []tx.Redelegation{{Src: val(1), Dst: val(4), Completions: seven}}
+	err = (&Redelegate{Delegator: me, Src: val(1), Dst: val(4), Amount: coin(5)}).Check(ctx, c)
+	if tx.KindOf(err) != tx.KindRejected || !strings.Contains(err.Error(), "at most 7") {
+		t.Fatalf("8th redelegation: %v", err)
+	}
+	st.reds = []tx.Redelegation{{Src: val(1), Dst: val(4), Completions: seven[:6]}}
+	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(4), Amount: coin(5)}).Check(ctx, c); err != nil {
+		t.Fatalf("7th redelegation: %v", err)
+	}
+	// A larger limit from the chain is honoured, not the remembered 7.
+	st.params = &tx.StakingParams{UnbondingTime: time.Hour, MaxEntries: 8, Height: 9}
+	st.reds = []tx.Redelegation{{Src: val(1), Dst: val(4), Completions: seven}}
+	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(4), Amount: coin(5)}).Check(ctx, c); err != nil {
+		t.Fatalf("limit 8: %v", err)
+	}
+}

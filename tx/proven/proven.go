@@ -345,3 +345,37 @@ func (p *Prover) ProveTx(ctx context.Context, hash []byte) (*tx.Inclusion, error
 		GasWanted: r.GasWanted, GasUsed: r.GasUsed, Log: r.Log, Verified: r.Verified,
 	}, nil
 }
+
+// StakingParams implements tx.StakingParamsSource.
+func (s *Source) StakingParams(ctx context.Context) (*tx.StakingParams, error) {
+	v, err := s.View(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := v.StakingParams(ctx)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return &tx.StakingParams{UnbondingTime: p.UnbondingTime, MaxEntries: p.MaxEntries, BondDenom: p.BondDenom, Height: p.Height}, nil
+}
+
+// Unbondings implements tx.UnbondingSource.
+func (s *Source) Unbondings(ctx context.Context, del sdk.AccAddress) ([]tx.Unbonding, error) {
+	v, err := s.View(ctx)
+	if err != nil {
+		return nil, err
+	}
+	us, err := v.Unbondings(ctx, del)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	out := make([]tx.Unbonding, 0, len(us.Unbondings))
+	for _, u := range us.Unbondings {
+		bz, err := decodeBech(u.ValidatorAddress)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tx.Unbonding{Validator: sdk.ValAddress(bz), Entries: len(u.Entries)})
+	}
+	return out, nil
+}
