@@ -190,7 +190,12 @@ func (q *Querier) LatestPipelined(ctx context.Context) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := node.Status(ctx)
+	var st *ctypes.ResultStatus
+	if p, ok := q.headers.(statusProber); ok && q.node == nil {
+		st, err = p.PrimaryStatus(ctx)
+	} else {
+		st, err = node.Status(ctx)
+	}
 	if err != nil || st.SyncInfo.LatestBlockHeight < 1 {
 		return q.Latest(ctx)
 	}
@@ -207,6 +212,14 @@ func (q *Querier) LatestPipelined(ctx context.Context) (*View, error) {
 		}
 	}()
 	return &View{q: q, height: h - 1, next: f}, nil
+}
+
+// statusProber is what lightclient/trusted.Client offers beyond Headers:
+// the current primary's /status through the light client's endpoint, so
+// that a primary that does not answer it is not asked again by the light
+// client (one timeout, then a witness, rather than one timeout each).
+type statusProber interface {
+	PrimaryStatus(ctx context.Context) (*ctypes.ResultStatus, error)
 }
 
 // headerFuture is the verified header a View rests on, possibly still

@@ -13,6 +13,7 @@ import (
 	"github.com/cometbft/cometbft/light"
 	"github.com/cometbft/cometbft/light/provider"
 	"github.com/cometbft/cometbft/light/store"
+	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	"github.com/cometbft/cometbft/types"
 
 	"github.com/akash-wallet/akw/lightclient"
@@ -617,6 +618,15 @@ func (c *Client) checkExpiry() error {
 // ask for it per request rather than keep it.
 func (c *Client) Primary() lightclient.Node {
 	return c.currentPrimary().rpc
+}
+
+// PrimaryStatus asks the current primary's /status (node-reported, not
+// verified: it may only choose which height to verify). A primary that
+// timed out or refused a connection earlier in this client's life is not
+// asked again, and one that does not answer now is not asked again by the
+// light client either: it falls over to a witness at once.
+func (c *Client) PrimaryStatus(ctx context.Context) (*ctypes.ResultStatus, error) {
+	return c.currentPrimary().probeStatus(ctx)
 }
 
 // PrimaryURL is the URL of the node currently serving as primary.

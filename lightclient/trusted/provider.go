@@ -19,6 +19,8 @@ import (
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	rpctypes "github.com/cometbft/cometbft/rpc/jsonrpc/types"
 	"github.com/cometbft/cometbft/types"
+
+	"github.com/akash-wallet/akw/lightclient"
 )
 
 // The RPC tells a pruned or future height only in the text of its error
@@ -88,6 +90,10 @@ type endpoint struct {
 	lastKind errorKind
 	gotChain string // chain-id the node answered with, when wrong
 	evidence []types.Evidence
+	// deadUntil: the node timed out or refused a connection; until then
+	// every request to it fails at once with deadReason (see markDead).
+	deadUntil  time.Time
+	deadReason error
 
 	commits    atomic.Int64 // /commit requests sent
 	validators atomic.Int64 // /validators requests sent
@@ -351,6 +357,9 @@ func (e *endpoint) assemble(height int64, sh *types.SignedHeader, vals *types.Va
 }
 
 func (e *endpoint) signedHeader(ctx context.Context, height *int64) (*types.SignedHeader, error) {
+	if err := e.checkDead(); err != nil {
+		return nil, err
+	}
 	e.commits.Add(1)
 	cctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
@@ -421,6 +430,9 @@ func (e *endpoint) validatorSet(ctx context.Context, height int64) (*types.Valid
 }
 
 func (e *endpoint) validatorPage(ctx context.Context, height int64, page int) (*ctypes.ResultValidators, error) {
+	if err := e.checkDead(); err != nil {
+		return nil, err
+	}
 	e.validators.Add(1)
 	cctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
@@ -459,7 +471,11 @@ func (e *endpoint) classify(ctx context.Context, err error) error {
 		return e.fail(kindRPC, rpcErr, provider.ErrNoResponse)
 	}
 	if isNetwork(err) {
-		return e.fail(kindNetwork, unwrapNetwork(err), provider.ErrNoResponse)
+		reason := unwrapNetwork(err)
+		if unresponsive(err) {
+			e.markDead(reason)
+		}
+		return e.fail(kindNetwork, reason, provider.ErrNoResponse)
 	}
 	// The node answered something that is not a well-formed JSON-RPC
 	// response.
@@ -471,6 +487,61 @@ func (e *endpoint) fail(kind errorKind, reason, ret error) error {
 	e.lastErr, e.lastKind = reason, kind
 	e.mu.Unlock()
 	return ret
+}
+
+// deadFor is how long a node that timed out or refused a connection is
+// not asked again. CometBFT's light client keeps a primary that gave
+// ErrNoResponse as a witness (findNewPrimary with remove=false), so its
+// fork detector asks the same stalled node again, and akw's own status
+// probe would too: each another full timeout. Failing fast instead makes
+// a stalled node cost one timeout per command. It is ample for any one
+// command (a Ledger confirmation included); a long-lived client (the TUI)
+// tries the node again after it. Only which node is asked changes:
+// every header is still verified and cross-checked against the witnesses
+// that answer, and with none left the operation fails as before.
+const deadFor = 5 * time.Minute
+
+// unresponsive reports whether err means the node did not answer at all
+// (a timeout, or a connection it refused or that could not be made), as
+// opposed to a connection that broke or an answer that was wrong: only
+// then is asking it again within the same command a waste.
+func unresponsive(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "dial"
+}
+
+// markDead makes every request to the node fail at once for deadFor.
+func (e *endpoint) markDead(reason error) {
+	e.mu.Lock()
+	e.deadUntil, e.deadReason = time.Now().Add(deadFor), reason
+	e.mu.Unlock()
+}
+
+// checkDead fails a request before it is sent if the node is marked
+// dead, recording the reason it was marked for (beginOp clears the
+// failure record, so each operation sees why this node did not serve).
+func (e *endpoint) checkDead() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.deadReason == nil || !time.Now().Before(e.deadUntil) {
+		return nil
+	}
+	e.lastErr, e.lastKind = e.deadReason, kindNetwork
+	return provider.ErrNoResponse
+}
+
+// dead reports whether the node is marked dead now, and why.
+func (e *endpoint) dead() (bool, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.deadReason != nil && time.Now().Before(e.deadUntil), e.deadReason
 }
 
 type tooHigh struct {
@@ -555,7 +626,23 @@ func (e *endpoint) close() {
 	e.transport.CloseIdleConnections()
 }
 
-// status asks the node's /status (not verified; used for `light status`).
+// probeStatus asks the node's /status on behalf of a command that picks a
+// height from it: a node marked dead is not asked, and one that does not
+// answer is marked dead, so the light client's own requests after it fail
+// over at once instead of waiting another timeout.
+func (e *endpoint) probeStatus(ctx context.Context) (*ctypes.ResultStatus, error) {
+	if dead, reason := e.dead(); dead {
+		return nil, &lightclient.ErrUnreachable{Endpoints: []lightclient.Endpoint{{URL: e.url, Reason: describe(kindNetwork, reason, nil)}}}
+	}
+	st, err := e.status(ctx)
+	if err != nil && ctx.Err() == nil && isNetwork(err) && unresponsive(err) {
+		e.markDead(unwrapNetwork(err))
+	}
+	return st, err
+}
+
+// status asks the node's /status (not verified; used for `light status`,
+// which reports each node as it is now, dead mark or not).
 func (e *endpoint) status(ctx context.Context) (*ctypes.ResultStatus, error) {
 	cctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()

@@ -87,6 +87,9 @@ func (s *Server) Counts() (commits, validators int64) {
 	return s.commits.Load(), s.validators.Load()
 }
 
+// Statuses returns the number of /status requests served.
+func (s *Server) Statuses() int64 { return s.statuses.Load() }
+
 // OpenConns is the number of client connections open now.
 func (s *Server) OpenConns() int64 { return s.conns.Load() }
 
