@@ -241,9 +241,18 @@ func openTx(ctx context.Context, app *App, o *txOptions, needKey, offline bool) 
 	if offline {
 		return s, nil
 	}
+	if err := s.connect(ctx, app, o); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// connect opens the light client and wires proven state, the simulator
+// and the broadcaster to it. It replaces a closed one for a retry.
+func (s *txSession) connect(ctx context.Context, app *App, o *txOptions) error {
 	c, err := openTrusted(ctx, app)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s.client = c
 	s.src = proven.New(state.New(c, nil))
@@ -259,7 +268,7 @@ func openTx(ctx context.Context, app *App, o *txOptions, needKey, offline bool) 
 		Poll:   500 * time.Millisecond,
 		Notify: func(m string) { app.Printer.Notice("%s", m) },
 	}
-	return s, nil
+	return nil
 }
 
 // lazySimulator asks the current primary.

@@ -69,13 +69,34 @@ func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, build opBuil
 	if err != nil {
 		return err
 	}
-	op, err := build(s, key.Address)
-	if err != nil {
-		return txError(err)
+	prepare := func() (*flow.Plan, error) {
+		op, err := build(s, key.Address)
+		if err != nil {
+			return nil, txError(err)
+		}
+		plan, err := flow.Prepare(pctx, s.env, op, key, fo)
+		if err != nil {
+			return nil, txError(err)
+		}
+		return plan, nil
 	}
-	plan, err := flow.Prepare(pctx, s.env, op, key, fo)
+	plan, err := prepare()
+	if err != nil && s.client != nil && output.ExitCode(err) == output.Network && pctx.Err() == nil && len(app.Network.Witnesses) > 0 {
+		// As for queries: the light client falls over to a witness only
+		// when its own requests fail, and a primary that dies between
+		// the header and the proofs fails the checks alone. Nothing is
+		// signed before the checks pass, so they are run once more
+		// through a new light client, which finds the primary gone and
+		// takes a witness (and says so). Same --timeout for both.
+		app.Printer.Notice("%v; checking again through the witnesses (nothing was signed)", err)
+		s.client.Close()
+		s.client = nil
+		if err = s.connect(pctx, app, o); err == nil {
+			plan, err = prepare()
+		}
+	}
 	if err != nil {
-		return txError(err)
+		return err
 	}
 	// "build" is everything before signing, from the command's start:
 	// opening the keyring and the light client, the verified account,
