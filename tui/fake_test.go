@@ -187,6 +187,12 @@ func (f *fakeBackend) Plan(ctx context.Context, req TxRequest) (*TxPlan, error) 
 		p.Summary = "Delegate " + req.Amount + " to " + req.To + "."
 		p.Lines = []PlanLine{{"Validator", req.To}, {"Amount", req.Amount}}
 		p.BalanceAfter = uakt(1_000_500_000 - 1_000_000 - 5000)
+	case TxUndelegate:
+		// As tui/backend renders tx/ops' summary: the proven period.
+		p.Summary = "Undelegate " + req.Amount + " from " + req.To + "."
+		p.Lines = []PlanLine{{"Validator", req.To}, {"Amount", req.Amount}, {"Unbonding period", "21 days (proven at height 1234)"}}
+		p.Warnings = []string{"the amount earns nothing and cannot be spent until the unbonding period has passed"}
+		p.BalanceAfter = uakt(1_000_500_000 - 5000)
 	case TxClaim:
 		p.Summary = "Claim the pending rewards of 2 delegations: 2.4 AKT (proven)."
 		p.Lines = []PlanLine{{"Rewards", "2.4 AKT"}}

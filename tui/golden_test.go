@@ -49,6 +49,7 @@ func TestGolden(t *testing.T) {
 		{name: "delegations_picker", keys: []string{"m", "enter"}, wait: "delegations proven at height"},
 		{name: "redelegate_form", keys: []string{"m", "enter"}, mid: "delegations proven at height", then: []string{"down", "enter"}, wait: "validator-01 ("},
 		{name: "undelegate_form", keys: []string{"u"}, wait: "unbonding period"},
+		{name: "undelegate_review", keys: []string{"u", "enter"}, mid: "delegations proven at height", then: []string{"enter", "1", "a", "k", "t", "enter"}, wait: "y sign and send"},
 		{name: "claim_review", keys: []string{"c"}, wait: "y sign and send"},
 		{name: "vote_weighted", keys: []string{"v"}, mid: "voting ends", then: []string{"enter", "down", "down", "down", "down", "enter", "y", "e", "s", "=", "0", ".", "5"}, wait: "yes=0.5"},
 		{name: "key_recover", keys: []string{"k", "r"}, typed: "old\tabandon ability able", wait: "(3 words)"},
