@@ -237,8 +237,8 @@ func newTxRedelegateCmd(app *App, o *txOptions) *cobra.Command {
 		Use:   "redelegate FROM SRC-VALOPER DST-VALOPER AMOUNT",
 		Short: "Move staked AKT from one validator to another without unbonding",
 		Long: `Move staked AKT from one validator to another without unbonding. The chain
-refuses to move stake that arrived by a redelegation still maturing (21 days
-on Akash); akw checks that first.`,
+refuses to move stake that arrived by a redelegation still maturing (for the
+chain's unbonding period, 21 days on Akash mainnet); akw checks that first.`,
 		Args: cobra.ExactArgs(4),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runOp(cmd, app, o, args[0], func(s *txSession, signer sdk.AccAddress) (ops.Op, error) {
@@ -268,7 +268,7 @@ on Akash); akw checks that first.`,
 func newTxUndelegateCmd(app *App, o *txOptions) *cobra.Command {
 	return &cobra.Command{
 		Use:   "undelegate FROM VALOPER AMOUNT",
-		Short: "Unbond staked AKT (spendable after the unbonding period, 21 days on Akash)",
+		Short: "Unbond staked AKT (spendable after the chain's unbonding period, 21 days on Akash mainnet)",
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runOp(cmd, app, o, args[0], func(s *txSession, signer sdk.AccAddress) (ops.Op, error) {
