@@ -60,7 +60,7 @@ func (s *confirm) view(w, h int) string {
 	if p.BalanceBefore.Denom != "" {
 		line("Balance before", fmtCoin(ci, p.BalanceBefore)+"  "+st.ok.Render("✓ proven at height "+itoa64(p.Height)))
 		after := fmtCoin(ci, p.BalanceAfter)
-		line("Balance after", after+st.faint.Render("  (spendable, once this transaction and its fee are through)"))
+		line("Balance after", after+st.faint.Render("  (spendable, after this transaction)"))
 	}
 	for _, wn := range p.Warnings {
 		b.WriteString("\n" + st.warn.Render("! ") + wrapIndent(wn, w-2, 2) + "\n")
