@@ -72,13 +72,15 @@ type dbTracker struct {
 }
 
 func (t *dbTracker) provider(ctx *cmtcfg.DBContext) (cmtdb.DB, error) {
-	db, err := cmtdb.NewGoLevelDBWithOpts(ctx.ID, ctx.Config.DBDir(), levelDBOptions())
-	if err == nil {
-		t.mu.Lock()
-		t.dbs = append(t.dbs, db)
-		t.mu.Unlock()
+	raw, err := cmtdb.NewGoLevelDBWithOpts(ctx.ID, ctx.Config.DBDir(), levelDBOptions())
+	if err != nil {
+		return nil, err
 	}
-	return db, err
+	db := &stopSafeDB{DB: raw}
+	t.mu.Lock()
+	t.dbs = append(t.dbs, db)
+	t.mu.Unlock()
+	return db, nil
 }
 
 // closeAll closes every tracked database; closing one CometBFT already
