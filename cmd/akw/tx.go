@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	coretypes "github.com/cometbft/cometbft/rpc/core/types"
-	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/spf13/cobra"
@@ -174,34 +172,6 @@ func (s *txSession) Close() {
 	}
 }
 
-// primaryNode sends broadcasts to whichever node the light client uses as
-// primary right now (it changes when the light client falls over).
-type primaryNode struct{ c *trusted.Client }
-
-func (p primaryNode) node() (broadcast.Node, error) {
-	n, ok := p.c.Primary().(broadcast.Node)
-	if !ok {
-		return nil, fmt.Errorf("the primary's client cannot broadcast (%T)", p.c.Primary())
-	}
-	return n, nil
-}
-
-func (p primaryNode) BroadcastTxSync(ctx context.Context, t cmttypes.Tx) (*coretypes.ResultBroadcastTx, error) {
-	n, err := p.node()
-	if err != nil {
-		return nil, err
-	}
-	return n.BroadcastTxSync(ctx, t)
-}
-
-func (p primaryNode) UnconfirmedTxs(ctx context.Context, limit *int) (*coretypes.ResultUnconfirmedTxs, error) {
-	n, err := p.node()
-	if err != nil {
-		return nil, err
-	}
-	return n.UnconfirmedTxs(ctx, limit)
-}
-
 // openTx opens what a command needs: the keyring when needKey, and, unless
 // offline, the light client with proven state, the simulator and the
 // broadcaster.
@@ -258,9 +228,9 @@ func (s *txSession) connect(ctx context.Context, app *App, o *txOptions) error {
 	s.src = proven.New(state.New(c, nil))
 	s.env.Accounts = s.src
 	s.env.State = s.src
-	s.env.Simulator = lazySimulator{c}
+	s.env.Simulator = proven.Simulator{Light: c}
 	s.env.Confirmer = &broadcast.Confirmer{
-		Node:    primaryNode{c},
+		Node:    proven.Broadcaster{Light: c},
 		Prover:  &proven.Prover{Headers: c, Node: c.Primary},
 		Timeout: o.WaitTimeout,
 		// Inclusion is proven once the next block exists; polling at half
@@ -269,13 +239,6 @@ func (s *txSession) connect(ctx context.Context, app *App, o *txOptions) error {
 		Notify: func(m string) { app.Printer.Notice("%s", m) },
 	}
 	return nil
-}
-
-// lazySimulator asks the current primary.
-type lazySimulator struct{ c *trusted.Client }
-
-func (l lazySimulator) Simulate(ctx context.Context, bz []byte) (uint64, error) {
-	return fee.NodeSimulator{Node: l.c.Primary()}.Simulate(ctx, bz)
 }
 
 // flowOptions turns the shared flags into flow.Options.

@@ -1,13 +1,10 @@
 package backend
 
 import (
-	"context"
 	"fmt"
 	"time"
 
 	sdkmath "cosmossdk.io/math"
-	coretypes "github.com/cometbft/cometbft/rpc/core/types"
-	cmttypes "github.com/cometbft/cometbft/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/akash-wallet/akw/internal/config"
@@ -55,48 +52,13 @@ func NewEnv(c EnvConfig) (*flow.Env, error) {
 		GasAdjustment: c.GasAdjustment,
 		Keyring:       c.Keyring.SDK(),
 		Ledger:        keys.SignLedgerAminoJSON,
-		Simulator:     primarySimulator{c.Light},
+		Simulator:     proven.Simulator{Light: c.Light},
 		Confirmer: &broadcast.Confirmer{
-			Node:   primaryNode{c.Light},
+			Node:   proven.Broadcaster{Light: c.Light},
 			Prover: &proven.Prover{Headers: c.Light, Node: c.Light.Primary},
 			Poll:   500 * time.Millisecond,
 		},
 	}, nil
-}
-
-// primaryNode broadcasts to the light client's current primary (it
-// changes when the light client falls over to a witness).
-type primaryNode struct{ c *trusted.Client }
-
-func (p primaryNode) node() (broadcast.Node, error) {
-	n, ok := p.c.Primary().(broadcast.Node)
-	if !ok {
-		return nil, fmt.Errorf("the primary's client cannot broadcast (%T)", p.c.Primary())
-	}
-	return n, nil
-}
-
-func (p primaryNode) BroadcastTxSync(ctx context.Context, t cmttypes.Tx) (*coretypes.ResultBroadcastTx, error) {
-	n, err := p.node()
-	if err != nil {
-		return nil, err
-	}
-	return n.BroadcastTxSync(ctx, t)
-}
-
-func (p primaryNode) UnconfirmedTxs(ctx context.Context, limit *int) (*coretypes.ResultUnconfirmedTxs, error) {
-	n, err := p.node()
-	if err != nil {
-		return nil, err
-	}
-	return n.UnconfirmedTxs(ctx, limit)
-}
-
-// primarySimulator simulates on the current primary (node-reported).
-type primarySimulator struct{ c *trusted.Client }
-
-func (p primarySimulator) Simulate(ctx context.Context, bz []byte) (uint64, error) {
-	return fee.NodeSimulator{Node: p.c.Primary()}.Simulate(ctx, bz)
 }
 
 // Parts are what the command line has opened for the TUI.
