@@ -231,3 +231,62 @@ func TestAkashnet2ValidatorAddress(t *testing.T) {
 		t.Fatal("a changed key hashed to the same address")
 	}
 }
+
+// block_search at 28,742,443: another header, 161 blocks later, signed
+// by the same validator under the same key, with another validator set.
+func TestAkashnet2BlockSearch28742443(t *testing.T) {
+	var res struct {
+		Blocks     []rpcBlock `json:"blocks"`
+		TotalCount int        `json:"total_count"`
+	}
+	loadAkashnet2(t, "block_search-28742443.json", &res)
+	if len(res.Blocks) != 1 {
+		t.Fatalf("%d blocks", len(res.Blocks))
+	}
+	b := res.Blocks[0]
+	h := b.Block.Header
+	if h.ChainID != akashChainID || h.Height != 28742443 {
+		t.Fatalf("chain %q height %d", h.ChainID, h.Height)
+	}
+	if err := h.ValidateBasic(); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Hash(); !bytes.Equal(got, b.BlockID.Hash) ||
+		got.String() != "0C5667C867E028A1049B9C76934EC79DB70FA3971ED4DF2F8E036930F8079747" {
+		t.Fatalf("header hashes to %X, block ID %X", got, b.BlockID.Hash)
+	}
+	// Same consensus parameters as at 28,742,282; another validator set
+	// (voting power moves every block that changes a delegation).
+	var first rpcBlock
+	loadAkashnet2(t, "block-28742282.json", &first)
+	if !bytes.Equal(h.ConsensusHash, first.Block.Header.ConsensusHash) {
+		t.Fatalf("consensus hash %X, at 28,742,282 %X", h.ConsensusHash, first.Block.Header.ConsensusHash)
+	}
+	if bytes.Equal(h.ValidatorsHash, first.Block.Header.ValidatorsHash) {
+		t.Fatal("validators hash unchanged; the fixture is not what SOURCES.md describes")
+	}
+
+	lc := b.Block.LastCommit
+	if lc == nil || lc.Height != h.Height-1 || !lc.BlockID.Equals(h.LastBlockID) {
+		t.Fatalf("last commit %+v does not sign the header's previous block", lc)
+	}
+	if err := lc.ValidateBasic(); err != nil {
+		t.Fatal(err)
+	}
+	key := excerptKey(t)
+	if lc.Signatures[0].ValidatorAddress.String() != excerptValidator || !verifySig(lc, 0, key) {
+		t.Fatal("the validator's signature of block 28,742,442 does not verify")
+	}
+
+	// Each check can fail.
+	h.ProposerAddress = bytes.Clone(h.ProposerAddress)
+	h.ProposerAddress[0] ^= 1
+	if bytes.Equal(h.Hash(), b.BlockID.Hash) {
+		t.Fatal("hash did not change with the proposer")
+	}
+	lc.BlockID.Hash = bytes.Clone(lc.BlockID.Hash)
+	lc.BlockID.Hash[0] ^= 1
+	if verifySig(lc, 0, key) {
+		t.Fatal("a signature verified for another block")
+	}
+}
