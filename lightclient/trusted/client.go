@@ -13,7 +13,6 @@ import (
 	"github.com/cometbft/cometbft/light"
 	"github.com/cometbft/cometbft/light/provider"
 	"github.com/cometbft/cometbft/light/store"
-	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	"github.com/cometbft/cometbft/types"
 
 	"github.com/akash-wallet/akw/lightclient"
@@ -47,6 +46,7 @@ type Client struct {
 	nmu     sync.Mutex
 	notices []Notice
 	dropped map[*endpoint]string // endpoints the light client no longer uses, and why
+	behind  map[*endpoint]bool   // endpoints told about as claiming a tip below the store's (tip.go)
 	current *endpoint            // the light client's primary after the last operation
 
 	closeOnce sync.Once
@@ -347,6 +347,11 @@ func (c *Client) providers(es []*endpoint) []provider.Provider {
 // onLatest: the newest height is known; ask the other nodes for it now,
 // and start following the verification towards it.
 func (c *Client) onLatest(src *endpoint, height int64) {
+	if v := c.trustedAtStart; v > 0 && height <= v {
+		// Not above the store: nothing will be verified at height (a
+		// node at or behind the store's tip, see tip.go).
+		return
+	}
 	c.prefetchOthers(src, height)
 	if v := c.trustedAtStart; v > 0 && height > v {
 		c.pivots.start(v, height)
@@ -551,7 +556,10 @@ type Update struct {
 	Advanced bool
 }
 
-// Update brings the store up to the primary's newest header.
+// Update brings the store up to the primary's newest header. A primary
+// whose newest header is below the store's is reported, and a witness that
+// is ahead is verified instead; with none, the store's newest header
+// stands. The result is never below the store's newest header.
 func (c *Client) Update(ctx context.Context) (*Update, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -569,6 +577,11 @@ func (c *Client) Update(ctx context.Context) (*Update, error) {
 	c.beginOp()
 	c.trustedAtStart = prev.Height
 	lb, err := c.lc.Update(ctx, c.cfg.Now())
+	if err == nil && lb == nil {
+		// Nothing newer from the primary: if it claims an older tip,
+		// see whether a witness is ahead (tip.go).
+		lb, err = c.catchUp(ctx, prev)
+	}
 	c.trustedAtStart = 0
 	if err = c.endOp(err, 0); err != nil {
 		return nil, err
@@ -618,15 +631,6 @@ func (c *Client) checkExpiry() error {
 // ask for it per request rather than keep it.
 func (c *Client) Primary() lightclient.Node {
 	return c.currentPrimary().rpc
-}
-
-// PrimaryStatus asks the current primary's /status (node-reported, not
-// verified: it may only choose which height to verify). A primary that
-// timed out or refused a connection earlier in this client's life is not
-// asked again, and one that does not answer now is not asked again by the
-// light client either: it falls over to a witness at once.
-func (c *Client) PrimaryStatus(ctx context.Context) (*ctypes.ResultStatus, error) {
-	return c.currentPrimary().probeStatus(ctx)
 }
 
 // PrimaryURL is the URL of the node currently serving as primary.

@@ -23,6 +23,15 @@ const (
 	// NoticeWitnessDropped: the light client stopped using a witness for
 	// the rest of the session.
 	NoticeWitnessDropped NoticeKind = "witness-dropped"
+	// NoticeTipBehind: a node says its newest block (Height) is below the
+	// newest header akw has verified (TrustedHeight): it is lagging, or
+	// lying to make old state look like the newest. Its tip is not used.
+	NoticeTipBehind NoticeKind = "tip-behind"
+	// NoticeKeptTrusted: the primary was behind and no witness could be
+	// verified ahead of the newest verified header (TrustedHeight), so
+	// the newest state rests on that header. Reason says what the
+	// witnesses said.
+	NoticeKeptTrusted NoticeKind = "kept-trusted"
 )
 
 // Notice is something the user should know although the operation went
@@ -32,7 +41,11 @@ type Notice struct {
 	URL         string     `json:"url"`
 	Replacement string     `json:"replacement,omitempty"`
 	Reason      string     `json:"reason,omitempty"`
-	Time        time.Time  `json:"time"`
+	// Height is the newest height the node claimed (tip-behind,
+	// kept-trusted); TrustedHeight the newest header akw had verified.
+	Height        int64     `json:"height,omitempty"`
+	TrustedHeight int64     `json:"trusted_height,omitempty"`
+	Time          time.Time `json:"time"`
 }
 
 func (n Notice) String() string {
@@ -47,6 +60,15 @@ func (n Notice) String() string {
 		s := "witness " + n.URL + " dropped"
 		if n.Reason != "" {
 			s += " (" + n.Reason + ")"
+		}
+		return s
+	case NoticeTipBehind:
+		return fmt.Sprintf("node %s says its newest block is %d, below header %d that akw has already verified: it is lagging, or lying to pass old state off as the newest; its tip is not used",
+			n.URL, n.Height, n.TrustedHeight)
+	case NoticeKeptTrusted:
+		s := fmt.Sprintf("the newest state rests on verified header %d, not newer", n.TrustedHeight)
+		if n.Reason != "" {
+			s += ": " + n.Reason
 		}
 		return s
 	}

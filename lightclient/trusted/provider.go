@@ -89,6 +89,7 @@ type endpoint struct {
 	lastErr  error
 	lastKind errorKind
 	gotChain string // chain-id the node answered with, when wrong
+	tip      int64  // height of the newest block the node last said it has (/commit without a height)
 	evidence []types.Evidence
 	// deadUntil: the node timed out or refused a connection; until then
 	// every request to it fails at once with deadReason (see markDead).
@@ -315,6 +316,7 @@ func (e *endpoint) latest(ctx context.Context) (*types.LightBlock, error) {
 		cb(e, sh.Height)
 	}
 	e.mu.Lock()
+	e.tip = sh.Height
 	lb, ok := e.cache[sh.Height]
 	e.mu.Unlock()
 	if ok && equalHash(lb.Hash(), sh.Hash()) {
@@ -569,6 +571,14 @@ func (e *endpoint) resetFailure() {
 	e.mu.Lock()
 	e.lastErr, e.lastKind = nil, kindNone
 	e.mu.Unlock()
+}
+
+// lastTip is the newest height the node said it has the last time it
+// was asked for its newest block (0 if never).
+func (e *endpoint) lastTip() int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.tip
 }
 
 func (e *endpoint) servedHash(height int64) []byte {

@@ -30,6 +30,10 @@ type Server struct {
 
 	// Latency, when set, is added to every request.
 	latency atomic.Int64
+	// claimed, when positive, is the tip this node says it has; with
+	// capped it also refuses every height above it (see ClaimTip, Lag).
+	claimed atomic.Int64
+	capped  atomic.Bool
 
 	commits    atomic.Int64
 	validators atomic.Int64
@@ -79,6 +83,28 @@ func (s *Server) Chain() *Chain { return s.chain }
 // SetBase prunes: heights below h are answered "not available".
 func (s *Server) SetBase(h int64) { s.base.Store(h) }
 
+// Lag makes the node behave as if its newest block were h, as a node that
+// fell behind (or one that lies about its tip thoroughly): /status and
+// /commit without a height report h, and every height above h is refused
+// with the node's "must be less than or equal to the current blockchain
+// height" error. Zero makes it follow the chain again.
+func (s *Server) Lag(h int64) { s.claimed.Store(h); s.capped.Store(h > 0) }
+
+// ClaimTip makes the node say its newest block is h (in /status and in
+// /commit without a height) while still serving any height it is asked
+// for: a node that lies about its tip to roll a client back, but answers
+// a request it cannot plausibly refuse. Zero stops the lie.
+func (s *Server) ClaimTip(h int64) { s.claimed.Store(h); s.capped.Store(false) }
+
+// tip is the newest height this node admits to.
+func (s *Server) tip() int64 {
+	tip := s.chain.Tip()
+	if c := s.claimed.Load(); c > 0 && c < tip {
+		return c
+	}
+	return tip
+}
+
 // SetLatency adds d to every request.
 func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
 
@@ -126,9 +152,12 @@ func (s *Server) delay(ctx context.Context) {
 // height resolves a requested height with the node's own error texts
 // (rpc/core/env.go getHeight).
 func (s *Server) height(p *int64) (int64, error) {
-	tip := s.chain.Tip()
+	tip := s.tip()
 	if p == nil {
 		return tip, nil
+	}
+	if !s.capped.Load() {
+		tip = s.chain.Tip()
 	}
 	h := *p
 	if h <= 0 {
@@ -150,7 +179,7 @@ func (s *Server) commit(ctx *rpctypes.Context, height *int64) (*ctypes.ResultCom
 	if err != nil {
 		return nil, err
 	}
-	return ctypes.NewResultCommit(s.chain.Header(h), s.chain.Commit(h), h < s.chain.Tip()), nil
+	return ctypes.NewResultCommit(s.chain.Header(h), s.chain.Commit(h), h < s.tip()), nil
 }
 
 func (s *Server) validatorsAt(ctx *rpctypes.Context, height *int64, pagePtr, perPagePtr *int) (*ctypes.ResultValidators, error) {
@@ -182,7 +211,7 @@ func (s *Server) validatorsAt(ctx *rpctypes.Context, height *int64, pagePtr, per
 func (s *Server) status(ctx *rpctypes.Context) (*ctypes.ResultStatus, error) {
 	s.statuses.Add(1)
 	s.delay(ctx.Context())
-	tip, base := s.chain.Tip(), s.base.Load()
+	tip, base := s.tip(), s.base.Load()
 	top, bottom := s.chain.Header(tip), s.chain.Header(base)
 	return &ctypes.ResultStatus{
 		NodeInfo: p2p.DefaultNodeInfo{Network: s.chain.ChainID(), Moniker: "synthetic", Version: "0.38.23"},
