@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	rpctypes "github.com/cometbft/cometbft/rpc/jsonrpc/types"
 	"github.com/cometbft/cometbft/types"
 
+	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 
@@ -130,5 +132,40 @@ func TestLatencyDownUp(t *testing.T) {
 	}
 	if _, err := c.Health(context.Background()); err != nil && !errors.Is(err, context.Canceled) {
 		t.Fatalf("after up: %v", err)
+	}
+}
+
+// ClaimTip plays a node whose newest block is old: /status and the newest
+// /commit say so; thorough, it refuses heights above as a node behind does.
+func TestClaimTip(t *testing.T) {
+	p, c := setup(t)
+	ctx := context.Background()
+	for _, thorough := range []bool{false, true} {
+		p.ClaimTip(7, thorough)
+		st, err := c.Status(ctx)
+		if err != nil || st.SyncInfo.LatestBlockHeight != 7 {
+			t.Fatalf("status: %v %v", st, err)
+		}
+		cm, err := c.Commit(ctx, nil)
+		if err != nil || cm.Height != 7 {
+			t.Fatalf("newest commit: %v %v", cm, err)
+		}
+		nine := int64(9)
+		cm, err = c.Commit(ctx, &nine)
+		if thorough {
+			if err == nil || !strings.Contains(err.Error(), "height 9 must be less than or equal to the current blockchain height 7") {
+				t.Fatalf("commit above the claimed tip: %v %v", cm, err)
+			}
+			q, err := c.ABCIQueryWithOptions(ctx, "/store/bank/key", []byte{1}, rpcclient.ABCIQueryOptions{Height: 8, Prove: true})
+			if err != nil || q.Response.Code != 26 || !strings.Contains(q.Response.Log, "height in the future") {
+				t.Fatalf("abci_query above the claimed tip: %+v %v", q, err)
+			}
+		} else if err != nil || cm.Height != 9 {
+			t.Fatalf("commit above the claimed tip (served): %v %v", cm, err)
+		}
+	}
+	p.ClaimTip(0, false)
+	if st, err := c.Status(ctx); err != nil || st.SyncInfo.LatestBlockHeight != 0 {
+		t.Fatalf("status after the lie stopped: %v %v", st, err)
 	}
 }

@@ -191,8 +191,12 @@ func FuzzProvenState(f *testing.F) {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
+		// One header and a stopped clock for both nodes: the answers'
+		// ages must compare equal too.
+		lb := c.lightBlock()
+		stopped := state.WithClock(func() time.Time { return lb.Time })
 		query := func(tm tamper) (any, any, any, [3]error) {
-			q := state.New(fixedHeaders{c.lightBlock()}, &stateNode{c: c, t: tm})
+			q := state.New(fixedHeaders{lb}, &stateNode{c: c, t: tm}, stopped)
 			v, err := q.Latest(ctx)
 			if err != nil {
 				t.Fatalf("pin: %v", err)

@@ -36,6 +36,8 @@ type Querier struct {
 	denomHints []string
 	walkLimit  int
 	parallel   int
+	now        func() time.Time
+	staleAfter time.Duration
 }
 
 // Option configures a Querier.
@@ -71,12 +73,29 @@ func WithParallelism(n int) Option {
 	}
 }
 
+// WithClock sets the clock answers' ages are measured with (default
+// time.Now): the local clock, against the verified header's time.
+func WithClock(now func() time.Time) Option {
+	return func(q *Querier) {
+		if now != nil {
+			q.now = now
+		}
+	}
+}
+
+// WithStaleAfter sets the age beyond which the newest verified state is
+// marked stale (Proven.Stale). Zero or less never marks it; the command
+// line passes the network's bound (a few minutes on akashnet-2).
+func WithStaleAfter(d time.Duration) Option {
+	return func(q *Querier) { q.staleAfter = d }
+}
+
 // New returns a Querier proving the node's answers against headers. If node
 // is nil and headers has a Primary() method (lightclient/trusted does), the
 // current primary is asked for each proof, so that queries follow the
 // light client when it falls over to a witness.
 func New(headers lightclient.Headers, node lightclient.Node, opts ...Option) *Querier {
-	q := &Querier{headers: headers, node: node, cdc: Codec(), denomHints: []string{"uakt"}, walkLimit: proof.DefaultWalkLimit, parallel: 16}
+	q := &Querier{headers: headers, node: node, cdc: Codec(), denomHints: []string{"uakt"}, walkLimit: proof.DefaultWalkLimit, parallel: 16, now: time.Now}
 	for _, o := range opts {
 		o(q)
 	}
@@ -107,17 +126,22 @@ type Proven struct {
 	// that cannot be proven are said so in Reason, never mixed in silently.
 	Verified bool   `json:"verified"`
 	Reason   string `json:"reason,omitempty"`
+	Freshness
 }
 
 // View is the proven state at one height.
 type View struct {
-	q      *Querier
-	height int64
-	next   *headerFuture // verified header at height+1
+	q          *Querier
+	height     int64
+	next       *headerFuture // verified header at height+1
+	historical bool          // pinned to a height the caller asked for (At)
 }
 
 // Latest verifies the newest header the primary has (cross-checked by
 // the witnesses) and pins a View to the state it commits, one block below.
+// It is never older than the newest header already verified: a primary
+// behind that is reported and a witness ahead of it used
+// (lightclient/trusted).
 func (q *Querier) Latest(ctx context.Context) (*View, error) {
 	lb, err := q.headers.Latest(ctx)
 	if err != nil {
@@ -139,14 +163,15 @@ type lastTrusted interface {
 // round trips.
 func (q *Querier) Recent(ctx context.Context, maxAge time.Duration) (*View, error) {
 	if lt, ok := q.headers.(lastTrusted); ok {
-		if lb, err := lt.LastTrusted(); err == nil && lb != nil && time.Since(lb.Time) < maxAge {
+		if lb, err := lt.LastTrusted(); err == nil && lb != nil && q.now().Sub(lb.Time) < maxAge {
 			return q.Pin(lb)
 		}
 	}
 	return q.Latest(ctx)
 }
 
-// At pins a View to the state at height (verifying header height+1).
+// At pins a View to the state at height (verifying header height+1): a
+// historical view, whose answers say they are as asked (Freshness).
 func (q *Querier) At(ctx context.Context, height int64) (*View, error) {
 	if height < 1 {
 		return nil, fmt.Errorf("state height must be at least 1, got %d", height)
@@ -155,7 +180,12 @@ func (q *Querier) At(ctx context.Context, height int64) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	return q.Pin(lb)
+	v, err := q.Pin(lb)
+	if err != nil {
+		return nil, err
+	}
+	v.historical = true
+	return v, nil
 }
 
 // Pin makes a View from a light block the caller got from Headers: the
@@ -180,8 +210,14 @@ func (q *Querier) Pin(lb *cmttypes.LightBlock) (*View, error) {
 // then verifies that header (primary and witnesses at once) while the
 // proofs of the state one block below are already being fetched. Each
 // proof is checked once the header is verified; if the header fails, so
-// does every answer. The node's /status only chooses the height, as the
-// primary's newest /commit does for Latest.
+// does every answer.
+//
+// The node's /status is a hint: it only chooses the height, as the
+// primary's newest /commit does for Latest. A height below the newest
+// header already verified (a lagging node, or one lying to roll the state
+// back) is not used: that takes the slower Latest, which never goes below
+// the verified header and tries the witnesses. The bound is read from the
+// local store (no round trip).
 //
 // The header is verified under ctx, so ctx must stay live until the
 // view's first answer. If /status fails, it falls back to Latest.
@@ -196,10 +232,13 @@ func (q *Querier) LatestPipelined(ctx context.Context) (*View, error) {
 	} else {
 		st, err = node.Status(ctx)
 	}
-	if err != nil || st.SyncInfo.LatestBlockHeight < 1 {
+	if err != nil || st == nil || st.SyncInfo.LatestBlockHeight < 1 {
 		return q.Latest(ctx)
 	}
 	h := st.SyncInfo.LatestBlockHeight
+	if h < q.floor() {
+		return q.Latest(ctx)
+	}
 	if h < 3 {
 		return nil, &ErrTooEarly{Height: h}
 	}
@@ -212,6 +251,17 @@ func (q *Querier) LatestPipelined(ctx context.Context) (*View, error) {
 		}
 	}()
 	return &View{q: q, height: h - 1, next: f}, nil
+}
+
+// floor is the height of the newest header already verified (0 if the
+// headers do not say): "the newest state" is never older.
+func (q *Querier) floor() int64 {
+	if lt, ok := q.headers.(lastTrusted); ok {
+		if lb, err := lt.LastTrusted(); err == nil && lb != nil {
+			return lb.Height
+		}
+	}
+	return 0
 }
 
 // statusProber is what lightclient/trusted.Client offers beyond Headers:
@@ -253,7 +303,8 @@ func (v *View) Header() *cmttypes.LightBlock {
 // proven is called only after an answer was checked against the header,
 // so the header is there.
 func (v *View) proven() Proven {
-	return Proven{Height: v.height, HeaderHash: hex.EncodeToString(v.Header().Hash()), Verified: true}
+	lb := v.Header()
+	return Proven{Height: v.height, HeaderHash: hex.EncodeToString(lb.Hash()), Verified: true, Freshness: v.q.freshness(lb, v.historical)}
 }
 
 // get proves one key at the view's height.
