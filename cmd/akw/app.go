@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -24,6 +25,7 @@ type globalFlags struct {
 	KeyringBackend string
 	KeyringDir     string
 	Yes            bool
+	StaleAfter     string
 }
 
 // App is what every command gets: the resolved settings and the streams.
@@ -180,6 +182,16 @@ func (a *App) resolveNetwork(changed func(string) bool) error {
 		}
 	}
 	n.Witnesses = witnesses
+
+	a.Sources["stale-after"] = "network " + name
+	if v, src := pick(changed("stale-after"), a.flags.StaleAfter, envName("stale-after"), "", "", ""); src != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return output.UsageError(fmt.Sprintf("--stale-after %q is not a duration", v),
+				"write it like 5m or 90s; 0 never labels state stale")
+		}
+		n.StaleAfter, a.Sources["stale-after"] = config.Duration(d), src
+	}
 	a.Network = n
 	setBech32(n.Bech32Prefix)
 	return nil

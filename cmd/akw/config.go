@@ -84,6 +84,7 @@ func newConfigShowCmd(app *App) *cobra.Command {
 					fmt.Fprintf(w, "denom            %s (1 %s = 10^%d %s)\n", res.Params.Denom, res.Params.DisplayDenom, res.Params.Exponent, res.Params.Denom)
 					fmt.Fprintf(w, "gas price        %s, adjustment %g\n", res.Params.GasPrice, res.Params.GasAdjustment)
 					fmt.Fprintf(w, "trusting period  %s\n", time.Duration(res.Params.TrustingPeriod))
+					fmt.Fprintf(w, "stale after      %s%s\n", staleAfterText(res.Params.StaleAfter), src("stale-after"))
 				}
 				fmt.Fprintf(w, "output           %s%s\n", res.Output, src("output"))
 				fmt.Fprintf(w, "keyring backend  %s%s\n", res.KeyringBackend, src("keyring-backend"))
@@ -101,7 +102,7 @@ var settableKeys = []string{
 	"networks.NAME.chain-id", "networks.NAME.rpc", "networks.NAME.witnesses", "networks.NAME.denom",
 	"networks.NAME.display-denom", "networks.NAME.exponent", "networks.NAME.bech32-prefix",
 	"networks.NAME.coin-type", "networks.NAME.gas-price", "networks.NAME.gas-adjustment",
-	"networks.NAME.trusting-period",
+	"networks.NAME.trusting-period", "networks.NAME.stale-after",
 }
 
 func newConfigSetCmd(app *App) *cobra.Command {
@@ -250,6 +251,14 @@ func setNetworkField(n *config.Network, key, field, val string) error {
 			return badValue(key, val, "not a positive duration", "write it like 336h (14 days)")
 		}
 		n.TrustingPeriod = d
+	case "stale-after":
+		var d config.Duration
+		if val != "" {
+			if err = d.UnmarshalText([]byte(val)); err != nil || d <= 0 {
+				return badValue(key, val, "not a positive duration", "write it like 5m (state older than that is labelled stale)")
+			}
+		}
+		n.StaleAfter = d
 	default:
 		fields := []string{}
 		for _, k := range settableKeys {
@@ -261,4 +270,12 @@ func setNetworkField(n *config.Network, key, field, val string) error {
 		return output.UsageError(fmt.Sprintf("unknown network field %q", field), "fields: "+strings.Join(fields, ", "))
 	}
 	return nil
+}
+
+// staleAfterText shows a stale bound; zero never labels state stale.
+func staleAfterText(d config.Duration) string {
+	if d <= 0 {
+		return "never"
+	}
+	return time.Duration(d).String()
 }

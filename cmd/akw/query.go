@@ -36,11 +36,17 @@ AppHash of a header the light client has verified (state at height H,
 header H+1), and lists are proven complete. A node whose answer does not
 check out makes the command fail with exit code 3; nothing unproven is shown.
 
+The newest state is never older than the newest header akw has verified:
+a node that says its newest block is older is named (lagging or lying) and
+the witnesses are asked. Every answer carries its header's time and age
+(header_time, age_seconds); one older than --stale-after is labelled stale
+("stale": true), one asked for with --height is labelled historical.
+
 Addresses may be given as bech32 addresses or key names.`,
 		Aliases: []string{"q"},
 	}
 	pf := cmd.PersistentFlags()
-	pf.Int64Var(&opts.Height, "height", 0, "state height to query (default: the newest verifiable state)")
+	pf.Int64Var(&opts.Height, "height", 0, "state height to query, for a deliberate look at the past (default: the newest verifiable state)")
 	pf.DurationVar(&opts.MaxAge, "max-age", 0, "reuse the newest header already verified if it is younger than this, without asking the nodes for a newer one (0: always update)")
 	pf.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "give up after this long")
 
@@ -88,7 +94,7 @@ func openView(ctx context.Context, app *App, opts *queryOptions) (context.Contex
 		return nil, nil, err
 	}
 	s.client = c
-	q := state.New(c, nil)
+	q := state.New(c, nil, app.stateOptions()...)
 	switch {
 	case opts.Height > 0:
 		s.view, err = q.At(ctx, opts.Height)
@@ -194,14 +200,28 @@ func resolveValidator(s string) (sdk.ValAddress, error) {
 	return bz, nil
 }
 
-// provenLine says plainly what the answer rests on.
+// provenLine says plainly what the answer rests on, and how old it is:
+// a stale answer (the newest verified header is older than the network's
+// stale-after) or a historical one (--height) says so in words.
 func provenLine(w io.Writer, p state.Proven, what string) {
 	if p.Verified {
-		fmt.Fprintf(w, "verified: %s, proven at height %d against the AppHash of verified header %d (%s)\n",
-			what, p.Height, p.Height+1, strings.ToUpper(shortHash(p.HeaderHash)))
+		fmt.Fprintf(w, "verified: %s, proven at height %d against the AppHash of verified header %d (%s), made %s (%s ago)\n",
+			what, p.Height, p.Height+1, strings.ToUpper(shortHash(p.HeaderHash)), p.HeaderTime.UTC().Format(timeFormat), state.AgeWords(p.Age))
 	} else {
 		fmt.Fprintf(w, "NOT verified (%s): %s\n", p.Reason, what)
 	}
+	switch note := p.Note(p.Height); {
+	case p.Stale:
+		fmt.Fprintf(w, "WARNING: %s\n", note)
+	case note != "":
+		fmt.Fprintf(w, "%s\n", note)
+	}
+}
+
+// stateOptions are what every proven-state reader of a command gets: the
+// network's stale bound (--stale-after, or the network's stale-after).
+func (a *App) stateOptions() []state.Option {
+	return []state.Option{state.WithStaleAfter(time.Duration(a.Network.StaleAfter))}
 }
 
 func shortHash(h string) string {

@@ -85,6 +85,7 @@ of chain state with a Merkle proof; what cannot be proven is labelled.`,
 	pf.StringVarP(&app.flags.Output, "output", "o", "text", "output format: text or json (env AKW_OUTPUT)")
 	pf.StringVar(&app.flags.KeyringBackend, "keyring-backend", "os", "keyring backend: "+strings.Join(keyringBackends, ", ")+" (env AKW_KEYRING_BACKEND)")
 	pf.StringVar(&app.flags.KeyringDir, "keyring-dir", "", "directory of file and test keyrings (env AKW_KEYRING_DIR; default: the data dir)")
+	pf.StringVar(&app.flags.StaleAfter, "stale-after", "", "label the newest verified state stale when its header is older than this, e.g. 5m; 0 never (env AKW_STALE_AFTER; default: the network's stale-after, 5m on akashnet-2)")
 	pf.BoolVarP(&app.flags.Yes, "yes", "y", false, "answer yes to confirmations; required to broadcast when not interactive (env AKW_YES)")
 
 	root.AddCommand(

@@ -225,7 +225,7 @@ func (s *txSession) connect(ctx context.Context, app *App, o *txOptions) error {
 		return err
 	}
 	s.client = c
-	s.src = proven.New(state.New(c, nil))
+	s.src = proven.New(state.New(c, nil, app.stateOptions()...))
 	s.env.Accounts = s.src
 	s.env.State = s.src
 	s.env.Simulator = proven.Simulator{Light: c}

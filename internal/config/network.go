@@ -23,7 +23,19 @@ type Network struct {
 	RPC            string   `toml:"rpc,omitempty" json:"rpc"`
 	Witnesses      []string `toml:"witnesses,omitempty" json:"witnesses"`
 	TrustingPeriod Duration `toml:"trusting-period,omitempty" json:"trusting_period"`
+	// StaleAfter is the age beyond which the newest verified state is
+	// labelled stale: the chain may have halted, or the nodes are
+	// withholding new blocks (a light client cannot tell which).
+	StaleAfter Duration `toml:"stale-after,omitempty" json:"stale_after"`
 }
+
+// Stale bounds of the presets: about 50 blocks of each chain. Akash makes
+// a block every ~6 s, so 5 minutes is far beyond an honest node's lag and
+// short enough to notice a halt; the devnet makes one a second.
+const (
+	MainnetStaleAfter = 5 * time.Minute
+	DevnetStaleAfter  = time.Minute
+)
 
 // Duration is a time.Duration written as "336h" in files.
 type Duration time.Duration
@@ -73,6 +85,7 @@ func Presets() map[string]Network {
 			},
 			// Two-thirds of the 21-day unbonding period.
 			TrustingPeriod: Duration(14 * 24 * time.Hour),
+			StaleAfter:     Duration(MainnetStaleAfter),
 		},
 		Devnet: {
 			ChainID:        DevnetChainID,
@@ -84,6 +97,7 @@ func Presets() map[string]Network {
 			GasPrice:       "0.025uakt",
 			GasAdjustment:  1.5,
 			TrustingPeriod: Duration(14 * 24 * time.Hour),
+			StaleAfter:     Duration(DevnetStaleAfter),
 		},
 	}
 }
@@ -123,6 +137,9 @@ func (n Network) merge(base Network) Network {
 	if n.TrustingPeriod == 0 {
 		n.TrustingPeriod = base.TrustingPeriod
 	}
+	if n.StaleAfter == 0 {
+		n.StaleAfter = base.StaleAfter
+	}
 	return n
 }
 
@@ -137,6 +154,7 @@ var userDefaults = Network{
 	GasPrice:       "0.025uakt",
 	GasAdjustment:  1.5,
 	TrustingPeriod: Duration(14 * 24 * time.Hour),
+	StaleAfter:     Duration(MainnetStaleAfter),
 }
 
 // CheckEndpoint validates an RPC URL given by the user.

@@ -77,7 +77,7 @@ type Parts struct {
 func Open(p Parts) (*Backend, error) {
 	n := p.Network
 	denoms := amount.Denoms{Base: n.Denom, Display: n.DisplayDenom, Exponent: n.Exponent}
-	q := state.New(p.Light, nil, state.WithDenomHints(n.Denom))
+	q := state.New(p.Light, nil, state.WithDenomHints(n.Denom), state.WithStaleAfter(time.Duration(n.StaleAfter)))
 	price, err := amount.ParseGasPrice(n.GasPrice, denoms)
 	if err != nil {
 		return nil, fmt.Errorf("the network's gas price: %w", err)
