@@ -10,6 +10,7 @@ import (
 
 	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/lightclient/state"
 )
 
 // Options configure the TUI.
@@ -66,6 +67,19 @@ func (c *common) spinner() string {
 	}
 	frames := []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 	return frames[c.frame%len(frames)]
+}
+
+// staleNote says in words how old the state resting on a header of time
+// t is, when that is beyond the network's bound; empty otherwise (or when
+// t is unknown).
+func (c *common) staleNote(t time.Time) string {
+	if t.IsZero() || c.chain.StaleAfter <= 0 {
+		return ""
+	}
+	if age := c.now().Sub(t); age > c.chain.StaleAfter {
+		return state.StaleWords(age)
+	}
+	return ""
 }
 
 // verificationFailed reports whether err means an answer did not check out
@@ -468,6 +482,11 @@ func (m *Model) statusBar(w int) string {
 	text := " " + s.ChainID + " · ✓ verified height " + itoa64(s.Height) + " (" + age + " ago) · " + wit
 	if c.statusBusy {
 		text += " · " + c.spinner()
+	}
+	if note := c.staleNote(s.HeaderTime); note != "" {
+		// Before the notices: a halted chain or withheld blocks matter
+		// more than which node serves.
+		text += " · ! " + note
 	}
 	if len(s.Notices) > 0 {
 		text += " · ! " + s.Notices[len(s.Notices)-1]

@@ -119,6 +119,10 @@ type ChainInfo struct {
 	Bech32Prefix string // akash
 	Primary      string // RPC URL of the primary node
 	Demo         bool   // a throwaway devnet (akw demo)
+	// StaleAfter: state whose verified header is older than this is
+	// labelled stale (the chain may have halted, or the nodes withhold
+	// new blocks); 0 never.
+	StaleAfter time.Duration
 }
 
 // Key is one keyring entry.
@@ -166,8 +170,11 @@ func (s LightStatus) Agreeing() int {
 
 // Portfolio is an account's proven state at one verified height.
 type Portfolio struct {
-	Address     string
-	Height      int64 // the verified height every value below is proven at
+	Address string
+	Height  int64 // the verified height every value below is proven at
+	// HeaderTime is the block time of the verified header at Height+1,
+	// for the age of what is shown.
+	HeaderTime  time.Time
 	Balances    sdk.Coins
 	Delegations []Delegation
 	Unbonding   []Unbonding

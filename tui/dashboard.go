@@ -214,6 +214,9 @@ func (d *dashboard) lines(w int) []string {
 	}
 	add("")
 	add(st.header.Render("Balance") + "  " + proven)
+	if note := c.staleNote(pf.HeaderTime); note != "" {
+		add("  " + st.warn.Render("! "+note))
+	}
 	add("  available  " + st.label.Render(fmtCoins(ci, pf.Balances)))
 	add("  rewards    " + fmtDecCoins(ci, pf.Rewards) + st.faint.Render("  (pending; c to claim)"))
 	add("")

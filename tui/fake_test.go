@@ -37,6 +37,10 @@ type fakeBackend struct {
 	deviceGate chan error
 	execErr    error
 	showErr    error
+	// staleAfter is the chain's stale bound; headerAge ages the verified
+	// header of the status and the portfolio (3 s beyond it).
+	staleAfter time.Duration
+	headerAge  time.Duration
 }
 
 func uakt(n int64) sdk.Coin { return sdk.NewInt64Coin("uakt", n) }
@@ -100,7 +104,8 @@ func newFake(nVals, nDels int) *fakeBackend {
 }
 
 func (f *fakeBackend) Chain() ChainInfo {
-	return ChainInfo{Network: "devnet", ChainID: "akash-devnet-1", Denom: "uakt", DisplayDenom: "akt", Exponent: 6, Primary: "http://127.0.0.1:26657"}
+	return ChainInfo{Network: "devnet", ChainID: "akash-devnet-1", Denom: "uakt", DisplayDenom: "akt", Exponent: 6, Primary: "http://127.0.0.1:26657",
+		StaleAfter: f.staleAfter}
 }
 
 func (f *fakeBackend) Keys(ctx context.Context) ([]Key, error) {
@@ -115,7 +120,7 @@ func (f *fakeBackend) Status(ctx context.Context) (LightStatus, error) {
 	if f.statusErr != nil {
 		return LightStatus{}, f.statusErr
 	}
-	return LightStatus{ChainID: "akash-devnet-1", Height: 1240, HeaderTime: testNow.Add(-3 * time.Second), Primary: "http://127.0.0.1:26657",
+	return LightStatus{ChainID: "akash-devnet-1", Height: 1240, HeaderTime: testNow.Add(-3*time.Second - f.headerAge), Primary: "http://127.0.0.1:26657",
 		Witnesses: []WitnessStatus{{URL: "http://127.0.0.1:26757", Agrees: true}}}, nil
 }
 
@@ -130,6 +135,7 @@ func (f *fakeBackend) Portfolio(ctx context.Context, address string) (*Portfolio
 		return &Portfolio{Address: address, Height: 1234}, nil
 	}
 	cp := *pf
+	cp.HeaderTime = testNow.Add(-3*time.Second - f.headerAge)
 	return &cp, nil
 }
 

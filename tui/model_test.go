@@ -143,6 +143,24 @@ func TestDashboardShowsProvenPortfolio(t *testing.T) {
 		"akash-devnet-1 · ✓ verified height 1240 (3s ago) · 1/1 witnesses agree")
 }
 
+// State older than the chain's bound is still shown (it is proven), but
+// the status bar and the dashboard say how old it is, in words.
+func TestStaleStateIsLabelled(t *testing.T) {
+	f := newFake(10, 2)
+	f.staleAfter = 5 * time.Minute
+	d := newDriver(t, f, 160, 30)
+	d.wantNot("state is", "withholding")
+	f.headerAge = 7 * time.Minute
+	d.send(refreshMsg{})
+	d.want("1000.5 AKT", "✓ proven at height 1234",
+		"! state is 7 minutes old: the chain may have halted, or the nodes are withholding new blocks",
+		"✓ verified height 1240 (7m ago) · 1/1 witnesses agree · ! state is 7 minutes old")
+	// No bound: never labelled.
+	f.staleAfter = 0
+	d = newDriver(t, f, 160, 30)
+	d.wantNot("state is", "withholding")
+}
+
 func TestVerificationAlarmClearsValues(t *testing.T) {
 	f := newFake(10, 2)
 	d := newDriver(t, f, 100, 30)

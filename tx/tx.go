@@ -51,6 +51,19 @@ type Account struct {
 	PubKey   cryptotypes.PubKey // nil until the account's first transaction
 	Height   int64              // the verified height it was read at
 	Verified bool
+	// Fresh says how old the verified state the account was read from
+	// is; the other checks of one transaction rest on the same state.
+	Fresh Freshness
+}
+
+// Freshness is the age of the verified state the checks rest on: the
+// verified header's time against the local clock. Stale state is still
+// proven; it is shown with Note, in words, before anything is signed.
+type Freshness struct {
+	HeaderTime time.Time
+	Age        time.Duration
+	Stale      bool
+	Note       string // what to tell the user when Stale
 }
 
 // AccountSource gives the verified account number and sequence.

@@ -463,7 +463,31 @@ func planFields(s *txSession, p *flow.Plan) []ops.Field {
 		seq += " (given)"
 	}
 	f = append(f, ops.Field{Label: "signer", Value: signer}, ops.Field{Label: "account", Value: seq})
+	if p.Fresh.Stale {
+		f = append(f, ops.Field{Label: "state", Value: fmt.Sprintf("WARNING: %s (height %d); the checks above rest on it", p.Fresh.Note, p.AccountHeight)})
+	}
 	return f
+}
+
+// checkedStateJSON is the verified state the checks before signing
+// rested on, and how old it was.
+type checkedStateJSON struct {
+	Height     int64     `json:"height"`
+	HeaderTime time.Time `json:"header_time"`
+	AgeSeconds int64     `json:"age_seconds"`
+	Stale      bool      `json:"stale"`
+	Warning    string    `json:"warning,omitempty"`
+}
+
+func toCheckedState(p *flow.Plan) *checkedStateJSON {
+	if p == nil || !p.AccountVerified || p.Fresh.HeaderTime.IsZero() {
+		return nil
+	}
+	j := &checkedStateJSON{Height: p.AccountHeight, HeaderTime: p.Fresh.HeaderTime.UTC(), AgeSeconds: int64(p.Fresh.Age / time.Second), Stale: p.Fresh.Stale}
+	if p.Fresh.Stale {
+		j.Warning = p.Fresh.Note
+	}
+	return j
 }
 
 // planJSON is a plan in JSON (dry run).
@@ -483,12 +507,14 @@ type planJSON struct {
 	After         *string     `json:"balance_after,omitempty"`
 	Height        int64       `json:"height,omitempty"`
 	Verified      bool        `json:"verified"`
+	// CheckedState: the verified state the checks rest on, and its age.
+	CheckedState *checkedStateJSON `json:"checked_state,omitempty"`
 }
 
 func toPlanJSON(s *txSession, p *flow.Plan) planJSON {
 	j := planJSON{DryRun: true, Summary: p.Summary, Fee: p.Fee, Gas: p.Gas, GasSimulated: p.GasSimulated,
 		ChainID: s.env.ChainID, AccountNumber: p.AccountNumber, Sequence: p.Sequence, Checked: p.Checked,
-		Verified: p.Checked && p.AccountVerified}
+		Verified: p.Checked && p.AccountVerified, CheckedState: toCheckedState(p)}
 	for _, m := range p.Builder.GetTx().GetMsgs() {
 		j.Messages = append(j.Messages, m)
 	}
@@ -508,6 +534,9 @@ type resultJSON struct {
 	Status  string       `json:"status"`
 	Proof   string       `json:"proof,omitempty"`
 	Timings *timingsJSON `json:"timings,omitempty"`
+	// CheckedState: the verified state the checks before signing rested
+	// on (a stale one is warned about here too).
+	CheckedState *checkedStateJSON `json:"checked_state,omitempty"`
 }
 
 type timingsJSON struct {
@@ -526,8 +555,8 @@ func toTimings(t *flow.Timings, start time.Time) *timingsJSON {
 		WaitMS: t.Wait.Milliseconds(), TotalMS: time.Since(start).Milliseconds()}
 }
 
-func printResult(app *App, res *flow.Result, start time.Time) error {
-	j := resultJSON{Result: res, Timings: toTimings(res.Timings, start), Status: "included"}
+func printResult(app *App, res *flow.Result, start time.Time, checked *checkedStateJSON) error {
+	j := resultJSON{Result: res, Timings: toTimings(res.Timings, start), Status: "included", CheckedState: checked}
 	res.Timings = nil
 	switch {
 	case res.Height == 0:

@@ -150,11 +150,11 @@ func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, build opBuil
 		if res != nil && res.TxHash != "" {
 			// The chain's refusal after inclusion, or an outcome akw
 			// could not settle: print what is known first.
-			_ = printResult(app, res, start)
+			_ = printResult(app, res, start, toCheckedState(plan))
 		}
 		return txError(err)
 	}
-	return printResult(app, res, start)
+	return printResult(app, res, start, toCheckedState(plan))
 }
 
 func amountArg(s *txSession, arg string) (sdk.Coin, error) {

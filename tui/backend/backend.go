@@ -207,7 +207,7 @@ func (b *Backend) Portfolio(ctx context.Context, addr string) (*tui.Portfolio, e
 			return nil, &notProven{p.Reason}
 		}
 	}
-	pf := &tui.Portfolio{Address: addr, Height: v.Height(), Balances: bal.Coins, Rewards: rews.Total, Proposals: props}
+	pf := &tui.Portfolio{Address: addr, Height: v.Height(), HeaderTime: bal.HeaderTime, Balances: bal.Coins, Rewards: rews.Total, Proposals: props}
 	rewardOf := map[string]sdk.DecCoins{}
 	for _, r := range rews.Rewards {
 		rewardOf[r.ValidatorAddress] = r.Reward

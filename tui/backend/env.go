@@ -95,7 +95,8 @@ func Open(p Parts) (*Backend, error) {
 	}
 	return New(Config{
 		Chain: tui.ChainInfo{Network: p.Name, ChainID: n.ChainID, Denom: n.Denom, DisplayDenom: n.DisplayDenom,
-			Exponent: n.Exponent, Bech32Prefix: n.Bech32Prefix, Primary: p.Light.PrimaryURL(), Demo: p.Demo},
+			Exponent: n.Exponent, Bech32Prefix: n.Bech32Prefix, Primary: p.Light.PrimaryURL(), Demo: p.Demo,
+			StaleAfter: time.Duration(n.StaleAfter)},
 		Light: p.Light, State: q, Keyring: p.Keyring, Env: env, MaxStateAge: 5 * time.Second,
 	}), nil
 }

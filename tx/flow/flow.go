@@ -139,6 +139,10 @@ type Plan struct {
 	// proven state (false: given on the command line).
 	AccountVerified bool
 	AccountHeight   int64
+	// Fresh is how old the verified state the checks rest on is (zero
+	// offline). Stale state is signed on after a warning, not refused:
+	// see Prepare.
+	Fresh tx.Freshness
 
 	Gas          uint64
 	GasSimulated uint64 // the node's figure before adjustment; 0 if not simulated
@@ -252,6 +256,18 @@ func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 		}
 		acct = a
 		p.AccountNumber, p.Sequence, p.AccountVerified, p.AccountHeight = a.Number, a.Sequence, a.Verified, a.Height
+		p.Fresh = a.Fresh
+		if a.Fresh.Stale {
+			// Warn, do not refuse: the proven state was true at its
+			// header, and the chain checks the sequence and balance again
+			// when it executes the transaction, so old state can make it
+			// fail (a rejected sequence costs nothing, a failed spend its
+			// fee) but never spend what the user did not ask to. If the
+			// chain halted, nothing is included until it resumes; if the
+			// nodes withhold blocks, they may withhold the transaction
+			// too. The user decides, seeing this first.
+			env.notice("%s; the checks before signing rest on the state at height %d", a.Fresh.Note, a.Height)
+		}
 	}
 	if opts.AccountNumber != nil {
 		if acct != nil && *opts.AccountNumber != acct.Number {

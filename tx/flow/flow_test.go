@@ -110,6 +110,33 @@ func TestPrepareOnline(t *testing.T) {
 	}
 }
 
+// Stale state is warned about before signing (a notice, the plan's
+// Fresh), not refused: the plan is still made, and the notice says how old
+// the checks' state is and at what height.
+func TestPrepareWarnsOnStaleState(t *testing.T) {
+	e, c, k := env(t, true)
+	var notes []string
+	e.Notice = func(m string) { notes = append(notes, m) }
+	c.acct.Fresh = tx.Freshness{HeaderTime: time.Date(2026, 11, 24, 5, 53, 0, 0, time.UTC), Age: 7 * time.Minute, Stale: true, Note: "state is 7 minutes old: the chain may have halted, or the nodes are withholding new blocks"}
+	p, err := Prepare(context.Background(), e, send(k.Address, 1_000_000), k, Options{Gas: fee.Gas{Auto: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Fresh.Stale || p.Fresh.Age != 7*time.Minute {
+		t.Fatalf("plan freshness %+v", p.Fresh)
+	}
+	want := "state is 7 minutes old: the chain may have halted, or the nodes are withholding new blocks; the checks before signing rest on the state at height 41"
+	if len(notes) != 1 || notes[0] != want {
+		t.Fatalf("notices %q, want %q", notes, want)
+	}
+	// Fresh state: no word about it.
+	c.acct.Fresh = tx.Freshness{HeaderTime: time.Date(2026, 11, 24, 5, 59, 57, 0, time.UTC), Age: 3 * time.Second}
+	notes = nil
+	if p, err = Prepare(context.Background(), e, send(k.Address, 1_000_000), k, Options{Gas: fee.Gas{Auto: true}}); err != nil || p.Fresh.Stale || len(notes) != 0 {
+		t.Fatalf("fresh: %+v %v %q", p.Fresh, err, notes)
+	}
+}
+
 func TestBalanceChecks(t *testing.T) {
 	e, c, k := env(t, true)
 	ctx := context.Background()

@@ -112,7 +112,8 @@ func (s *Source) Account(ctx context.Context, addr sdk.AccAddress) (*tx.Account,
 	if err != nil {
 		return nil, wrap(err)
 	}
-	out := &tx.Account{Address: addr, Number: a.AccountNumber, Sequence: a.Sequence, Height: a.Height, Verified: a.Verified}
+	out := &tx.Account{Address: addr, Number: a.AccountNumber, Sequence: a.Sequence, Height: a.Height, Verified: a.Verified,
+		Fresh: tx.Freshness{HeaderTime: a.HeaderTime, Age: a.Age, Stale: a.Stale, Note: a.Note(a.Height)}}
 	if a.PubKey != nil {
 		pk, err := decodePubKey(a.PubKey)
 		if err != nil {
