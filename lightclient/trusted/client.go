@@ -47,6 +47,7 @@ type Client struct {
 	notices []Notice
 	dropped map[*endpoint]string // endpoints the light client no longer uses, and why
 	behind  map[*endpoint]bool   // endpoints told about as claiming a tip below the store's (tip.go)
+	server  *endpoint            // answers queries instead of a primary behind the store (tip.go)
 	current *endpoint            // the light client's primary after the last operation
 
 	closeOnce sync.Once
@@ -576,6 +577,7 @@ func (c *Client) Update(ctx context.Context) (*Update, error) {
 	}
 	c.beginOp()
 	c.trustedAtStart = prev.Height
+	c.serveFrom(nil)
 	lb, err := c.lc.Update(ctx, c.cfg.Now())
 	if err == nil && lb == nil {
 		// Nothing newer from the primary: if it claims an older tip,
@@ -626,10 +628,18 @@ func (c *Client) checkExpiry() error {
 	return nil
 }
 
-// Primary returns the RPC client of the node currently serving as primary.
-// It changes when the light client falls over to a witness; callers should
-// ask for it per request rather than keep it.
+// Primary returns the RPC client of the node that answers queries: the
+// node currently serving as primary, or, while the primary is behind the
+// store and no newer header could be verified, a witness that has the
+// state (tip.go). It changes when the light client falls over to a
+// witness; callers should ask for it per request rather than keep it.
 func (c *Client) Primary() lightclient.Node {
+	c.nmu.Lock()
+	s := c.server
+	c.nmu.Unlock()
+	if s != nil {
+		return s.rpc
+	}
 	return c.currentPrimary().rpc
 }
 

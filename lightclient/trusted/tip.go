@@ -115,7 +115,7 @@ func (c *Client) catchUp(ctx context.Context, prev *types.LightBlock) (*types.Li
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	var best *tipClaim
+	var best, peer *tipClaim // the highest above prev; the highest at or above it
 	var said []string
 	for i := range claims {
 		cl := &claims[i]
@@ -134,12 +134,16 @@ func (c *Client) catchUp(ctx context.Context, prev *types.LightBlock) (*types.Li
 				best = cl
 			}
 		}
+		if cl.err == nil && cl.height >= prev.Height && (peer == nil || cl.height > peer.height) {
+			peer = cl
+		}
 	}
 	if best == nil {
 		reason := "no witness is ahead of it"
 		if len(said) > 0 {
 			reason += ": " + strings.Join(said, "; ")
 		}
+		reason += c.servePeer(p, peer)
 		c.notify(Notice{Kind: NoticeKeptTrusted, URL: p.url, Height: tip, TrustedHeight: prev.Height, Reason: reason, Time: c.cfg.Now()})
 		return nil, nil
 	}
@@ -171,10 +175,33 @@ func (c *Client) catchUp(ctx context.Context, prev *types.LightBlock) (*types.Li
 	// The witness's claim could not be made good (nobody else has its
 	// header to cross-check it, or it went away): it proves nothing
 	// either way, and the verified header stays the newest.
-	c.notify(Notice{Kind: NoticeKeptTrusted, URL: p.url, Height: tip, TrustedHeight: prev.Height,
-		Reason: fmt.Sprintf("witness %s says its newest block is %d, but that header could not be verified: %v", best.e.url, best.height, terr),
-		Time:   c.cfg.Now()})
+	reason := fmt.Sprintf("witness %s says its newest block is %d, but that header could not be verified: %v", best.e.url, best.height, terr)
+	if cur, _ := c.lc.Primary().(*endpoint); cur == p {
+		reason += c.servePeer(p, peer)
+	}
+	c.notify(Notice{Kind: NoticeKeptTrusted, URL: p.url, Height: tip, TrustedHeight: prev.Height, Reason: reason, Time: c.cfg.Now()})
 	return nil, nil
+}
+
+// servePeer makes peer (a witness that says it has the verified header's
+// height) answer queries while the primary p is behind: p cannot prove
+// the state the answers rest on. Which node answers is no matter of
+// trust — every answer is checked against the verified header — only of
+// getting one. It returns what to add to the notice.
+func (c *Client) servePeer(p *endpoint, peer *tipClaim) string {
+	if peer == nil || peer.e == p {
+		return ""
+	}
+	c.serveFrom(peer.e)
+	return fmt.Sprintf("; queries go to witness %s, which says it has it", peer.e.url)
+}
+
+// serveFrom sets the node that answers queries instead of the primary
+// (nil: the primary).
+func (c *Client) serveFrom(e *endpoint) {
+	c.nmu.Lock()
+	c.server = e
+	c.nmu.Unlock()
 }
 
 // askTips asks each node's /status in parallel (a node marked dead is not

@@ -200,3 +200,39 @@ func TestPrimaryStatusBehind(t *testing.T) {
 		t.Fatalf("an honest status was reported: %+v", b)
 	}
 }
+
+// A primary behind the store, witnesses exactly at it: nothing newer to
+// verify, and the primary cannot prove the store's state; queries go to a
+// witness that has it, and the notice says so.
+func TestUpdateWitnessesAtStoreServeQueries(t *testing.T) {
+	n, c, seen := behindNet(t, 2)
+	n.primary.Lag(30)
+	for _, w := range n.witnesses {
+		w.Lag(40)
+	}
+	u, err := c.Update(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Block.Height != 40 || u.Advanced {
+		t.Fatalf("update: %d, want to stay at 40", u.Block.Height)
+	}
+	kept := seen.of(trusted.NoticeKeptTrusted)
+	if len(kept) != 1 || !strings.Contains(kept[0].Reason, "queries go to witness") {
+		t.Fatalf("kept-trusted notices %+v", kept)
+	}
+	st, err := c.Primary().Status(context.Background())
+	if err != nil || st.SyncInfo.LatestBlockHeight != 40 {
+		t.Fatalf("queries go to a node at %v (%v), want a witness at 40", st, err)
+	}
+	// The nodes catch up: the primary answers again.
+	for _, s := range n.all() {
+		s.Lag(0)
+	}
+	if _, err := c.Update(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := c.Primary().Status(context.Background()); err != nil || st.SyncInfo.LatestBlockHeight != 55 {
+		t.Fatalf("after the primary caught up, queries go to a node at %v (%v)", st, err)
+	}
+}
