@@ -253,8 +253,13 @@ func TestFreshnessDevnet(t *testing.T) {
 				}
 			}
 		}
+		// light update: nothing newer, and it does not call that "up to date".
+		text, stderr := ok(lying, "light", "update")
+		if !strings.Contains(text, fmt.Sprintf("no newer header verified: trusted header %d", trusted)) || !strings.Contains(stderr, behindNotice(proxies[0], old, trusted)) {
+			t.Fatalf("light update:\n%s%s", text, stderr)
+		}
 		// In text: the answer and its age; the notice on stderr.
-		text, stderr := ok(lying, "query", "balance", alice.Address)
+		text, stderr = ok(lying, "query", "balance", alice.Address)
 		t.Logf("akw query balance (all nodes claim tip %d, trusted %d):\n%s%s", old, trusted, text, stderr)
 		if !strings.Contains(text, "verified: every balance") || !strings.Contains(text, " ago)") {
 			t.Fatalf("text answer:\n%s", text)

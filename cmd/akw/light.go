@@ -13,6 +13,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 )
 
@@ -389,8 +390,15 @@ an error and nothing is stored.`,
 			}
 			return app.Printer.Result(res, func(w io.Writer) error {
 				if !u.Advanced {
-					_, err := fmt.Fprintf(w, "already up to date: trusted header %d (%s)\n", res.Height, res.Hash)
-					return err
+					// Not "up to date": the nodes may be behind the store
+					// (the notices say so), or the chain halted.
+					age := time.Since(res.Time)
+					fmt.Fprintf(w, "no newer header verified: trusted header %d (%s), made %s (%s ago)\n", res.Height, res.Hash,
+						res.Time.UTC().Format(time.RFC3339), state.AgeWords(age))
+					if sa := time.Duration(app.Network.StaleAfter); sa > 0 && age > sa {
+						fmt.Fprintf(w, "WARNING: %s\n", state.StaleWords(age))
+					}
+					return nil
 				}
 				_, err := fmt.Fprintf(w, "verified header %d (%s), %s; was %d\n", res.Height, res.Hash,
 					res.Time.UTC().Format(time.RFC3339), res.Previous)
