@@ -469,27 +469,6 @@ func planFields(s *txSession, p *flow.Plan) []ops.Field {
 	return f
 }
 
-// checkedStateJSON is the verified state the checks before signing
-// rested on, and how old it was.
-type checkedStateJSON struct {
-	Height     int64     `json:"height"`
-	HeaderTime time.Time `json:"header_time"`
-	AgeSeconds int64     `json:"age_seconds"`
-	Stale      bool      `json:"stale"`
-	Warning    string    `json:"warning,omitempty"`
-}
-
-func toCheckedState(p *flow.Plan) *checkedStateJSON {
-	if p == nil || !p.AccountVerified || p.Fresh.HeaderTime.IsZero() {
-		return nil
-	}
-	j := &checkedStateJSON{Height: p.AccountHeight, HeaderTime: p.Fresh.HeaderTime.UTC(), AgeSeconds: int64(p.Fresh.Age / time.Second), Stale: p.Fresh.Stale}
-	if p.Fresh.Stale {
-		j.Warning = p.Fresh.Note
-	}
-	return j
-}
-
 // planJSON is a plan in JSON (dry run).
 type planJSON struct {
 	DryRun        bool        `json:"dry_run"`
