@@ -21,6 +21,7 @@ import (
 	"cosmossdk.io/depinject"
 	"cosmossdk.io/log"
 	pruningtypes "cosmossdk.io/store/pruning/types"
+	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
@@ -28,6 +29,8 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/runtime"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/mempool"
 	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
 	"github.com/cosmos/cosmos-sdk/x/auth/ante"
 	authkeeper "github.com/cosmos/cosmos-sdk/x/auth/keeper"
@@ -178,7 +181,9 @@ var ChainSignModes = []signingtypes.SignMode{
 
 // newApp builds one validator's application on db. Every validator gets its
 // own app instance (its own keepers and stores); only the codecs are shared.
-func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string) (*runtime.App, error) {
+// rewrite, when not nil, rewrites the transactions of its proposals
+// (Config.RewriteProposal).
+func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string, rewrite func([][]byte) [][]byte) (*runtime.App, error) {
 	var (
 		b      *runtime.AppBuilder
 		ak     authkeeper.AccountKeeper
@@ -206,7 +211,7 @@ func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string) (*runtim
 	if err != nil {
 		return nil, fmt.Errorf("devnet: ante handler: %w", err)
 	}
-	app := b.Build(db, nil,
+	opts := []func(*baseapp.BaseApp){
 		func(b *baseapp.BaseApp) { b.SetAnteHandler(anteHandler) },
 		// Keep every version: light-client proofs are asked for at recent
 		// (and, in tests, not so recent) heights.
@@ -223,9 +228,32 @@ func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string) (*runtim
 		baseapp.SetChainID(chainID),
 		// Queries are not gas-metered, as on a default node.
 		baseapp.SetQueryGasLimit(0),
-	)
+	}
+	if rewrite != nil {
+		opts = append(opts, rewriteProposals(rewrite))
+	}
+	app := b.Build(db, nil, opts...)
 	if err := app.Load(true); err != nil {
 		return nil, fmt.Errorf("devnet: loading app state: %w", err)
 	}
 	return app, nil
+}
+
+// rewriteProposals makes the app's PrepareProposal the SDK's default one
+// (the node's mempool order, within the block's limits) followed by
+// rewrite. ProcessProposal stays the default, which with the SDK's no-op
+// mempool accepts any list: the other validators vote for the block, as
+// they would on a real chain.
+func rewriteProposals(rewrite func([][]byte) [][]byte) func(*baseapp.BaseApp) {
+	return func(b *baseapp.BaseApp) {
+		prepare := baseapp.NewDefaultProposalHandler(mempool.NoOpMempool{}, b).PrepareProposalHandler()
+		b.SetPrepareProposal(func(ctx sdk.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
+			resp, err := prepare(ctx, req)
+			if err != nil {
+				return nil, err
+			}
+			resp.Txs = rewrite(resp.Txs)
+			return resp, nil
+		})
+	}
 }

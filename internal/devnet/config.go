@@ -87,6 +87,16 @@ type Config struct {
 	// Logf, if set, receives one line per step of the start-up ("creating
 	// chain", "started validator0", ...), for a CLI's progress output.
 	Logf func(format string, args ...any)
+
+	// RewriteProposal, when set, rewrites the transaction list of every
+	// block a validator proposes, after the SDK's own selection: a
+	// misbehaving proposer, for tests of what a light client must survive.
+	// CometBFT and the SDK accept whatever list fits the block's size
+	// limits — the same transaction twice, for one: the first copy
+	// executes, the second fails (its sequence is used up). Nothing keeps
+	// it across a resume: a resumed devnet proposes honestly unless it is
+	// set again.
+	RewriteProposal func(txs [][]byte) [][]byte
 }
 
 func (c Config) withDefaults() Config {

@@ -226,7 +226,7 @@ func (v *validator) start(ctx context.Context, p nodeParams, rpcPort, p2pPort in
 	if err != nil {
 		return fmt.Errorf("devnet: %s: opening app db: %w", v.name, err)
 	}
-	app, err := newApp(logger, appDB, p.genesis.ChainID, p.cfg.MinGasPrices)
+	app, err := newApp(logger, appDB, p.genesis.ChainID, p.cfg.MinGasPrices, p.cfg.RewriteProposal)
 	if err != nil {
 		_ = appDB.Close()
 		return err
