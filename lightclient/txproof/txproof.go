@@ -3,9 +3,22 @@
 //
 //   - the transaction bytes by a Merkle proof against the DataHash of the
 //     verified header H of the block that holds it;
+//   - that the proven position is the transaction's FIRST in the block,
+//     from the block's whole transaction list checked against the same
+//     DataHash (only when the block holds more than one transaction);
 //   - its result (code, data, gas wanted and used: the deterministic fields)
 //     by recomputing LastResultsHash of the verified header H+1 from the
-//     block's results and picking the entry at the proven index.
+//     block's results and picking the entry of the first copy.
+//
+// Why the first copy: CometBFT does not refuse a block that lists the
+// same transaction bytes twice. The first copy executes; the later ones
+// run against the state it left and fail (a signed transaction's sequence
+// is used up, an unordered one's nonce is taken). The first copy's result
+// is the transaction's outcome. A node's /tx answer names one copy, and
+// an honest CometBFT v0.38 node names the LAST one — its indexer writes a
+// block's transactions in order under the hash, the later copy over the
+// earlier — so without this check a successful send would be proven
+// "failed" and the user invited to send it again.
 //
 // The log, events and codespace are not committed by any hash; they are
 // returned labelled as node-reported.
@@ -22,6 +35,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/crypto/tmhash"
+	coretypes "github.com/cometbft/cometbft/rpc/core/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/akash-wallet/akw/lightclient"
@@ -31,7 +45,9 @@ import (
 type Result struct {
 	Hash   string `json:"txhash"`
 	Height int64  `json:"height"`
-	Index  uint32 `json:"index"`
+	// Index is the position of the transaction's first copy in the block:
+	// the one that executed, whichever copy the node named.
+	Index uint32 `json:"index"`
 	// Code, Data, GasWanted and GasUsed are proven (LastResultsHash).
 	Code      uint32 `json:"code"`
 	Data      []byte `json:"data,omitempty"`
@@ -48,6 +64,20 @@ type Result struct {
 	// HeaderHash is the hash of the verified header H that includes the tx.
 	HeaderHash string `json:"header_hash"`
 	Verified   bool   `json:"verified"`
+	// Duplicates are the later copies of the same transaction bytes in
+	// the block, with their proven codes; empty when it is there once.
+	// They did not execute as the transaction: its outcome is the first
+	// copy's, above.
+	Duplicates []Copy `json:"duplicates,omitempty"`
+	// NodeIndex is the copy the node's /tx answer named (proven at that
+	// index too); it differs from Index when the node named a later copy.
+	NodeIndex uint32 `json:"node_index"`
+}
+
+// Copy is one copy of a transaction listed more than once in a block.
+type Copy struct {
+	Index uint32 `json:"index"`
+	Code  uint32 `json:"code"` // proven (LastResultsHash)
 }
 
 // ErrNotFound: the node does not know the transaction. That is the node's
@@ -85,6 +115,19 @@ func (e *ErrInvalid) Category() lightclient.Category { return lightclient.Catego
 // Verify fetches transaction hash from node with its inclusion proof and
 // the results of its block, and proves both against headers. If the block
 // after the transaction's is not there yet it waits for it, until ctx ends.
+//
+// What it fetches, and why: /tx with its proof (the only way from a hash
+// to a height; the proof also says how many transactions the block
+// holds), the two headers, /block_results (every result of the block:
+// LastResultsHash commits the list, not one entry) and — only when the
+// block holds more than one transaction — /block, whose transaction list
+// against DataHash is the one way to know which copy came first. The block
+// is fetched alongside the results and headers, so it adds bytes, not a
+// round trip; and those bytes are smaller than the results' already
+// fetched (each result carries its log and events). A block that holds
+// one transaction (most, on a quiet chain) cannot hold two copies and
+// costs nothing more: the proof's total, bound to the block by the
+// results' count, says so.
 func Verify(ctx context.Context, headers lightclient.Headers, node lightclient.Node, hash []byte) (*Result, error) {
 	if len(hash) != tmhash.Size {
 		return nil, fmt.Errorf("transaction hash must be %d bytes, got %d", tmhash.Size, len(hash))
@@ -99,20 +142,36 @@ func Verify(ctx context.Context, headers lightclient.Headers, node lightclient.N
 		}
 		return nil, &ErrNode{Op: "tx", Err: err}
 	}
-	if res.Height < 1 {
-		return nil, &ErrInvalid{Hash: hash, Height: res.Height, Reason: "no height"}
+	if res == nil || res.Height < 1 {
+		return nil, &ErrInvalid{Hash: hash, Reason: "no height"}
 	}
 
-	// Both headers and the results are independent: fetch them together.
+	// Both headers, the results and the block are independent: fetch them
+	// together.
 	type hdr struct {
 		lb  *cmttypes.LightBlock
 		err error
 	}
-	hc, nc := make(chan hdr, 1), make(chan hdr, 1)
+	type blk struct {
+		b   *coretypes.ResultBlock
+		err error
+	}
+	hc, nc, bc := make(chan hdr, 1), make(chan hdr, 1), make(chan blk, 1)
 	go func() { lb, err := headers.VerifiedAt(ctx, res.Height); hc <- hdr{lb, err} }()
 	go func() { lb, err := waitVerified(ctx, headers, res.Height+1); nc <- hdr{lb, err} }()
+	// The node's claim of the block's size decides whether the block is
+	// fetched; Check holds the claim to the proven results' count, so a
+	// node that understates it to hide a first copy is refused.
+	needBlock := res.Proof.Proof.Total > 1
+	if needBlock {
+		go func() { b, err := node.Block(ctx, &res.Height); bc <- blk{b, err} }()
+	}
 	br, brErr := node.BlockResults(ctx, &res.Height)
 	h, n := <-hc, <-nc
+	var b blk
+	if needBlock {
+		b = <-bc
+	}
 	if h.err != nil {
 		return nil, h.err
 	}
@@ -122,60 +181,125 @@ func Verify(ctx context.Context, headers lightclient.Headers, node lightclient.N
 	if brErr != nil {
 		return nil, &ErrNode{Op: "block_results", Err: brErr}
 	}
-	return Check(hash, res.Height, res.Tx, res.Proof, br.TxsResults, res.TxResult, h.lb.Header, n.lb.Header)
+	if b.err != nil {
+		return nil, &ErrNode{Op: "block", Err: b.err}
+	}
+	a := Answer{Height: res.Height, Tx: res.Tx, Proof: res.Proof, Claimed: res.TxResult}
+	if br != nil {
+		a.Results = br.TxsResults
+	}
+	if needBlock {
+		if b.b == nil || b.b.Block == nil {
+			return nil, &ErrInvalid{Hash: hash, Height: res.Height, Reason: "the node served no block"}
+		}
+		a.BlockTxs = b.b.Block.Data.Txs
+	}
+	return Check(hash, a, h.lb.Header, n.lb.Header)
 }
 
-// Check is the pure part of Verify: tx and its proof against header (at
-// the tx's height), the block's results against next (header height+1),
-// and the node's claimed result against the proven one.
-func Check(hash []byte, height int64, tx cmttypes.Tx, txProof cmttypes.TxProof, results []*abci.ExecTxResult,
-	claimed abci.ExecTxResult, header, next *cmttypes.Header,
-) (*Result, error) {
+// Answer is what a node served about one transaction: its /tx answer, the
+// /block_results of its block and, when that block holds more than one
+// transaction, the block's transactions from /block.
+type Answer struct {
+	Height int64
+	Tx     cmttypes.Tx
+	Proof  cmttypes.TxProof
+	// Claimed is the node's result for the copy its proof names.
+	Claimed abci.ExecTxResult
+	Results []*abci.ExecTxResult
+	// BlockTxs is the block's transaction list; needed when the block
+	// holds more than one transaction, ignored otherwise.
+	BlockTxs cmttypes.Txs
+}
+
+// Check is the pure part of Verify: the node's answer a about the
+// transaction hash against header (at a.Height) and next (a.Height+1).
+// The transaction and its proof against header's DataHash; the results
+// against next's LastResultsHash; the node's claimed result against the
+// proven one at the index it named; then the block's transactions against
+// DataHash, for the first copy, whose result is returned.
+func Check(hash []byte, a Answer, header, next *cmttypes.Header) (*Result, error) {
+	height := a.Height
 	bad := func(format string, args ...any) error {
 		return &ErrInvalid{Hash: hash, Height: height, Reason: fmt.Sprintf(format, args...)}
 	}
 	if header == nil || next == nil || header.Height != height || next.Height != height+1 {
 		return nil, bad("headers at the wrong heights")
 	}
-	if !bytes.Equal(tx.Hash(), hash) {
-		return nil, bad("the transaction served hashes to %X", tx.Hash())
+	if !bytes.Equal(a.Tx.Hash(), hash) {
+		return nil, bad("the transaction served hashes to %X", a.Tx.Hash())
 	}
-	if !bytes.Equal(txProof.Data, tx) {
+	if !bytes.Equal(a.Proof.Data, a.Tx) {
 		return nil, bad("the proof is for other transaction bytes")
 	}
-	if err := txProof.Validate(header.DataHash); err != nil {
+	if err := a.Proof.Validate(header.DataHash); err != nil {
 		return nil, bad("inclusion proof against the block's data hash: %v", err)
 	}
-	index, total := txProof.Proof.Index, txProof.Proof.Total
+	index, total := a.Proof.Proof.Index, a.Proof.Proof.Total
 	if index < 0 || index >= total {
 		return nil, bad("proof index %d outside %d transactions", index, total)
 	}
-	if int64(len(results)) != total {
-		return nil, bad("block has %d transactions but %d results were served", total, len(results))
+	// A Merkle proof does not bind its total (a proof can claim to be
+	// leaf 1 of 2 in a tree of 3); the results' count, bound by
+	// LastResultsHash, does.
+	if int64(len(a.Results)) != total {
+		return nil, bad("block has %d transactions but %d results were served", total, len(a.Results))
 	}
-	if got := cmttypes.NewResults(results).Hash(); !bytes.Equal(got, next.LastResultsHash) {
+	for i, r := range a.Results {
+		if r == nil {
+			return nil, bad("result %d of the block is missing", i)
+		}
+	}
+	if got := cmttypes.NewResults(a.Results).Hash(); !bytes.Equal(got, next.LastResultsHash) {
 		return nil, bad("block results hash to %X, header %d commits %X", got, next.Height, next.LastResultsHash)
 	}
-	r := results[index]
-	// The node's own summary must agree with the proven entry: a node that
-	// reports success for a failed tx is lying, and is refused.
-	if claimed.Code != r.Code || claimed.GasUsed != r.GasUsed || claimed.GasWanted != r.GasWanted || !bytes.Equal(claimed.Data, r.Data) {
-		return nil, bad("the node's result (code %d) differs from the committed one (code %d)", claimed.Code, r.Code)
+	// The node's own summary must agree with the proven entry it names: a
+	// node that reports success for a failed tx is lying, and is refused.
+	if r := a.Results[index]; a.Claimed.Code != r.Code || a.Claimed.GasUsed != r.GasUsed || a.Claimed.GasWanted != r.GasWanted || !bytes.Equal(a.Claimed.Data, r.Data) {
+		return nil, bad("the node's result (code %d) differs from the committed one (code %d)", a.Claimed.Code, r.Code)
 	}
-	return &Result{
+
+	first, copies := index, []int64{index}
+	if total > 1 {
+		if int64(len(a.BlockTxs)) != total {
+			return nil, bad("the node served %d of the block's %d transactions", len(a.BlockTxs), total)
+		}
+		if got := a.BlockTxs.Hash(); !bytes.Equal(got, header.DataHash) {
+			return nil, bad("the block's transactions hash to %X, header %d commits %X", got, height, []byte(header.DataHash))
+		}
+		copies = copies[:0]
+		for i, t := range a.BlockTxs {
+			if bytes.Equal(t, a.Tx) {
+				copies = append(copies, int64(i))
+			}
+		}
+		// The proof put the transaction at index; the list, bound to the
+		// same DataHash, must agree.
+		if len(copies) == 0 || !bytes.Equal(a.BlockTxs[index], a.Tx) {
+			return nil, bad("the block's transaction %d is not the one proven there", index)
+		}
+		first = copies[0]
+	}
+	r := a.Results[first]
+	out := &Result{
 		Hash:       strings.ToUpper(hex.EncodeToString(hash)),
 		Height:     height,
-		Index:      uint32(index),
+		Index:      uint32(first),
+		NodeIndex:  uint32(index),
 		Code:       r.Code,
 		Data:       r.Data,
 		GasWanted:  r.GasWanted,
 		GasUsed:    r.GasUsed,
 		Codespace:  r.Codespace,
 		Log:        r.Log,
-		Tx:         tx,
+		Tx:         a.Tx,
 		HeaderHash: strings.ToUpper(hex.EncodeToString(header.Hash())),
 		Verified:   true,
-	}, nil
+	}
+	for _, i := range copies[1:] {
+		out.Duplicates = append(out.Duplicates, Copy{Index: uint32(i), Code: a.Results[i].Code})
+	}
+	return out, nil
 }
 
 // waitVerified returns the verified header at height, waiting (polling)
