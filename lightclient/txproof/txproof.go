@@ -3,22 +3,28 @@
 //
 //   - the transaction bytes by a Merkle proof against the DataHash of the
 //     verified header H of the block that holds it;
-//   - that the proven position is the transaction's FIRST in the block,
-//     from the block's whole transaction list checked against the same
-//     DataHash (only when the block holds more than one transaction);
+//   - every copy of it in that block, from the block's whole transaction
+//     list checked against the same DataHash (only when the block holds
+//     more than one transaction);
 //   - its result (code, data, gas wanted and used: the deterministic fields)
 //     by recomputing LastResultsHash of the verified header H+1 from the
-//     block's results and picking the entry of the first copy.
+//     block's results and picking the entry of the copy that executed.
 //
-// Why the first copy: CometBFT does not refuse a block that lists the
-// same transaction bytes twice. The first copy executes; the later ones
-// run against the state it left and fail (a signed transaction's sequence
-// is used up, an unordered one's nonce is taken). The first copy's result
-// is the transaction's outcome. A node's /tx answer names one copy, and
-// an honest CometBFT v0.38 node names the LAST one — its indexer writes a
-// block's transactions in order under the hash, the later copy over the
-// earlier — so without this check a successful send would be proven
-// "failed" and the user invited to send it again.
+// Why copies: CometBFT does not refuse a block that lists the same
+// transaction bytes twice. The first copy executes; the later ones run
+// against the state it left and fail (a signed transaction's sequence is
+// used up, an unordered one's nonce is taken). A node's /tx answer names
+// one copy, and an honest CometBFT v0.38 node names the LAST one — its
+// indexer writes a block's transactions in order under the hash, the later
+// copy over the earlier — so taking the node's copy would prove a
+// successful send "failed" and invite the user to send it again.
+//
+// Which copy is the outcome: the first that succeeded (code 0), else the
+// first. Only one copy can pass the ante handler, which consumes the
+// sequence or nonce; one that failed there changed nothing, so a later
+// copy may still have run (the account was funded in between) — and then
+// "failed" would be false. When no copy succeeded the first failure is
+// the one to explain. The other copies are reported with their codes.
 //
 // The log, events and codespace are not committed by any hash; they are
 // returned labelled as node-reported.
@@ -45,8 +51,9 @@ import (
 type Result struct {
 	Hash   string `json:"txhash"`
 	Height int64  `json:"height"`
-	// Index is the position of the transaction's first copy in the block:
-	// the one that executed, whichever copy the node named.
+	// Index is the position in the block of the copy whose result this
+	// is: the first that succeeded, else the first (see the package
+	// comment), whichever copy the node named.
 	Index uint32 `json:"index"`
 	// Code, Data, GasWanted and GasUsed are proven (LastResultsHash).
 	Code      uint32 `json:"code"`
@@ -64,10 +71,9 @@ type Result struct {
 	// HeaderHash is the hash of the verified header H that includes the tx.
 	HeaderHash string `json:"header_hash"`
 	Verified   bool   `json:"verified"`
-	// Duplicates are the later copies of the same transaction bytes in
+	// Duplicates are the other copies of the same transaction bytes in
 	// the block, with their proven codes; empty when it is there once.
-	// They did not execute as the transaction: its outcome is the first
-	// copy's, above.
+	// The transaction's outcome is the copy at Index, above.
 	Duplicates []Copy `json:"duplicates,omitempty"`
 	// NodeIndex is the copy the node's /tx answer named (proven at that
 	// index too); it differs from Index when the node named a later copy.
@@ -121,7 +127,7 @@ func (e *ErrInvalid) Category() lightclient.Category { return lightclient.Catego
 // holds), the two headers, /block_results (every result of the block:
 // LastResultsHash commits the list, not one entry) and — only when the
 // block holds more than one transaction — /block, whose transaction list
-// against DataHash is the one way to know which copy came first. The block
+// against DataHash is the one way to know every copy it holds. The block
 // is fetched alongside the results and headers, so it adds bytes, not a
 // round trip; and those bytes are smaller than the results' already
 // fetched (each result carries its log and events). A block that holds
@@ -161,7 +167,7 @@ func Verify(ctx context.Context, headers lightclient.Headers, node lightclient.N
 	go func() { lb, err := waitVerified(ctx, headers, res.Height+1); nc <- hdr{lb, err} }()
 	// The node's claim of the block's size decides whether the block is
 	// fetched; Check holds the claim to the proven results' count, so a
-	// node that understates it to hide a first copy is refused.
+	// node that understates it to hide a copy is refused.
 	needBlock := res.Proof.Proof.Total > 1
 	if needBlock {
 		go func() { b, err := node.Block(ctx, &res.Height); bc <- blk{b, err} }()
@@ -217,7 +223,8 @@ type Answer struct {
 // The transaction and its proof against header's DataHash; the results
 // against next's LastResultsHash; the node's claimed result against the
 // proven one at the index it named; then the block's transactions against
-// DataHash, for the first copy, whose result is returned.
+// DataHash, for every copy; the result of the one that executed is
+// returned.
 func Check(hash []byte, a Answer, header, next *cmttypes.Header) (*Result, error) {
 	height := a.Height
 	bad := func(format string, args ...any) error {
@@ -259,7 +266,7 @@ func Check(hash []byte, a Answer, header, next *cmttypes.Header) (*Result, error
 		return nil, bad("the node's result (code %d) differs from the committed one (code %d)", a.Claimed.Code, r.Code)
 	}
 
-	first, copies := index, []int64{index}
+	copies := []int64{index}
 	if total > 1 {
 		if int64(len(a.BlockTxs)) != total {
 			return nil, bad("the node served %d of the block's %d transactions", len(a.BlockTxs), total)
@@ -278,13 +285,19 @@ func Check(hash []byte, a Answer, header, next *cmttypes.Header) (*Result, error
 		if len(copies) == 0 || !bytes.Equal(a.BlockTxs[index], a.Tx) {
 			return nil, bad("the block's transaction %d is not the one proven there", index)
 		}
-		first = copies[0]
 	}
-	r := a.Results[first]
+	outcome := copies[0]
+	for _, i := range copies {
+		if a.Results[i].Code == abci.CodeTypeOK {
+			outcome = i
+			break
+		}
+	}
+	r := a.Results[outcome]
 	out := &Result{
 		Hash:       strings.ToUpper(hex.EncodeToString(hash)),
 		Height:     height,
-		Index:      uint32(first),
+		Index:      uint32(outcome),
 		NodeIndex:  uint32(index),
 		Code:       r.Code,
 		Data:       r.Data,
@@ -296,8 +309,10 @@ func Check(hash []byte, a Answer, header, next *cmttypes.Header) (*Result, error
 		HeaderHash: strings.ToUpper(hex.EncodeToString(header.Hash())),
 		Verified:   true,
 	}
-	for _, i := range copies[1:] {
-		out.Duplicates = append(out.Duplicates, Copy{Index: uint32(i), Code: a.Results[i].Code})
+	for _, i := range copies {
+		if i != outcome {
+			out.Duplicates = append(out.Duplicates, Copy{Index: uint32(i), Code: a.Results[i].Code})
+		}
 	}
 	return out, nil
 }

@@ -76,6 +76,29 @@ func dupBlock() (cmttypes.Txs, []*abci.ExecTxResult, *cmttypes.Header, *cmttypes
 	return txs, results, &cmttypes.Header{Height: 10, DataHash: txs.Hash()}, next(results)
 }
 
+// A copy that failed in the ante handler changed nothing (not even the
+// sequence): a later copy may then run and succeed. The transaction did
+// execute; showing it failed would be false.
+func TestCheckLaterCopySucceeded(t *testing.T) {
+	send := cmttypes.Tx("send, fee not yet funded")
+	txs := cmttypes.Txs{send, []byte("fund the sender"), send}
+	results := []*abci.ExecTxResult{
+		{Code: 5, Codespace: "sdk", GasWanted: 200, GasUsed: 30, Log: "insufficient funds to pay the fee"},
+		{Code: 0, GasWanted: 100, GasUsed: 80},
+		{Code: 0, GasWanted: 200, GasUsed: 120},
+	}
+	h := &cmttypes.Header{Height: 10, DataHash: txs.Hash()}
+	for _, named := range []int{0, 2} {
+		r, err := Check(send.Hash(), answer(txs, results, named), h, next(results))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Code != 0 || r.Index != 2 || len(r.Duplicates) != 1 || r.Duplicates[0] != (Copy{Index: 0, Code: 5}) {
+			t.Fatalf("node names copy %d: %+v", named, r)
+		}
+	}
+}
+
 // The regression of issue 11 (3): the node names the second copy, with
 // its (proven, failed) result. That is what an honest CometBFT v0.38 node
 // answers too. The outcome is the first copy's; the second is reported as
