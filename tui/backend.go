@@ -372,4 +372,7 @@ type TxResult struct {
 	Code     uint32
 	Log      string // the chain's message when Code != 0
 	Verified bool
+	// Note explains a block that lists the transaction more than once
+	// (tx.Inclusion.DuplicateNote); "" otherwise.
+	Note string
 }

@@ -320,6 +320,9 @@ func (s *progress) view(w, h int) string {
 	case s.res != nil:
 		b.WriteString(st.warn.Render("Included at height "+itoa64(s.res.Height)) + ", node-reported: the inclusion could not be proven yet.\n")
 	}
+	if s.res != nil && s.res.Note != "" {
+		b.WriteString(wrap("Note: "+s.res.Note+".", w) + "\n")
+	}
 	b.WriteString("\nPress enter to return to the dashboard.\n")
 	return b.String()
 }

@@ -26,6 +26,8 @@ package tx
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	sdkmath "cosmossdk.io/math"
@@ -188,6 +190,41 @@ type Inclusion struct {
 	// was proven against the verified header's DataHash and its result
 	// against the next header's LastResultsHash.
 	Verified bool
+	// Index is the position in the block of the copy whose result this
+	// is. A block may list the same transaction more than once (CometBFT
+	// does not refuse it); the copy that counts is the first that
+	// succeeded, else the first.
+	Index uint32
+	// Duplicates are the block's other copies of the transaction, with
+	// their proven codes; nil when it is listed once.
+	Duplicates []Copy
+}
+
+// DuplicateNote explains, for people, a block that lists the transaction
+// more than once; "" when it is listed once.
+func (inc *Inclusion) DuplicateNote() string {
+	if len(inc.Duplicates) == 0 {
+		return ""
+	}
+	others := make([]string, len(inc.Duplicates))
+	for i, d := range inc.Duplicates {
+		others[i] = fmt.Sprintf("index %d: code %d", d.Index, d.Code)
+	}
+	which := "the one that executed"
+	if inc.Code != 0 {
+		which = "the first; no copy succeeded"
+	}
+	return fmt.Sprintf("block %d lists this transaction %d times; the result shown is the copy at index %d, %s (other copies, proven: %s). "+
+		"A node or explorer may show another copy's result: the copy at index %d is the one that counts",
+		inc.Height, len(inc.Duplicates)+1, inc.Index, which, strings.Join(others, ", "), inc.Index)
+}
+
+// Copy is another copy of a transaction in the block that holds it. It
+// did not execute as the transaction: it ran against the state the copy
+// that counts left (or before it, and failed without effect).
+type Copy struct {
+	Index uint32 `json:"index"`
+	Code  uint32 `json:"code"` // proven (LastResultsHash)
 }
 
 // InclusionProver finds a transaction by hash and proves where it landed

@@ -510,8 +510,10 @@ type resultJSON struct {
 	*flow.Result
 	// Status is "included" (code 0), "failed" (included with a failing
 	// code) or "unknown" (sent, but not found included: see the error).
-	Status  string       `json:"status"`
-	Proof   string       `json:"proof,omitempty"`
+	Status string `json:"status"`
+	Proof  string `json:"proof,omitempty"`
+	// Note explains a block that lists the transaction more than once.
+	Note    string       `json:"note,omitempty"`
 	Timings *timingsJSON `json:"timings,omitempty"`
 	// CheckedState: the verified state the checks before signing rested
 	// on (a stale one is warned about here too).
@@ -546,6 +548,7 @@ func printResult(app *App, res *flow.Result, start time.Time, checked *checkedSt
 	if res.Verified {
 		j.Proof = fmt.Sprintf("inclusion proven against the DataHash of verified header %d; result code against the LastResultsHash of verified header %d; log is node-reported", res.Height, res.Height+1)
 	}
+	j.Note = res.DuplicateNote()
 	return app.Printer.Result(j, func(w io.Writer) error {
 		fmt.Fprintf(w, "txhash: %s\n", res.TxHash)
 		if res.Height == 0 {
@@ -558,6 +561,9 @@ func printResult(app *App, res *flow.Result, start time.Time, checked *checkedSt
 			fmt.Fprintf(w, "included in block %d with code %d: NOT verified\n", res.Height, res.Code)
 		}
 		fmt.Fprintf(w, "gas used %d of %d\n", res.GasUsed, res.GasWanted)
+		if j.Note != "" {
+			fmt.Fprintf(w, "note: %s\n", j.Note)
+		}
 		if t := j.Timings; t != nil {
 			fmt.Fprintf(w, "time: build %dms, sign %dms, broadcast %dms, wait %dms, total %dms\n", t.BuildMS, t.SignMS, t.BroadcastMS, t.WaitMS, t.TotalMS)
 		}

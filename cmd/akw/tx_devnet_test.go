@@ -143,7 +143,10 @@ func TestTxDevnet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a devnet")
 	}
-	n := devnettest.Start(t, devnettest.WithVotingPeriod(5*time.Minute))
+	// Its proposers list twice the transactions that ask for it
+	// (testDuplicateInBlock); every other block is an honest one.
+	n := devnettest.Start(t, devnettest.WithVotingPeriod(5*time.Minute),
+		devnettest.WithConfig(func(c *devnet.Config) { c.RewriteProposal = listTwice }))
 	wctx, wcancel := context.WithTimeout(context.Background(), time.Minute)
 	defer wcancel()
 	if err := n.WaitForHeight(wctx, 4); err != nil {
@@ -472,6 +475,7 @@ func TestTxDevnet(t *testing.T) {
 		}
 	})
 
+	t.Run("duplicate-in-block", func(t *testing.T) { testDuplicateInBlock(t, e, n) })
 	t.Run("offline", func(t *testing.T) { testOffline(t, e, n) })
 	t.Run("ledger", func(t *testing.T) { testLedger(t, e, n, proposal) })
 	t.Run("lying-node", func(t *testing.T) { testLyingNode(t, n) })

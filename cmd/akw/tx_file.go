@@ -216,8 +216,9 @@ hash: a transaction already included is reported, not sent again.`,
 }
 
 func inclusionResult(hash []byte, inc *tx.Inclusion) *flow.Result {
-	return &flow.Result{TxHash: broadcast.HashString(hash), Height: inc.Height, Code: inc.Code, Codespace: inc.Codespace,
-		Verified: inc.Verified, GasWanted: inc.GasWanted, GasUsed: inc.GasUsed, Log: inc.Log}
+	res := &flow.Result{TxHash: broadcast.HashString(hash)}
+	res.Include(inc)
+	return res
 }
 
 func writeDecoded(w io.Writer, d sign.Decoded) {

@@ -667,7 +667,7 @@ func (b *Backend) Execute(ctx context.Context, tp *tui.TxPlan, events chan<- tui
 		}
 		return &tui.TxResult{TxHash: hash}, err
 	}
-	res := &tui.TxResult{TxHash: hash, Height: inc.Height, Code: inc.Code, Log: inc.Log, Verified: inc.Verified}
+	res := &tui.TxResult{TxHash: hash, Height: inc.Height, Code: inc.Code, Log: inc.Log, Verified: inc.Verified, Note: inc.DuplicateNote()}
 	if inc.Verified {
 		send(tui.TxEvent{Stage: tui.StageVerified, TxHash: hash, Height: inc.Height})
 	} else {

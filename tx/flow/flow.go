@@ -478,9 +478,28 @@ type Result struct {
 	GasUsed   int64     `json:"gas_used"`
 	Fee       sdk.Coins `json:"fee,omitempty"`
 	Log       string    `json:"log,omitempty"` // node-reported
-	Timings   *Timings  `json:"timings,omitempty"`
-	Known     bool      `json:"already_in_mempool,omitempty"`
-	At        time.Time `json:"-"`
+	// Index is the transaction's position in block Height: the copy that
+	// counts when the block lists it more than once (Duplicates).
+	Index      uint32    `json:"index"`
+	Duplicates []tx.Copy `json:"duplicates,omitempty"`
+	Timings    *Timings  `json:"timings,omitempty"`
+	Known      bool      `json:"already_in_mempool,omitempty"`
+	At         time.Time `json:"-"`
+}
+
+// Include sets what inc proved: where the transaction landed and its
+// result.
+func (r *Result) Include(inc *tx.Inclusion) {
+	r.Height, r.Code, r.Codespace, r.Verified = inc.Height, inc.Code, inc.Codespace, inc.Verified
+	r.GasWanted, r.GasUsed, r.Log = inc.GasWanted, inc.GasUsed, inc.Log
+	r.Index, r.Duplicates = inc.Index, inc.Duplicates
+}
+
+// DuplicateNote explains, for people, a block that lists the transaction
+// more than once; "" when it is listed once.
+func (r *Result) DuplicateNote() string {
+	inc := tx.Inclusion{Height: r.Height, Code: r.Code, Index: r.Index, Duplicates: r.Duplicates}
+	return inc.DuplicateNote()
 }
 
 // Broadcast sends signed bytes and waits for proven inclusion. A failing
@@ -507,8 +526,7 @@ func Broadcast(ctx context.Context, env *Env, txBytes []byte, t *Timings) (*Resu
 		t.Wait = time.Since(start)
 	}
 	if inc != nil {
-		res.Height, res.Code, res.Codespace, res.Verified = inc.Height, inc.Code, inc.Codespace, inc.Verified
-		res.GasWanted, res.GasUsed, res.Log = inc.GasWanted, inc.GasUsed, inc.Log
+		res.Include(inc)
 		if err == nil && inc.Code != 0 {
 			err = &tx.RejectedError{Stage: tx.StageDeliver, Hash: res.TxHash, Height: inc.Height, Code: inc.Code, Codespace: inc.Codespace, Log: inc.Log, Verified: inc.Verified}
 		}

@@ -269,3 +269,19 @@ func TestStaleSequenceWaits(t *testing.T) {
 		t.Fatalf("given sequence: %v", err)
 	}
 }
+
+func TestDuplicateNote(t *testing.T) {
+	r := &Result{Height: 7, Code: 0, Index: 2}
+	if r.DuplicateNote() != "" {
+		t.Fatal("a note for a transaction listed once")
+	}
+	r.Duplicates = []tx.Copy{{Index: 5, Code: 32}}
+	if n := r.DuplicateNote(); !strings.Contains(n, "block 7 lists this transaction 2 times") || !strings.Contains(n, "index 2, the one that executed") ||
+		!strings.Contains(n, "index 5: code 32") {
+		t.Fatal(n)
+	}
+	r.Code = 11
+	if n := r.DuplicateNote(); !strings.Contains(n, "no copy succeeded") {
+		t.Fatal(n)
+	}
+}

@@ -341,10 +341,14 @@ func (p *Prover) ProveTx(ctx context.Context, hash []byte) (*tx.Inclusion, error
 		}
 		return nil, &Error{Err: err}
 	}
-	return &tx.Inclusion{
+	inc := &tx.Inclusion{
 		Hash: hash, Height: r.Height, Code: r.Code, Codespace: r.Codespace,
-		GasWanted: r.GasWanted, GasUsed: r.GasUsed, Log: r.Log, Verified: r.Verified,
-	}, nil
+		GasWanted: r.GasWanted, GasUsed: r.GasUsed, Log: r.Log, Verified: r.Verified, Index: r.Index,
+	}
+	for _, d := range r.Duplicates {
+		inc.Duplicates = append(inc.Duplicates, tx.Copy{Index: d.Index, Code: d.Code})
+	}
+	return inc, nil
 }
 
 // StakingParams implements tx.StakingParamsSource.
