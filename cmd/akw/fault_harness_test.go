@@ -6,6 +6,7 @@ package main
 // helper is prefixed "fault" (this package is shared with other tests).
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -161,14 +162,19 @@ func faultJSONError(t *testing.T, stderr string) (code int, message, hint string
 
 // ---- a node that stalls
 
-// faultStall accepts TCP connections and never answers: a node whose
-// process hangs (or a black-holing load balancer). It counts connections
-// so a test knows akw is waiting on it.
+// faultStall accepts TCP connections, reads the requests sent on them and
+// never answers: a node whose process hangs (or a black-holing load
+// balancer). It counts connections, and requests read in full, so a test
+// knows akw is waiting on it.
 type faultStall struct {
 	ln       net.Listener
 	accepted atomic.Int64
+
 	mu       sync.Mutex
 	conns    []net.Conn
+	requests int64
+	// more is closed (and replaced) at each request read in full.
+	more chan struct{}
 }
 
 func newFaultStall(t *testing.T) *faultStall {
@@ -177,7 +183,7 @@ func newFaultStall(t *testing.T) *faultStall {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &faultStall{ln: ln}
+	s := &faultStall{ln: ln, more: make(chan struct{})}
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -188,9 +194,7 @@ func newFaultStall(t *testing.T) *faultStall {
 			s.mu.Lock()
 			s.conns = append(s.conns, c)
 			s.mu.Unlock()
-			// Read and discard, so the client's request is fully sent
-			// and it is waiting for an answer that never comes.
-			go io.Copy(io.Discard, c) //nolint:errcheck // ends with Close
+			go s.read(c)
 		}
 	}()
 	t.Cleanup(func() {
@@ -204,17 +208,49 @@ func newFaultStall(t *testing.T) *faultStall {
 	return s
 }
 
+// read reads the HTTP requests of one connection to their end, so the
+// client has sent each in full and waits for an answer that never comes.
+func (s *faultStall) read(c net.Conn) {
+	br := bufio.NewReader(c)
+	for {
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			// Not HTTP (or closed): swallow the rest unanswered.
+			_, _ = io.Copy(io.Discard, br)
+			return
+		}
+		_, _ = io.Copy(io.Discard, req.Body)
+		s.mu.Lock()
+		s.requests++
+		close(s.more)
+		s.more = make(chan struct{})
+		s.mu.Unlock()
+	}
+}
+
 func (s *faultStall) URL() string { return "http://" + s.ln.Addr().String() }
 
-// waitAccepted waits at most bound until at least n connections came in.
-func (s *faultStall) waitAccepted(t *testing.T, n int64, bound time.Duration) {
+// waitRequests waits until the node has read n requests in full. It
+// fails the test if p ends first, or after bound (a generous bound on a
+// loaded machine: the request normally comes within a second).
+func (s *faultStall) waitRequests(t *testing.T, p *faultProc, n int64, bound time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(bound)
-	for s.accepted.Load() < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("no connection to the stalled node within %s", bound)
+	timeout := time.NewTimer(bound)
+	defer timeout.Stop()
+	for {
+		s.mu.Lock()
+		got, more := s.requests, s.more
+		s.mu.Unlock()
+		if got >= n {
+			return
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case <-more:
+		case <-p.done:
+			t.Fatalf("akw %s ended (exit %d) before the stalled node had %d requests\nstderr: %s", strings.Join(p.args, " "), p.code, n, p.err.String())
+		case <-timeout.C:
+			t.Fatalf("the stalled node had %d requests within %s, want %d", got, bound, n)
+		}
 	}
 }
 

@@ -401,12 +401,15 @@ func faultStalled(t *testing.T, e *faultEnv, carol string) {
 	}
 
 	// Cancellable: Ctrl-C (and SIGTERM) while waiting on the stalled node
-	// ends the command with exit 130 within seconds.
+	// ends the command with exit 130 within seconds. Each has a stalled
+	// primary of its own (the jobs above keep s1 and s2 busy), and the
+	// signal goes once that primary has the request in full: akw then
+	// waits for the answer, the state to interrupt, and its handler has
+	// been in place since before its first request.
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		before := s1.accepted.Load()
-		p := e.start(t, with(stalled(), "query", "balance", carol, "-o", "json")...)
-		s1.waitAccepted(t, before+1, 30*time.Second)
-		time.Sleep(200 * time.Millisecond) // the request is on the wire
+		own := newFaultStall(t)
+		p := e.start(t, with(e.home(t), "--node", own.URL(), "--witness", s2.URL(), "query", "balance", carol, "-o", "json")...)
+		own.waitRequests(t, p, 1, faultBound)
 		p.signal(t, sig)
 		if code := p.wait(t, 30*time.Second); code != 130 {
 			t.Fatalf("%v while stalled: exit %d\nstderr: %s", sig, code, p.err.String())
