@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -14,18 +15,31 @@ import (
 
 // driver runs the root model synchronously: every command is executed and
 // its message fed back, as the Bubble Tea runtime would. A command that
-// blocks (Execute waiting for the device) is left running; settle collects
-// its message later.
+// blocks (Execute waiting for the device, the progress screen waiting for
+// its next event) is left running; settle collects its message later.
+//
+// Which commands block is decided by the goroutines' state, not by a time
+// margin: tests run in a synctest bubble (synctest.Test), and a command counts
+// as blocked when synctest.Wait says every goroutine of the test is
+// durably blocked and it has not returned. A loaded machine slows the
+// test down; it cannot reorder it. Benchmarks (no bubble) run commands
+// inline: theirs never block.
 type driver struct {
 	t       testing.TB
 	m       *Model
+	bubble  bool
 	pending []chan tea.Msg
 }
 
 func newDriver(t testing.TB, f *fakeBackend, w, h int) *driver {
 	t.Helper()
-	m := New(context.Background(), Options{Backend: f, Now: func() time.Time { return testNow }, Refresh: -1, StaticSpinner: true})
-	d := &driver{t: t, m: m}
+	_, bench := t.(*testing.B)
+	// Cancelled when the test ends, before the bubble waits for its
+	// goroutines: the commands still blocked return.
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	m := New(ctx, Options{Backend: f, Now: func() time.Time { return testNow }, Refresh: -1, StaticSpinner: true})
+	d := &driver{t: t, m: m, bubble: !bench}
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.run(m.Init())
 	return d
@@ -40,12 +54,17 @@ func (d *driver) run(cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
+	if !d.bubble {
+		d.deliver(cmd())
+		return
+	}
 	ch := make(chan tea.Msg, 1)
 	go func() { ch <- cmd() }()
+	synctest.Wait() // it has returned, or it is blocked
 	select {
 	case msg := <-ch:
 		d.deliver(msg)
-	case <-time.After(300 * time.Millisecond):
+	default:
 		d.pending = append(d.pending, ch)
 	}
 }
@@ -62,17 +81,21 @@ func (d *driver) deliver(msg tea.Msg) {
 	}
 }
 
-// settle waits for the commands left running.
+// settle delivers the messages of the commands left running, which must
+// have returned by now (the test did what unblocks them).
 func (d *driver) settle() {
 	d.t.Helper()
 	p := d.pending
 	d.pending = nil
+	if d.bubble {
+		synctest.Wait()
+	}
 	for _, ch := range p {
 		select {
 		case msg := <-ch:
 			d.deliver(msg)
-		case <-time.After(5 * time.Second):
-			d.t.Fatal("a command did not finish")
+		default:
+			d.t.Fatal("a command did not finish: it is still blocked")
 		}
 	}
 }
@@ -136,6 +159,10 @@ func (d *driver) wantNot(subs ...string) {
 }
 
 func TestDashboardShowsProvenPortfolio(t *testing.T) {
+	synctest.Test(t, testDashboardShowsProvenPortfolio)
+}
+
+func testDashboardShowsProvenPortfolio(t *testing.T) {
 	d := newDriver(t, newFake(10, 2), 100, 30)
 	d.want("alice", aliceAddr, "✓ proven at height 1234", "1000.5 AKT",
 		"validator-00", "100.000001 AKT", "Unbonding (1)", "validator-03", "50 AKT", "2026-12-15 12:00 UTC (in 21d)",
@@ -162,6 +189,10 @@ func TestStaleStateIsLabelled(t *testing.T) {
 }
 
 func TestVerificationAlarmClearsValues(t *testing.T) {
+	synctest.Test(t, testVerificationAlarmClearsValues)
+}
+
+func testVerificationAlarmClearsValues(t *testing.T) {
 	f := newFake(10, 2)
 	d := newDriver(t, f, 100, 30)
 	d.want("1000.5 AKT")
@@ -180,6 +211,10 @@ func TestVerificationAlarmClearsValues(t *testing.T) {
 }
 
 func TestLyingNodeAnswerShowsAlarmAndNoValue(t *testing.T) {
+	synctest.Test(t, testLyingNodeAnswerShowsAlarmAndNoValue)
+}
+
+func testLyingNodeAnswerShowsAlarmAndNoValue(t *testing.T) {
 	f := newFake(10, 2)
 	f.pfErr = lyingNode{}
 	d := newDriver(t, f, 100, 30)
@@ -187,7 +222,9 @@ func TestLyingNodeAnswerShowsAlarmAndNoValue(t *testing.T) {
 	d.wantNot("1000.5", "AKT", "proven at height")
 }
 
-func TestNetworkErrorIsNotAnAlarm(t *testing.T) {
+func TestNetworkErrorIsNotAnAlarm(t *testing.T) { synctest.Test(t, testNetworkErrorIsNotAnAlarm) }
+
+func testNetworkErrorIsNotAnAlarm(t *testing.T) {
 	f := newFake(10, 2)
 	f.statusErr = errors.New("cannot reach any node (http://127.0.0.1:26657: connection refused)")
 	d := newDriver(t, f, 100, 30)
@@ -195,7 +232,9 @@ func TestNetworkErrorIsNotAnAlarm(t *testing.T) {
 	d.wantNot("VERIFICATION FAILED", "1000.5")
 }
 
-func TestSendFlow(t *testing.T) {
+func TestSendFlow(t *testing.T) { synctest.Test(t, testSendFlow) }
+
+func testSendFlow(t *testing.T) {
 	f := newFake(10, 2)
 	d := newDriver(t, f, 100, 30)
 	d.press("s")
@@ -222,7 +261,9 @@ func TestSendFlow(t *testing.T) {
 	d.want("Dashboard", "998.495 AKT", "proven at height 1241")
 }
 
-func TestTypingQDoesNotQuit(t *testing.T) {
+func TestTypingQDoesNotQuit(t *testing.T) { synctest.Test(t, testTypingQDoesNotQuit) }
+
+func testTypingQDoesNotQuit(t *testing.T) {
 	d := newDriver(t, newFake(3, 1), 100, 30)
 	d.press("s", "q", "?")
 	if d.m.quitting || d.m.showHelp {
@@ -231,7 +272,9 @@ func TestTypingQDoesNotQuit(t *testing.T) {
 	d.want("q?█")
 }
 
-func TestQuitCancelsWorkInFlight(t *testing.T) {
+func TestQuitCancelsWorkInFlight(t *testing.T) { synctest.Test(t, testQuitCancelsWorkInFlight) }
+
+func testQuitCancelsWorkInFlight(t *testing.T) {
 	f := newFake(3, 1)
 	f.deviceGate = make(chan error)
 	d := newDriver(t, f, 100, 30)
@@ -252,7 +295,9 @@ func TestQuitCancelsWorkInFlight(t *testing.T) {
 	d.settle() // Execute returned on the cancelled context
 }
 
-func TestSwitchKey(t *testing.T) {
+func TestSwitchKey(t *testing.T) { synctest.Test(t, testSwitchKey) }
+
+func testSwitchKey(t *testing.T) {
 	d := newDriver(t, newFake(3, 1), 100, 30)
 	d.press("k")
 	d.want("▸* alice", "bob", "nano", "ledger")
@@ -261,7 +306,9 @@ func TestSwitchKey(t *testing.T) {
 	d.wantNot("1000.5")
 }
 
-func TestDelegateWithPicker(t *testing.T) {
+func TestDelegateWithPicker(t *testing.T) { synctest.Test(t, testDelegateWithPicker) }
+
+func testDelegateWithPicker(t *testing.T) {
 	f := newFake(30, 2)
 	d := newDriver(t, f, 120, 40)
 	d.press("d", "enter")
@@ -280,7 +327,9 @@ func TestDelegateWithPicker(t *testing.T) {
 	}
 }
 
-func TestRedelegateExcludesSource(t *testing.T) {
+func TestRedelegateExcludesSource(t *testing.T) { synctest.Test(t, testRedelegateExcludesSource) }
+
+func testRedelegateExcludesSource(t *testing.T) {
 	f := newFake(5, 2)
 	d := newDriver(t, f, 120, 40)
 	d.press("m", "enter")
@@ -298,13 +347,17 @@ func TestRedelegateExcludesSource(t *testing.T) {
 	}
 }
 
-func TestClaimGoesStraightToReview(t *testing.T) {
+func TestClaimGoesStraightToReview(t *testing.T) { synctest.Test(t, testClaimGoesStraightToReview) }
+
+func testClaimGoesStraightToReview(t *testing.T) {
 	d := newDriver(t, newFake(5, 2), 100, 30)
 	d.press("c")
 	d.want("Claim the pending rewards of 2 delegations", "Balance after", "1002.895 AKT")
 }
 
-func TestVote(t *testing.T) {
+func TestVote(t *testing.T) { synctest.Test(t, testVote) }
+
+func testVote(t *testing.T) {
 	f := newFake(5, 2)
 	d := newDriver(t, f, 100, 30)
 	d.press("v")
@@ -319,7 +372,9 @@ func TestVote(t *testing.T) {
 	}
 }
 
-func TestWeightedVote(t *testing.T) {
+func TestWeightedVote(t *testing.T) { synctest.Test(t, testWeightedVote) }
+
+func testWeightedVote(t *testing.T) {
 	f := newFake(5, 2)
 	d := newDriver(t, f, 100, 30)
 	d.press("v", "enter", "down", "down", "down", "down", "enter")
@@ -331,7 +386,9 @@ func TestWeightedVote(t *testing.T) {
 	d.want("Vote yes=0.6,no=0.4 on proposal #7.")
 }
 
-func TestLedgerConfirmThenCancel(t *testing.T) {
+func TestLedgerConfirmThenCancel(t *testing.T) { synctest.Test(t, testLedgerConfirmThenCancel) }
+
+func testLedgerConfirmThenCancel(t *testing.T) {
 	f := newFake(3, 1)
 	f.deviceGate = make(chan error)
 	d := newDriver(t, f, 100, 30)
@@ -353,7 +410,9 @@ func TestLedgerConfirmThenCancel(t *testing.T) {
 	}
 }
 
-func TestLedgerRejectionInPlainWords(t *testing.T) {
+func TestLedgerRejectionInPlainWords(t *testing.T) { synctest.Test(t, testLedgerRejectionInPlainWords) }
+
+func testLedgerRejectionInPlainWords(t *testing.T) {
 	f := newFake(3, 1)
 	f.deviceGate = make(chan error, 1)
 	f.deviceGate <- errors.New("ledger: APDU error 0x6985: conditions of use not satisfied")
@@ -368,6 +427,10 @@ func TestLedgerRejectionInPlainWords(t *testing.T) {
 }
 
 func TestBroadcastUnknownOutcomeIsNotRetried(t *testing.T) {
+	synctest.Test(t, testBroadcastUnknownOutcomeIsNotRetried)
+}
+
+func testBroadcastUnknownOutcomeIsNotRetried(t *testing.T) {
 	f := newFake(3, 1)
 	d := newDriver(t, f, 100, 30)
 	f.execErr = nil
@@ -382,7 +445,9 @@ func TestBroadcastUnknownOutcomeIsNotRetried(t *testing.T) {
 	d.want("broadcast but its outcome is not proven yet", "Do not send it again", "akw query tx ABCD")
 }
 
-func TestKeysAddShowsMnemonicOnce(t *testing.T) {
+func TestKeysAddShowsMnemonicOnce(t *testing.T) { synctest.Test(t, testKeysAddShowsMnemonicOnce) }
+
+func testKeysAddShowsMnemonicOnce(t *testing.T) {
 	f := newFake(3, 1)
 	d := newDriver(t, f, 100, 30)
 	d.press("k", "a")
@@ -395,6 +460,10 @@ func TestKeysAddShowsMnemonicOnce(t *testing.T) {
 }
 
 func TestRecoverNeverShowsTheMnemonic(t *testing.T) {
+	synctest.Test(t, testRecoverNeverShowsTheMnemonic)
+}
+
+func testRecoverNeverShowsTheMnemonic(t *testing.T) {
 	d := newDriver(t, newFake(3, 1), 100, 30)
 	d.press("k", "r")
 	d.typeText("old")
@@ -406,7 +475,9 @@ func TestRecoverNeverShowsTheMnemonic(t *testing.T) {
 	d.want("✓ Recovered old")
 }
 
-func TestAddLedgerKeyWaitsForDevice(t *testing.T) {
+func TestAddLedgerKeyWaitsForDevice(t *testing.T) { synctest.Test(t, testAddLedgerKeyWaitsForDevice) }
+
+func testAddLedgerKeyWaitsForDevice(t *testing.T) {
 	f := newFake(3, 1)
 	f.deviceGate = make(chan error)
 	d := newDriver(t, f, 100, 30)
@@ -420,6 +491,10 @@ func TestAddLedgerKeyWaitsForDevice(t *testing.T) {
 }
 
 func TestShowOnDeviceErrorInPlainWords(t *testing.T) {
+	synctest.Test(t, testShowOnDeviceErrorInPlainWords)
+}
+
+func testShowOnDeviceErrorInPlainWords(t *testing.T) {
 	f := newFake(3, 1)
 	f.showErr = errors.New("ledger device not found")
 	d := newDriver(t, f, 100, 30)
@@ -427,7 +502,9 @@ func TestShowOnDeviceErrorInPlainWords(t *testing.T) {
 	d.want("No Ledger found. Connect it over USB")
 }
 
-func TestHelpListsKeys(t *testing.T) {
+func TestHelpListsKeys(t *testing.T) { synctest.Test(t, testHelpListsKeys) }
+
+func testHelpListsKeys(t *testing.T) {
 	d := newDriver(t, newFake(3, 1), 100, 30)
 	d.press("?")
 	d.want("Keys on this screen (Dashboard)", "send", "redelegate", "ctrl+c", "Press any key to close.")
@@ -436,7 +513,9 @@ func TestHelpListsKeys(t *testing.T) {
 }
 
 // Every screen fits the terminal exactly, down to 80×24.
-func TestScreensFit(t *testing.T) {
+func TestScreensFit(t *testing.T) { synctest.Test(t, testScreensFit) }
+
+func testScreensFit(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		f := newFake(100, 50)
 		d := newDriver(t, f, size[0], size[1])
@@ -474,7 +553,9 @@ func TestScreensFit(t *testing.T) {
 	}
 }
 
-func TestResize(t *testing.T) {
+func TestResize(t *testing.T) { synctest.Test(t, testResize) }
+
+func testResize(t *testing.T) {
 	d := newDriver(t, newFake(3, 1), 120, 40)
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	if n := len(strings.Split(d.m.render(), "\n")); n != 24 {
@@ -517,6 +598,10 @@ func BenchmarkDashboardKeystroke(b *testing.B) {
 }
 
 func TestQuitWithBroadcastTxReportsItsHash(t *testing.T) {
+	synctest.Test(t, testQuitWithBroadcastTxReportsItsHash)
+}
+
+func testQuitWithBroadcastTxReportsItsHash(t *testing.T) {
 	d := newDriver(t, newFake(3, 1), 100, 30)
 	d.press("s")
 	d.typeText(bobAddr)
@@ -550,6 +635,10 @@ func BenchmarkValidatorSearchKeystroke(b *testing.B) {
 }
 
 func TestTabSwitchesKeyAndLightScreen(t *testing.T) {
+	synctest.Test(t, testTabSwitchesKeyAndLightScreen)
+}
+
+func testTabSwitchesKeyAndLightScreen(t *testing.T) {
 	d := newDriver(t, newFake(3, 1), 100, 30)
 	d.press("tab")
 	d.want("key bob", "5 AKT")
