@@ -40,17 +40,19 @@ type synthNet struct {
 
 var synthNets sync.Map // *testscript.TestScript -> *synthNet
 
-// synthnet [-blocks N] [-tip H] [-witnesses K] [-fork H] [-interval MS] [-hash H]...
+// synthnet [-blocks N] [-tip H] [-witnesses K] [-fork H] [-interval MS] [-age MS] [-hash H]...
 //
 // Starts a primary and K witnesses serving one synthetic chain (chain-id
 // synth-1), or with -fork H, witnesses serving a fork from height H signed
-// by the same validators. Sets AKW_NODE, AKW_WITNESS, AKW_CHAIN_ID, and
+// by the same validators. Its last block is from now, or -age MS ago: a
+// header of a known age, so that a script about the trusting period does
+// not wait for the clock. Sets AKW_NODE, AKW_WITNESS, AKW_CHAIN_ID, and
 // HASH<h> for each -hash h.
 func cmdSynthnet(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! synthnet")
 	}
-	blocks, tip, witnesses, fork, interval := int64(60), int64(0), 1, int64(0), time.Duration(0)
+	blocks, tip, witnesses, fork, interval, age := int64(60), int64(0), 1, int64(0), time.Duration(0), time.Duration(0)
 	var hashes []int64
 	for i := 0; i < len(args); i += 2 {
 		if i+1 >= len(args) {
@@ -69,13 +71,16 @@ func cmdSynthnet(ts *testscript.TestScript, neg bool, args []string) {
 			fork = v
 		case "-interval":
 			interval = time.Duration(v) * time.Millisecond
+		case "-age":
+			age = time.Duration(v) * time.Millisecond
 		case "-hash":
 			hashes = append(hashes, v)
 		default:
 			ts.Fatalf("synthnet: unknown option %s", args[i])
 		}
 	}
-	chain := trustedtest.NewChain(trustedtest.ChainConfig{ChainID: "synth-1", Validators: 4, Blocks: blocks, ChangesPerBlock: 0.1, Interval: interval})
+	chain := trustedtest.NewChain(trustedtest.ChainConfig{ChainID: "synth-1", Validators: 4, Blocks: blocks, ChangesPerBlock: 0.1, Interval: interval,
+		End: time.Now().Add(-age)})
 	n := &synthNet{chains: []*trustedtest.Chain{chain}}
 	witnessChain := chain
 	if fork > 0 {
