@@ -591,8 +591,11 @@ func TestStoreBusy(t *testing.T) {
 	if err := trusted.Reset(cfg.Home, chainID); !errors.As(err, &busy) {
 		t.Fatalf("reset of a store in use: %v", err)
 	}
-	// Released while waiting: the second opener gets it.
-	cfg.BusyWait = 5 * time.Second
+	// Released while waiting: the second opener gets it. The holder lets
+	// go a moment after the second opener starts; the opener's bound is
+	// far beyond that moment, so a loaded machine cannot turn the wait
+	// into a refusal.
+	cfg.BusyWait = time.Minute
 	go func() {
 		time.Sleep(300 * time.Millisecond)
 		first.Close()
@@ -701,6 +704,10 @@ func TestShareStore(t *testing.T) {
 
 	shared := cfg
 	shared.ShareStore = true
+	// It waits below for the command to let go; a bound far beyond the
+	// moment it does (not the 3 s default) keeps a loaded machine from
+	// turning that wait into a refusal.
+	shared.BusyWait = time.Minute
 	tui, err := trusted.Open(context.Background(), shared)
 	if err != nil {
 		t.Fatal(err)
@@ -761,7 +768,9 @@ func TestCloseReleasesConnections(t *testing.T) {
 		}
 		c.Close()
 	}
-	deadline := time.Now().Add(2 * time.Second)
+	// The servers see the closes asynchronously; the bound is for a
+	// connection that is never closed, not for a slow machine.
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var open int64
 		for _, s := range n.all() {
