@@ -53,7 +53,9 @@ func setup(t *testing.T) (*rpcproxy.Proxy, *rpchttp.HTTP) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close() })
-	c, err := rpchttp.NewWithTimeout(p.URL(), "/websocket", 2)
+	// The timeout (seconds) is for a proxy that never answers, not for a
+	// slow machine: every test here expects an answer or a refusal.
+	c, err := rpchttp.NewWithTimeout(p.URL(), "/websocket", 60)
 	if err != nil {
 		t.Fatal(err)
 	}

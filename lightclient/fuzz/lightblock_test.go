@@ -160,7 +160,10 @@ func FuzzLightBlockResponse(f *testing.F) {
 		defer cancel()
 		cfg := trusted.Config{
 			ChainID: "fuzz-1", Primary: primaryURL, Witnesses: []string{witnessURL}, Home: t.TempDir(),
-			Timeout: 2 * time.Second, NextBlockWait: -1, MaxClockDrift: time.Second, MaxBlockLag: 100 * time.Millisecond,
+			// Every server here answers at once (right or wrong): the
+			// request timeout only bounds a bug, and must not fail the
+			// honest run on a loaded machine.
+			Timeout: 20 * time.Second, NextBlockWait: -1, MaxClockDrift: time.Second, MaxBlockLag: 100 * time.Millisecond,
 		}
 		c, err := trusted.Init(ctx, cfg, trusted.TrustRoot{Height: 1, Hash: chain.Header(1).Hash()},
 			trusted.InitOptions{Confirm: func(trusted.Candidate) (bool, error) { return true, nil }})

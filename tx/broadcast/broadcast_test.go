@@ -58,8 +58,19 @@ func (verr) Kind() tx.Kind { return tx.KindVerification }
 
 var txBytes = []byte("a signed transaction")
 
+// confirmer is for waits that end with the prover's answer: its timeout
+// is far beyond the few polls they take, so a loaded machine cannot turn
+// an inclusion into an unknown outcome.
 func confirmer(n *fakeNode, p *fakeProver) *Confirmer {
-	return &Confirmer{Node: n, Prover: p, Poll: time.Millisecond, Timeout: 200 * time.Millisecond}
+	return &Confirmer{Node: n, Prover: p, Poll: time.Millisecond, Timeout: time.Minute}
+}
+
+// timingOut is for waits that must end by the timeout: the prover never
+// finds the transaction.
+func timingOut(n *fakeNode, p *fakeProver) *Confirmer {
+	c := confirmer(n, p)
+	c.Timeout = 200 * time.Millisecond
+	return c
 }
 
 func TestAlreadyInCache(t *testing.T) {
@@ -114,7 +125,7 @@ func TestVerificationFailureStops(t *testing.T) {
 
 func TestTimeoutLooksInMempool(t *testing.T) {
 	n := &fakeNode{res: &coretypes.ResultBroadcastTx{}, pool: []cmttypes.Tx{[]byte("other"), txBytes}}
-	_, _, err := confirmer(n, &fakeProver{after: 1 << 30}).Submit(context.Background(), txBytes)
+	_, _, err := timingOut(n, &fakeProver{after: 1 << 30}).Submit(context.Background(), txBytes)
 	var ue *tx.UnknownOutcomeError
 	if !errors.As(err, &ue) || !ue.InPool || ue.Hash != HashString(Hash(txBytes)) || n.broadcast != 1 {
 		t.Fatalf("got %v (%d broadcasts)", err, n.broadcast)
@@ -129,7 +140,7 @@ func TestDroppedAnswerFoundByHash(t *testing.T) {
 		t.Fatalf("got %+v %+v %v", s, got, err)
 	}
 	n = &fakeNode{err: errors.New("read tcp 127.0.0.1:1: connection reset by peer")}
-	_, _, err = confirmer(n, &fakeProver{after: 1 << 30}).Submit(context.Background(), txBytes)
+	_, _, err = timingOut(n, &fakeProver{after: 1 << 30}).Submit(context.Background(), txBytes)
 	var ue *tx.UnknownOutcomeError
 	if !errors.As(err, &ue) || !ue.Network || tx.KindOf(err) != tx.KindNetwork || n.broadcast != 1 {
 		t.Fatalf("got %v", err)
