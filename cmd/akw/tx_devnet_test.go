@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -529,7 +528,10 @@ func bech32Encode(hrp string, bz []byte) string {
 // proof that an offline command opened none.
 type countingListener struct {
 	ln net.Listener
-	n  atomic.Int64
+
+	mu   sync.Mutex
+	from []string // the accepted connections' remote addresses, in order
+	more chan struct{}
 }
 
 func newCountingListener(t *testing.T) *countingListener {
@@ -537,19 +539,55 @@ func newCountingListener(t *testing.T) *countingListener {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &countingListener{ln: ln}
+	c := &countingListener{ln: ln, more: make(chan struct{})}
 	go func() {
 		for {
 			conn, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			c.n.Add(1)
+			c.mu.Lock()
+			c.from = append(c.from, conn.RemoteAddr().String())
+			close(c.more)
+			c.more = make(chan struct{})
+			c.mu.Unlock()
 			conn.Close()
 		}
 	}()
 	t.Cleanup(func() { ln.Close() })
 	return c
+}
+
+// opened returns how many connections the code under test opened, once
+// it has returned. It connects once itself and waits until that marker
+// is accepted: the kernel hands connections to Accept in the order they
+// were made, so every earlier one has been counted by then (a sleep would
+// only guess how long that takes).
+func (c *countingListener) opened(t *testing.T) int {
+	t.Helper()
+	conn, err := net.Dial("tcp", c.ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := conn.LocalAddr().String()
+	conn.Close()
+	timeout := time.NewTimer(time.Minute)
+	defer timeout.Stop()
+	for {
+		c.mu.Lock()
+		from, more := c.from, c.more
+		c.mu.Unlock()
+		for _, a := range from {
+			if a == marker {
+				return len(from) - 1
+			}
+		}
+		select {
+		case <-more:
+		case <-timeout.C:
+			t.Fatal("the counting listener never accepted its own marker connection")
+		}
+	}
 }
 
 func (c *countingListener) URL() string { return "http://" + c.ln.Addr().String() }
@@ -596,8 +634,7 @@ func testOffline(t *testing.T, e *txEnv, n *devnet.Network) {
 	if code != 0 {
 		t.Fatalf("offline sign with a node: exit %d: %s", code, stderr)
 	}
-	time.Sleep(100 * time.Millisecond)
-	if got := cl.n.Load(); got != 0 {
+	if got := cl.opened(t); got != 0 {
 		t.Fatalf("offline signing opened %d connections", got)
 	}
 	// Decode shows what was signed, without a network.
@@ -796,8 +833,8 @@ func testLedger(t *testing.T, e *txEnv, n *devnet.Network, proposal uint64) {
 	cl := newCountingListener(t)
 	code, _, stderr = e.run(t, "--node", cl.URL(), "--witness", cl.URL(), "tx", "sign", filepath.Join(dir, "u.json"), "--from", "hw", "--offline",
 		"--account-number", fmt.Sprint(acct.AccountNumber), "--sequence", fmt.Sprint(acct.Sequence), "--out", filepath.Join(dir, "s.json"))
-	if code != 0 || cl.n.Load() != 0 {
-		t.Fatalf("offline Ledger signing: exit %d, %d connections: %s", code, cl.n.Load(), stderr)
+	if n := cl.opened(t); code != 0 || n != 0 {
+		t.Fatalf("offline Ledger signing: exit %d, %d connections: %s", code, n, stderr)
 	}
 	reviewed(t, "Type: Send", "3000000")
 	code, out, _ = e.run(t, "--network", "devnet", "tx", "decode", filepath.Join(dir, "s.json"))
@@ -932,5 +969,21 @@ func waitBlocks(t *testing.T, n *devnet.Network, k int) {
 		if _, err := n.WaitForNextBlock(ctx); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// The counting listener does count: connections made just before
+// opened() are in its answer.
+func TestCountingListener(t *testing.T) {
+	cl := newCountingListener(t)
+	for i := 0; i < 3; i++ {
+		c, err := net.Dial("tcp", cl.ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+	}
+	if got := cl.opened(t); got != 3 {
+		t.Fatalf("counted %d of 3 connections", got)
 	}
 }
