@@ -62,15 +62,29 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
-	// Keys one at a time: an escape followed at once by a letter reads as
-	// alt+letter on a terminal.
+	// waitGone waits until the screen no longer shows what.
+	waitGone := func(what string, d time.Duration) {
+		t.Helper()
+		deadline := time.Now().Add(d)
+		for strings.Contains(screen(), what) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waited %s for %q to go; screen:\n%s", d, what, screen())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	// Keys go as fast as tmux sends them: Bubble Tea reads them in order.
+	// The one ambiguity is a lone Escape followed by a letter, which a
+	// terminal reads as alt+letter; an Escape is therefore always
+	// followed by a wait for the screen it leads to, never by a pause.
+	// Likewise a key that acts on something loaded in the background
+	// waits for it on the screen first.
 	keys := func(ks ...string) {
 		for _, k := range ks {
 			tm("send-keys", "-t", "S", k)
-			time.Sleep(150 * time.Millisecond)
 		}
 	}
-	typeText := func(s string) { tm("send-keys", "-t", "S", "-l", s); time.Sleep(150 * time.Millisecond) }
+	typeText := func(s string) { tm("send-keys", "-t", "S", "-l", s) }
 	// tx runs the review → sign → verified part of a flow and returns to
 	// the dashboard.
 	tx := func(name string) {
@@ -97,6 +111,7 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 		t.Fatalf("no carol on the keys screen:\n%s", s)
 	}
 	keys("Escape")
+	waitGone("is the key on the dashboard", 30*time.Second)
 
 	keys("s")
 	waitFor("Send from alice", 10*time.Second)
@@ -141,6 +156,7 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 	waitFor("key emulated-ledger (Ledger)", 10*time.Second)
 	waitFor("available  250 AKT", 30*time.Second)
 	keys("s")
+	waitFor("Send from emulated-ledger", 10*time.Second)
 	typeText(carol[1])
 	keys("Tab")
 	typeText("2akt")
@@ -158,7 +174,9 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 	waitFor("Balance  ✓ proven at height", 30*time.Second)
 
 	// Carol's proven balance went up by exactly the 3 + 2 AKT sent.
-	keys("k", "Up", "Enter") // the list opens on the current key
+	keys("k") // the list opens on the current key
+	waitFor("is the key on the dashboard", 10*time.Second)
+	keys("Up", "Enter")
 	s = waitFor("key carol", 10*time.Second)
 	s = waitFor("available  1000005 AKT", 30*time.Second)
 	t.Logf("final dashboard (carol):\n%s", s)
