@@ -154,8 +154,7 @@ func (t *termPassphrase) Passphrase(req keys.PassphraseRequest) (string, error) 
 		}
 		prompt += ": "
 	}
-	fmt.Fprint(t.err, prompt)
-	b, err := term.ReadPassword(t.fd)
+	b, err := readSecret(t.fd, t.err, prompt)
 	fmt.Fprintln(t.err)
 	if err != nil {
 		return "", fmt.Errorf("%w: cannot read from the terminal: %v", keys.ErrNoPassphrase, err)

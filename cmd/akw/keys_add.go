@@ -154,8 +154,7 @@ func runKeysAdd(app *App, ko *keyringOptions, o *keysAddOptions, name string) er
 // (a pipe or file). It is never taken from argv.
 func readMnemonic(app *App) (string, error) {
 	if f, ok := app.IO.In.(*os.File); ok && app.IO.CanPrompt() && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(app.IO.Err, "Enter the mnemonic (input hidden): ")
-		b, err := term.ReadPassword(int(f.Fd()))
+		b, err := readSecret(int(f.Fd()), app.IO.Err, "Enter the mnemonic (input hidden): ")
 		fmt.Fprintln(app.IO.Err)
 		if err != nil {
 			return "", output.Wrap(output.Failure, err, "cannot read the mnemonic from the terminal", "")
