@@ -13,9 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -98,10 +101,48 @@ func New(target string) (*Proxy, error) {
 		counts: map[string]int64{},
 		conns:  map[net.Conn]struct{}{},
 	}
-	if err := p.listen("127.0.0.1:0"); err != nil {
+	ln, err := stableListener()
+	if err != nil {
 		return nil, err
 	}
+	p.listenOn(ln)
 	return p, nil
+}
+
+// stableListener listens for the proxy. Up listens again on the address
+// Down released; a port from the kernel's ephemeral range (what ":0"
+// gives) may meanwhile become the local port of any outgoing connection
+// on the machine, and Up would fail on a busy machine. So the proxy takes
+// a free port below that range, where the kernel never picks one on its
+// own; ":0" where the range is unknown or nothing below it is free.
+func stableListener() (net.Listener, error) {
+	const floor = 10000
+	if lo := ephemeralLow(); lo > floor+1000 {
+		for range 64 {
+			if ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", floor+rand.IntN(lo-floor))); err == nil {
+				return ln, nil
+			}
+		}
+	}
+	return net.Listen("tcp", "127.0.0.1:0")
+}
+
+// ephemeralLow is the lowest port of the kernel's ephemeral range (Linux),
+// or 0 when unknown.
+func ephemeralLow() int {
+	bz, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(bz))
+	if len(f) != 2 {
+		return 0
+	}
+	lo, err := strconv.Atoi(f[0])
+	if err != nil {
+		return 0
+	}
+	return lo
 }
 
 func (p *Proxy) listen(addr string) error {
@@ -109,6 +150,12 @@ func (p *Proxy) listen(addr string) error {
 	if err != nil {
 		return err
 	}
+	p.listenOn(ln)
+	return nil
+}
+
+// listenOn serves the proxy on ln until Down or Close.
+func (p *Proxy) listenOn(ln net.Listener) {
 	srv := &http.Server{
 		Handler:           http.HandlerFunc(p.serve),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -127,7 +174,6 @@ func (p *Proxy) listen(addr string) error {
 	p.ln, p.srv, p.addr = ln, srv, ln.Addr().String()
 	p.mu.Unlock()
 	go srv.Serve(ln) //nolint:errcheck // ends with Close
-	return nil
 }
 
 // URL is the proxy's address, to give to the client instead of the target.

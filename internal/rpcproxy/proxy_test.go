@@ -3,8 +3,12 @@ package rpcproxy_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -169,5 +173,28 @@ func TestClaimTip(t *testing.T) {
 	p.ClaimTip(0, false)
 	if st, err := c.Status(ctx); err != nil || st.SyncInfo.LatestBlockHeight != 0 {
 		t.Fatalf("status after the lie stopped: %v %v", st, err)
+	}
+}
+
+// Up must get its port back: the proxy listens below the kernel's
+// ephemeral range, where no outgoing connection takes a port while the
+// proxy is down.
+func TestPortOutsideEphemeralRange(t *testing.T) {
+	bz, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		t.Skip("no ephemeral port range to stay out of on this system")
+	}
+	var lo, hi int
+	if _, err := fmt.Sscan(string(bz), &lo, &hi); err != nil || lo <= 11000 {
+		t.Skipf("ephemeral range %q leaves no room below it", bz)
+	}
+	p, _ := setup(t)
+	u, err := url.Parse(p.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := strconv.Atoi(u.Port())
+	if err != nil || port >= lo {
+		t.Fatalf("proxy on port %s, inside the ephemeral range %d-%d", u.Port(), lo, hi)
 	}
 }
