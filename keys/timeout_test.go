@@ -32,7 +32,8 @@ func TestTimeoutNamesBackend(t *testing.T) {
 	if !errors.As(err, &te) || !errors.Is(err, ErrTimeout) || te.Backend != "os (secret-service)" || te.Op != "get" {
 		t.Fatalf("got %v", err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	// Bounded, not hung (the bound leaves a loaded machine room).
+	if d := time.Since(start); d > 30*time.Second {
 		t.Fatalf("returned after %s", d)
 	}
 	want := "keyring backend os (secret-service) did not answer get within 50ms"
