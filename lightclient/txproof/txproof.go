@@ -127,13 +127,15 @@ func (e *ErrInvalid) Category() lightclient.Category { return lightclient.Catego
 // holds), the two headers, /block_results (every result of the block:
 // LastResultsHash commits the list, not one entry) and — only when the
 // block holds more than one transaction — /block, whose transaction list
-// against DataHash is the one way to know every copy it holds. The block
-// is fetched alongside the results and headers, so it adds bytes, not a
-// round trip; and those bytes are smaller than the results' already
-// fetched (each result carries its log and events). A block that holds
-// one transaction (most, on a quiet chain) cannot hold two copies and
-// costs nothing more: the proof's total, bound to the block by the
-// results' count, says so.
+// against DataHash is the one way to know every copy it holds (/tx names
+// one, and a node's index cannot say "first"). The block is fetched
+// alongside the results and headers, so it costs bytes, not a round trip:
+// its transactions (of the same order as the results already fetched,
+// which carry events) plus its header and last commit (on mainnet some
+// 100 signatures, about 20 KB of JSON). A block of one transaction cannot
+// hold two copies and costs nothing more: the proof's total, held by
+// Check to the proven results' count, says so. The block alone would not
+// do either: without /tx there is no height to fetch.
 func Verify(ctx context.Context, headers lightclient.Headers, node lightclient.Node, hash []byte) (*Result, error) {
 	if len(hash) != tmhash.Size {
 		return nil, fmt.Errorf("transaction hash must be %d bytes, got %d", tmhash.Size, len(hash))
