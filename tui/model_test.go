@@ -27,7 +27,9 @@ func testDashboardShowsProvenPortfolio(t *testing.T) {
 
 // State older than the chain's bound is still shown (it is proven), but
 // the status bar and the dashboard say how old it is, in words.
-func TestStaleStateIsLabelled(t *testing.T) {
+func TestStaleStateIsLabelled(t *testing.T) { synctest.Test(t, testStaleStateIsLabelled) }
+
+func testStaleStateIsLabelled(t *testing.T) {
 	f := newFake(10, 2)
 	f.staleAfter = 5 * time.Minute
 	d := newDriver(t, f, 160, 30)
