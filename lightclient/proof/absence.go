@@ -23,6 +23,17 @@ import (
 // redelegations — would otherwise be impossible to verify. Everything else
 // (spec checks, one common root, key order, adjacency, the multistore
 // step) is ics23's own exported code.
+//
+// The order matters. Until the neighbours' root is bound to the verified
+// app hash, every byte of the proof is the node's word: the shape of the
+// inner steps is only checked by hashing them, never interpreted. ics23's
+// adjacency check (IsLeftNeighbor) reads each step's position in its node
+// from the lengths of its prefix and suffix, and panics on a step that
+// passes the IAVL spec but is neither a left nor a right child (a 4-byte
+// prefix with a 66-byte suffix); two made-up neighbours over a made-up
+// root are enough to reach it. Once the root is the app hash's, every step
+// is (barring a SHA-256 collision) a real node of the real tree, split the
+// one way that tree splits it, and adjacency can be read from it.
 func verifyAbsence(ops []cmtcrypto.ProofOp, np *ics23.NonExistenceProof, store string, key, appHash []byte) error {
 	spec := ics23.IavlSpec
 	if !bytes.Equal(ops[0].Key, key) {
@@ -34,6 +45,9 @@ func verifyAbsence(ops []cmtcrypto.ProofOp, np *ics23.NonExistenceProof, store s
 	if np.Left == nil && np.Right == nil {
 		return errors.New("both neighbours missing")
 	}
+
+	// 1. Bind: both neighbours lead to one root, and that root is the
+	// store's root inside the app hash.
 	var root []byte
 	for _, side := range []struct {
 		name string
@@ -54,6 +68,12 @@ func verifyAbsence(ops []cmtcrypto.ProofOp, np *ics23.NonExistenceProof, store s
 		}
 		root = r
 	}
+	if err := multistoreStep(ops[1], root, appHash); err != nil {
+		return err
+	}
+
+	// 2. The neighbours are now proven present: are they the ones that
+	// border key, with nothing between them?
 	if np.Right != nil && bytes.Compare(key, np.Right.Key) >= 0 {
 		return errors.New("key is not left of the right neighbour")
 	}
@@ -70,18 +90,27 @@ func verifyAbsence(ops []cmtcrypto.ProofOp, np *ics23.NonExistenceProof, store s
 			return errors.New("no right neighbour, but the left one is not the right-most key")
 		}
 	default:
+		// Two distinct leaves under one root each sit below at least one
+		// inner node; IsLeftNeighbor indexes the last step of each path
+		// without checking that there is one.
+		if len(np.Left.Path) == 0 || len(np.Right.Path) == 0 {
+			return errors.New("a neighbour has no inner steps, so it cannot have a sibling")
+		}
 		if !ics23.IsLeftNeighbor(spec.InnerSpec, np.Left.Path, np.Right.Path) {
 			return errors.New("neighbours are not adjacent")
 		}
 	}
+	return nil
+}
 
-	// The module store's root must be the value of store in the
-	// multistore, whose root is the app hash.
-	op, err := runtime.Decode(ops[1])
+// multistoreStep checks that root is the value of the store the
+// operation names in the multistore whose root is appHash.
+func multistoreStep(op cmtcrypto.ProofOp, root, appHash []byte) error {
+	dec, err := runtime.Decode(op)
 	if err != nil {
 		return err
 	}
-	out, err := op.Run([][]byte{root})
+	out, err := dec.Run([][]byte{root})
 	if err != nil {
 		return err
 	}

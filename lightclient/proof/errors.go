@@ -76,6 +76,22 @@ func (e ErrBadProof) Error() string {
 }
 func (e ErrBadProof) Unwrap() []error { return []error{ErrVerification, e.Err} }
 
+// ErrMalformedProof: checking the proof made the proof code (ics23, the
+// SDK's proof runtime) panic. Only a malformed proof can do that; it is
+// refused like any other proof that does not verify.
+type ErrMalformedProof struct {
+	Store  string
+	Key    []byte
+	Height int64
+	Panic  string // what the proof code said when it gave up
+}
+
+func (e ErrMalformedProof) Error() string {
+	return fmt.Sprintf("proof for key %X in store %s at height %d is malformed (the proof checker failed on it: %s)",
+		e.Key, e.Store, e.Height, e.Panic)
+}
+func (e ErrMalformedProof) Unwrap() error { return ErrVerification }
+
 // ErrIncomplete: a range walk did not reach its end within its limit, so the
 // list cannot be shown as complete.
 type ErrIncomplete struct {
@@ -108,6 +124,9 @@ func (e ErrValueMismatch) Category() lightclient.Category { return lightclient.C
 
 // Category places ErrBadProof with the failures that exit 3.
 func (e ErrBadProof) Category() lightclient.Category { return lightclient.CategoryVerification }
+
+// Category places ErrMalformedProof with the failures that exit 3.
+func (e ErrMalformedProof) Category() lightclient.Category { return lightclient.CategoryVerification }
 
 // Category places ErrIncomplete with the failures that exit 3.
 func (e ErrIncomplete) Category() lightclient.Category { return lightclient.CategoryVerification }

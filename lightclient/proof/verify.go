@@ -89,7 +89,27 @@ func Verify(q Query, resp *abci.ResponseQuery, next *cmttypes.Header) (*KeyProof
 
 // VerifyAppHash is Verify against an app hash the caller has already taken
 // from the verified header at q.Height+1.
+//
+// It is the one place where a node's proof meets ics23 and the SDK's
+// proof runtime, and neither promises not to panic on malformed input
+// (issue 11 found two ways). A panic here is recovered and refused as
+// ErrMalformedProof: whatever the node sends, the caller gets an error,
+// never a dead process.
 func VerifyAppHash(q Query, resp *abci.ResponseQuery, appHash []byte) (*KeyProof, error) {
+	return guard(q, func() (*KeyProof, error) { return verifyAppHash(q, resp, appHash) })
+}
+
+// guard runs check and turns a panic inside it into ErrMalformedProof.
+func guard(q Query, check func() (*KeyProof, error)) (kp *KeyProof, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			kp, err = nil, ErrMalformedProof{Store: q.Store, Key: q.Key, Height: q.Height, Panic: fmt.Sprint(r)}
+		}
+	}()
+	return check()
+}
+
+func verifyAppHash(q Query, resp *abci.ResponseQuery, appHash []byte) (*KeyProof, error) {
 	if resp == nil {
 		return nil, ErrNoProof{Store: q.Store}
 	}
@@ -120,12 +140,15 @@ func VerifyAppHash(q Query, resp *abci.ResponseQuery, appHash []byte) (*KeyProof
 	if err := cp.Unmarshal(ops[0].Data); err != nil {
 		return nil, ErrUnexpectedProof{Reason: "store proof does not decode: " + err.Error()}
 	}
-	decompressed := ics23.Decompress(&cp)
 
 	kp := &KeyProof{Store: q.Store, Key: q.Key, Height: q.Height}
 	path := KeyPath(q.Store, q.Key)
 
-	switch p := decompressed.Proof.(type) {
+	// The SDK answers one key with one plain existence or non-existence
+	// proof. Batch and compressed proofs are refused as they come, not
+	// decompressed: ics23.Decompress indexes its lookup table with the
+	// node's numbers unchecked.
+	switch p := cp.Proof.(type) {
 	case *ics23.CommitmentProof_Exist:
 		ex := p.Exist
 		if ex == nil || !bytes.Equal(ex.Key, q.Key) {
@@ -160,7 +183,7 @@ func VerifyAppHash(q Query, resp *abci.ResponseQuery, appHash []byte) (*KeyProof
 			kp.Right = &Neighbour{Key: bytes.Clone(np.Right.Key), Value: bytes.Clone(np.Right.Value)}
 		}
 	default:
-		return nil, ErrUnexpectedProof{Reason: fmt.Sprintf("store proof of type %T", decompressed.Proof)}
+		return nil, ErrUnexpectedProof{Reason: fmt.Sprintf("store proof of type %T, want an existence or non-existence proof", cp.Proof)}
 	}
 	return kp, nil
 }
