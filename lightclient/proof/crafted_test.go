@@ -1,8 +1,6 @@
 package proof
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"testing"
 
@@ -11,70 +9,24 @@ import (
 	ics23 "github.com/cosmos/ics23/go"
 
 	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/lightclient/proof/prooftest"
 )
 
-// iavlLeaf is a leaf operation that passes ics23.IavlSpec (height 0,
-// size 1, version 1).
-func iavlLeaf() *ics23.LeafOp {
-	return &ics23.LeafOp{
-		Hash: ics23.HashOp_SHA256, PrehashValue: ics23.HashOp_SHA256,
-		Length: ics23.LengthOp_VAR_PROTO, Prefix: []byte{0x00, 0x02, 0x02},
-	}
-}
+func iavlLeaf() *ics23.LeafOp { return prooftest.IAVLLeaf() }
 
-// leafHash hashes a leaf as IAVL does.
 func leafHash(leaf *ics23.LeafOp, key, value []byte) []byte {
-	vh := sha256.Sum256(value)
-	data := append([]byte(nil), leaf.Prefix...)
-	data = binary.AppendUvarint(data, uint64(len(key)))
-	data = append(data, key...)
-	data = binary.AppendUvarint(data, uint64(len(vh)))
-	data = append(data, vh[:]...)
-	h := sha256.Sum256(data)
-	return h[:]
+	return prooftest.LeafHash(leaf, key, value)
 }
 
-// craftedNeighbours makes up two neighbours, left and right, whose one
-// inner step each splits the same 102-byte preimage Q so that both lead to
-// the same made-up root SHA-256(Q):
-//
-//	Q = 02 04 02 20 | hash(left leaf) | 00 | hash(right leaf) | 33 bytes
-//	left step:  prefix Q[:4],  suffix Q[36:] (66 bytes)
-//	right step: prefix Q[:37], suffix Q[69:] (33 bytes)
-//
-// Both steps pass the IAVL spec (prefix 4..45 bytes of valid varints,
-// suffix a multiple of 33), yet neither is a left (prefix 4..12, suffix
-// 33) or right child (prefix 37..45, suffix 0). ics23's isLeftStep panics
-// on such a step; no knowledge of the real tree is needed to build it.
-func craftedNeighbours(leftKey, rightKey []byte) (left, right *ics23.ExistenceProof, root []byte) {
-	val := []byte("v")
-	hl, hr := leafHash(iavlLeaf(), leftKey, val), leafHash(iavlLeaf(), rightKey, val)
-	q := append([]byte{0x02, 0x04, 0x02, 0x20}, hl...)
-	q = append(q, 0x00)
-	q = append(q, hr...)
-	q = append(q, make([]byte, 33)...)
-	sum := sha256.Sum256(q)
-	left = &ics23.ExistenceProof{Key: leftKey, Value: val, Leaf: iavlLeaf(), Path: []*ics23.InnerOp{
-		{Hash: ics23.HashOp_SHA256, Prefix: q[:4:4], Suffix: q[36:]},
-	}}
-	right = &ics23.ExistenceProof{Key: rightKey, Value: val, Leaf: iavlLeaf(), Path: []*ics23.InnerOp{
-		{Hash: ics23.HashOp_SHA256, Prefix: q[:37:37], Suffix: q[69:]},
-	}}
-	return left, right, sum[:]
-}
-
-// craftedAbsence is an absence proof for any key between 0x00 and
-// 0xFFFF made of craftedNeighbours, with the real multistore operation
-// of simple (so that only the IAVL part is made up).
+// craftedAbsence is prooftest.CraftedAbsence followed by the real
+// multistore operation simple.
 func craftedAbsence(t testing.TB, key []byte, simple cmtcrypto.ProofOp) *cmtcrypto.ProofOps {
 	t.Helper()
-	left, right, _ := craftedNeighbours([]byte{0x00}, []byte{0xff, 0xff})
-	cp := &ics23.CommitmentProof{Proof: &ics23.CommitmentProof_Nonexist{Nonexist: &ics23.NonExistenceProof{Key: key, Left: left, Right: right}}}
-	bz, err := cp.Marshal()
+	op, err := prooftest.CraftedAbsence(key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &cmtcrypto.ProofOps{Ops: []cmtcrypto.ProofOp{{Type: "ics23:iavl", Key: key, Data: bz}, simple}}
+	return &cmtcrypto.ProofOps{Ops: []cmtcrypto.ProofOp{op, simple}}
 }
 
 // The crafted neighbours really are what the issue describes: both pass
@@ -82,7 +34,7 @@ func craftedAbsence(t testing.TB, key []byte, simple cmtcrypto.ProofOp) *cmtcryp
 // adjacent. If ics23 stops panicking, this says so (and akw's guard stays
 // harmless).
 func TestCraftedNeighboursPanicICS23(t *testing.T) {
-	left, right, root := craftedNeighbours([]byte{0x00}, []byte{0xff, 0xff})
+	left, right, root := prooftest.CraftedNeighbours([]byte{0x00}, []byte{0xff, 0xff})
 	for _, ep := range []*ics23.ExistenceProof{left, right} {
 		if err := ep.CheckAgainstSpec(ics23.IavlSpec); err != nil {
 			t.Fatalf("crafted neighbour fails the IAVL spec: %v", err)
