@@ -39,7 +39,8 @@ type Vesting struct {
 
 // Account proves the account at addr. A proven absence is ErrNotFound: the
 // address has never received funds (or was pruned from state).
-func (v *View) Account(ctx context.Context, addr sdk.AccAddress) (*Account, error) {
+func (v *View) Account(ctx context.Context, addr sdk.AccAddress) (out *Account, err error) {
+	defer guard(&out, &err, "account "+addr.String())
 	p, err := v.get(ctx, storeAuth, accountKey(addr))
 	if err != nil {
 		return nil, err
@@ -59,7 +60,7 @@ func (v *View) Account(ctx context.Context, addr sdk.AccAddress) (*Account, erro
 	if !acc.GetAddress().Equals(addr) {
 		return nil, &ErrInconsistent{Reason: "account stored under " + addr.String() + " is for " + acc.GetAddress().String()}
 	}
-	out := &Account{
+	out = &Account{
 		Proven:        v.proven(),
 		Address:       addr.String(),
 		Type:          sdk.MsgTypeURL(acc)[1:],

@@ -28,7 +28,8 @@ type Balance struct {
 
 // Balances proves every balance of addr: the walk over bank's
 // 0x02 lp(addr) prefix shows that no denomination was left out.
-func (v *View) Balances(ctx context.Context, addr sdk.AccAddress) (*Balances, error) {
+func (v *View) Balances(ctx context.Context, addr sdk.AccAddress) (out *Balances, err error) {
+	defer guard(&out, &err, "balances of "+addr.String())
 	prefix := balancesPrefix(addr)
 	var guesses [][]byte
 	for _, d := range v.q.denomHints {
@@ -70,7 +71,8 @@ func (v *View) Balances(ctx context.Context, addr sdk.AccAddress) (*Balances, er
 
 // Balance proves one denomination's balance: a single proof, present or
 // absent.
-func (v *View) Balance(ctx context.Context, addr sdk.AccAddress, denom string) (*Balance, error) {
+func (v *View) Balance(ctx context.Context, addr sdk.AccAddress, denom string) (out *Balance, err error) {
+	defer guard(&out, &err, "balance of "+addr.String())
 	if err := sdk.ValidateDenom(denom); err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/proof"
+	"github.com/akash-wallet/akw/lightclient/proof/prooftest"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/lightclient/txproof"
@@ -661,6 +662,21 @@ func TestDevnetLyingNodeIsCaught(t *testing.T) {
 			old.Height = 2
 			return honest.ABCIQueryWithOptions(ctx, path, data, old)
 		},
+		// Issue 11: made-up neighbours whose inner steps are neither child
+		// made ics23 panic, killing the process; the real multistore step
+		// stays.
+		"crafted absence proof": func(_ context.Context, _ string, data cmtbytes.HexBytes, _ rpcclient.ABCIQueryOptions, r *ctypes.ResultABCIQuery) (*ctypes.ResultABCIQuery, error) {
+			if r.Response.ProofOps == nil || len(r.Response.ProofOps.Ops) != 2 {
+				return r, nil
+			}
+			op, err := prooftest.CraftedAbsence(data)
+			if err != nil {
+				return nil, err
+			}
+			r.Response.Value = nil
+			r.Response.ProofOps.Ops[0] = op
+			return r, nil
+		},
 	}
 	// Which queries each lie must break: a flipped response value only
 	// touches answers that carry one (a single key that exists); a walk's
@@ -692,6 +708,10 @@ func TestDevnetLyingNodeIsCaught(t *testing.T) {
 				}
 				if !errors.Is(err, proof.ErrVerification) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
 					t.Fatalf("%s: not a verification error: %T %v", qn, err, err)
+				}
+				var pe *state.ErrProof
+				if !errors.As(err, &pe) || pe.Query.Store == "" || pe.Query.Height != v.Height() {
+					t.Fatalf("%s: the error does not name the query: %T %v", qn, err, err)
 				}
 				t.Logf("%s: %T: %v", qn, err, err)
 			}

@@ -29,15 +29,16 @@ type Rewards struct {
 }
 
 // Rewards proves the pending rewards of every delegation of del.
-func (v *View) Rewards(ctx context.Context, del sdk.AccAddress) (*Rewards, error) {
+func (v *View) Rewards(ctx context.Context, del sdk.AccAddress) (out *Rewards, err error) {
+	defer guard(&out, &err, "rewards of "+del.String())
 	dels, err := v.Delegations(ctx, del)
 	if err != nil {
 		return nil, err
 	}
-	out := &Rewards{Proven: v.proven(), Delegator: del.String(), Rewards: make([]ValidatorRewards, len(dels.Delegations)), Total: sdk.DecCoins{}}
+	out = &Rewards{Proven: v.proven(), Delegator: del.String(), Rewards: make([]ValidatorRewards, len(dels.Delegations)), Total: sdk.DecCoins{}}
 	g, gctx := errgroup.WithContext(ctx)
 	for i, d := range dels.Delegations {
-		g.Go(func() error {
+		goGuarded(g, "rewards from "+d.ValidatorAddress, func() error {
 			r, err := v.delegationRewards(gctx, del, d)
 			if err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/lightclient/proof"
 )
 
 // ErrNode means the node could not be asked: connection refused, timeout,
@@ -17,6 +18,28 @@ func (e *ErrNode) Error() string                  { return fmt.Sprintf("%s: node
 func (e *ErrNode) Unwrap() error                  { return e.Err }
 func (e *ErrNode) Category() lightclient.Category { return lightclient.CategoryNetwork }
 func (e *ErrNode) Hint() string                   { return "check --node, or try another node" }
+
+// ErrProof means a node's answer to one query did not check out against
+// the verified header (or the node could not answer it at that height).
+// It names the node and the query; Err is the proof package's reason,
+// which wraps proof.ErrVerification.
+type ErrProof struct {
+	Node  string // the node's URL; empty when its client does not say
+	Query proof.Query
+	Err   error
+}
+
+func (e *ErrProof) Error() string {
+	who := "the node"
+	if e.Node != "" {
+		who = "node " + e.Node
+	}
+	return fmt.Sprintf("answer of %s to abci_query %s at height %d: %v", who, e.Query.Path(), e.Query.Height, e.Err)
+}
+func (e *ErrProof) Unwrap() error { return e.Err }
+
+// Category is the reason's: verification for every proof.Err* type.
+func (e *ErrProof) Category() lightclient.Category { return lightclient.CategoryOf(e.Err) }
 
 // ErrNotFound means the chain holds no such entry at the height, and that
 // absence is proven (it is a verified answer, not a failure to verify).

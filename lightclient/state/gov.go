@@ -42,7 +42,8 @@ func (v *View) decodeProposal(id uint64, value []byte) (*govv1.Proposal, error) 
 }
 
 // Proposal proves proposal id.
-func (v *View) Proposal(ctx context.Context, id uint64) (*ProposalAnswer, error) {
+func (v *View) Proposal(ctx context.Context, id uint64) (out *ProposalAnswer, err error) {
+	defer guard(&out, &err, fmt.Sprintf("proposal %d", id))
 	p, err := v.get(ctx, storeGov, proposalKey(id))
 	if err != nil {
 		return nil, err
@@ -59,7 +60,8 @@ func (v *View) Proposal(ctx context.Context, id uint64) (*ProposalAnswer, error)
 
 // VotingProposals proves the list of proposals in their voting period (the
 // gov 0x04 index, walked complete) and each proposal's record.
-func (v *View) VotingProposals(ctx context.Context) (*Proposals, error) {
+func (v *View) VotingProposals(ctx context.Context) (out *Proposals, err error) {
+	defer guard(&out, &err, "proposals in voting period")
 	hint := func(ctx context.Context) ([][]byte, error) {
 		var res govv1.QueryProposalsResponse
 		if err := v.grpcHint(ctx, "/cosmos.gov.v1.Query/Proposals", &govv1.QueryProposalsRequest{ProposalStatus: govv1.StatusVotingPeriod}, &res); err != nil {
@@ -88,7 +90,7 @@ func (v *View) VotingProposals(ctx context.Context) (*Proposals, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Proposals{Proven: v.proven(), Proposals: []*govv1.Proposal{}}
+	out = &Proposals{Proven: v.proven(), Proposals: []*govv1.Proposal{}}
 	for i, p := range ps {
 		if !p.Exists {
 			return nil, &ErrInconsistent{Reason: fmt.Sprintf("proposal %d is indexed as in voting period but absent", ids[i])}
@@ -106,7 +108,8 @@ func (v *View) VotingProposals(ctx context.Context) (*Proposals, error) {
 }
 
 // Vote proves voter's vote on proposal id (ErrNotFound: proven not voted).
-func (v *View) Vote(ctx context.Context, id uint64, voter sdk.AccAddress) (*VoteAnswer, error) {
+func (v *View) Vote(ctx context.Context, id uint64, voter sdk.AccAddress) (out *VoteAnswer, err error) {
+	defer guard(&out, &err, fmt.Sprintf("vote of %s on proposal %d", voter, id))
 	p, err := v.get(ctx, storeGov, voteKey(id, voter))
 	if err != nil {
 		return nil, err

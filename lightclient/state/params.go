@@ -24,7 +24,8 @@ type StakingParams struct {
 }
 
 // StakingParams proves the staking module's parameters.
-func (v *View) StakingParams(ctx context.Context) (*StakingParams, error) {
+func (v *View) StakingParams(ctx context.Context) (out *StakingParams, err error) {
+	defer guard(&out, &err, "staking params")
 	p, err := v.stakingParams(ctx)
 	if err != nil {
 		return nil, err

@@ -130,7 +130,8 @@ func (v *View) stakingParams(ctx context.Context) (stakingtypes.Params, error) {
 }
 
 // Validator proves one validator's record.
-func (v *View) Validator(ctx context.Context, val sdk.ValAddress) (*ValidatorAnswer, error) {
+func (v *View) Validator(ctx context.Context, val sdk.ValAddress) (out *ValidatorAnswer, err error) {
+	defer guard(&out, &err, "validator "+val.String())
 	p, err := v.get(ctx, storeStaking, validatorKey(val))
 	if err != nil {
 		return nil, err
@@ -145,13 +146,13 @@ func (v *View) Validator(ctx context.Context, val sdk.ValAddress) (*ValidatorAns
 	if !sameAddr(rec.OperatorAddress, val) {
 		return nil, &ErrInconsistent{Reason: "validator record under " + val.String() + " is for " + rec.OperatorAddress}
 	}
-	out := toValidator(rec)
+	answer := toValidator(rec)
 	if cons, err := rec.GetConsAddr(); err == nil && v.Header().ValidatorSet != nil {
 		if _, cv := v.Header().ValidatorSet.GetByAddress(cons); cv != nil {
-			out.VotingPower = cv.VotingPower
+			answer.VotingPower = cv.VotingPower
 		}
 	}
-	return &ValidatorAnswer{Proven: v.proven(), Validator: out}, nil
+	return &ValidatorAnswer{Proven: v.proven(), Validator: answer}, nil
 }
 
 // sameAddr reports whether a bech32 address in a record is the address
@@ -167,7 +168,8 @@ func bech32Decode(s string) (string, []byte, error) { return bech32.DecodeAndCon
 // the light client (the validator set whose hash is in the verified header
 // Height+1); the staking state maps each consensus address to its operator
 // (0x22 index) and record (0x21). Two rounds of parallel proofs.
-func (v *View) Validators(ctx context.Context) (*ValidatorSet, error) {
+func (v *View) Validators(ctx context.Context) (out *ValidatorSet, err error) {
+	defer guard(&out, &err, "validator set")
 	lb, err := v.header(ctx)
 	if err != nil {
 		return nil, err
@@ -195,7 +197,7 @@ func (v *View) Validators(ctx context.Context) (*ValidatorSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &ValidatorSet{Proven: v.proven(), TotalVotingPower: set.TotalVotingPower()}
+	out = &ValidatorSet{Proven: v.proven(), TotalVotingPower: set.TotalVotingPower()}
 	for i, p := range recs {
 		if !p.Exists {
 			return nil, &ErrInconsistent{Reason: "index points to missing validator " + sdk.ValAddress(idx[i].Value).String()}
@@ -242,18 +244,19 @@ func (v *View) validators(ctx context.Context, ops [][]byte) (map[string]staking
 
 // Delegations proves every delegation of del, each valued with its
 // validator's proven exchange rate.
-func (v *View) Delegations(ctx context.Context, del sdk.AccAddress) (*Delegations, error) {
+func (v *View) Delegations(ctx context.Context, del sdk.AccAddress) (out *Delegations, err error) {
+	defer guard(&out, &err, "delegations of "+del.String())
 	var (
 		entries []delegationEntry
 		params  stakingtypes.Params
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { entries, err = v.delegationEntries(gctx, del); return })
-	g.Go(func() (err error) { params, err = v.stakingParams(gctx); return })
+	goGuarded(g, "delegations of "+del.String(), func() (err error) { entries, err = v.delegationEntries(gctx, del); return })
+	goGuarded(g, "staking params", func() (err error) { params, err = v.stakingParams(gctx); return })
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	out := &Delegations{Proven: v.proven(), Delegator: del.String(), Delegations: []Delegation{}, Total: sdk.NewCoin(params.BondDenom, math.ZeroInt())}
+	out = &Delegations{Proven: v.proven(), Delegator: del.String(), Delegations: []Delegation{}, Total: sdk.NewCoin(params.BondDenom, math.ZeroInt())}
 	if len(entries) == 0 {
 		return out, nil
 	}
@@ -348,7 +351,8 @@ func twoLengthPrefixed(b []byte) ([]byte, []byte, error) {
 }
 
 // Unbondings proves every unbonding delegation of del.
-func (v *View) Unbondings(ctx context.Context, del sdk.AccAddress) (*Unbondings, error) {
+func (v *View) Unbondings(ctx context.Context, del sdk.AccAddress) (out *Unbondings, err error) {
+	defer guard(&out, &err, "unbonding delegations of "+del.String())
 	prefix := unbondingsPrefix(del)
 	hint := func(ctx context.Context) ([][]byte, error) {
 		var res stakingtypes.QueryDelegatorUnbondingDelegationsResponse
@@ -368,7 +372,7 @@ func (v *View) Unbondings(ctx context.Context, del sdk.AccAddress) (*Unbondings,
 	if err != nil {
 		return nil, err
 	}
-	out := &Unbondings{Proven: v.proven(), Delegator: del.String(), Unbondings: []stakingtypes.UnbondingDelegation{}}
+	out = &Unbondings{Proven: v.proven(), Delegator: del.String(), Unbondings: []stakingtypes.UnbondingDelegation{}}
 	for _, e := range entries {
 		var u stakingtypes.UnbondingDelegation
 		if err := v.q.cdc.Unmarshal(e.Value, &u); err != nil {
@@ -384,7 +388,8 @@ func (v *View) Unbondings(ctx context.Context, del sdk.AccAddress) (*Unbondings,
 }
 
 // Redelegations proves every redelegation of del.
-func (v *View) Redelegations(ctx context.Context, del sdk.AccAddress) (*Redelegations, error) {
+func (v *View) Redelegations(ctx context.Context, del sdk.AccAddress) (out *Redelegations, err error) {
+	defer guard(&out, &err, "redelegations of "+del.String())
 	prefix := redelegationsPrefix(del)
 	hint := func(ctx context.Context) ([][]byte, error) {
 		var res stakingtypes.QueryRedelegationsResponse
@@ -406,7 +411,7 @@ func (v *View) Redelegations(ctx context.Context, del sdk.AccAddress) (*Redelega
 	if err != nil {
 		return nil, err
 	}
-	out := &Redelegations{Proven: v.proven(), Delegator: del.String(), Redelegations: []stakingtypes.Redelegation{}}
+	out = &Redelegations{Proven: v.proven(), Delegator: del.String(), Redelegations: []stakingtypes.Redelegation{}}
 	for _, e := range entries {
 		var r stakingtypes.Redelegation
 		if err := v.q.cdc.Unmarshal(e.Value, &r); err != nil {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"time"
 
+	abci "github.com/cometbft/cometbft/abci/types"
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
@@ -325,7 +326,28 @@ func (v *View) get(ctx context.Context, store string, key []byte) (*proof.KeyPro
 	if err != nil {
 		return nil, err
 	}
-	return proof.Verify(q, &res.Response, lb.Header)
+	return verify(nodeURL(node), q, &res.Response, lb)
+}
+
+// verify checks a node's answer to q against the verified light block
+// that commits the state. Every answer a View uses passes here; a failure
+// names the node and the query (proof.Verify never panics on what a node
+// sends: it refuses it).
+func verify(node string, q proof.Query, resp *abci.ResponseQuery, lb *cmttypes.LightBlock) (*proof.KeyProof, error) {
+	p, err := proof.Verify(q, resp, lb.Header)
+	if err != nil {
+		return nil, &ErrProof{Node: node, Query: q, Err: err}
+	}
+	return p, nil
+}
+
+// nodeURL is the node's address when its client knows it (cometbft's
+// HTTP client does), for error messages.
+func nodeURL(node any) string {
+	if r, ok := node.(interface{ Remote() string }); ok {
+		return r.Remote()
+	}
+	return ""
 }
 
 // getMany proves several keys concurrently; the result is in key order.
@@ -344,7 +366,7 @@ func (v *View) getMany(ctx context.Context, store string, keys [][]byte) ([]*pro
 	g.SetLimit(v.q.parallel)
 	for lo := 0; lo < len(keys); lo += chunk {
 		hi := min(lo+chunk, len(keys))
-		g.Go(func() error {
+		goGuarded(g, "proofs of "+store, func() error {
 			if hi-lo == 1 {
 				p, err := v.get(gctx, store, keys[lo])
 				out[lo] = p
@@ -402,7 +424,7 @@ func (v *View) getBatch(ctx context.Context, b batcher, store string, keys [][]b
 		if err != nil {
 			return err
 		}
-		p, err := proof.Verify(proof.Query{Store: store, Key: k, Height: v.height}, &r.Response, lb.Header)
+		p, err := verify(nodeURL(b), proof.Query{Store: store, Key: k, Height: v.height}, &r.Response, lb)
 		if err != nil {
 			return err
 		}
@@ -427,10 +449,17 @@ func (v *View) walk(ctx context.Context, store string, start, end []byte, guesse
 	hintc := make(chan [][]byte, 1) // buffered: nobody may be left to read it
 	go func() {
 		var keys [][]byte
+		defer func() {
+			// The hint decodes the node's unproven gRPC answer; whatever
+			// that does, it only costs speed.
+			if recover() != nil {
+				keys = nil
+			}
+			hintc <- keys
+		}()
 		if hint != nil {
 			keys, _ = hint(ctx) // unproven and optional: an error only costs speed
 		}
-		hintc <- keys
 	}()
 	first, err := v.getMany(ctx, store, append([][]byte{start}, guesses...))
 	if err != nil {

@@ -1,0 +1,50 @@
+package state
+
+import (
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Nothing a node sends, and no proven value however odd, may crash akw:
+// the command line must exit 3 and the TUI raise its alarm instead. The
+// proof package already refuses any proof that ICS23 or the SDK's proof
+// code panics on. What this package adds on top — decoding proven values
+// (protobuf, Any, addresses, public keys) and arithmetic on them
+// (LegacyDec panics on overflow and division by zero) — is guarded at two
+// boundaries, each in one place:
+//
+//   - every exported View method starts with `defer guard(&out, &err, ...)`
+//     (TestExportedViewMethodsAreGuarded checks that none is missed);
+//   - every goroutine the package starts runs under goGuarded or recovers
+//     itself: a panic in a goroutine cannot be recovered by its caller and
+//     ends the whole process, whatever the caller does.
+//
+// A recovered panic becomes ErrDecode (verification, exit 3): the proof
+// checked out but its content is not something akw can show, so nothing
+// is shown.
+
+// guard turns a panic in the method that defers it into ErrDecode about
+// what, clearing the method's other result.
+func guard[T any](out *T, err *error, what string) {
+	if r := recover(); r != nil {
+		var zero T
+		*out, *err = zero, panicked(what, r)
+	}
+}
+
+// goGuarded is g.Go with a panic in f returned as its error.
+func goGuarded(g *errgroup.Group, what string, f func() error) {
+	g.Go(func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = panicked(what, r)
+			}
+		}()
+		return f()
+	})
+}
+
+func panicked(what string, r any) error {
+	return &ErrDecode{What: what, Err: fmt.Errorf("interpreting it failed: %v", r)}
+}

@@ -1,0 +1,85 @@
+package state
+
+import (
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/akash-wallet/akw/lightclient"
+)
+
+// Every exported View method is an answer boundary: it must start with
+// `defer guard(...)`, so that a panic while interpreting proven values
+// becomes an error. A new method without it fails here.
+func TestExportedViewMethodsAreGuarded(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	checked := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || !fn.Name.IsExported() || fn.Type.Results == nil {
+				continue
+			}
+			star, ok := fn.Recv.List[0].Type.(*ast.StarExpr)
+			if !ok || star.X.(*ast.Ident).Name != "View" {
+				continue
+			}
+			res := fn.Type.Results.List
+			if last, ok := res[len(res)-1].Type.(*ast.Ident); !ok || last.Name != "error" {
+				continue // Height, Header: no answer to interpret
+			}
+			checked++
+			ok = false
+			if len(fn.Body.List) > 0 {
+				if def, isDefer := fn.Body.List[0].(*ast.DeferStmt); isDefer {
+					if id, isIdent := def.Call.Fun.(*ast.Ident); isIdent && id.Name == "guard" {
+						ok = true
+					}
+				}
+			}
+			if !ok {
+				t.Errorf("%s: View.%s does not start with defer guard(...)", fset.Position(fn.Pos()), fn.Name.Name)
+			}
+		}
+	}
+	if checked < 13 {
+		t.Fatalf("only %d exported View methods found", checked)
+	}
+}
+
+func TestGuardTurnsPanicIntoDecodeError(t *testing.T) {
+	answer := func() (out *Balances, err error) {
+		defer guard(&out, &err, "balances of someone")
+		out = &Balances{}
+		var m map[string]int
+		m["x"] = 1 // assignment to a nil map panics
+		return out, nil
+	}
+	out, err := answer()
+	var de *ErrDecode
+	if out != nil || !errors.As(err, &de) || lightclient.CategoryOf(err) != lightclient.CategoryVerification || de.What != "balances of someone" {
+		t.Fatalf("got %v, %T %v", out, err, err)
+	}
+	var g errgroup.Group
+	goGuarded(&g, "a goroutine", func() error { var p *Proven; return errors.New(p.Reason) })
+	if err := g.Wait(); !errors.As(err, &de) || de.What != "a goroutine" {
+		t.Fatalf("goroutine panic: %T %v", err, err)
+	}
+}
