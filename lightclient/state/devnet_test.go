@@ -357,6 +357,30 @@ func TestDevnetQueriesEqualNode(t *testing.T) {
 		if !one.Validator.Tokens.Equal(w.Validator.Tokens) || !one.Validator.DelegatorShares.Equal(w.Validator.DelegatorShares) {
 			t.Fatalf("validator: proven %+v, node %+v", one.Validator, w.Validator)
 		}
+		for _, g := range got.Validators {
+			if g.OperatorAddress == f.val1.String() && g.VotingPower != one.Validator.VotingPower {
+				t.Fatalf("validator %s: power %d alone, %d in the set", g.OperatorAddress, one.Validator.VotingPower, g.VotingPower)
+			}
+		}
+
+		// A light block whose validator set gives val1 more power than the
+		// header commits (issue 11): Validator used to show that power.
+		lb := v.Header()
+		forged := *lb
+		forged.ValidatorSet = lb.ValidatorSet.Copy()
+		for _, cv := range forged.ValidatorSet.Validators {
+			cv.VotingPower += 1_000_000
+		}
+		fv, err := state.New(f.client, f.node).Pin(&forged)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, err := fv.Validator(ctx, f.val1); !errors.As(err, new(*state.ErrInconsistent)) {
+			t.Fatalf("validator over a forged set: %+v, %v", a, err)
+		}
+		if a, err := fv.Validators(ctx); !errors.As(err, new(*state.ErrInconsistent)) {
+			t.Fatalf("validators over a forged set: %+v, %v", a, err)
+		}
 	})
 
 	t.Run("staking_params", func(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	cmttypes "github.com/cometbft/cometbft/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/akash-wallet/akw/lightclient"
@@ -81,5 +83,38 @@ func TestGuardTurnsPanicIntoDecodeError(t *testing.T) {
 	goGuarded(&g, "a goroutine", func() error { var p *Proven; return errors.New(p.Reason) })
 	if err := g.Wait(); !errors.As(err, &de) || de.What != "a goroutine" {
 		t.Fatalf("goroutine panic: %T %v", err, err)
+	}
+}
+
+// verifiedSet is the one check behind Validator and Validators: the light
+// block's validator set must hash to the header's ValidatorsHash.
+func TestVerifiedSetRehashes(t *testing.T) {
+	vals := make([]*cmttypes.Validator, 3)
+	for i := range vals {
+		vals[i] = cmttypes.NewValidator(ed25519.GenPrivKeyFromSecret([]byte{byte(i)}).PubKey(), int64(10*(i+1)))
+	}
+	set := cmttypes.NewValidatorSet(vals)
+	lb := &cmttypes.LightBlock{
+		SignedHeader: &cmttypes.SignedHeader{Header: &cmttypes.Header{Height: 9, ValidatorsHash: set.Hash()}},
+		ValidatorSet: set,
+	}
+	got, err := verifiedSet(lb)
+	if err != nil || got != set {
+		t.Fatalf("honest set: %v", err)
+	}
+	// The same validators, one with more power than the header commits.
+	forged := set.Copy()
+	forged.Validators[0].VotingPower += 1000
+	bad := *lb
+	bad.ValidatorSet = forged
+	if _, err := verifiedSet(&bad); !errors.As(err, new(*ErrInconsistent)) {
+		t.Fatalf("forged voting power accepted: %v", err)
+	}
+	bad.ValidatorSet = nil
+	if _, err := verifiedSet(&bad); !errors.As(err, new(*ErrInconsistent)) {
+		t.Fatalf("missing set accepted: %v", err)
+	}
+	if _, err := verifiedSet(nil); err == nil {
+		t.Fatal("no light block accepted")
 	}
 }

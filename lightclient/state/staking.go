@@ -3,9 +3,11 @@ package state
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"sort"
 
 	"cosmossdk.io/math"
+	cmttypes "github.com/cometbft/cometbft/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/bech32"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
@@ -146,13 +148,32 @@ func (v *View) Validator(ctx context.Context, val sdk.ValAddress) (out *Validato
 	if !sameAddr(rec.OperatorAddress, val) {
 		return nil, &ErrInconsistent{Reason: "validator record under " + val.String() + " is for " + rec.OperatorAddress}
 	}
+	set, err := verifiedSet(v.Header())
+	if err != nil {
+		return nil, err
+	}
 	answer := toValidator(rec)
-	if cons, err := rec.GetConsAddr(); err == nil && v.Header().ValidatorSet != nil {
-		if _, cv := v.Header().ValidatorSet.GetByAddress(cons); cv != nil {
+	if cons, err := rec.GetConsAddr(); err == nil {
+		if _, cv := set.GetByAddress(cons); cv != nil {
 			answer.VotingPower = cv.VotingPower
 		}
 	}
 	return &ValidatorAnswer{Proven: v.proven(), Validator: answer}, nil
+}
+
+// verifiedSet is the validator set of the verified header lb, hashed
+// again and compared with the header's ValidatorsHash: the set travels
+// beside the signed header, and only that hash ties it to what the
+// validators signed. Validator and Validators take voting power from
+// here, so neither can show a power the header does not commit.
+func verifiedSet(lb *cmttypes.LightBlock) (*cmttypes.ValidatorSet, error) {
+	if lb == nil || lb.SignedHeader == nil || lb.Header == nil || lb.ValidatorSet == nil {
+		return nil, &ErrInconsistent{Reason: "the verified light block carries no validator set"}
+	}
+	if got := lb.ValidatorSet.Hash(); !bytes.Equal(got, lb.ValidatorsHash) {
+		return nil, &ErrInconsistent{Reason: fmt.Sprintf("the light block's validator set hashes to %X, its header %d commits %X", got, lb.Height, lb.ValidatorsHash)}
+	}
+	return lb.ValidatorSet, nil
 }
 
 // sameAddr reports whether a bech32 address in a record is the address
@@ -174,9 +195,9 @@ func (v *View) Validators(ctx context.Context) (out *ValidatorSet, err error) {
 	if err != nil {
 		return nil, err
 	}
-	set := lb.ValidatorSet
-	if set == nil || !bytes.Equal(set.Hash(), lb.ValidatorsHash) {
-		return nil, &ErrInconsistent{Reason: "light block carries no validator set matching its header"}
+	set, err := verifiedSet(lb)
+	if err != nil {
+		return nil, err
 	}
 	consKeys := make([][]byte, len(set.Validators))
 	for i, cv := range set.Validators {
