@@ -177,7 +177,7 @@ func New(ctx context.Context, o Options) *Model {
 	if now == nil {
 		now = time.Now
 	}
-	c := &common{ctx: ctx, be: o.Backend, chain: o.Backend.Chain(), st: newStyles(), now: now,
+	c := &common{ctx: ctx, be: guarded{o.Backend}, chain: o.Backend.Chain(), st: newStyles(), now: now,
 		width: 80, height: 24, static: o.StaticSpinner}
 	r := o.Refresh
 	if r == 0 {

@@ -27,6 +27,7 @@ type fakeBackend struct {
 	keys      []Key
 	statusErr error
 	pfErr     error
+	pfPanic   any // Portfolio panics with it (a backend bug, or a node's answer the libraries let through)
 	pf        map[string]*Portfolio
 	vals      []Validator
 	props     []Proposal
@@ -129,6 +130,9 @@ func (f *fakeBackend) Portfolio(ctx context.Context, address string) (*Portfolio
 	defer f.mu.Unlock()
 	if f.pfErr != nil {
 		return nil, f.pfErr
+	}
+	if f.pfPanic != nil {
+		panic(f.pfPanic)
 	}
 	pf, ok := f.pf[address]
 	if !ok {

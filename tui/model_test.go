@@ -79,6 +79,26 @@ func testLyingNodeAnswerShowsAlarmAndNoValue(t *testing.T) {
 	d.wantNot("1000.5", "AKT", "proven at height")
 }
 
+// A Backend call that panics (in a tea.Cmd, where Bubble Tea would end
+// the program) shows an error and no value; the UI goes on and recovers
+// on the next refresh.
+func TestBackendPanicShowsErrorAndUILivesOn(t *testing.T) {
+	synctest.Test(t, testBackendPanicShowsErrorAndUILivesOn)
+}
+
+func testBackendPanicShowsErrorAndUILivesOn(t *testing.T) {
+	f := newFake(10, 2)
+	f.pfPanic = "cannot find any valid spacing for this node"
+	d := newDriver(t, f, 100, 30)
+	d.want("Portfolio stopped on an unexpected error", "valid spacing")
+	d.wantNot("1000.5", "proven at height")
+	f.mu.Lock()
+	f.pfPanic = nil
+	f.mu.Unlock()
+	d.press("r")
+	d.want("1000.5 AKT")
+}
+
 func TestNetworkErrorIsNotAnAlarm(t *testing.T) { synctest.Test(t, testNetworkErrorIsNotAnAlarm) }
 
 func testNetworkErrorIsNotAnAlarm(t *testing.T) {
