@@ -2,6 +2,7 @@ package txproof
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -81,6 +82,9 @@ func FuzzCheck(f *testing.F) {
 		}
 
 		r, err := Check(txs[idx].Hash(), a, header, nextH)
+		if ei := (*ErrInvalid)(nil); errors.As(err, &ei) && ei.panicked {
+			t.Fatalf("Check's guard caught a panic: %v", err)
+		}
 		if err != nil {
 			return
 		}

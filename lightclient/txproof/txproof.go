@@ -111,6 +111,8 @@ type ErrInvalid struct {
 	Hash   []byte
 	Height int64
 	Reason string
+
+	panicked bool // the checking code panicked (for the fuzz target)
 }
 
 func (e *ErrInvalid) Error() string {
@@ -227,11 +229,22 @@ type Answer struct {
 // proven one at the index it named; then the block's transactions against
 // DataHash, for every copy; the result of the one that executed is
 // returned.
-func Check(hash []byte, a Answer, header, next *cmttypes.Header) (*Result, error) {
+//
+// Everything but the headers comes from the node. Check refuses what it
+// can name (an empty results entry, which JSON's null decodes to, made
+// CometBFT's results hashing panic); a panic anywhere else in the
+// checking code is recovered and refused as ErrInvalid, so no answer can
+// end the process.
+func Check(hash []byte, a Answer, header, next *cmttypes.Header) (res *Result, err error) {
 	height := a.Height
 	bad := func(format string, args ...any) error {
 		return &ErrInvalid{Hash: hash, Height: height, Reason: fmt.Sprintf(format, args...)}
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, &ErrInvalid{Hash: hash, Height: height, Reason: fmt.Sprintf("the answer is malformed (checking it failed: %v)", r), panicked: true}
+		}
+	}()
 	if header == nil || next == nil || header.Height != height || next.Height != height+1 {
 		return nil, bad("headers at the wrong heights")
 	}
