@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/akash-wallet/akw/lightclient"
 )
 
 // Nothing a node sends, and no proven value however odd, may crash akw:
@@ -20,11 +22,10 @@ import (
 //     itself: a panic in a goroutine cannot be recovered by its caller and
 //     ends the whole process, whatever the caller does.
 //
-// A recovered panic becomes ErrDecode (verification, exit 3): the proof
-// checked out but its content is not something akw can show, so nothing
-// is shown.
+// A recovered panic becomes ErrPanic (verification, exit 3): nothing from
+// the answer is shown.
 
-// guard turns a panic in the method that defers it into ErrDecode about
+// guard turns a panic in the method that defers it into ErrPanic about
 // what, clearing the method's other result.
 func guard[T any](out *T, err *error, what string) {
 	if r := recover(); r != nil {
@@ -33,7 +34,7 @@ func guard[T any](out *T, err *error, what string) {
 	}
 }
 
-// goGuarded is g.Go with a panic in f returned as its error.
+// goGuarded is g.Go with a panic in f returned as its error (ErrPanic).
 func goGuarded(g *errgroup.Group, what string, f func() error) {
 	g.Go(func() (err error) {
 		defer func() {
@@ -45,6 +46,21 @@ func goGuarded(g *errgroup.Group, what string, f func() error) {
 	})
 }
 
-func panicked(what string, r any) error {
-	return &ErrDecode{What: what, Err: fmt.Errorf("interpreting it failed: %v", r)}
+func panicked(what string, r any) error { return &ErrPanic{What: what, Value: r} }
+
+// ErrPanic means that checking or interpreting an answer made the code
+// panic, and the panic was recovered: the answer is refused (exit 3),
+// nothing from it is shown. Fuzz targets look for it: the guard keeps akw
+// alive, but the input it caught deserves a check of its own.
+type ErrPanic struct {
+	What  string
+	Value any
+}
+
+func (e *ErrPanic) Error() string {
+	return fmt.Sprintf("checking %s stopped on a value it cannot handle: %v", e.What, e.Value)
+}
+func (e *ErrPanic) Category() lightclient.Category { return lightclient.CategoryVerification }
+func (e *ErrPanic) Hint() string {
+	return "nothing from this answer is shown; try another --node, and if it persists report it"
 }

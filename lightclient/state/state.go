@@ -366,7 +366,7 @@ func (v *View) getMany(ctx context.Context, store string, keys [][]byte) ([]*pro
 	g.SetLimit(v.q.parallel)
 	for lo := 0; lo < len(keys); lo += chunk {
 		hi := min(lo+chunk, len(keys))
-		goGuarded(g, "proofs of "+store, func() error {
+		goGuarded(g, "proofs from the "+store+" store", func() error {
 			if hi-lo == 1 {
 				p, err := v.get(gctx, store, keys[lo])
 				out[lo] = p
