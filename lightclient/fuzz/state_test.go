@@ -3,6 +3,7 @@ package fuzz
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"hash/crc32"
 	"reflect"
 	"strings"
@@ -26,6 +27,8 @@ import (
 	vestingtypes "github.com/cosmos/cosmos-sdk/x/auth/vesting/types"
 
 	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/lightclient/proof"
+	"github.com/akash-wallet/akw/lightclient/proof/prooftest"
 	"github.com/akash-wallet/akw/lightclient/state"
 )
 
@@ -146,8 +149,9 @@ func balKey(addr sdk.AccAddress, denom string) string {
 // account records: a hostile or unexpected chain) through a node that may
 // lie about the proofs of some keys (wrong value, wrong key, broken proof,
 // wrong height, a proof for another key, no proof). Whatever the bytes: no
-// panic; and whatever the lying node does, an answer is either an error
-// or exactly the honest node's answer over the same state.
+// panic, not even one a library guard recovers; and whatever the lying
+// node does, an answer is either an error or exactly the honest node's
+// answer over the same state.
 func FuzzProvenState(f *testing.F) {
 	cdc := state.Codec()
 	pub := secp256k1.GenPrivKeyFromSecret([]byte("alice")).PubKey()
@@ -172,6 +176,16 @@ func FuzzProvenState(f *testing.F) {
 		{[]byte("1000"), plain, tamper{selector: 1, mode: 6}},
 	} {
 		f.Add(s.bal, s.acc, s.t.selector, s.t.mode, s.t.bytes)
+	}
+	// Issue 11's crafted absence proof (made-up neighbours over a made-up
+	// root, steps that are neither child) in place of the proofs of each
+	// quarter of the keys: the walks' absent keys reach it.
+	crafted, err := prooftest.CraftedAbsence([]byte{0x02})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for sel := uint8(0); sel < 4; sel++ {
+		f.Add([]byte("1000"), plain, sel, uint8(3), crafted.Data)
 	}
 	f.Fuzz(func(t *testing.T, balValue, accValue []byte, selector, mode uint8, lie []byte) {
 		if len(balValue) == 0 {
@@ -211,6 +225,13 @@ func FuzzProvenState(f *testing.F) {
 		hAll, hOne, hAcc, hErrs := query(tamper{})
 		lAll, lOne, lAcc, lErrs := query(tamper{selector: selector, mode: mode, bytes: lie})
 		for i, pair := range [][2]any{{hAll, lAll}, {hOne, lOne}, {hAcc, lAcc}} {
+			for _, err := range []error{hErrs[i], lErrs[i]} {
+				// A guard kept akw alive, but the input reached code that
+				// panicked: that needs a check of its own.
+				if errors.As(err, new(*state.ErrPanic)) || errors.As(err, new(proof.ErrMalformedProof)) {
+					t.Fatalf("query %d: a recovered panic: %v", i, err)
+				}
+			}
 			if lErrs[i] != nil {
 				continue // refusing is always allowed
 			}
