@@ -19,6 +19,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/lightclient/proof/prooftest"
 )
 
 // akwRun runs akw in-process and returns its exit code, stdout, stderr.
@@ -173,6 +174,21 @@ func TestQueryDevnet(t *testing.T) {
 			o.Response.Height = r.Response.Height
 			return o
 		},
+		// Issue 11: made-up neighbours whose inner steps are neither child
+		// made ics23 panic and akw die; the real multistore step stays.
+		"crafted absence proof": func(t *testing.T, p abciParams, r *ctypes.ResultABCIQuery) *ctypes.ResultABCIQuery {
+			if r.Response.ProofOps == nil || len(r.Response.ProofOps.Ops) != 2 {
+				return r
+			}
+			op, err := prooftest.CraftedAbsence(p.Data)
+			if err != nil {
+				t.Error(err)
+				return r
+			}
+			r.Response.Value = nil
+			r.Response.ProofOps.Ops[0] = op
+			return r
+		},
 	}
 	for name, l := range lies {
 		proxy.Handle("abci_query", func(call rpcproxy.Call, resp *rpcproxy.Response) {
@@ -208,6 +224,10 @@ func TestQueryDevnet(t *testing.T) {
 				}
 				if mode == "json" && !strings.Contains(stderr, `"verification_failed"`) {
 					t.Fatalf("%s: JSON error %s", name, stderr)
+				}
+				// The error names the node and the query it failed.
+				if !strings.Contains(stderr, "node "+proxy.URL()) || !strings.Contains(stderr, "abci_query /store/") {
+					t.Fatalf("%s, query %v (%s): the error does not name the node and the query: %s", name, q, mode, stderr)
 				}
 			}
 		}
