@@ -17,6 +17,7 @@ import (
 	"github.com/akash-wallet/akw/internal/rpcproxy"
 	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/lightclient/proof/prooftest"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/tui"
@@ -202,43 +203,70 @@ func TestLyingNodeShowsAlarmInTUI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The lie: one more uakt than the truth (the last digit of the stored
-	// amount), with the proofs left out so that no walk can catch it by
-	// its neighbours either.
-	proxy.Handle("abci_query", func(_ rpcproxy.Call, resp *rpcproxy.Response) {
-		var r ctypes.ResultABCIQuery
-		if resp.DecodeResult(&r) != nil {
-			return
-		}
-		if v := r.Response.Value; len(v) > 0 {
-			v = append([]byte(nil), v...)
-			v[len(v)-1] ^= 0x01
-			r.Response.Value = v
-		}
-		r.Response.ProofOps = nil
-		_ = resp.EncodeResult(&r)
-	})
-	_, err = f.be.Portfolio(ctx, alice.Address)
-	if err == nil || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
-		t.Fatalf("lying portfolio: %v", err)
+	lies := []struct {
+		name string
+		lie  func(r *ctypes.ResultABCIQuery) error
+	}{
+		// One more uakt than the truth (the last digit of the stored
+		// amount), with the proofs left out so that no walk can catch it
+		// by its neighbours either.
+		{"value flipped, proofs dropped", func(r *ctypes.ResultABCIQuery) error {
+			if v := r.Response.Value; len(v) > 0 {
+				v = append([]byte(nil), v...)
+				v[len(v)-1] ^= 0x01
+				r.Response.Value = v
+			}
+			r.Response.ProofOps = nil
+			return nil
+		}},
+		// Issue 11: made-up neighbours whose inner steps are neither child
+		// made ics23 panic inside the Portfolio's goroutines, which ended
+		// the whole TUI.
+		{"crafted absence proof", func(r *ctypes.ResultABCIQuery) error {
+			if r.Response.ProofOps == nil || len(r.Response.ProofOps.Ops) != 2 {
+				return nil
+			}
+			op, err := prooftest.CraftedAbsence(r.Response.Key)
+			r.Response.Value, r.Response.ProofOps.Ops[0] = nil, op
+			return err
+		}},
 	}
+	for _, l := range lies {
+		t.Run(l.name, func(t *testing.T) {
+			proxy.Handle("abci_query", func(_ rpcproxy.Call, resp *rpcproxy.Response) {
+				var r ctypes.ResultABCIQuery
+				if resp.DecodeResult(&r) != nil {
+					return
+				}
+				if err := l.lie(&r); err != nil {
+					t.Error(err)
+				}
+				_ = resp.EncodeResult(&r)
+			})
+			t.Cleanup(func() { proxy.Handle("abci_query", nil) })
+			_, err = f.be.Portfolio(ctx, alice.Address)
+			if err == nil || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+				t.Fatalf("lying portfolio: %v", err)
+			}
 
-	m := tui.New(context.Background(), tui.Options{Backend: f.be, Key: "alice", Refresh: -1, StaticSpinner: true})
-	tm := teatest.NewTestModel(t, snapModel{m}, teatest.WithInitialTermSize(100, 30),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	screen := (&screens{tm: tm}).wait(t, "VERIFICATION FAILED")
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("\n%s", screen)
-	if !strings.Contains(screen, "No balance, delegation or vote is shown") {
-		t.Fatalf("no alarm text:\n%s", screen)
-	}
-	truth := honest.Balances.AmountOf("uakt")
-	for _, v := range []string{truth.String(), truth.AddRaw(1).String(), "proven at height", "available"} {
-		if strings.Contains(screen, v) {
-			t.Fatalf("the alarm screen shows %q:\n%s", v, screen)
-		}
+			m := tui.New(context.Background(), tui.Options{Backend: f.be, Key: "alice", Refresh: -1, StaticSpinner: true})
+			tm := teatest.NewTestModel(t, snapModel{m}, teatest.WithInitialTermSize(100, 30),
+				teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+			screen := (&screens{tm: tm}).wait(t, "VERIFICATION FAILED")
+			if err := tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("\n%s", screen)
+			if !strings.Contains(screen, "No balance, delegation or vote is shown") {
+				t.Fatalf("no alarm text:\n%s", screen)
+			}
+			truth := honest.Balances.AmountOf("uakt")
+			for _, v := range []string{truth.String(), truth.AddRaw(1).String(), "proven at height", "available"} {
+				if strings.Contains(screen, v) {
+					t.Fatalf("the alarm screen shows %q:\n%s", v, screen)
+				}
+			}
+		})
 	}
 }
 
