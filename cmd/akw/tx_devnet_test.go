@@ -321,7 +321,9 @@ func TestTxDevnet(t *testing.T) {
 		// before signing, exit 4.
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		dep, _, err := n.SubmitProposal(ctx, "carol", "akw-deposit-period", "Not enough deposit yet.", sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 10_000)))
+		// Half the minimum deposit: enough to be accepted (mainnet's 40 %
+		// initial deposit), not to start voting.
+		dep, _, err := n.SubmitProposal(ctx, "carol", "akw-deposit-period", "Not enough deposit yet.", sdk.NewCoins(sdk.NewCoin(devnet.Denom, devnet.MinDeposit.QuoRaw(2))))
 		if err != nil {
 			t.Fatal(err)
 		}

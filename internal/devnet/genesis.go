@@ -3,8 +3,11 @@ package devnet
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
@@ -37,10 +40,82 @@ var (
 	// SelfDelegation is each validator's bonded self-delegation: 100,000
 	// AKT, i.e. a voting power of 100,000.
 	SelfDelegation = sdkmath.NewInt(100_000_000_000)
-	// MinDeposit is gov's minimum deposit (1 AKT), small so that a test's
-	// proposal enters its voting period at once.
+	// MinDeposit is gov's minimum deposit: 1 AKT, mainnet's 1,000 AKT
+	// scaled down a thousandfold (see govParams). A proposal submitted with
+	// it enters its voting period at once; one with at least
+	// MinInitialDepositRatio of it waits in its deposit period; one with
+	// less is refused.
 	MinDeposit = sdkmath.NewInt(1_000_000)
+	// ExpeditedMinDeposit is an expedited proposal's minimum deposit: 2 AKT,
+	// mainnet's 2,000 AKT scaled as MinDeposit.
+	ExpeditedMinDeposit = sdkmath.NewInt(2_000_000)
+
+	// ActBalance is each funded account's ACT balance, in uact: 10,000 ACT.
+	// (Validator operators hold none.)
+	ActBalance = sdkmath.NewInt(10_000_000_000)
+	// IBCBalance is what the first funded account (alice by default) holds
+	// of IBCDenom: 250 of a token with six decimals, were its exponent known.
+	IBCBalance = sdkmath.NewInt(250_000_000)
 )
+
+// ActDenom is ACT, the Akash Compute Token: since mainnet's v2.0.0 upgrade
+// (2026-03) accounts hold it beside AKT, minted from AKT by the burn-mint
+// module (x/bme). Sends of it are disabled in the bank (SendEnabled false),
+// as on mainnet; the devnet has no burn-mint module, so its ACT is only
+// what genesis gave.
+const ActDenom = "uact"
+
+// IBCDenom is a denom as an IBC transfer names a voucher, "ibc/" and the
+// upper-case hex SHA-256 of its trace ("transfer/channel-0/uusdc"), with no
+// bank metadata: a denom whose display unit and exponent nobody on the
+// chain states, as many of mainnet's are. A wallet must show it as it is.
+var IBCDenom = ibcDenom("transfer/channel-0/uusdc")
+
+// ibcDenom is ibc-go's name for the voucher of a denom trace.
+func ibcDenom(trace string) string {
+	sum := sha256.Sum256([]byte(trace))
+	return "ibc/" + strings.ToUpper(hex.EncodeToString(sum[:]))
+}
+
+// aktMetadata is AKT's bank metadata. Name, symbol and description are
+// those of the Akash node's genesis tool (cmd/akash/cmd/genesis.go in
+// github.com/akash-network/node, MainnetGenesisParams); the units are
+// uakt, makt and akt at exponents 0, 3 and 6, displayed in akt.
+func aktMetadata() banktypes.Metadata {
+	return banktypes.Metadata{
+		Description: "The native token of Akash",
+		DenomUnits: []*banktypes.DenomUnit{
+			{Denom: Denom, Exponent: 0},
+			{Denom: "makt", Exponent: 3},
+			{Denom: "akt", Exponent: 6},
+		},
+		Base:    Denom,
+		Display: "akt",
+		Name:    "Akash Native Token",
+		Symbol:  "AKT",
+	}
+}
+
+// actMetadata is ACT's bank metadata exactly as mainnet's v2.0.0 upgrade
+// handler stores it (upgrades/software/v2.0.0/upgrade.go of the Akash node,
+// tag v2.0.0): units uact, mact and act at exponents 0, 3 and 6, and, note,
+// Display "uact", the base unit, not "act". A wallet that takes Display as
+// the unit to show would show ACT in millionths; the devnet keeps mainnet's
+// value so that such a wallet fails here first.
+func actMetadata() banktypes.Metadata {
+	return banktypes.Metadata{
+		Description: "Akash Compute Token",
+		DenomUnits: []*banktypes.DenomUnit{
+			{Denom: ActDenom, Exponent: 0},
+			{Denom: "mact", Exponent: 3},
+			{Denom: "act", Exponent: 6},
+		},
+		Base:    ActDenom,
+		Display: ActDenom,
+		Name:    "Akash Compute Token",
+		Symbol:  "ACT",
+	}
+}
 
 // Account is a funded devnet account. Its key is derived from Mnemonic at
 // HDPath, with no BIP-39 passphrase.
@@ -119,22 +194,26 @@ func NewGenesis(cfg Config) (*Genesis, error) {
 		balances    []banktypes.Balance
 		gentxs      []json.RawMessage
 	)
-	fund := func(acc Account, amount sdkmath.Int) error {
+	fund := func(acc Account, coins ...sdk.Coin) error {
 		addr, err := acc.AccAddress()
 		if err != nil {
 			return err
 		}
 		genAccounts = append(genAccounts, authtypes.NewBaseAccount(addr, nil, 0, 0))
-		balances = append(balances, banktypes.Balance{Address: acc.Address, Coins: sdk.NewCoins(sdk.NewCoin(Denom, amount))})
+		balances = append(balances, banktypes.Balance{Address: acc.Address, Coins: sdk.NewCoins(coins...)})
 		return nil
 	}
-	for _, name := range cfg.Accounts {
+	for i, name := range cfg.Accounts {
 		acc, err := newAccount(name)
 		if err != nil {
 			return nil, err
 		}
 		g.Accounts = append(g.Accounts, acc)
-		if err := fund(acc, AccountBalance); err != nil {
+		coins := []sdk.Coin{sdk.NewCoin(Denom, AccountBalance), sdk.NewCoin(ActDenom, ActBalance)}
+		if i == 0 {
+			coins = append(coins, sdk.NewCoin(IBCDenom, IBCBalance))
+		}
+		if err := fund(acc, coins...); err != nil {
 			return nil, err
 		}
 	}
@@ -147,7 +226,7 @@ func NewGenesis(cfg Config) (*Genesis, error) {
 		consKey := cmted25519.GenPrivKey()
 		nodeKey := cmted25519.GenPrivKey()
 		g.Validators = append(g.Validators, ValidatorKeys{Operator: op, ConsensusKey: consKey, NodeKey: nodeKey})
-		if err := fund(op, ValidatorBalance); err != nil {
+		if err := fund(op, sdk.NewCoin(Denom, ValidatorBalance)); err != nil {
 			return nil, err
 		}
 		tx, err := gentx(enc.TxConfig, g.ChainID, name, op, consKey)
@@ -243,17 +322,13 @@ func setGenesisState(enc Encoding, state map[string]json.RawMessage, cfg Config,
 	}
 	// Supply stays empty: bank's InitGenesis computes it from the balances.
 	bank.Balances = append(bank.Balances, balances...)
-	bank.DenomMetadata = append(bank.DenomMetadata, banktypes.Metadata{
-		Description: "The native staking token of the Akash Network.",
-		DenomUnits: []*banktypes.DenomUnit{
-			{Denom: Denom, Exponent: 0, Aliases: []string{"microakt"}},
-			{Denom: "akt", Exponent: 6},
-		},
-		Base:    Denom,
-		Display: "akt",
-		Name:    "Akash Network",
-		Symbol:  "AKT",
-	})
+	// IBCDenom has no metadata, on purpose.
+	bank.DenomMetadata = append(bank.DenomMetadata, aktMetadata(), actMetadata())
+	// ACT cannot be sent. Mainnet's upgrade handler calls
+	// SetSendEnabled(uact, false), which keeps the flag under the bank
+	// store's SendEnabled prefix (0x04), not in Params; this genesis entry
+	// lands in the same place.
+	bank.SendEnabled = append(bank.SendEnabled, banktypes.SendEnabled{Denom: ActDenom, Enabled: false})
 	if state[banktypes.ModuleName], err = cdc.MarshalJSON(&bank); err != nil {
 		return err
 	}
@@ -281,14 +356,8 @@ func setGenesisState(enc Encoding, state map[string]json.RawMessage, cfg Config,
 	if err := cdc.UnmarshalJSON(state["gov"], &gov); err != nil {
 		return err
 	}
-	voting := cfg.VotingPeriod
-	expedited := voting / 2
-	depositPeriod := time.Hour
-	gov.Params.MinDeposit = sdk.NewCoins(sdk.NewCoin(Denom, MinDeposit))
-	gov.Params.ExpeditedMinDeposit = sdk.NewCoins(sdk.NewCoin(Denom, MinDeposit.MulRaw(5)))
-	gov.Params.VotingPeriod = &voting
-	gov.Params.ExpeditedVotingPeriod = &expedited
-	gov.Params.MaxDepositPeriod = &depositPeriod
+	params := govParams(cfg.VotingPeriod)
+	gov.Params = &params
 	if err := gov.Params.ValidateBasic(); err != nil {
 		return fmt.Errorf("devnet: gov params: %w", err)
 	}
@@ -298,6 +367,50 @@ func setGenesisState(enc Encoding, state map[string]json.RawMessage, cfg Config,
 
 	state[genutiltypes.ModuleName], err = cdc.MarshalJSON(&genutiltypes.GenesisState{GenTxs: gentxs})
 	return err
+}
+
+// MinInitialDepositRatio is the part of MinDeposit a proposal must bring
+// when it is submitted (mainnet's, see govParams).
+const MinInitialDepositRatio = "0.400000000000000000"
+
+// govParams are mainnet's governance parameters, scaled down for tests.
+//
+// From the Akash node's sources (github.com/akash-network/node): the
+// v1.0.0 upgrade handler (upgrades/software/v1.0.0/upgrade.go) set the
+// expedited minimum deposit to 2,000 AKT, the expedited threshold to 66.7 %
+// and the expedited voting period to 24 h, and carried Akash's own minimum
+// initial deposit rate (40 %, upgrades/CHANGELOG.md) over into gov's
+// MinInitialDepositRatio; its upgrade test (tests/upgrade/workers_test.go)
+// checks the deposit and the ratio on the upgraded chain. From mainnet's
+// proposal 341 as a public REST endpoint served it (GetBlock's Akash API
+// docs, September 2026): a 14-day deposit period, a 7-day voting period,
+// and a 1,000 AKT deposit enough to start voting at once (so the minimum
+// deposit is at most 1,000 AKT; taken as 1,000). Quorum (33.4 %),
+// threshold (50 %), veto threshold (33.4 %), the burn rules and the
+// minimum deposit ratio (1 %) are the SDK's defaults: no public source
+// consulted gives mainnet's, and none contradicts them.
+//
+// Scaled for tests: the deposits are a thousandth of mainnet's (1 and
+// 2 AKT), so that tests make proposals with small amounts, in mainnet's
+// proportions (the expedited deposit twice the normal one, 40 % of it
+// needed at submission). The voting period is votingPeriod
+// (Config.VotingPeriod, 20 s by default; mainnet 7 days); the expedited one
+// is half of it (mainnet: a seventh, which at the devnet's pace would leave
+// a test no time to vote); the deposit period is one hour (mainnet 14
+// days), so that a proposal short of its deposit stays in its deposit
+// period through any test.
+func govParams(votingPeriod time.Duration) govv1.Params {
+	p := govv1.DefaultParams()
+	expedited := votingPeriod / 2
+	depositPeriod := time.Hour
+	p.MinDeposit = sdk.NewCoins(sdk.NewCoin(Denom, MinDeposit))
+	p.ExpeditedMinDeposit = sdk.NewCoins(sdk.NewCoin(Denom, ExpeditedMinDeposit))
+	p.MinInitialDepositRatio = MinInitialDepositRatio
+	p.ExpeditedThreshold = "0.667000000000000000"
+	p.VotingPeriod = &votingPeriod
+	p.ExpeditedVotingPeriod = &expedited
+	p.MaxDepositPeriod = &depositPeriod
+	return p
 }
 
 // gentx builds and signs the MsgCreateValidator of a validator: it bonds
