@@ -24,7 +24,6 @@ import (
 	"github.com/cometbft/cometbft/proxy"
 	"github.com/cometbft/cometbft/rpc/client/local"
 	cmttypes "github.com/cometbft/cometbft/types"
-	dbm "github.com/cosmos/cosmos-db"
 	"github.com/syndtr/goleveldb/leveldb/opt"
 	"google.golang.org/grpc"
 
@@ -222,7 +221,7 @@ func (v *validator) start(ctx context.Context, p nodeParams, rpcPort, p2pPort in
 	}
 	logger := p.logger.With("validator", v.name)
 
-	appDB, err := dbm.NewGoLevelDBWithOpts("application", c.DBDir(), levelDBOptions())
+	appDB, err := openAppDB(c.DBDir())
 	if err != nil {
 		return fmt.Errorf("devnet: %s: opening app db: %w", v.name, err)
 	}
