@@ -8,9 +8,11 @@ import (
 	runtimev1alpha1 "cosmossdk.io/api/cosmos/app/runtime/v1alpha1"
 	appv1alpha1 "cosmossdk.io/api/cosmos/app/v1alpha1"
 	authmodulev1 "cosmossdk.io/api/cosmos/auth/module/v1"
+	authzmodulev1 "cosmossdk.io/api/cosmos/authz/module/v1"
 	bankmodulev1 "cosmossdk.io/api/cosmos/bank/module/v1"
 	consensusmodulev1 "cosmossdk.io/api/cosmos/consensus/module/v1"
 	distrmodulev1 "cosmossdk.io/api/cosmos/distribution/module/v1"
+	feegrantmodulev1 "cosmossdk.io/api/cosmos/feegrant/module/v1"
 	genutilmodulev1 "cosmossdk.io/api/cosmos/genutil/module/v1"
 	govmodulev1 "cosmossdk.io/api/cosmos/gov/module/v1"
 	mintmodulev1 "cosmossdk.io/api/cosmos/mint/module/v1"
@@ -22,6 +24,7 @@ import (
 	"cosmossdk.io/log"
 	pruningtypes "cosmossdk.io/store/pruning/types"
 	abci "github.com/cometbft/cometbft/abci/types"
+	feegrantkeeper "cosmossdk.io/x/feegrant/keeper"
 	dbm "github.com/cosmos/cosmos-db"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
@@ -39,9 +42,11 @@ import (
 
 	// The blank imports register each module with the app-wiring registry,
 	// so that appConfig below can name them.
+	_ "cosmossdk.io/x/feegrant/module"
 	_ "github.com/cosmos/cosmos-sdk/x/auth"
 	_ "github.com/cosmos/cosmos-sdk/x/auth/tx/config"
 	_ "github.com/cosmos/cosmos-sdk/x/auth/vesting"
+	_ "github.com/cosmos/cosmos-sdk/x/authz/module"
 	_ "github.com/cosmos/cosmos-sdk/x/bank"
 	_ "github.com/cosmos/cosmos-sdk/x/consensus"
 	_ "github.com/cosmos/cosmos-sdk/x/distribution"
@@ -70,9 +75,12 @@ var moduleAccountPermissions = []*authmodulev1.ModuleAccountPermission{
 }
 
 // appConfig is the module set of the devnet chain: the modules a wallet talks
-// to on Akash (auth, bank, staking, distribution, gov v1, mint), plus
-// consensus (block params), genutil (gentxs), vesting (so vesting accounts
-// decode, as on mainnet) and the tx config (sign modes, ante handler).
+// to on Akash (auth, bank, staking, distribution, gov v1, mint, authz for
+// grants, feegrant for fee allowances), plus consensus (block params),
+// genutil (gentxs), vesting (so vesting accounts decode, as on mainnet) and
+// the tx config (sign modes, ante handler). authz and feegrant have no
+// parameters, on mainnet or here; their messages and authorization and
+// allowance types carry amino names, so a Ledger signs them in amino JSON.
 // It is composed on first use, not during package initialisation: every
 // akw command links this package, and only `akw devnet` and `akw demo`
 // need it (composing it cost about 0.5 ms and 1,800 allocations at each
@@ -87,10 +95,12 @@ func composeAppConfig() depinject.Config {
 				Config: appconfig.WrapAny(&runtimev1alpha1.Module{
 					AppName: "akash-devnet",
 					// auth's pre-blocker prunes expired unordered-tx nonces.
-					PreBlockers:   []string{"auth"},
-					BeginBlockers: []string{"mint", "distribution", "staking", "auth", "bank", "gov", "genutil", "vesting", "consensus"},
-					EndBlockers:   []string{"gov", "staking", "auth", "bank", "distribution", "mint", "genutil", "vesting", "consensus"},
-					InitGenesis:   []string{"auth", "bank", "distribution", "staking", "gov", "mint", "genutil", "vesting", "consensus"},
+					PreBlockers: []string{"auth"},
+					// authz prunes expired grants when a block begins,
+					// feegrant expired allowances when it ends.
+					BeginBlockers: []string{"mint", "distribution", "staking", "authz", "auth", "bank", "gov", "genutil", "vesting", "consensus", "feegrant"},
+					EndBlockers:   []string{"gov", "staking", "auth", "bank", "distribution", "mint", "genutil", "vesting", "consensus", "authz", "feegrant"},
+					InitGenesis:   []string{"auth", "bank", "distribution", "staking", "gov", "mint", "genutil", "vesting", "consensus", "authz", "feegrant"},
 					// Mainnet (and every SDK chain) keeps accounts under the
 					// store key "acc"; proofs for account queries name it.
 					OverrideStoreKeys: []*runtimev1alpha1.StoreKeyConfig{{ModuleName: "auth", KvStoreKey: "acc"}},
@@ -113,6 +123,8 @@ func composeAppConfig() depinject.Config {
 				}),
 			},
 			{Name: "distribution", Config: appconfig.WrapAny(&distrmodulev1.Module{})},
+			{Name: "authz", Config: appconfig.WrapAny(&authzmodulev1.Module{})},
+			{Name: "feegrant", Config: appconfig.WrapAny(&feegrantmodulev1.Module{})},
 			{Name: "gov", Config: appconfig.WrapAny(&govmodulev1.Module{})},
 			{
 				Name:   "mint",
@@ -188,9 +200,10 @@ func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string, rewrite 
 		b      *runtime.AppBuilder
 		ak     authkeeper.AccountKeeper
 		bk     bankkeeper.BaseKeeper
+		fk     feegrantkeeper.Keeper
 		txOpts authtx.ConfigOptions
 	)
-	if err := depinject.Inject(depinject.Configs(appConfig(), depinject.Supply(logger)), &b, &ak, &bk, &txOpts); err != nil {
+	if err := depinject.Inject(depinject.Configs(appConfig(), depinject.Supply(logger)), &b, &ak, &bk, &fk, &txOpts); err != nil {
 		return nil, fmt.Errorf("devnet: wiring app: %w", err)
 	}
 	// The SDK's default ante handler, over a sign-mode handler map with
@@ -203,8 +216,11 @@ func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string, rewrite 
 		return nil, fmt.Errorf("devnet: sign modes: %w", err)
 	}
 	anteHandler, err := ante.NewAnteHandler(ante.HandlerOptions{
-		AccountKeeper:   ak,
-		BankKeeper:      bk,
+		AccountKeeper: ak,
+		BankKeeper:    bk,
+		// With it, a transaction's fee granter pays its fee, as on
+		// mainnet; without it the ante handler refuses fee granters.
+		FeegrantKeeper:  fk,
 		SignModeHandler: signModes,
 		SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
 	})

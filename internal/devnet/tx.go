@@ -54,6 +54,7 @@ type txOptions struct {
 	node      int
 	unordered time.Duration
 	signMode  signing.SignMode
+	granter   string
 }
 
 // WithGas sets the gas limit (default DefaultTxGas).
@@ -71,6 +72,10 @@ func ViaValidator(i int) TxOption { return func(o *txOptions) { o.node = i } }
 // WithSignMode signs in mode (default SIGN_MODE_DIRECT); the chain accepts
 // those of ChainSignModes.
 func WithSignMode(mode signing.SignMode) TxOption { return func(o *txOptions) { o.signMode = mode } }
+
+// WithFeeGranter has the account granter (a bech32 address) pay the fee
+// from a fee allowance it gave the signer (x/feegrant).
+func WithFeeGranter(granter string) TxOption { return func(o *txOptions) { o.granter = granter } }
 
 // Unordered sends an unordered transaction (no sequence) valid for ttl.
 func Unordered(ttl time.Duration) TxOption { return func(o *txOptions) { o.unordered = ttl } }
@@ -147,6 +152,13 @@ func (n *Network) Exec(ctx context.Context, from string, msgs []sdk.Msg, opts ..
 	b.SetGasLimit(o.gas)
 	b.SetFeeAmount(o.fees)
 	b.SetMemo(o.memo)
+	if o.granter != "" {
+		granter, err := sdk.AccAddressFromBech32(o.granter)
+		if err != nil {
+			return nil, fmt.Errorf("devnet: fee granter: %w", err)
+		}
+		b.SetFeeGranter(granter)
+	}
 	if o.unordered > 0 {
 		b.SetUnordered(true)
 		b.SetTimeoutTimestamp(time.Now().Add(o.unordered))
