@@ -23,8 +23,8 @@ import (
 	"cosmossdk.io/depinject"
 	"cosmossdk.io/log"
 	pruningtypes "cosmossdk.io/store/pruning/types"
-	abci "github.com/cometbft/cometbft/abci/types"
 	feegrantkeeper "cosmossdk.io/x/feegrant/keeper"
+	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
@@ -249,6 +249,9 @@ func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string, rewrite 
 		opts = append(opts, rewriteProposals(rewrite))
 	}
 	app := b.Build(db, nil, opts...)
+	if err := mountStandInStores(app); err != nil {
+		return nil, err
+	}
 	if err := app.Load(true); err != nil {
 		return nil, fmt.Errorf("devnet: loading app state: %w", err)
 	}

@@ -236,8 +236,12 @@ func NewGenesis(cfg Config) (*Genesis, error) {
 		gentxs = append(gentxs, tx)
 	}
 
+	genAccounts = append(genAccounts, authtypes.NewBaseAccount(GenesisGrantee, nil, 0, 0))
 	if err := setGenesisState(enc, state, cfg, genAccounts, balances, gentxs); err != nil {
 		return nil, err
+	}
+	if err := seedGrants(enc, state, g.Validators[0].Operator.Address); err != nil {
+		return nil, fmt.Errorf("devnet: genesis grants: %w", err)
 	}
 	appState, err := json.MarshalIndent(state, "", "  ")
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/cometbft/cometbft/crypto/merkle"
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/encoding/protowire"
 
 	"cosmossdk.io/store/rootmulti"
 	"cosmossdk.io/x/feegrant"
@@ -169,6 +170,46 @@ func TestMainnetShape(t *testing.T) {
 		require.Equal(t, devnet.DefaultVotingPeriod/2, fast.VotingEndTime.Sub(*fast.VotingStartTime))
 	})
 
+	t.Run("mainnet's stores", func(t *testing.T) {
+		// A proof through each of the 26 stores, of a key each holds: the
+		// stand-ins their one key, the modules' stores the first key
+		// with a value. (Not absence: in several module stores a
+		// neighbouring leaf has an empty value, a collections KeySet
+		// entry, and ICS23 cannot hash such a leaf.)
+		h, err := n.LatestHeight(ctx, 0)
+		require.NoError(t, err)
+		standIn := 0
+		for _, store := range devnet.MainnetStores {
+			// The SDK refuses an empty subspace: walk the first byte.
+			var key []byte
+			for first := 0; first < 256 && key == nil; first++ {
+				sub, err := n.Client(0).ABCIQueryWithOptions(ctx, "/store/"+store+"/subspace", []byte{byte(first)}, rpcclient.ABCIQueryOptions{Height: h})
+				require.NoError(t, err)
+				require.Zero(t, sub.Response.Code, "%s: %s", store, sub.Response.Log)
+				for _, p := range decodePairs(t, sub.Response.Value) {
+					if len(p[1]) > 0 {
+						key = p[0]
+						break
+					}
+				}
+			}
+			require.NotNil(t, key, "%s has no key with a value", store)
+			// (A subspace query reads the latest state, whatever the
+			// height asked: the proven value at h may differ.)
+			proven := proveKey(ctx, t, n, store, key, h)
+			require.NotEmpty(t, proven, store)
+			if string(key) == string(devnet.StandInKey) {
+				require.Equal(t, "stand-in for mainnet's "+store+" store", string(proven))
+				standIn++
+			}
+		}
+		require.Equal(t, 17, standIn)
+		// A store mainnet does not have is not there.
+		res, err := n.Client(0).ABCIQueryWithOptions(ctx, "/store/take/key", devnet.StandInKey, rpcclient.ABCIQueryOptions{Height: h})
+		require.NoError(t, err)
+		require.NotZero(t, res.Response.Code)
+	})
+
 	t.Run("authz and feegrant", func(t *testing.T) {
 		aliceAddr, bobAddr, carolAddr := mustAddr(t, alice), mustAddr(t, bob), mustAddr(t, carol)
 		amino := devnet.WithSignMode(signing.SignMode_SIGN_MODE_LEGACY_AMINO_JSON)
@@ -248,4 +289,35 @@ func proveKey(ctx context.Context, t *testing.T, n *devnet.Network, store string
 	}
 	require.NoError(t, prt.VerifyValue(res.Response.ProofOps, commit.AppHash, kp.String(), res.Response.Value), "%x in %s", key, store)
 	return res.Response.Value
+}
+
+// decodePairs decodes the answer of a /store/NAME/subspace query, the
+// store's kv.Pairs message (repeated Pair{bytes key = 1; bytes value = 2}),
+// into key and value pairs.
+func decodePairs(t *testing.T, bz []byte) (out [][2][]byte) {
+	t.Helper()
+	for len(bz) > 0 {
+		num, typ, n := protowire.ConsumeTag(bz)
+		require.GreaterOrEqual(t, n, 0)
+		require.Equal(t, protowire.Number(1), num)
+		require.Equal(t, protowire.BytesType, typ)
+		bz = bz[n:]
+		pair, n := protowire.ConsumeBytes(bz)
+		require.GreaterOrEqual(t, n, 0)
+		bz = bz[n:]
+		var kv [2][]byte
+		for len(pair) > 0 {
+			num, typ, n := protowire.ConsumeTag(pair)
+			require.GreaterOrEqual(t, n, 0)
+			require.Equal(t, protowire.BytesType, typ)
+			pair = pair[n:]
+			v, n := protowire.ConsumeBytes(pair)
+			require.GreaterOrEqual(t, n, 0)
+			pair = pair[n:]
+			require.Contains(t, []protowire.Number{1, 2}, num)
+			kv[num-1] = v
+		}
+		out = append(out, kv)
+	}
+	return out
 }

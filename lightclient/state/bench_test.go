@@ -327,7 +327,17 @@ func TestRecentAsksNoHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.Balances(ctx, bn.alice); err != nil {
+	// validator0's operator holds one denom; the funded accounts hold
+	// ACT (and alice an IBC voucher) besides AKT.
+	op, err := bn.net.Account("validator0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opAddr, err := op.AccAddress()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Balances(ctx, opAddr); err != nil {
 		t.Fatal(err)
 	}
 	for i, p := range bn.proxies {
