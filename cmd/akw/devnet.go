@@ -85,7 +85,7 @@ The keys of a devnet are for play: they are stored unencrypted.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDevnet(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.IntVar(&o.Validators, "validators", devnet.DefaultValidators, "number of validators (at least 2, so the light client has a witness)")
+	f.IntVar(&o.Validators, "validators", devnet.DefaultValidators, fmt.Sprintf("number of validators, 1 to %d (at least 2, so the light client has a witness)", devnet.MaxValidators))
 	f.BoolVar(&o.Reset, "reset", false, "discard the chain in DIR/devnet and start a new one")
 	f.DurationVar(&o.BlockTime, "block-time", devnet.DefaultBlockTime, "pause between blocks")
 	f.DurationVar(&o.VotingPeriod, "voting-period", devnet.DefaultVotingPeriod, "governance voting period (new chains only)")
@@ -105,6 +105,10 @@ func runDevnet(ctx context.Context, app *App, o *devnetOptions) error {
 	}
 	if o.Validators < 1 {
 		return output.UsageError(fmt.Sprintf("--validators %d: a chain needs at least one validator", o.Validators), "use --validators 2 (the default) or more")
+	}
+	if o.Validators > devnet.MaxValidators {
+		return output.UsageError(fmt.Sprintf("--validators %d: a devnet has at most %d validators", o.Validators, devnet.MaxValidators),
+			fmt.Sprintf("use --validators %d or fewer; every validator is a full node in this process", devnet.MaxValidators))
 	}
 	if o.Validators == 1 {
 		app.Printer.Warn("with one validator the light client has no witness to cross-check; akw needs --witness or a second validator")

@@ -22,6 +22,12 @@ const (
 	KeyringAppName = "akw"
 )
 
+// MaxValidators bounds Config.Validators: enough for commits signed by a
+// realistic number of validators and for the light client's bisection,
+// few enough that every validator, a full node with its own app, runs in
+// one process (see BenchmarkStart for what a start costs).
+const MaxValidators = 30
+
 // Defaults for the zero values of Config.
 const (
 	DefaultValidators   = 2
@@ -138,8 +144,8 @@ func (c Config) validate() error {
 	if c.Dir == "" {
 		return &ConfigError{Field: "Dir", Reason: "is empty"}
 	}
-	if c.Validators < 0 || c.Validators > 16 {
-		return &ConfigError{Field: "Validators", Reason: fmt.Sprintf("%d is not between 1 and 16", c.Validators)}
+	if c.Validators < 0 || c.Validators > MaxValidators {
+		return &ConfigError{Field: "Validators", Reason: fmt.Sprintf("%d is not between 1 and %d", c.Validators, MaxValidators)}
 	}
 	if c.BlockTime < 100*time.Millisecond {
 		return &ConfigError{Field: "BlockTime", Reason: fmt.Sprintf("%s is below 100ms", c.BlockTime)}

@@ -194,13 +194,15 @@ func Start(ctx context.Context, cfg Config) (n *Network, err error) {
 	logger, mute := newLogger(cfg)
 	n.muteLog = mute
 	params := nodeParams{cfg: cfg, genesis: g, genDoc: genDoc, logger: logger, encoding: enc}
+	var started []string // peer addresses, validator0 first
 	for i, keys := range g.Validators {
 		v := newValidator(chainDir, i, keys)
+		params.peers = dialedPeers(started)
 		if err := startWithRetry(ctx, v, params); err != nil {
 			return nil, err
 		}
 		n.vals = append(n.vals, v)
-		params.peers = append(params.peers, v.peerAddress())
+		started = append(started, v.peerAddress())
 		cl, err := rpchttp.NewWithClient("http://"+v.rpcAddr, "/websocket", n.httpc)
 		if err != nil {
 			return nil, err
@@ -362,6 +364,22 @@ func writeKeyring(dir string, enc Encoding, accounts []Account, replace bool) er
 		}
 	}
 	return nil
+}
+
+// dialedPeers are the validators a new validator dials, among those
+// started before it (earlier, in order): the ones 1, 2, 4, 8 and 16
+// places back. With three validators or fewer that is all of them;
+// beyond, every validator has a handful of peers (at most five dialled,
+// about as many dialling it) and a vote reaches every validator in a few
+// hops. A full mesh of 30 in-process validators (435 encrypted
+// connections, every vote sent to 29 peers by each) spent most of two
+// cores on gossip and made a block take about six seconds.
+func dialedPeers(earlier []string) []string {
+	var peers []string
+	for d := 1; d <= 16 && d <= len(earlier); d *= 2 {
+		peers = append(peers, earlier[len(earlier)-d])
+	}
+	return peers
 }
 
 func startWithRetry(ctx context.Context, v *validator, p nodeParams) error {

@@ -497,6 +497,7 @@ func TestConfigErrors(t *testing.T) {
 	for _, c := range []devnet.Config{
 		{},
 		{Dir: t.TempDir(), Validators: -1},
+		{Dir: t.TempDir(), Validators: devnet.MaxValidators + 1},
 		{Dir: t.TempDir(), Accounts: []string{"alice", "alice"}},
 		{Dir: t.TempDir(), Accounts: []string{"validator0"}},
 		{Dir: t.TempDir(), LogLevel: "loud"},
