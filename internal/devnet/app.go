@@ -195,7 +195,10 @@ var ChainSignModes = []signingtypes.SignMode{
 // own app instance (its own keepers and stores); only the codecs are shared.
 // rewrite, when not nil, rewrites the transactions of its proposals
 // (Config.RewriteProposal).
-func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string, rewrite func([][]byte) [][]byte) (*runtime.App, error) {
+//
+// keepRecent > 0 makes the app prune all but the last keepRecent versions
+// of its state every 10 blocks (a full node that prunes); 0 keeps all.
+func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string, keepRecent int64, rewrite func([][]byte) [][]byte) (*runtime.App, error) {
 	var (
 		b      *runtime.AppBuilder
 		ak     authkeeper.AccountKeeper
@@ -227,14 +230,19 @@ func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string, rewrite 
 	if err != nil {
 		return nil, fmt.Errorf("devnet: ante handler: %w", err)
 	}
+	pruning := pruningtypes.NewPruningOptions(pruningtypes.PruningNothing)
+	if keepRecent > 0 {
+		pruning = pruningtypes.NewCustomPruningOptions(uint64(keepRecent), 10)
+	}
 	opts := []func(*baseapp.BaseApp){
 		func(b *baseapp.BaseApp) { b.SetAnteHandler(anteHandler) },
-		// Keep every version: light-client proofs are asked for at recent
-		// (and, in tests, not so recent) heights.
-		baseapp.SetPruning(pruningtypes.NewPruningOptions(pruningtypes.PruningNothing)),
-		// With nothing to prune, synchronous pruning costs nothing, and it
-		// spares each IAVL store a pruning goroutine that nothing stops
-		// when the app is closed.
+		// A validator keeps every version: light-client proofs are asked
+		// for at recent (and, in tests, not so recent) heights.
+		baseapp.SetPruning(pruning),
+		// Synchronous pruning spares each IAVL store a pruning goroutine
+		// that nothing stops when the app is closed; with nothing to
+		// prune it costs nothing, and a pruning full node's state is
+		// tiny.
 		baseapp.SetIAVLSyncPruning(true),
 		// The default IAVL node cache (500,000 nodes per store) fills up
 		// with every version kept, growing the process for hours; a

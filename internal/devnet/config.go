@@ -62,6 +62,13 @@ type Config struct {
 	// Accounts names the funded accounts. nil means DefaultAccounts.
 	Accounts []string
 
+	// FullNodes are non-validator full nodes to run beside the
+	// validators, up to MaxFullNodes: public nodes as a wallet meets
+	// them, one that lags (Network.HoldBehind) or prunes (KeepRecent).
+	// They are not in devnet.json's RPC list nor witnesses of a home
+	// ConfigureHome writes.
+	FullNodes []FullNode
+
 	// BlockTime is the pause between blocks (CometBFT timeout_commit).
 	BlockTime time.Duration
 	// VotingPeriod is gov's voting period; the expedited one is half of it.
@@ -152,6 +159,14 @@ func (c Config) validate() error {
 	}
 	if c.VotingPeriod < 2*time.Second {
 		return &ConfigError{Field: "VotingPeriod", Reason: fmt.Sprintf("%s is below 2s", c.VotingPeriod)}
+	}
+	if len(c.FullNodes) > MaxFullNodes {
+		return &ConfigError{Field: "FullNodes", Reason: fmt.Sprintf("%d is more than %d", len(c.FullNodes), MaxFullNodes)}
+	}
+	for i, fn := range c.FullNodes {
+		if fn.KeepRecent < 0 || fn.KeepRecent == 1 {
+			return &ConfigError{Field: "FullNodes", Reason: fmt.Sprintf("full node %d: KeepRecent %d is neither 0 (keep all) nor at least 2", i, fn.KeepRecent)}
+		}
 	}
 	seen := map[string]bool{}
 	for _, name := range c.Accounts {

@@ -45,7 +45,9 @@ type Info struct {
 	// Accounts are the funded accounts, also in the test keyring.
 	Accounts   []Account       `json:"accounts"`
 	Validators []ValidatorInfo `json:"validators"`
-	Denom      string          `json:"denom"`
+	// FullNodes are the non-validator full nodes (Config.FullNodes).
+	FullNodes []FullNodeInfo `json:"full_nodes,omitempty"`
+	Denom     string         `json:"denom"`
 	// KeyringBackend and KeyringDir locate the keyring holding Accounts,
 	// opened with app name KeyringAppName.
 	KeyringBackend string `json:"keyring_backend"`
@@ -90,6 +92,8 @@ type Network struct {
 	enc      Encoding
 	vals     []*validator
 	rpc      []*rpchttp.HTTP
+	full     []*validator // non-validator full nodes
+	fullRPC  []*rpchttp.HTTP
 	httpc    *http.Client
 	resumed  bool
 	release  func()
@@ -209,6 +213,21 @@ func Start(ctx context.Context, cfg Config) (n *Network, err error) {
 		}
 		n.rpc = append(n.rpc, cl)
 		cfg.Logf("started %s: rpc http://%s", v.name, v.rpcAddr)
+	}
+	params.peers = fullNodePeers(n.vals)
+	params.leader = n.leaderHeight
+	for i, fn := range cfg.FullNodes {
+		v := newFullNode(chainDir, i, fn)
+		if err := startWithRetry(ctx, v, params); err != nil {
+			return nil, err
+		}
+		n.full = append(n.full, v)
+		cl, err := rpchttp.NewWithClient("http://"+v.rpcAddr, "/websocket", n.httpc)
+		if err != nil {
+			return nil, err
+		}
+		n.fullRPC = append(n.fullRPC, cl)
+		cfg.Logf("started %s (full node): rpc http://%s", v.name, v.rpcAddr)
 	}
 
 	if err := n.waitReady(ctx); err != nil {
@@ -413,6 +432,11 @@ func (n *Network) waitReady(ctx context.Context) error {
 			return &NotReadyError{Validator: n.vals[i].name, Height: target, Err: err}
 		}
 	}
+	for i := range n.full {
+		if err := n.WaitForFullNodeHeight(ctx, i, target); err != nil {
+			return &NotReadyError{Validator: n.full[i].name, Height: target, Err: err}
+		}
+	}
 	return nil
 }
 
@@ -442,6 +466,9 @@ func (n *Network) Info() Info {
 		info.RPC = append(info.RPC, vi.RPC)
 		info.GRPC = append(info.GRPC, vi.GRPC)
 		info.API = append(info.API, vi.API)
+	}
+	for _, v := range n.full {
+		info.FullNodes = append(info.FullNodes, v.fullInfo())
 	}
 	return info
 }
@@ -512,6 +539,9 @@ func (n *Network) shutdown() error {
 	}
 	// Later validators dialled earlier ones; stopping in reverse order
 	// spares the earlier ones a round of reconnection attempts.
+	for i := len(n.full) - 1; i >= 0; i-- {
+		n.full[i].stop()
+	}
 	for i := len(n.vals) - 1; i >= 0; i-- {
 		n.vals[i].stop()
 	}

@@ -498,6 +498,8 @@ func TestConfigErrors(t *testing.T) {
 		{},
 		{Dir: t.TempDir(), Validators: -1},
 		{Dir: t.TempDir(), Validators: devnet.MaxValidators + 1},
+		{Dir: t.TempDir(), FullNodes: make([]devnet.FullNode, devnet.MaxFullNodes+1)},
+		{Dir: t.TempDir(), FullNodes: []devnet.FullNode{{KeepRecent: 1}}},
 		{Dir: t.TempDir(), Accounts: []string{"alice", "alice"}},
 		{Dir: t.TempDir(), Accounts: []string{"validator0"}},
 		{Dir: t.TempDir(), LogLevel: "loud"},

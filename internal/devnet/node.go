@@ -12,9 +12,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	cmtdb "github.com/cometbft/cometbft-db"
+	abci "github.com/cometbft/cometbft/abci/types"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
 	cmtjson "github.com/cometbft/cometbft/libs/json"
@@ -52,6 +54,12 @@ type validator struct {
 	p2pAddr  string
 	grpcAddr string
 	apiAddr  string
+
+	// full is set on a non-validator full node (see fullnode.go): held
+	// is its lag, stopping is closed when it stops.
+	full     *FullNode
+	held     atomic.Int64
+	stopping chan struct{}
 
 	app     *runtime.App
 	cmt     *cmtnode.Node
@@ -106,9 +114,10 @@ type nodeParams struct {
 	cfg      Config
 	genesis  *Genesis
 	genDoc   *cmttypes.GenesisDoc
-	peers    []string // id@host:port of the validators started before this one
+	peers    []string // id@host:port of the nodes this one dials
 	logger   log.Logger
 	encoding Encoding
+	leader   func() int64 // validator0's height, for a held full node
 }
 
 func newValidator(dir string, i int, keys ValidatorKeys) *validator {
@@ -225,7 +234,11 @@ func (v *validator) start(ctx context.Context, p nodeParams, rpcPort, p2pPort in
 	if err != nil {
 		return fmt.Errorf("devnet: %s: opening app db: %w", v.name, err)
 	}
-	app, err := newApp(logger, appDB, p.genesis.ChainID, p.cfg.MinGasPrices, p.cfg.RewriteProposal)
+	var keepRecent int64
+	if v.full != nil {
+		keepRecent = v.full.KeepRecent
+	}
+	app, err := newApp(logger, appDB, p.genesis.ChainID, p.cfg.MinGasPrices, keepRecent, p.cfg.RewriteProposal)
 	if err != nil {
 		_ = appDB.Close()
 		return err
@@ -239,8 +252,13 @@ func (v *validator) start(ctx context.Context, p nodeParams, rpcPort, p2pPort in
 	}()
 
 	genDoc := p.genDoc
+	v.stopping = make(chan struct{})
+	var abciApp abci.Application = server.NewCometABCIWrapper(app)
+	if v.full != nil {
+		abciApp = &fullNodeApp{Application: abciApp, v: v, leader: p.leader, stopping: v.stopping}
+	}
 	node, err := cmtnode.NewNodeWithContext(ctx, c, pv, nodeKey,
-		proxy.NewLocalClientCreator(server.NewCometABCIWrapper(app)),
+		proxy.NewLocalClientCreator(abciApp),
 		func() (*cmttypes.GenesisDoc, error) { return genDoc, nil },
 		v.dbs.provider,
 		cmtnode.DefaultMetricsProvider(c.Instrumentation),
@@ -327,6 +345,12 @@ func (v *validator) stop() {
 	}
 	v.served.Wait()
 	v.apiSrv, v.grpcSrv = nil, nil
+	if v.stopping != nil {
+		// A held full node's FinalizeBlock returns, so that CometBFT's
+		// consensus can stop.
+		close(v.stopping)
+		v.stopping = nil
+	}
 	if v.cmt != nil {
 		if v.cmt.IsRunning() {
 			_ = v.cmt.Stop()
