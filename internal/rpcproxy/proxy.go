@@ -1,7 +1,19 @@
-// Package rpcproxy is an HTTP proxy on 127.0.0.1 in front of a CometBFT
-// JSON-RPC endpoint, for tests: it can add latency, go down and come back,
+// Package rpcproxy is an HTTP proxy on 127.0.0.1 in front of CometBFT
+// JSON-RPC endpoints, for tests: it can add latency, go down and come back,
 // count requests per method, and rewrite responses per method through a
 // hook (to play a node that lies).
+//
+// It also plays the public endpoints a wallet meets on mainnet:
+//
+//   - NewRoundRobin spreads requests over several nodes, the next node for
+//     each HTTP request and no stickiness, as Akash's public RPC proxy does
+//     (github.com/akash-network/rpc-proxy, internal/proxy/balancer.go,
+//     RoundRobin): two consecutive requests may reach nodes at different
+//     heights, with different pruning;
+//   - PruneBelow answers for heights below a floor what a pruned node
+//     answers, with the very errors of CometBFT and the Cosmos SDK;
+//   - RateLimit answers HTTP 429 Too Many Requests, with Retry-After if
+//     asked.
 //
 // It understands JSON-RPC over POST (single calls and batches) and the
 // URI form (GET /commit?height=5). Websocket is not proxied.
@@ -9,6 +21,7 @@ package rpcproxy
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -68,10 +81,11 @@ func (r *Response) EncodeResult(v any) error {
 // Hook rewrites the response to call.
 type Hook func(call Call, resp *Response)
 
-// Proxy forwards to one target.
+// Proxy forwards to one target, or in turn to several (NewRoundRobin).
 type Proxy struct {
-	target *url.URL
-	client *http.Client
+	targets []*url.URL
+	next    atomic.Uint64 // round-robin position
+	client  *http.Client
 
 	mu     sync.Mutex
 	hooks  map[string]Hook
@@ -83,23 +97,39 @@ type Proxy struct {
 
 	latency atomic.Int64
 	down    atomic.Bool
+
+	perTarget []atomic.Int64 // HTTP requests sent to each target
+	modes     modes          // PruneBelow, RateLimit
 }
 
 // New starts a proxy to target (http://host:port) on a free loopback port.
-func New(target string) (*Proxy, error) {
-	u, err := url.Parse(target)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("rpcproxy: bad target %q", target)
-	}
-	if u.Scheme == "tcp" {
-		u.Scheme = "http"
+func New(target string) (*Proxy, error) { return NewRoundRobin(target) }
+
+// NewRoundRobin starts a proxy that sends each HTTP request to the next of
+// targets in turn, whatever the request (a JSON-RPC batch goes to one
+// target). Nothing is sticky: a client's two consecutive requests reach two
+// nodes. Targets may be other proxies, to give one backend a mode of its
+// own (a lagging or pruned node behind a balancer).
+func NewRoundRobin(targets ...string) (*Proxy, error) {
+	if len(targets) == 0 {
+		return nil, errors.New("rpcproxy: no target")
 	}
 	p := &Proxy{
-		target: u,
-		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32, DisableCompression: true}},
-		hooks:  map[string]Hook{},
-		counts: map[string]int64{},
-		conns:  map[net.Conn]struct{}{},
+		client:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32, DisableCompression: true}},
+		hooks:     map[string]Hook{},
+		counts:    map[string]int64{},
+		conns:     map[net.Conn]struct{}{},
+		perTarget: make([]atomic.Int64, len(targets)),
+	}
+	for _, target := range targets {
+		u, err := url.Parse(target)
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("rpcproxy: bad target %q", target)
+		}
+		if u.Scheme == "tcp" {
+			u.Scheme = "http"
+		}
+		p.targets = append(p.targets, u)
 	}
 	ln, err := stableListener()
 	if err != nil {
@@ -143,6 +173,23 @@ func ephemeralLow() int {
 		return 0
 	}
 	return lo
+}
+
+// pick returns the target of the next request and its index.
+func (p *Proxy) pick() (*url.URL, int) {
+	i := int((p.next.Add(1) - 1) % uint64(len(p.targets)))
+	p.perTarget[i].Add(1)
+	return p.targets[i], i
+}
+
+// TargetCounts returns how many HTTP requests went to each target, in the
+// order given to NewRoundRobin.
+func (p *Proxy) TargetCounts() []int64 {
+	out := make([]int64, len(p.perTarget))
+	for i := range p.perTarget {
+		out[i] = p.perTarget[i].Load()
+	}
+	return out
 }
 
 func (p *Proxy) listen(addr string) error {
@@ -272,6 +319,9 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	calls, batch := parseCalls(r, body)
+	if p.modes.tooManyRequests(w) {
+		return
+	}
 	p.mu.Lock()
 	hooked := false
 	for _, c := range calls {
@@ -281,6 +331,9 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.mu.Unlock()
+	if p.modes.pruning() {
+		hooked = true
+	}
 
 	if d := time.Duration(p.latency.Load()); d > 0 {
 		select {
@@ -290,8 +343,9 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	out := *p.target
-	out.Path = strings.TrimRight(p.target.Path, "/") + r.URL.Path
+	target, _ := p.pick()
+	out := *target
+	out.Path = strings.TrimRight(target.Path, "/") + r.URL.Path
 	out.RawQuery = r.URL.RawQuery
 	req, err := http.NewRequestWithContext(r.Context(), r.Method, out.String(), bytes.NewReader(body))
 	if err != nil {
@@ -318,7 +372,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hooked {
-		if rewritten, err := p.rewrite(calls, batch, respBody); err == nil {
+		if rewritten, err := p.rewrite(r.Context(), target, calls, batch, respBody); err == nil {
 			respBody = rewritten
 		}
 	}
@@ -369,7 +423,7 @@ func parseCalls(r *http.Request, body []byte) ([]Call, bool) {
 	return []Call{{Method: q.Method, Params: q.Params}}, false
 }
 
-func (p *Proxy) rewrite(calls []Call, batch bool, body []byte) ([]byte, error) {
+func (p *Proxy) rewrite(ctx context.Context, target *url.URL, calls []Call, batch bool, body []byte) ([]byte, error) {
 	var resps []rpcResponse
 	if batch {
 		if err := json.Unmarshal(body, &resps); err != nil {
@@ -389,10 +443,16 @@ func (p *Proxy) rewrite(calls []Call, batch bool, body []byte) ([]byte, error) {
 		p.mu.Lock()
 		hook := p.hooks[c.Method]
 		p.mu.Unlock()
-		if hook == nil {
+		rr := &Response{Result: resps[i].Result, Error: resps[i].Error}
+		// A pruned height has no data to lie about: the pruned answer
+		// replaces the node's, and hooks do not see it.
+		if p.modes.prunedAnswer(ctx, p, target, c, rr) || hook == nil {
+			resps[i].Result, resps[i].Error = rr.Result, rr.Error
+			if rr.Error != nil {
+				resps[i].Result = nil
+			}
 			continue
 		}
-		rr := &Response{Result: resps[i].Result, Error: resps[i].Error}
 		hook(c, rr)
 		resps[i].Result, resps[i].Error = rr.Result, rr.Error
 		if rr.Error != nil {

@@ -115,7 +115,8 @@ func (p *Proxy) forward(method string, params map[string]string) (*Response, err
 	if err != nil {
 		return nil, err
 	}
-	resp, err := p.client.Post(p.target.String(), "application/json", bytes.NewReader(body))
+	target, _ := p.pick()
+	resp, err := p.client.Post(target.String(), "application/json", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
