@@ -553,4 +553,3 @@ func (n *Network) shutdown() error {
 	n.release()
 	return err
 }
-
