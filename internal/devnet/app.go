@@ -191,22 +191,35 @@ var ChainSignModes = []signingtypes.SignMode{
 	signingtypes.SignMode_SIGN_MODE_LEGACY_AMINO_JSON,
 }
 
-// newApp builds one validator's application on db. Every validator gets its
-// own app instance (its own keepers and stores); only the codecs are shared.
-// rewrite, when not nil, rewrites the transactions of its proposals
-// (Config.RewriteProposal).
-//
-// keepRecent > 0 makes the app prune all but the last keepRecent versions
-// of its state every 10 blocks (a full node that prunes); 0 keeps all.
-func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string, keepRecent int64, rewrite func([][]byte) [][]byte) (*runtime.App, error) {
+// appParams are what a node's app depends on besides its database.
+type appParams struct {
+	chainID      string
+	minGasPrices string
+	// keepRecent > 0 makes the app prune all but the last keepRecent
+	// versions of its state every 10 blocks (a full node that prunes);
+	// 0 keeps all.
+	keepRecent int64
+	// home is the node's home, where x/upgrade writes upgrade-info.json.
+	home string
+	// upgrade is the chain's scheduled store upgrade, if any.
+	upgrade *UpgradeAddsStore
+	// rewrite, when not nil, rewrites the transactions of the node's
+	// proposals (Config.RewriteProposal).
+	rewrite func([][]byte) [][]byte
+}
+
+// newApp builds one node's application on db. Every node gets its own app
+// instance (its own keepers and stores); only the codecs are shared.
+func newApp(logger log.Logger, db dbm.DB, p appParams) (*runtime.App, error) {
 	var (
 		b      *runtime.AppBuilder
+		cdc    codec.Codec
 		ak     authkeeper.AccountKeeper
 		bk     bankkeeper.BaseKeeper
 		fk     feegrantkeeper.Keeper
 		txOpts authtx.ConfigOptions
 	)
-	if err := depinject.Inject(depinject.Configs(appConfig(), depinject.Supply(logger)), &b, &ak, &bk, &fk, &txOpts); err != nil {
+	if err := depinject.Inject(depinject.Configs(appConfig(), depinject.Supply(logger)), &b, &cdc, &ak, &bk, &fk, &txOpts); err != nil {
 		return nil, fmt.Errorf("devnet: wiring app: %w", err)
 	}
 	// The SDK's default ante handler, over a sign-mode handler map with
@@ -231,8 +244,8 @@ func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string, keepRece
 		return nil, fmt.Errorf("devnet: ante handler: %w", err)
 	}
 	pruning := pruningtypes.NewPruningOptions(pruningtypes.PruningNothing)
-	if keepRecent > 0 {
-		pruning = pruningtypes.NewCustomPruningOptions(uint64(keepRecent), 10)
+	if p.keepRecent > 0 {
+		pruning = pruningtypes.NewCustomPruningOptions(uint64(p.keepRecent), 10)
 	}
 	opts := []func(*baseapp.BaseApp){
 		func(b *baseapp.BaseApp) { b.SetAnteHandler(anteHandler) },
@@ -248,18 +261,48 @@ func newApp(logger log.Logger, db dbm.DB, chainID, minGasPrices string, keepRece
 		// with every version kept, growing the process for hours; a
 		// devnet's state fits in a small fraction of it.
 		baseapp.SetIAVLCacheSize(20_000),
-		baseapp.SetMinGasPrices(minGasPrices),
-		baseapp.SetChainID(chainID),
+		baseapp.SetMinGasPrices(p.minGasPrices),
+		baseapp.SetChainID(p.chainID),
 		// Queries are not gas-metered, as on a default node.
 		baseapp.SetQueryGasLimit(0),
 	}
-	if rewrite != nil {
-		opts = append(opts, rewriteProposals(rewrite))
+	if p.rewrite != nil {
+		opts = append(opts, rewriteProposals(p.rewrite))
 	}
 	app := b.Build(db, nil, opts...)
-	if err := mountStandInStores(app); err != nil {
+	initStandIns, err := mountStandInStores(app)
+	if err != nil {
 		return nil, err
 	}
+	upgrade, err := wireUpgrade(app, cdc, db, p.home, p.upgrade)
+	if err != nil {
+		return nil, err
+	}
+	// Set before Load, so that the runtime keeps them: its own InitChainer
+	// and PreBlocker, then the devnet's additions.
+	app.SetInitChainer(func(ctx sdk.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+		res, err := app.InitChainer(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		initStandIns(ctx)
+		if err := upgrade.initGenesis(ctx); err != nil {
+			return nil, fmt.Errorf("devnet: upgrade genesis: %w", err)
+		}
+		return res, nil
+	})
+	app.SetPreBlocker(func(ctx sdk.Context, req *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
+		changed, err := upgrade.preBlock(ctx)
+		if err != nil {
+			return nil, err
+		}
+		res, err := app.PreBlocker(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		res.ConsensusParamsChanged = res.ConsensusParamsChanged || changed
+		return res, nil
+	})
 	if err := app.Load(true); err != nil {
 		return nil, fmt.Errorf("devnet: loading app state: %w", err)
 	}

@@ -79,6 +79,11 @@ type Config struct {
 	// transactions).
 	MinGasPrices string
 
+	// UpgradeAddsStore, if set, schedules in a new chain's genesis an
+	// upgrade that adds a store at a height (see UpgradeAddsStore). It is
+	// part of the chain (kept in chain.json), so a resumed chain keeps it.
+	UpgradeAddsStore *UpgradeAddsStore
+
 	// Genesis, when set, starts the chain from this genesis document,
 	// validator keys and accounts instead of generating new ones. Two
 	// devnets started from one Genesis share block 1 and then fork.
@@ -166,6 +171,11 @@ func (c Config) validate() error {
 	for i, fn := range c.FullNodes {
 		if fn.KeepRecent < 0 || fn.KeepRecent == 1 {
 			return &ConfigError{Field: "FullNodes", Reason: fmt.Sprintf("full node %d: KeepRecent %d is neither 0 (keep all) nor at least 2", i, fn.KeepRecent)}
+		}
+	}
+	if c.UpgradeAddsStore != nil {
+		if err := c.UpgradeAddsStore.validate(); err != nil {
+			return err
 		}
 	}
 	seen := map[string]bool{}

@@ -101,12 +101,15 @@ func (n *Network) WaitForFullNodeHeight(ctx context.Context, i int, h int64) err
 	}, h)
 }
 
-// leaderHeight is validator0's latest stored block, in-process.
+// leaderHeight is validator0's latest stored block, in-process. It reads
+// the block store directly: a held full node asks from inside CometBFT's
+// consensus, which must not wait for anything a restart holds.
 func (n *Network) leaderHeight() int64 {
-	if len(n.vals) == 0 || n.vals[0].cmt == nil {
+	bs := n.leader.Load()
+	if bs == nil {
 		return 0
 	}
-	return n.vals[0].cmt.BlockStore().Height()
+	return bs.Height()
 }
 
 // fullInfo describes the running full node.

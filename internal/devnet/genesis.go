@@ -160,6 +160,9 @@ type Genesis struct {
 	Doc        json.RawMessage `json:"genesis"` // the AppGenesis document (genesis.json)
 	Validators []ValidatorKeys `json:"validators"`
 	Accounts   []Account       `json:"accounts"`
+	// Upgrade is the store upgrade scheduled at genesis, if any
+	// (Config.UpgradeAddsStore).
+	Upgrade *UpgradeAddsStore `json:"upgrade,omitempty"`
 }
 
 // NewGenesis creates a new chain for cfg: fresh mnemonics and keys, funded
@@ -187,7 +190,7 @@ func NewGenesis(cfg Config) (*Genesis, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Genesis{ChainID: cfg.chainID()}
+	g := &Genesis{ChainID: cfg.chainID(), Upgrade: cfg.UpgradeAddsStore}
 
 	var (
 		genAccounts []authtypes.GenesisAccount

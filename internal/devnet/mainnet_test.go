@@ -203,7 +203,7 @@ func TestMainnetShape(t *testing.T) {
 				standIn++
 			}
 		}
-		require.Equal(t, 17, standIn)
+		require.Equal(t, 16, standIn)
 		// A store mainnet does not have is not there.
 		res, err := n.Client(0).ABCIQueryWithOptions(ctx, "/store/take/key", devnet.StandInKey, rpcclient.ABCIQueryOptions{Height: h})
 		require.NoError(t, err)

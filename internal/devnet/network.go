@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	"github.com/cometbft/cometbft/store"
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
@@ -85,21 +87,30 @@ func ReadInfo(dir string) (*Info, error) {
 
 // Network is a running devnet.
 type Network struct {
-	cfg      Config
-	dir      string
-	genesis  *Genesis
-	genTime  time.Time
-	enc      Encoding
-	vals     []*validator
-	rpc      []*rpchttp.HTTP
-	full     []*validator // non-validator full nodes
-	fullRPC  []*rpchttp.HTTP
-	httpc    *http.Client
-	resumed  bool
-	release  func()
-	stopOnce sync.Once
-	stopped  chan struct{}
-	stopErr  error
+	cfg     Config
+	dir     string
+	genesis *Genesis
+	genTime time.Time
+	enc     Encoding
+	vals    []*validator
+	rpc     []*rpchttp.HTTP
+	full    []*validator // non-validator full nodes
+	fullRPC []*rpchttp.HTTP
+	// nodesMu is held while a node restarts (watchUpgrade) and while
+	// the nodes are described or stopped; leader is validator0's block
+	// store, for held full nodes, which must not wait for nodesMu.
+	nodesMu     sync.Mutex
+	leader      atomic.Pointer[store.BlockStore]
+	closing     chan struct{} // closed when Stop begins
+	closeOnce   sync.Once
+	upgradeDone chan struct{}
+	upgradeErr  error
+	httpc       *http.Client
+	resumed     bool
+	release     func()
+	stopOnce    sync.Once
+	stopped     chan struct{}
+	stopErr     error
 
 	muteLog func()
 
@@ -186,6 +197,7 @@ func Start(ctx context.Context, cfg Config) (n *Network, err error) {
 		resumed: resumed,
 		release: release,
 		stopped: make(chan struct{}),
+		closing: make(chan struct{}),
 		httpc:   &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second},
 		signers: map[string]*sync.Mutex{},
 	}
@@ -206,6 +218,9 @@ func Start(ctx context.Context, cfg Config) (n *Network, err error) {
 			return nil, err
 		}
 		n.vals = append(n.vals, v)
+		if i == 0 {
+			n.leader.Store(v.cmt.BlockStore())
+		}
 		started = append(started, v.peerAddress())
 		cl, err := rpchttp.NewWithClient("http://"+v.rpcAddr, "/websocket", n.httpc)
 		if err != nil {
@@ -230,6 +245,8 @@ func Start(ctx context.Context, cfg Config) (n *Network, err error) {
 		cfg.Logf("started %s (full node): rpc http://%s", v.name, v.rpcAddr)
 	}
 
+	// An upgrade may come before the chain is ready (at height 3).
+	n.startUpgradeWatch()
 	if err := n.waitReady(ctx); err != nil {
 		return nil, err
 	}
@@ -450,6 +467,8 @@ func mustJSON(v any) []byte {
 
 // Info describes the running devnet.
 func (n *Network) Info() Info {
+	n.nodesMu.Lock()
+	defer n.nodesMu.Unlock()
 	info := Info{
 		ChainID:        n.genesis.ChainID,
 		Accounts:       append([]Account(nil), n.genesis.Accounts...),
@@ -534,9 +553,12 @@ func (n *Network) Stop() error {
 }
 
 func (n *Network) shutdown() error {
+	n.closeOnce.Do(func() { close(n.closing) })
 	if n.muteLog != nil {
 		n.muteLog()
 	}
+	n.nodesMu.Lock()
+	defer n.nodesMu.Unlock()
 	// Later validators dialled earlier ones; stopping in reverse order
 	// spares the earlier ones a round of reconnection attempts.
 	for i := len(n.full) - 1; i >= 0; i-- {

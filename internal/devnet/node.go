@@ -61,6 +61,12 @@ type validator struct {
 	held     atomic.Int64
 	stopping chan struct{}
 
+	// What the node was last started with, to restart it the same way,
+	// and whether it runs the software of the chain's upgrade.
+	params           nodeParams
+	rpcPort, p2pPort int
+	upgraded         bool
+
 	app     *runtime.App
 	cmt     *cmtnode.Node
 	dbs     *dbTracker
@@ -238,12 +244,23 @@ func (v *validator) start(ctx context.Context, p nodeParams, rpcPort, p2pPort in
 	if v.full != nil {
 		keepRecent = v.full.KeepRecent
 	}
-	app, err := newApp(logger, appDB, p.genesis.ChainID, p.cfg.MinGasPrices, keepRecent, p.cfg.RewriteProposal)
+	app, err := newApp(logger, appDB, appParams{
+		chainID:      p.genesis.ChainID,
+		minGasPrices: p.cfg.MinGasPrices,
+		keepRecent:   keepRecent,
+		home:         v.home,
+		upgrade:      p.genesis.Upgrade,
+		rewrite:      p.cfg.RewriteProposal,
+	})
 	if err != nil {
 		_ = appDB.Close()
 		return err
 	}
 	v.app = app
+	v.params, v.rpcPort, v.p2pPort = p, rpcPort, p2pPort
+	// An app on the chain's new software, or on a chain without upgrade,
+	// has nothing to wait for (see watchUpgrade).
+	v.upgraded = p.genesis.Upgrade == nil || app.LastBlockHeight() >= p.genesis.Upgrade.Height-1
 	v.dbs = &dbTracker{}
 	defer func() {
 		if err != nil {
