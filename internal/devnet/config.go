@@ -71,6 +71,15 @@ type Config struct {
 
 	// BlockTime is the pause between blocks (CometBFT timeout_commit).
 	BlockTime time.Duration
+	// TimeoutPropose is how long validators wait for a round's proposal
+	// before moving to the next round (CometBFT timeout_propose); 0 means
+	// 2 s. A round change gives the block another proposer, so two chains
+	// started from one Genesis share block 1 only if both commit it in
+	// round 0: tests that fork a chain raise it, so that a busy machine
+	// starting the validators slowly cannot make the chains differ at
+	// block 1 already. Never raise it where a test stops a validator: its
+	// turns to propose would each stall the chain that long.
+	TimeoutPropose time.Duration
 	// VotingPeriod is gov's voting period; the expedited one is half of it.
 	VotingPeriod time.Duration
 	// UnbondingTime is staking's unbonding period.

@@ -215,6 +215,9 @@ func (v *validator) cometConfig(p nodeParams, rpcPort, p2pPort int) *cmtcfg.Conf
 
 	c.Consensus.TimeoutCommit = p.cfg.BlockTime
 	c.Consensus.TimeoutPropose = 2 * time.Second
+	if p.cfg.TimeoutPropose > 0 {
+		c.Consensus.TimeoutPropose = p.cfg.TimeoutPropose
+	}
 	c.Consensus.CreateEmptyBlocks = true
 	c.StateSync.Enable = false
 

@@ -371,7 +371,10 @@ func TestLyingHeadersShowAlarmInStatusBar(t *testing.T) {
 	m := tui.New(context.Background(), tui.Options{Backend: f.be, Key: "alice", Refresh: -1, StaticSpinner: true})
 	tm := teatest.NewTestModel(t, snapModel{m}, teatest.WithInitialTermSize(100, 30),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	screen := (&screens{tm: tm}).wait(t, "✗ VERIFICATION FAILED:")
+	sc := &screens{tm: tm}
+	sc.wait(t, "✗ VERIFICATION FAILED:")
+	// The keys load beside the status: the dashboard's alarm needs both.
+	screen := sc.wait(t, "No balance, delegation or vote is shown")
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	net, err = devnet.Start(ctx, devnet.Config{Dir: dir, Genesis: genesis})
+	net, err = devnet.Start(ctx, devnet.Config{Dir: dir, Genesis: genesis, TimeoutPropose: forkProposeTimeout})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "devnet:", err)
 		return 1
@@ -308,12 +308,17 @@ func TestDevnetTrustingPeriodExpires(t *testing.T) {
 	t.Log(err)
 }
 
+// forkProposeTimeout keeps block 1 in round 0 on both chains of
+// TestDevnetFork, whatever the load (devnet.Config.TimeoutPropose); no
+// test here stops a validator.
+const forkProposeTimeout = time.Minute
+
 // Two devnets from one genesis and one set of validator keys fork after
 // block 1; with one as primary and the other as witness, akw refuses and
 // reports the conflict.
 func TestDevnetFork(t *testing.T) {
 	ctx := ctxT(t, 3*time.Minute)
-	b, err := devnet.Start(ctx, devnet.Config{Dir: t.TempDir(), Genesis: genesis})
+	b, err := devnet.Start(ctx, devnet.Config{Dir: t.TempDir(), Genesis: genesis, TimeoutPropose: forkProposeTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
