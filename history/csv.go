@@ -1,0 +1,227 @@
+package history
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+
+	sdkmath "cosmossdk.io/math"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/akash-wallet/akw/tx/amount"
+)
+
+// CSVHeader is the first line of the CSV export: Koinly's universal
+// format, which other tax tools read too. The columns are described in
+// the package comment.
+var CSVHeader = []string{
+	"Date", "Sent Amount", "Sent Currency", "Received Amount", "Received Currency",
+	"Fee Amount", "Fee Currency", "Net Worth Amount", "Net Worth Currency",
+	"Label", "Description", "TxHash",
+}
+
+// CSV labels.
+const (
+	LabelReward       = "staking reward"
+	LabelDelegation   = "delegation"
+	LabelUndelegation = "undelegation"
+	LabelTransfer     = "transfer"
+	LabelFee          = "fee"
+	LabelVote         = "vote"
+)
+
+// CSVSummary says what WriteCSV wrote.
+type CSVSummary struct {
+	Lines        int `json:"lines"`
+	Transactions int `json:"transactions"`
+	// Refused are the hashes of refused rows, which are not written.
+	Refused []string `json:"refused,omitempty"`
+}
+
+// WriteCSV writes rows (as List or All return them, newest first) to w,
+// oldest first, one line per movement, in the layout of CSVHeader. Only
+// proven rows are written; refused ones are listed in the summary. d is
+// the chain's token: its base denom is written in the display unit with
+// exactly d.Exponent decimals ("1.500000", "AKT"); any other denom as it
+// is, in its base unit.
+func WriteCSV(w io.Writer, rows []Row, d amount.Denoms) (*CSVSummary, error) {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return nil, err
+	}
+	sum := &CSVSummary{}
+	for i := len(rows) - 1; i >= 0; i-- {
+		r := rows[i]
+		if r.Status != Proven {
+			sum.Refused = append(sum.Refused, r.Hash)
+			continue
+		}
+		lines := csvLines(r, d)
+		for _, l := range lines {
+			if err := cw.Write(l); err != nil {
+				return nil, err
+			}
+		}
+		if len(lines) > 0 {
+			sum.Transactions++
+			sum.Lines += len(lines)
+		}
+	}
+	cw.Flush()
+	return sum, cw.Error()
+}
+
+// csvLines are the lines of one proven row.
+func csvLines(r Row, d amount.Denoms) [][]string {
+	date := r.Time.UTC().Format("2006-01-02 15:04:05") + " UTC"
+	var suffix []string
+	if r.Memo != "" {
+		suffix = append(suffix, "memo: "+oneLine(r.Memo))
+	}
+	if !r.Success {
+		suffix = append(suffix, fmt.Sprintf("failed (code %d): nothing but the fee", r.Code))
+	}
+	if r.Undecoded != "" {
+		suffix = append(suffix, "not decoded: "+oneLine(r.Undecoded))
+	}
+	line := func(label, desc string) []string {
+		// The description starts with akw's own words, never with the
+		// memo (which anyone who sends to the address chooses): a cell
+		// starting with "=", "+", "-" or "@" is a formula to a
+		// spreadsheet.
+		parts := append([]string{desc}, suffix...)
+		return []string{date, "", "", "", "", "", "", "", "", label, strings.Join(parts, "; "), r.Hash}
+	}
+	var out [][]string
+	var fee sdk.Coins
+	for _, m := range r.Movements {
+		if m.Kind == KindFee {
+			fee = fee.Add(m.Coins...)
+			continue
+		}
+		desc := describeMovement(m)
+		if m.Direction == None || len(m.Coins) == 0 {
+			l := line(labelOf(m.Kind), desc)
+			out = append(out, l)
+			continue
+		}
+		for _, c := range m.Coins {
+			l := line(labelOf(m.Kind), desc)
+			a, cur := csvAmount(c, d)
+			if m.Direction == Out {
+				l[1], l[2] = a, cur
+			} else {
+				l[3], l[4] = a, cur
+			}
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 && !fee.IsZero() {
+		desc := "fee"
+		if len(r.Messages) > 0 {
+			summaries := make([]string, 0, len(r.Messages))
+			for _, m := range r.Messages {
+				summaries = append(summaries, m.Summary)
+			}
+			desc = "fee of: " + strings.Join(summaries, "; ")
+		}
+		out = append(out, line(LabelFee, desc))
+	}
+	// The fee goes on the transaction's first line; a fee in more than
+	// one denom takes a line of its own for each further denom.
+	for i, c := range fee {
+		a, cur := csvAmount(c, d)
+		if i == 0 && len(out) > 0 {
+			out[0][5], out[0][6] = a, cur
+			continue
+		}
+		l := line(LabelFee, "fee")
+		l[5], l[6] = a, cur
+		out = append(out, l)
+	}
+	// A line that moves nothing (an undelegation someone else paid the
+	// fee of) would be refused by tax tools; it is left out.
+	kept := out[:0]
+	for _, l := range out {
+		if l[1] != "" || l[3] != "" || l[5] != "" {
+			kept = append(kept, l)
+		}
+	}
+	return kept
+}
+
+func labelOf(k Kind) string {
+	switch k {
+	case KindSend, KindReceive, KindDeposit:
+		return LabelTransfer
+	case KindDelegate, KindRedelegate:
+		return LabelDelegation
+	case KindUndelegate:
+		return LabelUndelegation
+	case KindReward:
+		return LabelReward
+	case KindVote:
+		return LabelVote
+	}
+	return LabelFee
+}
+
+func describeMovement(m Movement) string {
+	var s string
+	switch m.Kind {
+	case KindSend:
+		s = "send to " + m.Counterparty
+	case KindReceive:
+		s = "received from " + m.Counterparty
+	case KindDelegate:
+		s = "delegation to " + m.Counterparty
+	case KindUndelegate:
+		s = "undelegation of " + m.Coins.String() + " from " + m.Counterparty
+	case KindRedelegate:
+		s = "redelegation of " + m.Coins.String()
+	case KindReward:
+		s = "staking rewards"
+	case KindVote:
+		s = "vote"
+	case KindDeposit:
+		s = "deposit"
+	default:
+		s = "other"
+	}
+	if m.Detail != "" {
+		s += " (" + oneLine(m.Detail) + ")"
+	}
+	return s
+}
+
+// csvAmount writes a coin: the chain's base denom in its display unit
+// with all its decimals, anything else as it is.
+func csvAmount(c sdk.Coin, d amount.Denoms) (string, string) {
+	if c.Denom == d.Base && d.Exponent > 0 {
+		return fixed(c.Amount, d.Exponent), strings.ToUpper(d.Display)
+	}
+	return c.Amount.String(), c.Denom
+}
+
+// fixed writes v × 10^-exp with exactly exp decimals.
+func fixed(v sdkmath.Int, exp int) string {
+	s := v.Abs().String()
+	if len(s) <= exp {
+		s = strings.Repeat("0", exp-len(s)+1) + s
+	}
+	s = s[:len(s)-exp] + "." + s[len(s)-exp:]
+	if v.IsNegative() {
+		s = "-" + s
+	}
+	return s
+}
+
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, s)
+}
