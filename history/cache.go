@@ -294,7 +294,9 @@ func (c *cache) save() error {
 	for _, r := range c.records {
 		b.Records = append(b.Records, r)
 	}
-	sort.Slice(b.Records, func(i, j int) bool { return b.Records[i].Height > b.Records[j].Height || (b.Records[i].Height == b.Records[j].Height && b.Records[i].Hash < b.Records[j].Hash) })
+	sort.Slice(b.Records, func(i, j int) bool {
+		return b.Records[i].Height > b.Records[j].Height || (b.Records[i].Height == b.Records[j].Height && b.Records[i].Hash < b.Records[j].Hash)
+	})
 	for h := range b.Refused {
 		if _, ok := c.records[h]; ok {
 			delete(b.Refused, h)

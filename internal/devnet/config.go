@@ -124,6 +124,12 @@ type Config struct {
 	// it across a resume: a resumed devnet proposes honestly unless it is
 	// set again.
 	RewriteProposal func(txs [][]byte) [][]byte
+
+	// TxIndexOff lists validators (0-based) whose transaction index is
+	// turned off ([tx_index] indexer = "null"), as on many public nodes:
+	// their tx_search and tx answer "transaction indexing is disabled".
+	// The helpers' transactions wait on validator 0's index: keep it on.
+	TxIndexOff []int
 }
 
 func (c Config) withDefaults() Config {

@@ -222,6 +222,11 @@ func (v *validator) cometConfig(p nodeParams, rpcPort, p2pPort int) *cmtcfg.Conf
 	c.StateSync.Enable = false
 
 	c.TxIndex.Indexer = "kv"
+	for _, i := range p.cfg.TxIndexOff {
+		if v.name == fmt.Sprintf("%s%d", validatorNamePrefix, i) {
+			c.TxIndex.Indexer = "null"
+		}
+	}
 	c.Storage.DiscardABCIResponses = false
 	return c
 }
