@@ -128,9 +128,18 @@ func csvLines(r Row, d amount.Denoms) [][]string {
 		}
 		out = append(out, line(LabelFee, desc))
 	}
-	// The fee goes on the transaction's first line; a fee in more than
-	// one denom takes a line of its own for each further denom.
-	for i, c := range fee {
+	// The fee goes on the transaction's first line (the chain's own
+	// denom first); a fee in more than one denom takes a line of its own
+	// for each further denom.
+	ordered := make([]sdk.Coin, 0, len(fee))
+	for _, c := range fee {
+		if c.Denom == d.Base {
+			ordered = append([]sdk.Coin{c}, ordered...)
+		} else {
+			ordered = append(ordered, c)
+		}
+	}
+	for i, c := range ordered {
 		a, cur := csvAmount(c, d)
 		if i == 0 && len(out) > 0 {
 			out[0][5], out[0][6] = a, cur
