@@ -302,14 +302,23 @@ func (c *cache) save() error {
 			delete(b.Refused, h)
 		}
 	}
-	body, err := json.Marshal(b)
+	out, err := marshalCache(&b)
 	if err != nil {
 		return err
+	}
+	return config.WriteFileAtomic(c.path, out, 0o600)
+}
+
+// marshalCache writes a cache file: the body and its checksum.
+func marshalCache(b *cacheBody) ([]byte, error) {
+	body, err := json.Marshal(b)
+	if err != nil {
+		return nil, err
 	}
 	sum := sha256.Sum256(body)
 	out, err := json.Marshal(cacheFile{Version: CacheVersion, SHA256: hex.EncodeToString(sum[:]), Body: body})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return config.WriteFileAtomic(c.path, append(out, '\n'), 0o600)
+	return append(out, '\n'), nil
 }

@@ -57,6 +57,8 @@ func buildTx(t *testing.T, d *Decoder, fee sdk.Coins, memo string, granter strin
 	return bz
 }
 
+var defaultDenoms = amount.Akash
+
 func testDecoder(t *testing.T) *Decoder {
 	t.Helper()
 	d, err := NewDecoder("akash", amount.Akash)
