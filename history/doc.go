@@ -70,6 +70,17 @@
 // listed is one below the newest verified header (its results are
 // committed by the next header).
 //
+// # Cost
+//
+// Listing costs one tx_search per query and page of 100. Proving costs,
+// per height holding listed rows, two verified headers, one /block and
+// one /block_results, fetched together (at most WithParallelism heights at
+// once). Headers above the light client's oldest stored one are verified
+// by skipping; below it CometBFT's light client walks back one header per
+// block, so a history far older than the trust root is slow to prove the
+// first time: initialise the light client from a header older than the
+// range, or page. Proven rows are cached and never proven again.
+//
 // # The cache
 //
 // With WithCache(dir), proven rows are kept in
