@@ -93,6 +93,11 @@ func csvLines(r Row, d amount.Denoms) [][]string {
 		parts := append([]string{desc}, suffix...)
 		return []string{date, "", "", "", "", "", "", "", "", label, strings.Join(parts, "; "), r.Hash}
 	}
+	for _, m := range r.Movements {
+		if m.Kind == KindFee && !m.Verified {
+			suffix = append(suffix, "fee charged as the node reports")
+		}
+	}
 	var out [][]string
 	var fee sdk.Coins
 	for _, m := range r.Movements {
@@ -100,7 +105,7 @@ func csvLines(r Row, d amount.Denoms) [][]string {
 			fee = fee.Add(m.Coins...)
 			continue
 		}
-		desc := describeMovement(m)
+		desc := describeMovement(m, d)
 		if m.Direction == None || len(m.Coins) == 0 {
 			l := line(labelOf(m.Kind), desc)
 			out = append(out, l)
@@ -176,7 +181,7 @@ func labelOf(k Kind) string {
 	return LabelFee
 }
 
-func describeMovement(m Movement) string {
+func describeMovement(m Movement, d amount.Denoms) string {
 	var s string
 	switch m.Kind {
 	case KindSend:
@@ -186,9 +191,9 @@ func describeMovement(m Movement) string {
 	case KindDelegate:
 		s = "delegation to " + m.Counterparty
 	case KindUndelegate:
-		s = "undelegation of " + m.Coins.String() + " from " + m.Counterparty
+		s = "undelegation of " + amount.FormatCoins(m.Coins, d) + " from " + m.Counterparty
 	case KindRedelegate:
-		s = "redelegation of " + m.Coins.String()
+		s = "redelegation of " + amount.FormatCoins(m.Coins, d)
 	case KindReward:
 		s = "staking rewards"
 	case KindVote:

@@ -132,7 +132,7 @@ func (d *Decoder) Effects(txBytes []byte, addr string, success bool, events []ab
 	if success {
 		if r := rewardsTo(events, d.distrAcc, addr); !r.IsZero() {
 			out.Movements = append(out.Movements, Movement{Kind: KindReward, Direction: In, Coins: r, Counterparty: "distribution",
-				Detail: "rewards paid out (amount node-reported)"})
+				Detail: "amount node-reported"})
 		}
 	}
 	payer := t.payer
