@@ -10,7 +10,6 @@ package main
 // loaded machine slows the tests down but does not fail them.
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -25,6 +24,7 @@ import (
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/keys/sstest"
 )
@@ -187,8 +187,7 @@ func TestFaults(t *testing.T) {
 	// Three validators: with the primary gone, one witness takes over and
 	// another is left to cross-check it.
 	n := devnettest.Start(t, devnettest.WithValidators(3))
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	if err := n.WaitForHeight(ctx, 3); err != nil {
 		t.Fatal(err)
 	}
@@ -460,8 +459,7 @@ func faultStalled(t *testing.T, e *faultEnv, carol string) {
 func faultInterruptSync(t *testing.T, e *faultEnv) {
 	p0, p1 := faultProxy(t, e.rpc[0]), faultProxy(t, e.rpc[1])
 	base := e.home(t, "--node", p0.URL(), "--witness", p1.URL())
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 
 	for _, c := range []struct {
 		sig    syscall.Signal

@@ -8,7 +8,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -23,6 +22,7 @@ import (
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // freshAnswer is the part of every `akw query ... -o json` answer that
@@ -73,8 +73,7 @@ func TestFreshnessDevnet(t *testing.T) {
 	// Three validators: a lagging primary is replaced by a witness that
 	// is ahead, and the third node cross-checks it.
 	n := devnettest.Start(t, devnettest.WithValidators(3), devnettest.WithVotingPeriod(10*time.Minute))
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	info := n.Info()
 	val0, val1 := info.Validators[0].OperatorAddress, info.Validators[1].OperatorAddress
 	alice, _ := n.Account("alice")

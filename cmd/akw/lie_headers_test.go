@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // TestHeaderLiesExit3 puts a lying proxy between akw and the devnet's
@@ -91,8 +91,7 @@ func TestHeaderLiesExit3(t *testing.T) {
 		t.Run(lie.name, func(t *testing.T) {
 			h0 := trustedHeight()
 			// Make sure there are new headers to lie about.
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
+			ctx := testctx.New(t)
 			if err := n.WaitForHeight(ctx, h0+2); err != nil {
 				t.Fatal(err)
 			}

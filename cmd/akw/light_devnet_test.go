@@ -2,14 +2,13 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 func lightRun(t *testing.T, args ...string) (int, string, string) {
@@ -29,8 +28,7 @@ func TestLightDevnet(t *testing.T) {
 	}
 	n := devnettest.Start(t)
 	home := devnettest.NewHomeFor(t, n)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	nodeHash := func(h int64) string {
 		res, err := n.Client(1).Commit(ctx, &h)
 		if err != nil {

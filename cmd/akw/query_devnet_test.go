@@ -19,6 +19,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient/proof/prooftest"
 )
 
@@ -37,8 +38,7 @@ func TestQueryDevnet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a devnet")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	dir := t.TempDir()
 	n, err := devnet.Start(ctx, devnet.Config{Dir: filepath.Join(dir, "net"), VotingPeriod: 10 * time.Minute})
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -21,6 +20,7 @@ import (
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/ledgeremu"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/keys"
 )
 
@@ -146,8 +146,7 @@ func TestTxDevnet(t *testing.T) {
 	// (testDuplicateInBlock); every other block is an honest one.
 	n := devnettest.Start(t, devnettest.WithVotingPeriod(5*time.Minute),
 		devnettest.WithConfig(func(c *devnet.Config) { c.RewriteProposal = listTwice }))
-	wctx, wcancel := context.WithTimeout(context.Background(), time.Minute)
-	defer wcancel()
+	wctx := testctx.New(t)
 	if err := n.WaitForHeight(wctx, 4); err != nil {
 		t.Fatal(err)
 	}
@@ -319,8 +318,7 @@ func TestTxDevnet(t *testing.T) {
 
 		// A proposal still in its deposit period takes no votes: refused
 		// before signing, exit 4.
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
+		ctx := testctx.New(t)
 		// Half the minimum deposit: enough to be accepted (mainnet's 40 %
 		// initial deposit), not to start voting.
 		dep, _, err := n.SubmitProposal(ctx, "carol", "akw-deposit-period", "Not enough deposit yet.", sdk.NewCoins(sdk.NewCoin(devnet.Denom, devnet.MinDeposit.QuoRaw(2))))
@@ -500,8 +498,7 @@ func otherChain(addr, hrp string, flip ...byte) string {
 
 func submitProposal(t *testing.T, n *devnet.Network, from string) uint64 {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	id, _, err := n.SubmitProposal(ctx, from, "akw-tx-test", "A proposal to vote on.", sdk.NewCoins(sdk.NewCoin(devnet.Denom, devnet.MinDeposit)))
 	if err != nil {
 		t.Fatal(err)
@@ -965,8 +962,7 @@ func testJailed(t *testing.T, e *txEnv, n *devnet.Network) {
 
 func waitBlocks(t *testing.T, n *devnet.Network, k int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	for i := 0; i < k; i++ {
 		if _, err := n.WaitForNextBlock(ctx); err != nil {
 			t.Fatal(err)

@@ -10,13 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	sdkmath "cosmossdk.io/math"
 
 	"github.com/akash-wallet/akw/history"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/tx/amount"
@@ -27,7 +27,7 @@ import (
 // and the CSV export's rows and totals equal the proven balance change.
 func TestHistoryEqualsWhatTheTestDid(t *testing.T) {
 	s := theScenario(t)
-	ctx := ctxT(t, 3*time.Minute)
+	ctx := testctx.New(t)
 	l, err := history.New(s.lc, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +147,7 @@ func csvUakt(t *testing.T, s string) sdkmath.Int {
 // Pages walked by cursor, or by number, are the whole history in order.
 func TestPaging(t *testing.T) {
 	s := theScenario(t)
-	ctx := ctxT(t, 3*time.Minute)
+	ctx := testctx.New(t)
 	l, err := history.New(s.lc, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -190,7 +190,7 @@ func TestPaging(t *testing.T) {
 // down and no header is asked for. A damaged cache is noticed and rebuilt.
 func TestSecondExportReadsOnlyTheCache(t *testing.T) {
 	s := theScenario(t)
-	ctx := ctxT(t, 3*time.Minute)
+	ctx := testctx.New(t)
 	n := devnettest.Get(t)
 	p, err := rpcproxy.New(n.RPC()[0])
 	if err != nil {
@@ -301,7 +301,7 @@ func sameRows(t *testing.T, a, b []history.Row) {
 // Time bounds select by the verified headers' times.
 func TestSinceUntil(t *testing.T) {
 	s := theScenario(t)
-	ctx := ctxT(t, 3*time.Minute)
+	ctx := testctx.New(t)
 	l, err := history.New(s.lc, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -332,7 +332,7 @@ func TestSinceUntil(t *testing.T) {
 // unproven; the others are shown proven.
 func TestLyingIndex(t *testing.T) {
 	s := theScenario(t)
-	ctx := ctxT(t, 3*time.Minute)
+	ctx := testctx.New(t)
 	n := devnettest.Get(t)
 	p, err := rpcproxy.New(n.RPC()[0])
 	if err != nil {
@@ -411,7 +411,7 @@ func refusal(p *history.Page, hash string) string {
 // with a hint.
 func TestIndexDisabled(t *testing.T) {
 	s := theScenario(t)
-	ctx := ctxT(t, time.Minute)
+	ctx := testctx.New(t)
 	n := devnettest.Get(t)
 	raw := client(t, n.RPC()[unindexed])
 	_, err := raw.TxSearch(ctx, "tx.height>0", false, nil, nil, "")
@@ -437,7 +437,7 @@ func TestIndexDisabled(t *testing.T) {
 // answers CometBFT gives then, and a typed error with a hint.
 func TestPrunedNode(t *testing.T) {
 	s := theScenario(t)
-	ctx := ctxT(t, time.Minute)
+	ctx := testctx.New(t)
 	n := devnettest.Get(t)
 	p, err := rpcproxy.New(n.RPC()[0])
 	if err != nil {

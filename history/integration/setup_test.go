@@ -9,7 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
@@ -24,6 +23,7 @@ import (
 	"github.com/akash-wallet/akw/history"
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/tx/address"
@@ -49,12 +49,6 @@ func TestMain(m *testing.M) {
 	}
 	_ = os.RemoveAll(stateDir)
 	os.Exit(code)
-}
-
-func ctxT(t *testing.T, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
 }
 
 // did is one transaction the scenario made, and what alice's history must
@@ -97,8 +91,7 @@ func runScenario(t *testing.T) (*scenario, error) {
 	n := devnettest.Get(t)
 	// The light client serves the whole binary: its store is in
 	// stateDir (t.TempDir would vanish with this test).
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	rpc := n.RPC()
 	home := filepath.Join(stateDir, "scenario")
 	lc, err := trusted.Init(ctx, trusted.Config{ChainID: n.ChainID(), Primary: rpc[0], Witnesses: rpc[1:2], Home: home},

@@ -1,6 +1,7 @@
 package devnet
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -103,7 +104,9 @@ type Config struct {
 	// resumed.
 	Reset bool
 
-	// StartTimeout bounds the wait for the first blocks; 0 means 60s.
+	// StartTimeout bounds the wait for the first blocks. 0 means the
+	// deadline of Start's context if it has one (a test waits as long as
+	// its binary may run: a busy machine is slow, not broken), else 60s.
 	StartTimeout time.Duration
 
 	// Log receives the nodes' logs; nil discards them.
@@ -160,11 +163,15 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-func (c Config) startTimeout() time.Duration {
+// startContext bounds the wait for the first blocks (StartTimeout).
+func (c Config) startContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	if c.StartTimeout > 0 {
-		return c.StartTimeout
+		return context.WithTimeout(ctx, c.StartTimeout)
 	}
-	return 60 * time.Second
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, 60*time.Second)
 }
 
 func (c Config) validate() error {

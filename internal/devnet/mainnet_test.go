@@ -22,13 +22,14 @@ import (
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 
 	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // TestMainnetShape checks what makes the devnet look like Akash mainnet to
 // a wallet: its denoms, governance parameters, authz and feegrant, and the
 // width of its multistore, each through proofs where a wallet would prove.
 func TestMainnetShape(t *testing.T) {
-	ctx := ctxTimeout(t, 4*time.Minute)
+	ctx := testctx.New(t)
 	n, err := devnet.Start(ctx, devnet.Config{Dir: t.TempDir()})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = n.Stop() })

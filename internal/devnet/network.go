@@ -436,7 +436,7 @@ func startWithRetry(ctx context.Context, v *validator, p nodeParams) error {
 // waitReady waits for every validator to reach readyHeight and, on a
 // resumed chain, to commit a new block: the proof that consensus is live.
 func (n *Network) waitReady(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, n.cfg.startTimeout())
+	ctx, cancel := n.cfg.startContext(ctx)
 	defer cancel()
 	target := int64(readyHeight)
 	for i := range n.vals {

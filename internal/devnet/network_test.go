@@ -40,19 +40,14 @@ import (
 
 	"github.com/akash-wallet/akw/internal/config"
 	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/testctx"
 )
-
-func ctxTimeout(t *testing.T, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
-}
 
 // TestLifecycle starts a devnet, checks what it promises while it runs,
 // stops it, and starts it again (resume, refusal, reset).
 func TestLifecycle(t *testing.T) {
 	dir := t.TempDir()
-	ctx := ctxTimeout(t, 4*time.Minute)
+	ctx := testctx.New(t)
 	goroutinesBefore := runtime.NumGoroutine()
 	rssBefore := rssKiB(t)
 
@@ -485,7 +480,7 @@ func TestKeyConflict(t *testing.T) {
 	_, _, err = kr.NewMnemonic("alice", keyring.English, devnet.HDPath, "", hd.Secp256k1)
 	require.NoError(t, err)
 
-	_, err = devnet.Start(ctxTimeout(t, time.Minute), devnet.Config{Dir: dir, Genesis: g})
+	_, err = devnet.Start(testctx.New(t), devnet.Config{Dir: dir, Genesis: g})
 	var kc *devnet.KeyConflictError
 	require.ErrorAs(t, err, &kc)
 	require.Equal(t, "alice", kc.Name)
@@ -517,7 +512,7 @@ func TestConfigErrors(t *testing.T) {
 // TestFork starts two devnets in one process from one Genesis: they share
 // block 1 and then fork, both validly signed by the same validators.
 func TestFork(t *testing.T) {
-	ctx := ctxTimeout(t, 3*time.Minute)
+	ctx := testctx.New(t)
 	g, err := devnet.NewGenesis(devnet.Config{})
 	require.NoError(t, err)
 
@@ -651,7 +646,7 @@ func waitGoroutines(t *testing.T, before int) {
 // TestConcurrentStarts: devnets in one process may be started at the same
 // time (tests running in parallel do).
 func TestConcurrentStarts(t *testing.T) {
-	ctx := ctxTimeout(t, 3*time.Minute)
+	ctx := testctx.New(t)
 	nets := make([]*devnet.Network, 2)
 	errs := make([]error, 2)
 	var wg sync.WaitGroup

@@ -1,13 +1,13 @@
 package devnet
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // TestPortTaken: when another process takes a chosen port before CometBFT
@@ -34,8 +34,7 @@ func TestPortTaken(t *testing.T) {
 	}
 	defer func() { portPicker = freePorts }()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	n, err := Start(ctx, Config{Dir: t.TempDir(), Validators: 1})
 	if err != nil {
 		t.Fatal(err)

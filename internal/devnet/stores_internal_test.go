@@ -1,21 +1,20 @@
 package devnet
 
 import (
-	"context"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/store/rootmulti"
+
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // TestMultistoreIsMainnets checks the devnet's commit info names exactly
 // mainnet's stores, and that each is an IAVL store with a version.
 func TestMultistoreIsMainnets(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	n, err := Start(ctx, Config{Dir: t.TempDir(), Validators: 1})
 	require.NoError(t, err)
 	defer n.Stop()

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/cometbft/cometbft/crypto/merkle"
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
@@ -14,6 +13,8 @@ import (
 
 	"cosmossdk.io/store/rootmulti"
 	storetypes "cosmossdk.io/store/types"
+
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // TestUpgradeAddsStore runs a chain through an x/upgrade plan that adds a
@@ -22,8 +23,7 @@ import (
 // and answers no height; from the upgrade on, its key is proven against
 // the app hash, and so is x/upgrade's record of the upgrade.
 func TestUpgradeAddsStore(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	const h = 6
 	up := &UpgradeAddsStore{Height: h, Name: "newstore"}
 	n, err := Start(ctx, Config{Dir: t.TempDir(), UpgradeAddsStore: up, FullNodes: []FullNode{{}}})

@@ -18,6 +18,7 @@ import (
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // The shared devnet has two validators and two full nodes: fullnode0,
@@ -36,8 +37,7 @@ func TestMain(m *testing.M) {
 }
 
 func ctxFor(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
+	ctx := testctx.New(t)
 	return ctx
 }
 

@@ -2,7 +2,6 @@ package fuzz
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/lightclient/trusted/trustedtest"
 )
@@ -156,8 +156,7 @@ func FuzzLightBlockResponse(f *testing.F) {
 	witnessURL := serve(f, &lyingPrimary{honest: witness.URL(), client: forward})
 
 	run := func(t testing.TB) error {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
+		ctx := testctx.New(t)
 		cfg := trusted.Config{
 			ChainID: "fuzz-1", Primary: primaryURL, Witnesses: []string{witnessURL}, Home: t.TempDir(),
 			// Every server here answers at once (right or wrong): the

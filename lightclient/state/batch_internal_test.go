@@ -2,15 +2,14 @@ package state
 
 import (
 	"bytes"
-	"context"
 	"path/filepath"
 	"testing"
-	"time"
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 )
 
@@ -24,8 +23,7 @@ func TestBatchedProofsEqualSingle(t *testing.T) {
 	if err := devnet.SetSDKConfig(); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	dir := t.TempDir()
 	n, err := devnet.Start(ctx, devnet.Config{Dir: filepath.Join(dir, "net")})
 	if err != nil {

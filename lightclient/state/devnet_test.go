@@ -24,6 +24,7 @@ import (
 	ics23 "github.com/cosmos/ics23/go"
 
 	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/proof"
 	"github.com/akash-wallet/akw/lightclient/proof/prooftest"
@@ -56,8 +57,7 @@ func startFixture(t *testing.T) *fixture {
 	if err := devnet.SetSDKConfig(); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	dir := t.TempDir()
 	logw := os.Stderr
 	if os.Getenv("AKW_DEVNET_LOG") == "" {

@@ -1,19 +1,18 @@
 package state_test
 
 import (
-	"context"
 	"errors"
 	"os"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/proof"
 	"github.com/akash-wallet/akw/lightclient/state"
@@ -33,8 +32,7 @@ func TestDevnetOldTip(t *testing.T) {
 	if err := devnet.SetSDKConfig(); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	cfg := devnet.Config{Dir: t.TempDir(), Validators: 3, Logf: t.Logf}
 	if os.Getenv("AKW_DEVNET_LOG") != "" {
 		cfg.Log = os.Stderr

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
 	cmtbytes "github.com/cometbft/cometbft/libs/bytes"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
@@ -19,6 +18,7 @@ import (
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/lightclient/txproof"
 )
@@ -52,8 +52,7 @@ func TestDuplicateInBlockOnDevnet(t *testing.T) {
 		t.Skip("starts a devnet")
 	}
 	n := devnettest.Start(t, devnettest.WithConfig(func(c *devnet.Config) { c.RewriteProposal = listTwice }))
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	bob, err := n.Account("bob")
 	if err != nil {
 		t.Fatal(err)

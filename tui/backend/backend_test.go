@@ -15,6 +15,7 @@ import (
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/proof/prooftest"
@@ -44,8 +45,7 @@ func open(t *testing.T, primary string) *fixture {
 	n := devnettest.Get(t)
 	info := n.Info()
 	home := devnettest.NewHome(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	if err := n.WaitForHeight(ctx, 4); err != nil {
 		t.Fatal(err)
 	}
@@ -68,11 +68,7 @@ func open(t *testing.T, primary string) *fixture {
 	return &fixture{be: be, kr: kr, lc: lc, home: home}
 }
 
-func ctxT(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
+func ctxT(t *testing.T) context.Context { return testctx.New(t) }
 
 func TestStatusAndPortfolioAreProven(t *testing.T) {
 	f := open(t, devnettest.Get(t).RPC()[0])

@@ -40,6 +40,7 @@ import (
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 
 	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // Option changes the devnet's configuration.
@@ -64,10 +65,6 @@ func WithConfig(f func(*devnet.Config)) Option { return Option(f) }
 
 // TestingM is what *testing.M and testscript.Main's argument share.
 type TestingM interface{ Run() int }
-
-// startTimeout bounds a devnet start in a test; a loaded CI machine may
-// need far more than the usual few seconds.
-const startTimeout = 3 * time.Minute
 
 var (
 	mu     sync.Mutex
@@ -108,7 +105,9 @@ func Run(m TestingM, opts ...Option) int {
 		fmt.Fprintf(os.Stderr, "devnettest: %v\n", err)
 		return 1
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	// A loaded CI machine may need minutes where an idle one needs
+	// seconds: the start is bounded by the test binary's -timeout only.
+	ctx, cancel := testctx.ForMain()
 	began := time.Now()
 	n, err := devnet.Start(ctx, cfg)
 	cancel()
@@ -196,9 +195,7 @@ func Start(t testing.TB, opts ...Option) *devnet.Network {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	n, err := devnet.Start(ctx, cfg)
+	n, err := devnet.Start(testctx.New(t), cfg)
 	if err != nil {
 		closeLog()
 		t.Fatalf("devnettest: starting a devnet: %v (log: %s)", err, logTail(filepath.Join(dir, "nodes.log")))
@@ -279,11 +276,7 @@ func Account(t testing.TB, name string) devnet.Account {
 	return a
 }
 
-func testContext(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
+func testContext(t testing.TB) context.Context { return testctx.New(t) }
 
 // WaitForHeight waits until every validator of the shared devnet has
 // committed block h.

@@ -14,6 +14,7 @@ import (
 	"github.com/akash-wallet/akw/internal/config"
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 func TestMain(m *testing.M) { devnettest.Main(m) }
@@ -69,8 +70,7 @@ func TestNewHome(t *testing.T) {
 func TestOwnDevnet(t *testing.T) {
 	n := devnettest.Start(t, devnettest.WithValidators(1), devnettest.WithVotingPeriod(5*time.Second))
 	require.NotEqual(t, devnettest.Get(t).RPC(), n.RPC())
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	_, err := n.WaitForNextBlock(ctx)
 	require.NoError(t, err)
 }

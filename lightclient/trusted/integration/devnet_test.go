@@ -3,6 +3,7 @@ package integration_test
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 )
@@ -28,7 +30,8 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	flag.Parse()
+	ctx, cancel := testctx.ForMain()
 	defer cancel()
 	dir, err := os.MkdirTemp("", "akw-lc-devnet")
 	if err != nil {
@@ -48,12 +51,6 @@ func run(m *testing.M) int {
 	}
 	defer net.Stop()
 	return m.Run()
-}
-
-func ctxT(t *testing.T, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
 }
 
 func yes(trusted.Candidate) (bool, error) { return true, nil }
@@ -84,7 +81,7 @@ func nodeHash(t *testing.T, ctx context.Context, node int, h int64) string {
 }
 
 func TestDevnetLifecycle(t *testing.T) {
-	ctx := ctxT(t, 2*time.Minute)
+	ctx := testctx.New(t)
 	rpc := net.RPC()
 	p0, p1, p2 := proxy(t, rpc[0]), proxy(t, rpc[1]), proxy(t, rpc[2])
 	cfg := config(t, p0.URL(), p1.URL(), p2.URL())
@@ -169,7 +166,7 @@ func TestDevnetLifecycle(t *testing.T) {
 }
 
 func TestDevnetGivenHash(t *testing.T) {
-	ctx := ctxT(t, time.Minute)
+	ctx := testctx.New(t)
 	rpc := net.RPC()
 	h := int64(2)
 	hash := nodeHash(t, ctx, 0, h)
@@ -200,7 +197,7 @@ func TestDevnetGivenHash(t *testing.T) {
 
 // The primary dies mid-session: a witness takes over, and akw says so.
 func TestDevnetPrimaryDies(t *testing.T) {
-	ctx := ctxT(t, time.Minute)
+	ctx := testctx.New(t)
 	rpc := net.RPC()
 	p0 := proxy(t, rpc[0])
 	cfg := config(t, p0.URL(), rpc[1], rpc[2])
@@ -236,7 +233,7 @@ func TestDevnetPrimaryDies(t *testing.T) {
 
 // A witness that is unreachable, or that has pruned the heights asked for.
 func TestDevnetWitnessUnreachableOrPruned(t *testing.T) {
-	ctx := ctxT(t, time.Minute)
+	ctx := testctx.New(t)
 	rpc := net.RPC()
 	p1 := proxy(t, rpc[1])
 	cfg := config(t, rpc[0], p1.URL())
@@ -285,7 +282,7 @@ func TestDevnetWitnessUnreachableOrPruned(t *testing.T) {
 }
 
 func TestDevnetTrustingPeriodExpires(t *testing.T) {
-	ctx := ctxT(t, time.Minute)
+	ctx := testctx.New(t)
 	rpc := net.RPC()
 	cfg := config(t, rpc[0], rpc[1])
 	// The clock is stepped past the trusting period rather than waited
@@ -317,7 +314,7 @@ const forkProposeTimeout = time.Minute
 // block 1; with one as primary and the other as witness, akw refuses and
 // reports the conflict.
 func TestDevnetFork(t *testing.T) {
-	ctx := ctxT(t, 3*time.Minute)
+	ctx := testctx.New(t)
 	b, err := devnet.Start(ctx, devnet.Config{Dir: t.TempDir(), Genesis: genesis, TimeoutPropose: forkProposeTimeout})
 	if err != nil {
 		t.Fatal(err)
