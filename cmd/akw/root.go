@@ -100,6 +100,7 @@ of chain state with a Merkle proof; what cannot be proven is labelled.`,
 		newDemoCmd(app),
 		newDevnetCmd(app),
 	)
+	requireVerbs(root)
 	return root
 }
 
