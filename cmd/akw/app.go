@@ -13,7 +13,7 @@ import (
 	"github.com/akash-wallet/akw/internal/output"
 )
 
-// globalFlags are the flags every command takes (DESIGN.md, command-line
+// globalFlags are the flags every command takes (README, command-line
 // contract). Each can also come from AKW_<FLAG> or the config file.
 type globalFlags struct {
 	Home           string

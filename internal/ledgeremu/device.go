@@ -2,7 +2,8 @@
 // APDU level, for tests and demos.
 //
 // It implements what a host can observe of the real app (ledger-cosmos
-// v2.x, APDU spec and source as summarised in shared/facts/ledger.md):
+// v2.x, as its APDU specification, docs/APDUSPEC.md, and its C sources in
+// github.com/cosmos/ledger-cosmos describe it):
 // GET_VERSION, GET_ADDR (silent or shown and approved on screen, with the
 // path rules, expert mode and, from app v2.38.12, the HRP allowlist), SIGN
 // with its chunk state machine and 16 KiB buffer, the app's amino-JSON
