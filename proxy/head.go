@@ -13,8 +13,8 @@ import (
 )
 
 // Freshness, as in `akw query`: "the newest state" is never older than
-// the newest header the light client has verified (LastTrusted, which
-// also moves when a transaction's inclusion is proven), and the nodes are
+// the newest header the light client has verified (which also moves when
+// a transaction's inclusion is proven), and the nodes are
 // asked for a newer one whenever the last time is more than MaxAge ago.
 // Concurrent requests share one such round (singleflight), and a
 // background refresh every MaxAge/2 keeps requests from waiting on it.
@@ -23,11 +23,35 @@ import (
 
 // head is the newest verified header.
 func (s *Server) head(ctx context.Context) (*cmttypes.LightBlock, error) {
-	lb, err := s.cfg.Headers.LastTrusted()
-	if err == nil && lb != nil && s.fresh() {
+	s.hmu.Lock()
+	lb := s.newest
+	s.hmu.Unlock()
+	if lb != nil && s.fresh() {
 		return lb, nil
 	}
 	return s.refresh(ctx)
+}
+
+// newestHeight is the height of the newest header verified (0: none yet).
+func (s *Server) newestHeight() int64 {
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	if s.newest == nil {
+		return 0
+	}
+	return s.newest.Height
+}
+
+// saw records a header the light client verified: the newest state
+// never goes below it. Every verification of the proxy's passes here
+// (refresh, verifiedAt), so the newest verified header is known without
+// reading the store.
+func (s *Server) saw(lb *cmttypes.LightBlock) {
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	if s.newest == nil || lb.Height > s.newest.Height {
+		s.newest = lb
+	}
 }
 
 // fresh reports whether the nodes were asked for a newer header less
@@ -56,6 +80,12 @@ func (s *Server) refresh(ctx context.Context) (*cmttypes.LightBlock, error) {
 		}
 		s.hmu.Unlock()
 		s.headers.add(lb.Height, lb)
+		s.saw(lb)
+		// Latest never returns a header below the store's newest; one
+		// verified meanwhile (a transaction's) may still be newer.
+		s.hmu.Lock()
+		lb = s.newest
+		s.hmu.Unlock()
 		return lb, nil
 	})
 }
@@ -98,6 +128,7 @@ func (s *Server) verifiedAt(ctx context.Context, height int64) (*cmttypes.LightB
 			return nil, errors.New("the light client returned no header for the height asked")
 		}
 		s.headers.add(height, lb)
+		s.saw(lb)
 		return lb, nil
 	})
 }

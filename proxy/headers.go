@@ -183,10 +183,7 @@ func (s *Server) blockchain(ctx context.Context, _ *call, p any) *answer {
 	if err := g.Wait(); err != nil {
 		return failed(classify("blockchain", err))
 	}
-	last := res.LastHeight
-	if lt, err := s.cfg.Headers.LastTrusted(); err == nil && lt != nil {
-		last = lt.Height
-	}
+	last := s.newestHeight()
 	if len(metas) > 0 && metas[0].Header.Height > last {
 		last = metas[0].Header.Height
 	}
@@ -206,7 +203,7 @@ func (s *Server) checkMeta(ctx context.Context, m *cmttypes.BlockMeta) error {
 	if !bytes.Equal(m.Header.Hash(), lb.Hash()) || !bytes.Equal(m.BlockID.Hash, lb.Hash()) {
 		return fmt.Errorf("%w: block meta %d differs from the verified header", errVerification, h)
 	}
-	if lt, err := s.cfg.Headers.LastTrusted(); err == nil && lt != nil && h+1 <= lt.Height {
+	if h+1 <= s.newestHeight() {
 		next, err := s.verifiedAt(ctx, h+1)
 		if err != nil {
 			return err

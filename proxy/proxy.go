@@ -18,12 +18,10 @@ import (
 )
 
 // Headers are the light client's verified headers
-// (lightclient/trusted.Client implements it).
+// (lightclient/trusted.Client implements it). Latest never returns a
+// header below the newest one already verified.
 type Headers interface {
 	lightclient.Headers
-	// LastTrusted is the newest header already verified, read from the
-	// store without network traffic: the floor of "the newest state".
-	LastTrusted() (*cmttypes.LightBlock, error)
 }
 
 // Views pins proven state to a verified header: the state at
@@ -167,7 +165,8 @@ type Server struct {
 	blocks  *lru[int64, *blockData]
 
 	hmu       sync.Mutex
-	checkedAt time.Time // when the nodes were last asked for a newer header
+	checkedAt time.Time            // when the nodes were last asked for a newer header
+	newest    *cmttypes.LightBlock // the newest header verified
 
 	inflight chan struct{}
 	listen   string // set by Serve: what status reports as the listen address

@@ -99,6 +99,7 @@ of chain state with a Merkle proof; what cannot be proven is labelled.`,
 		newTuiCmd(app),
 		newDemoCmd(app),
 		newDevnetCmd(app),
+		newProxyCmd(app),
 	)
 	requireVerbs(root)
 	return root
