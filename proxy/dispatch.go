@@ -189,6 +189,12 @@ func (s *Server) serveCalls(w http.ResponseWriter, r *http.Request, calls []*cal
 	answers := make([]*answer, len(calls))
 	var wg sync.WaitGroup
 	for i, c := range calls {
+		if c.ID == nil {
+			// A notification: a node neither runs nor answers it (cometbft
+			// does not even read its method).
+			answers[i] = &answer{outcome: Skipped}
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -36,6 +36,9 @@ const (
 	Invalid Outcome = "invalid"
 	// Local: answered by the proxy about itself (health).
 	Local Outcome = "local"
+	// Skipped: a notification (a call without an id), which a node
+	// neither runs nor answers.
+	Skipped Outcome = "skipped"
 )
 
 // JSON-RPC error codes of the proxy's own refusals, in the range the

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -29,6 +31,12 @@ import (
 // it and the proxy in front of it; each test starts a proxy of its own.
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+		// Fuzzing (coordinator and workers): the fuzz targets need no
+		// chain, and a devnet per worker would take their CPU.
+		os.Exit(m.Run())
+	}
 	devnettest.Main(m, devnettest.WithVotingPeriod(10*time.Minute))
 }
 

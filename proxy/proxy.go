@@ -89,6 +89,8 @@ type Config struct {
 	MaxInFlight     int           // HTTP requests served at once (default 256)
 	MaxConns        int           // open connections (default 1024)
 	RequestTimeout  time.Duration // one call, proofs and headers included (default 30s)
+	HeaderTimeout   time.Duration // a request's headers must arrive within it (default 10s)
+	ReadTimeout     time.Duration // a whole request must arrive within it (default 30s)
 	CommitTimeout   time.Duration // broadcast_tx_commit: inclusion and proof (default 60s)
 	MaxUpstreamBody int64         // one forwarded answer of the node (default 32 MiB)
 
@@ -123,6 +125,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = 30 * time.Second
+	}
+	if c.HeaderTimeout <= 0 {
+		c.HeaderTimeout = 10 * time.Second
+	}
+	if c.ReadTimeout <= 0 {
+		c.ReadTimeout = 30 * time.Second
 	}
 	if c.CommitTimeout <= 0 {
 		c.CommitTimeout = 60 * time.Second

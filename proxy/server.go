@@ -12,7 +12,8 @@ import (
 )
 
 // Serving. A slow client cannot hold the proxy: its headers must come
-// within 10 s and its whole request within 30 s, an idle connection is
+// within HeaderTimeout and its whole request within ReadTimeout (10 s and
+// 30 s by default), an idle connection is
 // closed after 2 min, open connections are bounded (MaxConns), and so
 // are requests served at once (MaxInFlight), each body (MaxBodyBytes)
 // and each call (RequestTimeout). Memory is then bounded by those limits
@@ -55,8 +56,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.hmu.Unlock()
 	srv := &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
+		ReadHeaderTimeout: s.cfg.HeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      max(s.cfg.RequestTimeout, s.cfg.CommitTimeout) + 15*time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
