@@ -88,6 +88,13 @@ func (s *Server) abciQuery(ctx context.Context, c *call, p any) *answer {
 // cachedAnswer returns the encoded ResultABCIQuery for key, computing it
 // once for all callers.
 func (s *Server) cachedAnswer(ctx context.Context, key string, fn func(ctx context.Context) (*abci.ResponseQuery, error)) ([]byte, error) {
+	if s.cfg.AnswerBytes < 0 {
+		res, err := fn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return cmtjson.Marshal(&ctypes.ResultABCIQuery{Response: *res})
+	}
 	if bz, ok := s.answers.get(key); ok {
 		return bz, nil
 	}

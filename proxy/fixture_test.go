@@ -254,3 +254,5 @@ func testCtx(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+func devnettestGet(t *testing.T) *devnet.Network { return devnettest.Get(t) }

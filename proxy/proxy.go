@@ -96,7 +96,7 @@ type Config struct {
 
 	// Caches.
 	HeaderCache int   // verified light blocks kept (default 256)
-	AnswerBytes int64 // bytes of proven answers kept per height (default 64 MiB)
+	AnswerBytes int64 // bytes of proven answers kept (default 64 MiB; negative: none kept)
 
 	// Log receives one line per call and the summary (nil: none). JSON
 	// writes them as JSON objects, one per line.
@@ -141,7 +141,7 @@ func (c Config) withDefaults() Config {
 	if c.HeaderCache <= 0 {
 		c.HeaderCache = 256
 	}
-	if c.AnswerBytes <= 0 {
+	if c.AnswerBytes == 0 {
 		c.AnswerBytes = 64 << 20
 	}
 	if c.Bech32Prefix == "" {
