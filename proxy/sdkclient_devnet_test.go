@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/cosmos/cosmos-sdk/client"
@@ -140,5 +141,51 @@ func TestCosmosSDKClient(t *testing.T) {
 	}
 	if got := after.Balance.Amount.Sub(before.Balance.Amount).Int64(); got != 4242 {
 		t.Fatalf("bob's balance moved by %d through the proxy, want 4242", got)
+	}
+
+	// broadcast_tx_commit: answered once the inclusion and result are
+	// proven; a transaction the mempool refuses comes back with the
+	// node's check_tx, marked.
+	txf, err = txf.Prepare(cctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unsigned, err := txf.WithGas(200_000).WithSimulateAndExecute(false).BuildUnsignedTx(banktypes.NewMsgSend(c.carol, c.bob, sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 77))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := clienttx.Sign(ctx, txf, "carol", unsigned, true); err != nil {
+		t.Fatal(err)
+	}
+	txBytes, err := h.net.Encoding().TxConfig.TxEncoder()(unsigned.GetTx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	committed, err := h.rpc.BroadcastTxCommit(ctx, txBytes)
+	if err != nil {
+		t.Fatalf("broadcast_tx_commit through the proxy: %v", err)
+	}
+	proven, err := h.node.Tx(ctx, committed.Hash, false)
+	if err != nil || committed.CheckTx.Code != 0 || committed.TxResult.Code != 0 || committed.Height != proven.Height || committed.TxResult.GasUsed != proven.TxResult.GasUsed {
+		t.Fatalf("broadcast_tx_commit: %+v (node: %+v, %v)", committed, proven, err)
+	}
+	// Another transaction with the sequence just used.
+	stale, err := txf.WithGas(200_000).WithSimulateAndExecute(false).BuildUnsignedTx(banktypes.NewMsgSend(c.carol, c.bob, sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 78))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := clienttx.Sign(ctx, txf, "carol", stale, true); err != nil {
+		t.Fatal(err)
+	}
+	staleBytes, err := h.net.Encoding().TxConfig.TxEncoder()(stale.GetTx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := h.rpc.BroadcastTxCommit(ctx, staleBytes)
+	if err != nil || bad.CheckTx.Code == 0 || bad.Height != 0 {
+		t.Fatalf("broadcast_tx_commit of a spent sequence: %+v, %v", bad, err)
+	}
+	if !strings.Contains(h.log.String(), "broadcast_tx_commit verified+node-reported") || !strings.Contains(h.log.String(), "broadcast_tx_commit forwarded") {
+		t.Fatalf("the log does not show the two broadcasts:\n%s", h.log.String())
 	}
 }
