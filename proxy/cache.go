@@ -140,3 +140,17 @@ func shared[T any](ctx context.Context, s *Server, key string, fn func(ctx conte
 		return zero, ctx.Err()
 	}
 }
+
+// Stats is how much the proxy holds: every figure is bounded by its
+// configuration (HeaderCache, AnswerBytes, 64 blocks, MaxInFlight).
+type Stats struct {
+	Headers     int   `json:"headers"`      // verified light blocks cached
+	AnswerBytes int64 `json:"answer_bytes"` // bytes of proven answers cached
+	Blocks      int   `json:"blocks"`       // blocks' proven results cached
+	InFlight    int   `json:"in_flight"`    // requests being served
+}
+
+// Stats says what the proxy holds now.
+func (s *Server) Stats() Stats {
+	return Stats{Headers: s.headers.len(), AnswerBytes: s.answers.bytes(), Blocks: s.blocks.len(), InFlight: len(s.inflight)}
+}

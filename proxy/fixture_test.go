@@ -58,7 +58,7 @@ var (
 // chainState makes, once per test binary, the state the query tests
 // compare: delegations to both validators, an unbonding, a redelegation,
 // a proposal with a vote and a deposit, and a vesting account.
-func chainState(t *testing.T) *chain {
+func chainState(t testing.TB) *chain {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("uses the devnet")
@@ -154,31 +154,35 @@ type harness struct {
 type harnessOpt func(*harnessCfg)
 
 type harnessCfg struct {
-	primary string // the light client's primary (default validator 0)
-	proxy   proxy.Config
+	primary   string   // the light client's primary (default validator 0)
+	witnesses []string // its witnesses (default the other validators)
+	proxy     proxy.Config
 }
 
 func withPrimary(url string) harnessOpt { return func(c *harnessCfg) { c.primary = url } }
+func withWitnesses(urls ...string) harnessOpt {
+	return func(c *harnessCfg) { c.witnesses = urls }
+}
 func withConfig(f func(*proxy.Config)) harnessOpt {
 	return func(c *harnessCfg) { f(&c.proxy) }
 }
 
 // startProxy initialises a light client on the devnet and serves a proxy
 // over it, stopped when the test ends.
-func startProxy(t *testing.T, opts ...harnessOpt) *harness {
+func startProxy(t testing.TB, opts ...harnessOpt) *harness {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("uses the devnet")
 	}
 	n := devnettest.Get(t)
 	rpcs := n.RPC()
-	hc := harnessCfg{primary: rpcs[0]}
+	hc := harnessCfg{primary: rpcs[0], witnesses: rpcs[1:]}
 	for _, o := range opts {
 		o(&hc)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	client, err := trusted.Init(ctx, trusted.Config{ChainID: n.ChainID(), Primary: hc.primary, Witnesses: rpcs[1:], Home: t.TempDir()},
+	client, err := trusted.Init(ctx, trusted.Config{ChainID: n.ChainID(), Primary: hc.primary, Witnesses: hc.witnesses, Home: t.TempDir()},
 		trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: func(trusted.Candidate) (bool, error) { return true, nil }})
 	if err != nil {
 		t.Fatal(err)
@@ -201,6 +205,8 @@ func startProxy(t *testing.T, opts ...harnessOpt) *harness {
 	})
 	if cfg.Log == nil {
 		cfg.Log = h.log
+	} else if cfg.Log == io.Discard {
+		cfg.Log = nil
 	}
 	h.srv, err = proxy.New(cfg)
 	if err != nil {
@@ -255,4 +261,4 @@ func testCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-func devnettestGet(t *testing.T) *devnet.Network { return devnettest.Get(t) }
+func devnettestGet(t testing.TB) *devnet.Network { return devnettest.Get(t) }

@@ -413,7 +413,7 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-func waitHeight(t *testing.T, h int64) {
+func waitHeight(t testing.TB, h int64) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
