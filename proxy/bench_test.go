@@ -47,7 +47,7 @@ type benchEnv struct {
 	lat     []*rpcproxy.Proxy // latency proxies in front of the nodes (Latency only)
 	nodeURL string
 	direct  *rpchttp.HTTP // to the node (through its latency proxy)
-	addrs  []sdk.AccAddress
+	addrs   []sdk.AccAddress
 }
 
 var (
@@ -117,7 +117,7 @@ func newBenchEnv(b *testing.B, addrs int, latency bool) *benchEnv {
 	e.harness = startProxy(b, withPrimary(urls[0]), withWitnesses(urls[1:]...), withConfig(func(c *proxy.Config) {
 		c.MaxAge = time.Hour // a warm header: verified once
 		c.AnswerBytes = -1   // every query proven afresh
-		c.Log = io.Discard // no log: its writes are not what is measured
+		c.Log = io.Discard   // no log: its writes are not what is measured
 	}))
 	var err error
 	if e.direct, err = rpchttp.New(e.nodeURL, "/websocket"); err != nil {
