@@ -3,8 +3,12 @@ package proxy_test
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -247,4 +251,48 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkCosmJSLatency is BenchmarkLatency from cosmjs itself:
+// getBalance and getAccount through the proxy beside the same calls
+// straight to the node (testdata/cosmjs/latency.mjs), b.N calls each,
+// interleaved. It reports the means in ms per call and their ratio.
+//
+//	go test -run '^$' -bench CosmJSLatency -benchtime 50x ./proxy
+func BenchmarkCosmJSLatency(b *testing.B) {
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		b.Skip("node is not installed")
+	}
+	dir, _ := filepath.Abs("testdata/cosmjs")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@cosmjs", "stargate")); err != nil {
+		b.Skip("cosmjs is not installed: run `npm ci` in proxy/testdata/cosmjs")
+	}
+	c := chainState(b)
+	e := newBenchEnv(b, 0, true)
+	for _, rtt := range []time.Duration{0, 20 * time.Millisecond, 100 * time.Millisecond} {
+		e.setRTT(rtt)
+		for _, q := range []string{"getBalance", "getAccount"} {
+			b.Run(fmt.Sprintf("rtt=%s/%s", rtt, q), func(b *testing.B) {
+				cfg, _ := json.Marshal(map[string]any{"proxy": e.url, "node": e.nodeURL, "query": q, "n": b.N, "alice": c.alice.String(), "denom": devnet.Denom})
+				cmd := exec.Command(nodeBin, "latency.mjs", string(cfg))
+				cmd.Dir = dir
+				out, err := cmd.Output()
+				if err != nil {
+					b.Fatalf("node latency.mjs: %v %s", err, out)
+				}
+				var r struct {
+					Node  float64 `json:"node_ms"`
+					Proxy float64 `json:"proxy_ms"`
+				}
+				if err := json.Unmarshal(out, &r); err != nil {
+					b.Fatalf("%v: %s", err, out)
+				}
+				b.ReportMetric(r.Node, "node-ms/call")
+				b.ReportMetric(r.Proxy, "proxy-ms/call")
+				b.ReportMetric(r.Proxy/r.Node, "ratio")
+			})
+		}
+	}
+	e.setRTT(0)
 }
