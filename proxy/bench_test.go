@@ -24,6 +24,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/proxy"
 )
 
@@ -80,8 +81,7 @@ func fundedAddresses(tb testing.TB, n int) []sdk.AccAddress {
 			outs[i] = banktypes.NewOutput(a, amt)
 		}
 		total := sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, int64(1000*n)))
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
+		ctx := testctx.New(tb)
 		gas := uint64(200_000 + 40_000*n)
 		_, benchErr = net.Exec(ctx, "alice", []sdk.Msg{banktypes.NewMsgMultiSend(banktypes.NewInput(from, total), outs)}, devnet.WithGas(gas))
 	})

@@ -2,19 +2,18 @@ package proxy_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // TestCosmJS runs cosmjs (@cosmjs/stargate and @cosmjs/proto-signing, from
@@ -85,11 +84,9 @@ func runCosmJS(t *testing.T, nodeBin, dir string, cfg map[string]any, want int) 
 	if err := os.WriteFile(path, bz, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// Bounds a hang: the script takes a few seconds, most of it waiting
-	// for two blocks.
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, nodeBin, "script.mjs", path)
+	// The script takes a few seconds, most of it waiting for two blocks;
+	// only the test binary's -timeout bounds it.
+	cmd := exec.CommandContext(testctx.New(t), nodeBin, "script.mjs", path)
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -21,6 +21,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/proxy"
@@ -64,16 +65,14 @@ func chainState(t testing.TB) *chain {
 		t.Skip("uses the devnet")
 	}
 	n := devnettest.Get(t)
-	chainOnce.Do(func() { chainVal, chainErr = makeChain(n) })
+	chainOnce.Do(func() { chainVal, chainErr = makeChain(testctx.New(t), n) })
 	if chainErr != nil {
 		t.Fatal(chainErr)
 	}
 	return chainVal
 }
 
-func makeChain(n *devnet.Network) (*chain, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+func makeChain(ctx context.Context, n *devnet.Network) (*chain, error) {
 	c := &chain{}
 	for name, dst := range map[string]*sdk.AccAddress{"alice": &c.alice, "bob": &c.bob, "carol": &c.carol} {
 		a, err := n.Account(name)
@@ -180,9 +179,7 @@ func startProxy(t testing.TB, opts ...harnessOpt) *harness {
 	for _, o := range opts {
 		o(&hc)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	client, err := trusted.Init(ctx, trusted.Config{ChainID: n.ChainID(), Primary: hc.primary, Witnesses: hc.witnesses, Home: t.TempDir()},
+	client, err := trusted.Init(testctx.New(t), trusted.Config{ChainID: n.ChainID(), Primary: hc.primary, Witnesses: hc.witnesses, Home: t.TempDir()},
 		trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: func(trusted.Candidate) (bool, error) { return true, nil }})
 	if err != nil {
 		t.Fatal(err)
@@ -255,10 +252,8 @@ func (s *syncBuffer) String() string {
 
 var _ io.Writer = (*syncBuffer)(nil)
 
-func testCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
+// testCtx is the context a test waits in: until the state it needs
+// comes, bounded only by the test binary's -timeout.
+func testCtx(t *testing.T) context.Context { return testctx.New(t) }
 
 func devnettestGet(t testing.TB) *devnet.Network { return devnettest.Get(t) }

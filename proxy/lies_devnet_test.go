@@ -20,6 +20,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient/proof/prooftest"
 	"github.com/akash-wallet/akw/proxy"
 )
@@ -415,9 +416,7 @@ func lastLines(s string, n int) string {
 
 func waitHeight(t testing.TB, h int64) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := devnettestGet(t).WaitForHeight(ctx, h); err != nil {
+	if err := devnettestGet(t).WaitForHeight(testctx.New(t), h); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/proxy"
 )
 
@@ -133,7 +134,11 @@ func TestProtocolAsANode(t *testing.T) {
 		if _, err := conn.Write([]byte("POST / HTTP/1.1\r\nHost: x\r\n")); err != nil {
 			t.Fatal(err)
 		}
-		_ = conn.SetReadDeadline(time.Now().Add(time.Minute)) // bounds a hang, not the timeout under test
+		// Only the test binary's -timeout bounds a hang; the server's own
+		// HeaderTimeout is what is under test.
+		if d, ok := testctx.New(t).Deadline(); ok {
+			_ = conn.SetReadDeadline(d)
+		}
 		rest, err := io.ReadAll(conn)
 		if err != nil {
 			t.Fatalf("slow client: the server did not close the connection: %v", err)

@@ -17,6 +17,7 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/proxy"
 )
 
@@ -34,17 +35,18 @@ func TestSoak(t *testing.T) {
 	baseline := runtime.NumGoroutine()
 	t.Run("load", soak)
 	// The proxy has stopped (the subtest's cleanup): its goroutines, and
-	// the clients' connections it closed, must be gone. The minute bounds
-	// a leak, not a slow machine.
-	deadline := time.Now().Add(time.Minute)
+	// the clients' connections it closed, must be gone; a leak shows as
+	// goroutines still there when the test binary's -timeout nears.
+	ctx := testctx.New(t)
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for runtime.NumGoroutine() > baseline+5 {
-		if time.Now().After(deadline) {
+		select {
+		case <-ctx.Done():
 			buf := make([]byte, 1<<20)
-			t.Fatalf("%d goroutines a minute after the proxy stopped, %d before it started:\n%s", runtime.NumGoroutine(), baseline, buf[:runtime.Stack(buf, true)])
+			t.Fatalf("%d goroutines long after the proxy stopped, %d before it started:\n%s", runtime.NumGoroutine(), baseline, buf[:runtime.Stack(buf, true)])
+		case <-tick.C:
 		}
-		<-tick.C
 	}
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
@@ -22,6 +20,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // TestProxyCommand runs `akw proxy` as a process on a devnet: it serves a
@@ -35,9 +34,7 @@ func TestProxyCommand(t *testing.T) {
 	n := devnettest.Start(t)
 	home := devnettest.NewHomeFor(t, n)
 	// Proven state starts with header 3.
-	wctx, wcancel := context.WithTimeout(context.Background(), time.Minute)
-	defer wcancel()
-	if err := n.WaitForHeight(wctx, 4); err != nil {
+	if err := n.WaitForHeight(testctx.New(t), 4); err != nil {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
@@ -58,8 +55,7 @@ func TestProxyCommand(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
+			ctx := testctx.New(t)
 			req, _ := (&banktypes.QueryBalanceRequest{Address: alice.Address, Denom: devnet.Denom}).Marshal()
 			res, err := cli.ABCIQueryWithOptions(ctx, "/cosmos.bank.v1beta1.Query/Balance", req, rpcclient.ABCIQueryOptions{})
 			if err != nil || res.Response.Code != 0 || res.Response.Height < 2 {
@@ -185,8 +181,8 @@ func startProxyProcess(t *testing.T, home string, args ...string) *proxyProcess 
 	case p.url = <-serving:
 	case <-p.done:
 		t.Fatalf("akw proxy ended (exit %d) before serving\nstderr: %s", p.code, p.stderr())
-	case <-time.After(2 * time.Minute):
-		t.Fatalf("akw proxy did not say where it serves in 2 minutes\nstderr: %s", p.stderr())
+	case <-testctx.New(t).Done():
+		t.Fatalf("akw proxy has not said where it serves by the test's deadline\nstderr: %s", p.stderr())
 	}
 	return p
 }
@@ -204,15 +200,15 @@ func (p *proxyProcess) signal(t *testing.T, sig syscall.Signal) {
 	}
 }
 
-// wait bounds a hang, not a slow machine: a clean stop takes well under
-// a second.
+// wait waits for the process to end after a signal (a clean stop takes
+// well under a second); only the test binary's -timeout bounds a hang.
 func (p *proxyProcess) wait(t *testing.T) int {
 	t.Helper()
 	select {
 	case <-p.done:
 		return p.code
-	case <-time.After(time.Minute):
-		t.Fatalf("akw proxy still running a minute after the signal\nstderr: %s", p.stderr())
+	case <-testctx.New(t).Done():
+		t.Fatalf("akw proxy still running at the test's deadline, long after the signal\nstderr: %s", p.stderr())
 		return -1
 	}
 }
