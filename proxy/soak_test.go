@@ -94,9 +94,12 @@ func soak(t *testing.T) {
 				res, err := cli.ABCIQueryWithOptions(ctx, "/cosmos.bank.v1beta1.Query/Balance", req, rpcclient.ABCIQueryOptions{})
 				switch {
 				case ctx.Err() != nil:
-				case err != nil || res.Response.Code != 0:
+				case err != nil:
 					failures.Add(1)
-					firstErr.CompareAndSwap(nil, fmt.Sprint(err))
+					firstErr.CompareAndSwap(nil, err.Error())
+				case res.Response.Code != 0:
+					failures.Add(1)
+					firstErr.CompareAndSwap(nil, fmt.Sprintf("code %d: %s", res.Response.Code, res.Response.Log))
 				default:
 					served.Add(1)
 				}
@@ -129,6 +132,6 @@ func soak(t *testing.T) {
 	if served.Load() == 0 || failures.Load() > served.Load()/100 {
 		t.Fatalf("%d verified, %d failed (first: %v)", served.Load(), failures.Load(), firstErr.Load())
 	}
-	t.Logf("%s with %d clients: %d verified balances (%.0f/s), %d failed, max heap in use %d MiB (devnet included); the proxy held %+v",
-		dur, clients, served.Load(), float64(served.Load())/time.Since(start).Seconds(), failures.Load(), maxHeap>>20, h.srv.Stats())
+	t.Logf("%s with %d clients: %d verified balances (%.0f/s), %d failed (first: %v), max heap in use %d MiB (devnet included); the proxy held %+v",
+		dur, clients, served.Load(), float64(served.Load())/time.Since(start).Seconds(), failures.Load(), firstErr.Load(), maxHeap>>20, h.srv.Stats())
 }
