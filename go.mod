@@ -3,9 +3,7 @@ module github.com/akash-wallet/akw
 go 1.26.0
 
 require (
-	charm.land/bubbles/v2 v2.2.1
 	charm.land/bubbletea/v2 v2.1.1
-	charm.land/huh/v2 v2.0.3
 	charm.land/lipgloss/v2 v2.0.6
 	cosmossdk.io/store v1.1.2
 	github.com/99designs/keyring v1.2.2
