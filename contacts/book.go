@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/akash-wallet/akw/internal/config"
+	"github.com/akash-wallet/akw/internal/atomicfile"
 	"github.com/akash-wallet/akw/internal/fslock"
 	"github.com/akash-wallet/akw/tx/address"
 )
@@ -240,8 +240,12 @@ func (b *Book) update(change func([]Contact) ([]Contact, error)) error {
 	if err != nil {
 		return err
 	}
-	// WriteFileAtomic creates the directory 0700 and the file 0600.
-	return config.WriteFileAtomic(b.Path(), Format(next), 0o600)
+	// The directory 0700 and the file 0600: an address book says whom
+	// one pays.
+	if err := os.MkdirAll(filepath.Dir(b.Path()), 0o700); err != nil {
+		return err
+	}
+	return atomicfile.Write(b.Path(), Format(next), 0o600)
 }
 
 func find(cs []Contact, name string) int {

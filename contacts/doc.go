@@ -38,7 +38,7 @@
 // Export writes the same format and Import reads it, so an export is a
 // backup. Every change is a read-modify-write under an exclusive lock on
 // DIR/contacts.lock (internal/fslock) and replaces the file by rename
-// (internal/config.WriteFileAtomic): concurrent akw processes never lose
+// (internal/atomicfile): concurrent akw processes never lose
 // each other's changes and a crash never leaves half a file. A file that
 // does not parse or holds an invalid entry is refused with the entry named,
 // never repaired silently.

@@ -16,7 +16,7 @@ import (
 
 	"github.com/cometbft/cometbft/crypto/tmhash"
 
-	"github.com/akash-wallet/akw/internal/config"
+	"github.com/akash-wallet/akw/internal/atomicfile"
 	"github.com/akash-wallet/akw/internal/fslock"
 )
 
@@ -306,7 +306,10 @@ func (c *cache) save() error {
 	if err != nil {
 		return err
 	}
-	return config.WriteFileAtomic(c.path, out, 0o600)
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
+		return err
+	}
+	return atomicfile.Write(c.path, out, 0o600)
 }
 
 // marshalCache writes a cache file: the body and its checksum.

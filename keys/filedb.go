@@ -8,6 +8,8 @@ import (
 	"github.com/99designs/keyring"
 	jose "github.com/dvsekhvalnov/jose2go"
 	"github.com/mtibben/percent"
+
+	"github.com/akash-wallet/akw/internal/atomicfile"
 )
 
 // atomicFileDB is the 99designs file backend with one change: Set writes
@@ -37,5 +39,5 @@ func (f *atomicFileDB) Set(item keyring.Item) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(f.dir, percent.Encode(item.Key, "/")), []byte(token), 0o600)
+	return atomicfile.Write(filepath.Join(f.dir, percent.Encode(item.Key, "/")), []byte(token), 0o600)
 }

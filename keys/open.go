@@ -14,6 +14,8 @@ import (
 	jose "github.com/dvsekhvalnov/jose2go"
 	"github.com/mtibben/percent"
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/akash-wallet/akw/internal/atomicfile"
 )
 
 var errNotExist = fs.ErrNotExist
@@ -293,7 +295,7 @@ func resolveFilePassphrase(dir string, src PassphraseSource) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, keyhashName), hash, 0o600); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, keyhashName), hash, 0o600); err != nil {
 		return "", &BackendError{Backend: BackendFile, Op: "write keyhash", Err: err}
 	}
 	return p, nil
@@ -354,31 +356,4 @@ func securePerms(parent, dir string) error {
 		}
 	}
 	return nil
-}
-
-// writeFileAtomic writes to a temporary name in the same directory and
-// renames, so a crash never leaves a half-written file.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

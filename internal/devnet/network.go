@@ -17,6 +17,8 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+
+	"github.com/akash-wallet/akw/internal/atomicfile"
 )
 
 // File and directory names under Config.Dir.
@@ -250,7 +252,7 @@ func Start(ctx context.Context, cfg Config) (n *Network, err error) {
 	if err := n.waitReady(ctx); err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, InfoFile), mustJSON(n.Info()), 0o600); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, InfoFile), mustJSON(n.Info()), 0o600); err != nil {
 		return nil, err
 	}
 	return n, nil
@@ -305,7 +307,7 @@ func prepareChainDir(cfg Config, dir, chainDir string) (g *Genesis, resumed bool
 			return nil, false, err
 		}
 	}
-	if err := writeFileAtomic(path, mustJSON(g), 0o600); err != nil {
+	if err := atomicfile.Write(path, mustJSON(g), 0o600); err != nil {
 		return nil, false, err
 	}
 	return g, false, nil

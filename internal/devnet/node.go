@@ -29,6 +29,8 @@ import (
 	"github.com/syndtr/goleveldb/leveldb/opt"
 	"google.golang.org/grpc"
 
+	"github.com/akash-wallet/akw/internal/atomicfile"
+
 	"cosmossdk.io/log"
 
 	"github.com/cosmos/cosmos-sdk/client"
@@ -149,7 +151,7 @@ func (v *validator) writeKeys(c *cmtcfg.Config, genesisDoc []byte) (*privval.Fil
 	if err := json.Indent(&doc, genesisDoc, "", "  "); err != nil {
 		return nil, nil, err
 	}
-	if err := writeFileAtomic(c.GenesisFile(), doc.Bytes(), 0o600); err != nil {
+	if err := atomicfile.Write(c.GenesisFile(), doc.Bytes(), 0o600); err != nil {
 		return nil, nil, err
 	}
 	nodeKey := &p2p.NodeKey{PrivKey: cmted25519.PrivKey(v.keys.NodeKey)}

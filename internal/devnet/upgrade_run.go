@@ -8,6 +8,8 @@ import (
 	"time"
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+
+	"github.com/akash-wallet/akw/internal/atomicfile"
 )
 
 // ErrNoUpgrade is WaitForUpgrade's answer on a chain without
@@ -130,5 +132,5 @@ func (n *Network) writeInfo() {
 		return
 	default:
 	}
-	_ = writeFileAtomic(filepath.Join(n.dir, InfoFile), mustJSON(n.Info()), 0o600)
+	_ = atomicfile.Write(filepath.Join(n.dir, InfoFile), mustJSON(n.Info()), 0o600)
 }

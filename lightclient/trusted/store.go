@@ -57,7 +57,10 @@ func readMeta(dir string) (*meta, error) {
 }
 
 // writeMeta writes to a temporary name and renames, so a crash leaves
-// either no meta or a whole one.
+// either no meta or a whole one. It is the same rule as akw's atomic
+// writer (internal/atomicfile), kept here on purpose: lightclient imports
+// nothing of akw's but the error leaf, so that it can be read, tested and
+// reused on its own.
 func writeMeta(dir string, m *meta) error {
 	bz, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
