@@ -3,9 +3,10 @@
 package output
 
 import (
-	"context"
 	"errors"
 	"fmt"
+
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // Code is a process exit code. The values are part of akw's command-line
@@ -67,6 +68,40 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Kind is the kind of error the code stands for, so that an *Error is
+// one of errkind's like any other.
+func (e *Error) Kind() errkind.Kind { return KindOfCode(e.Code) }
+
+// CodeOf is the exit code of an error kind: the one place where akw's
+// error taxonomy (errkind) becomes the command line's exit codes.
+func CodeOf(k errkind.Kind) Code {
+	switch k {
+	case errkind.Usage:
+		return Usage
+	case errkind.Verification:
+		return Verification
+	case errkind.Rejected:
+		return Rejected
+	case errkind.Network:
+		return Network
+	case errkind.Key:
+		return Key
+	case errkind.Cancelled:
+		return Cancelled
+	}
+	return Failure
+}
+
+// KindOfCode is CodeOf backwards (OK and unknown codes are Failure).
+func KindOfCode(c Code) errkind.Kind {
+	for _, k := range []errkind.Kind{errkind.Usage, errkind.Verification, errkind.Rejected, errkind.Network, errkind.Key, errkind.Cancelled} {
+		if CodeOf(k) == c {
+			return k
+		}
+	}
+	return errkind.Failure
+}
+
 // New returns an error with the given code, message and hint.
 func New(code Code, message, hint string) *Error {
 	return &Error{Code: code, Message: message, Hint: hint}
@@ -90,7 +125,8 @@ func Errorf(code Code, format string, args ...any) *Error {
 // UsageError is a bad flag, argument or input (exit 2).
 func UsageError(message, hint string) *Error { return New(Usage, message, hint) }
 
-// ExitCode maps any error to the exit code of the contract.
+// ExitCode maps any error to the exit code of the contract: the code of
+// an *Error in its chain, else the code of its kind (errkind.KindOf).
 func ExitCode(err error) Code {
 	if err == nil {
 		return OK
@@ -99,13 +135,7 @@ func ExitCode(err error) Code {
 	if errors.As(err, &e) {
 		return e.Code
 	}
-	if errors.Is(err, context.Canceled) {
-		return Cancelled
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return Network
-	}
-	return Failure
+	return CodeOf(errkind.KindOf(err))
 }
 
 // HintOf returns the hint carried by err, if any.
