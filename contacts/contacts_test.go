@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/akash-wallet/akw/contacts"
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/tx/address"
 )
 
@@ -67,8 +67,8 @@ func TestAddListShowRenameDelete(t *testing.T) {
 
 	// A taken name is refused, in any case: no silent overwrite.
 	_, err = b.Add(contacts.Contact{Name: "ALICE", Address: addr("akash", 3)})
-	if !errors.Is(err, contacts.ErrExists) || lightclient.CategoryOf(err) != lightclient.CategoryUsage || lightclient.HintOf(err) == "" {
-		t.Fatalf("add of a taken name: %v (hint %q)", err, lightclient.HintOf(err))
+	if !errors.Is(err, contacts.ErrExists) || errkind.KindOf(err) != errkind.Usage || errkind.HintOf(err).String() == "" {
+		t.Fatalf("add of a taken name: %v (hint %q)", err, errkind.HintOf(err).String())
 	}
 	if c, _ := b.Get("alice"); c.Address != alice {
 		t.Fatalf("alice was overwritten: %+v", c)
@@ -127,8 +127,8 @@ func TestRefusedContactsAreNotSaved(t *testing.T) {
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
-			if lightclient.CategoryOf(err) != lightclient.CategoryUsage || lightclient.HintOf(err) == "" {
-				t.Fatalf("%v: category %v, hint %q", err, lightclient.CategoryOf(err), lightclient.HintOf(err))
+			if errkind.KindOf(err) != errkind.Usage || errkind.HintOf(err).String() == "" {
+				t.Fatalf("%v: kind %v, hint %q", err, errkind.KindOf(err), errkind.HintOf(err).String())
 			}
 			if _, serr := os.Stat(b.Path()); !errors.Is(serr, os.ErrNotExist) {
 				t.Fatalf("a refused contact created the file (%v)", serr)
@@ -157,12 +157,12 @@ func TestResolve(t *testing.T) {
 	// Without the @ a string is an address, never a name; the error
 	// points to the @ form because a contact has that name.
 	_, err = b.Resolve("alice")
-	if !errors.Is(err, address.ErrMalformed) || !strings.Contains(lightclient.HintOf(err), "@alice") {
-		t.Fatalf("alice without @: %v (hint %q)", err, lightclient.HintOf(err))
+	if !errors.Is(err, address.ErrMalformed) || !strings.Contains(errkind.HintOf(err).String(), "@alice") {
+		t.Fatalf("alice without @: %v (hint %q)", err, errkind.HintOf(err).String())
 	}
 	_, err = b.Resolve("carol")
-	if !errors.Is(err, address.ErrMalformed) || strings.Contains(lightclient.HintOf(err), "@") {
-		t.Fatalf("carol: %v (hint %q)", err, lightclient.HintOf(err))
+	if !errors.Is(err, address.ErrMalformed) || strings.Contains(errkind.HintOf(err).String(), "@") {
+		t.Fatalf("carol: %v (hint %q)", err, errkind.HintOf(err).String())
 	}
 
 	// An address resolves to itself, without a contact, even when a
@@ -209,7 +209,7 @@ func TestImportExport(t *testing.T) {
 	// Default: a conflicting name refuses the whole import.
 	_, err := dst.Import(bytes.NewReader(exp.Bytes()), contacts.MergeRefuse)
 	var ce *contacts.ConflictError
-	if !errors.As(err, &ce) || len(ce.Names) != 1 || ce.Names[0] != "bob" || lightclient.HintOf(err) == "" {
+	if !errors.As(err, &ce) || len(ce.Names) != 1 || ce.Names[0] != "bob" || errkind.HintOf(err).String() == "" {
 		t.Fatalf("conflicting import: %v", err)
 	}
 	if after, _ := os.ReadFile(dst.Path()); !bytes.Equal(before, after) {
@@ -258,8 +258,8 @@ func TestImportRefusesWholeFileOnFirstBadEntry(t *testing.T) {
 	if !strings.Contains(err.Error(), `entry 2 ("eve")`) || !strings.Contains(fe.Hint(), "nothing was imported") {
 		t.Fatalf("message %q, hint %q", err, fe.Hint())
 	}
-	if lightclient.CategoryOf(err) != lightclient.CategoryUsage {
-		t.Fatalf("category %v", lightclient.CategoryOf(err))
+	if errkind.KindOf(err) != errkind.Usage {
+		t.Fatalf("kind %v", errkind.KindOf(err))
 	}
 	if _, serr := os.Stat(b.Path()); !errors.Is(serr, os.ErrNotExist) {
 		t.Fatal("a refused import wrote the book")
@@ -298,8 +298,8 @@ func TestDamagedBookIsRefused(t *testing.T) {
 	if !errors.As(err, &fe) || fe.Path != filepath.Join(dir, contacts.FileName) || fe.Entry != 1 {
 		t.Fatalf("list: %v", err)
 	}
-	if lightclient.CategoryOf(err) != lightclient.CategoryFailure || !strings.Contains(fe.Hint(), fe.Path) {
-		t.Fatalf("category %v, hint %q", lightclient.CategoryOf(err), fe.Hint())
+	if errkind.KindOf(err) != errkind.Failure || !strings.Contains(fe.Hint(), fe.Path) {
+		t.Fatalf("kind %v, hint %q", errkind.KindOf(err), fe.Hint())
 	}
 	if _, err := b.Add(contacts.Contact{Name: "bob", Address: addr("akash", 2)}); !errors.As(err, &fe) {
 		t.Fatalf("add to a damaged book: %v", err)

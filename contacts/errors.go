@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // Sentinel reasons; every error of this package matches one with errors.Is.
@@ -46,12 +46,12 @@ func (e *Error) Unwrap() []error {
 // Hint tells the user how to fix it.
 func (e *Error) Hint() string { return e.hint }
 
-// Category: the user's input (exit 2) or a damaged file (exit 1).
-func (e *Error) Category() lightclient.Category {
+// Kind: the user's input (exit 2) or a damaged file (exit 1).
+func (e *Error) Kind() errkind.Kind {
 	if e.usage {
-		return lightclient.CategoryUsage
+		return errkind.Usage
 	}
-	return lightclient.CategoryFailure
+	return errkind.Failure
 }
 
 // FileError is a contacts file that cannot be used: the book's own file
@@ -87,19 +87,19 @@ func (e *FileError) Hint() string {
 	if e.book {
 		return "fix or remove that entry in " + e.Path + " (or move the file away and `akw contacts import` a backup); akw does not repair it silently"
 	}
-	if h := lightclient.HintOf(e.Err); h != "" {
+	if h := errkind.HintOf(e.Err).String(); h != "" {
 		return h + "; nothing was imported"
 	}
 	return "fix the file (format: {\"version\": 1, \"contacts\": [{\"name\", \"address\", \"memo\"}]}); nothing was imported"
 }
 
-// Category: a bad import file is the user's input (exit 2); the book's
+// Kind: a bad import file is the user's input (exit 2); the book's
 // own damaged file is a failure (exit 1).
-func (e *FileError) Category() lightclient.Category {
+func (e *FileError) Kind() errkind.Kind {
 	if e.book {
-		return lightclient.CategoryFailure
+		return errkind.Failure
 	}
-	return lightclient.CategoryUsage
+	return errkind.Usage
 }
 
 // ConflictError lists the names of an import that are in the book with
@@ -119,4 +119,4 @@ func (e *ConflictError) Hint() string {
 	return "nothing was imported; choose: keep the book's entries (MergeKeep, --keep), take the file's (MergeReplace, --replace), or rename them first"
 }
 
-func (e *ConflictError) Category() lightclient.Category { return lightclient.CategoryUsage }
+func (e *ConflictError) Kind() errkind.Kind { return errkind.Usage }

@@ -5,7 +5,7 @@ import (
 	"os"
 
 	"github.com/akash-wallet/akw/contacts"
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // A face saves a contact once, then resolves what the user types as a
@@ -29,7 +29,7 @@ func ExampleBook_Resolve() {
 	// Without the @ the same word is an address, and not a valid one.
 	_, err = book.Resolve("kraken")
 	fmt.Println("error:", err)
-	fmt.Println("hint:", lightclient.HintOf(err))
+	fmt.Println("hint:", errkind.HintOf(err).String())
 	// Output:
 	// kraken akash1qyqszqgpqyqszqgpqyqszqgpqyqszqgplgve5x memo 104983
 	// error: invalid address "kraken": not a bech32 address (invalid bech32 string length 6)

@@ -11,7 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/tx/address"
 )
 
@@ -116,7 +116,7 @@ func Validate(c Contact, p address.Prefixes) (Contact, error) {
 
 // hintOr is err's own hint, or fallback.
 func hintOr(err error, fallback string) string {
-	if h := lightclient.HintOf(err); h != "" {
+	if h := errkind.HintOf(err).String(); h != "" {
 		return h
 	}
 	return fallback

@@ -3,7 +3,7 @@ package contacts
 import (
 	"strings"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/tx/address"
 )
 
@@ -65,5 +65,5 @@ func (e *NotAddressError) Hint() string {
 	return "to send to the contact " + e.Contact.Name + " (" + e.Contact.Address + "), write @" + e.Contact.Name
 }
 
-// Category: the user's input (exit 2).
-func (e *NotAddressError) Category() lightclient.Category { return lightclient.CategoryUsage }
+// Kind: the user's input (exit 2).
+func (e *NotAddressError) Kind() errkind.Kind { return errkind.Usage }

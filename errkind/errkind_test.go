@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -117,6 +118,8 @@ func TestHintWords(t *testing.T) {
 		{Hint{Text: "the answer did not check out.", Remedy: Remedy{Do: OtherNode, Subject: "http://w:26657"}},
 			"the answer did not check out; use another node, such as the witness http://w:26657",
 			"the answer did not check out; try another --node"},
+		// An alternative joins with a comma.
+		{Hint{Text: "unlock it", Remedy: Remedy{Do: RaiseKeyringTimeout}}, "unlock it, or allow the keyring more time", "unlock it, or allow the keyring more time"},
 		// A remedy the face has no words for keeps its neutral words.
 		{Hint{Text: "x", Remedy: Remedy{Do: CheckNodes}}, "x; check the network and the nodes' addresses", "x; check the network and the nodes' addresses"},
 	} {
@@ -129,11 +132,15 @@ func TestHintWords(t *testing.T) {
 	}
 }
 
-// Every remedy has neutral words.
+// Every remedy has neutral words, which name no command, flag or key.
 func TestEveryRemedyHasWords(t *testing.T) {
 	for a := None + 1; a <= ExportedKey; a++ {
-		if (Remedy{Do: a, Subject: "s"}).String() == "" {
+		w := (Remedy{Do: a, Subject: "s"}).String()
+		if w == "" {
 			t.Errorf("action %d has no words", a)
+		}
+		if strings.Contains(w, "--") || strings.Contains(w, "`") {
+			t.Errorf("action %d names a command or flag: %q", a, w)
 		}
 	}
 }

@@ -20,7 +20,8 @@ func (h Hint) String() string { return h.Words(nil) }
 
 // Words is h with the remedy worded by a face: words returns the face's
 // wording of a remedy, or "" when it has none (the neutral words are used
-// then). The remedy's words follow Text after "; ".
+// then). The remedy's words follow Text after "; ", or after ", " when
+// they offer an alternative to what Text says ("or raise the timeout").
 func (h Hint) Words(words func(Remedy) string) string {
 	var r string
 	if !h.Remedy.IsZero() {
@@ -36,6 +37,9 @@ func (h Hint) Words(words func(Remedy) string) string {
 		return r
 	case r == "":
 		return h.Text
+	case strings.HasPrefix(r, "or "):
+		// An alternative to what Text says to do: "unlock it, or ...".
+		return strings.TrimRight(h.Text, ".;: ") + ", " + r
 	}
 	return strings.TrimRight(h.Text, ".;: ") + "; " + r
 }

@@ -53,6 +53,9 @@ const (
 	AddWitness
 	// RemoveFaultyNode: two nodes conflict; stop using the faulty one.
 	RemoveFaultyNode
+	// FixSetting: a setting (Subject: "node", "home", "chain-id",
+	// "trust-root", ...) is missing or wrong.
+	FixSetting
 
 	// Chain state the user can look at before trying again.
 
@@ -85,6 +88,10 @@ const (
 	RaiseFee
 	// RaiseGas: the gas limit was too low.
 	RaiseGas
+	// TxFile: the file is not a transaction akw wrote.
+	TxFile
+	// BroadcastOnline: broadcasting needs a node.
+	BroadcastOnline
 
 	// Keys.
 
@@ -96,10 +103,12 @@ const (
 	OtherKeyName
 	// GivePassphrase: a passphrase is needed and nothing can supply one.
 	GivePassphrase
-	// RaiseKeyringTimeout: the keyring (Subject: its backend) may wait
-	// for an unlock prompt nobody sees.
+	// RaiseKeyringTimeout: the keyring may wait for an unlock prompt
+	// nobody sees. Its words start with "or": an alternative to the
+	// error's own text (unlock it).
 	RaiseKeyringTimeout
-	// OtherBackend: the keyring backend cannot be used here.
+	// OtherBackend: the keyring backend cannot be used here. Its words
+	// start with "or": an alternative to the error's own text.
 	OtherBackend
 	// KnownBackend: the keyring backend is not one akw knows.
 	KnownBackend
@@ -137,6 +146,8 @@ func (r Remedy) String() string {
 		return "add or change witnesses (nodes of the same chain run by someone other than the primary)"
 	case RemoveFaultyNode:
 		return "stop using the faulty node"
+	case FixSetting:
+		return "set the " + r.Subject
 	case ShowAccount:
 		return "check the account, then sign again"
 	case ShowBalance:
@@ -165,6 +176,10 @@ func (r Remedy) String() string {
 		return "raise the fee or the gas price"
 	case RaiseGas:
 		return "let the node simulate the gas, or give a larger limit"
+	case TxFile:
+		return "give a transaction file akw wrote (unsigned, or signed)"
+	case BroadcastOnline:
+		return "configure a node, or broadcast from a connected machine"
 	case ListKeys:
 		return "check the key's name and which keyring is open (backend, directory, app name)"
 	case UseStoredKey:
@@ -174,9 +189,9 @@ func (r Remedy) String() string {
 	case GivePassphrase:
 		return "give the passphrase from a file or the environment, or run akw in a terminal"
 	case RaiseKeyringTimeout:
-		return "allow the keyring more time"
+		return "or allow the keyring more time"
 	case OtherBackend:
-		return "choose another keyring backend (file keeps an encrypted keyring in a directory)"
+		return "or choose another keyring backend (file keeps an encrypted keyring in a directory)"
 	case KnownBackend:
 		return "choose a keyring backend akw knows"
 	case HDPathRange:

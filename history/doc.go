@@ -116,7 +116,7 @@
 // node or a narrower range). ErrNode: no answer (exit 5). ErrNotCached: an
 // offline query beyond the cache. ErrQuery: a bad address, cursor, page or
 // range (exit 2). Every type has Category and Hint
-// (lightclient.CategoryOf, lightclient.HintOf).
+// (errkind.KindOf, errkind.HintOf).
 //
 // # CSV
 //

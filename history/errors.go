@@ -3,7 +3,7 @@ package history
 import (
 	"fmt"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // IndexDisabledMessage is what CometBFT (v0.37-v0.38, rpc/core/tx.go)
@@ -26,8 +26,8 @@ func (e *ErrIndexDisabled) Hint() string {
 	return "use a node that indexes transactions (CometBFT [tx_index] indexer = \"kv\"): --node URL; many public nodes turn the index off"
 }
 
-// Category: no answer can be had from this node (exit 1).
-func (e *ErrIndexDisabled) Category() lightclient.Category { return lightclient.CategoryFailure }
+// Kind: no answer can be had from this node (exit 1).
+func (e *ErrIndexDisabled) Kind() errkind.Kind { return errkind.Failure }
 
 // ErrPruned: the node no longer holds what is needed to prove a
 // transaction of the range: its block, its results, or the headers.
@@ -65,8 +65,8 @@ func (e *ErrPruned) Hint() string {
 	return "use an archive node (--node URL), or narrow the range to recent blocks (a later --since)"
 }
 
-// Category: what was asked cannot be proven (exit 3).
-func (e *ErrPruned) Category() lightclient.Category { return lightclient.CategoryVerification }
+// Kind: what was asked cannot be proven (exit 3).
+func (e *ErrPruned) Kind() errkind.Kind { return errkind.Verification }
 
 // ErrNode: the node could not be asked, or its answer could not be read.
 type ErrNode struct {
@@ -83,8 +83,8 @@ func (e *ErrNode) Unwrap() error { return e.Err }
 // Hint: the network, or another node.
 func (e *ErrNode) Hint() string { return "check the network and --node, or try another node" }
 
-// Category: the network (exit 5).
-func (e *ErrNode) Category() lightclient.Category { return lightclient.CategoryNetwork }
+// Kind: the network (exit 5).
+func (e *ErrNode) Kind() errkind.Kind { return errkind.Network }
 
 // ErrNotCached: an offline query needs what the cache does not hold.
 type ErrNotCached struct {
@@ -101,8 +101,8 @@ func (e *ErrNotCached) Hint() string {
 	return "run it once with the network (without --offline) to fill the cache, or ask for a range already exported"
 }
 
-// Category: exit 1.
-func (e *ErrNotCached) Category() lightclient.Category { return lightclient.CategoryFailure }
+// Kind: exit 1.
+func (e *ErrNotCached) Kind() errkind.Kind { return errkind.Failure }
 
 // ErrQuery: the query itself is wrong (a bad address, cursor or range).
 type ErrQuery struct {
@@ -111,10 +111,10 @@ type ErrQuery struct {
 	Err    error
 }
 
-func (e *ErrQuery) Error() string                  { return e.Reason }
-func (e *ErrQuery) Unwrap() error                  { return e.Err }
-func (e *ErrQuery) Hint() string                   { return e.Fix }
-func (e *ErrQuery) Category() lightclient.Category { return lightclient.CategoryUsage }
+func (e *ErrQuery) Error() string      { return e.Reason }
+func (e *ErrQuery) Unwrap() error      { return e.Err }
+func (e *ErrQuery) Hint() string       { return e.Fix }
+func (e *ErrQuery) Kind() errkind.Kind { return errkind.Usage }
 
 // ErrTooMany: the node lists more transactions in the range than one call
 // handles.
@@ -128,7 +128,7 @@ func (e *ErrTooMany) Error() string {
 func (e *ErrTooMany) Hint() string {
 	return "narrow the range (--since/--until), or page through it with --limit"
 }
-func (e *ErrTooMany) Category() lightclient.Category { return lightclient.CategoryFailure }
+func (e *ErrTooMany) Kind() errkind.Kind { return errkind.Failure }
 
 func nodeName(url string) string {
 	if url == "" {

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/txproof"
 	"github.com/akash-wallet/akw/tx/address"
@@ -171,7 +172,7 @@ func (l *Lister) All(ctx context.Context, q Query) (*Page, error) { return l.lis
 func (l *Lister) list(ctx context.Context, q Query, all bool) (*Page, error) {
 	acc, err := address.Account(q.Address, address.For(l.prefix))
 	if err != nil {
-		return nil, &ErrQuery{Reason: err.Error(), Fix: lightclient.HintOf(err), Err: err}
+		return nil, &ErrQuery{Reason: err.Error(), Fix: errkind.HintOf(err).String(), Err: err}
 	}
 	addr := address.Bech32(l.prefix, acc)
 	limit, skip, cur, err := pageOf(q, all)

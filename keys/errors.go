@@ -4,45 +4,67 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // Sentinel errors. Every error returned by this package wraps one of them (or
 // is one of the struct types below, which unwrap to one), so callers test
-// with errors.Is and the CLI maps them to exit codes without parsing text.
+// with errors.Is, and each says its kind (errkind: a bad setting is a
+// usage error, anything else about a key a key error) and what the user
+// can do, so that the faces word it without parsing text.
 // No error text ever contains a mnemonic, a passphrase or key material.
 var (
 	// ErrNameExists: a key with this name is already in the keyring.
-	ErrNameExists = errors.New("a key with this name already exists")
+	ErrNameExists = sentinel("a key with this name already exists", errkind.Key, "", errkind.OtherKeyName)
 	// ErrAddressExists: a key with the same address (the same key) is
 	// already stored under another name.
-	ErrAddressExists = errors.New("a key with this address already exists")
+	ErrAddressExists = sentinel("a key with this address already exists", errkind.Key, "", errkind.None)
 	// ErrNotFound: no key with that name or address.
-	ErrNotFound = errors.New("key not found")
+	ErrNotFound = sentinel("key not found", errkind.Key, "", errkind.ListKeys)
 	// ErrBadMnemonic: the mnemonic is not a valid BIP-39 English mnemonic.
-	ErrBadMnemonic = errors.New("invalid mnemonic")
+	ErrBadMnemonic = sentinel("invalid mnemonic", errkind.Key, "check the words against your written copy; nothing was saved", errkind.None)
 	// ErrBadPassphrase: the keyring or armor passphrase is wrong.
-	ErrBadPassphrase = errors.New("wrong passphrase")
+	ErrBadPassphrase = sentinel("wrong passphrase", errkind.Key, "nothing was changed; try again with the right passphrase", errkind.None)
 	// ErrNoPassphrase: a passphrase is needed and no source can supply one.
-	ErrNoPassphrase = errors.New("passphrase required")
+	ErrNoPassphrase = sentinel("passphrase required", errkind.Usage, "", errkind.GivePassphrase)
 	// ErrBackendUnavailable: the requested backend cannot be used here.
-	ErrBackendUnavailable = errors.New("keyring backend unavailable")
+	ErrBackendUnavailable = sentinel("keyring backend unavailable", errkind.Key, "start or unlock that keyring service", errkind.OtherBackend)
 	// ErrUnknownBackend: the backend name is not one akw knows.
-	ErrUnknownBackend = errors.New("unknown keyring backend")
+	ErrUnknownBackend = sentinel("unknown keyring backend", errkind.Usage, "", errkind.KnownBackend)
 	// ErrInvalidConfig: a keyring setting that cannot work (app name).
-	ErrInvalidConfig = errors.New("invalid keyring configuration")
+	ErrInvalidConfig = sentinel("invalid keyring configuration", errkind.Usage, "", errkind.None)
 	// ErrTimeout: a keyring call did not return in time.
-	ErrTimeout = errors.New("keyring call timed out")
+	ErrTimeout = sentinel("keyring call timed out", errkind.Key, "", errkind.None)
 	// ErrInvalidHDPath: account or index outside the BIP-32 range.
-	ErrInvalidHDPath = errors.New("invalid HD path")
+	ErrInvalidHDPath = sentinel("invalid HD path", errkind.Usage, "", errkind.HDPathRange)
 	// ErrInvalidName: a key name that cannot be stored.
-	ErrInvalidName = errors.New("invalid key name")
+	ErrInvalidName = sentinel("invalid key name", errkind.Usage, "", errkind.None)
 	// ErrOfflineKey: the key has no private part here (offline or multisig).
-	ErrOfflineKey = errors.New("key cannot sign here")
+	ErrOfflineKey = sentinel("key cannot sign here", errkind.Key, "", errkind.None)
 	// ErrBadArmor: the armored text is not a private key akw can import.
-	ErrBadArmor = errors.New("invalid armored key")
+	ErrBadArmor = sentinel("invalid armored key", errkind.Key, "", errkind.ExportedKey)
 	// ErrCorrupt: an item in the keyring could not be decoded.
-	ErrCorrupt = errors.New("keyring item is corrupt")
+	ErrCorrupt = sentinel("keyring item is corrupt", errkind.Key, "", errkind.None)
 )
+
+// sentinelError is the type of the sentinels: an error value that says its
+// kind, and its hint where it has one.
+type sentinelError struct {
+	msg  string
+	kind errkind.Kind
+	hint string
+	then errkind.Action
+}
+
+func sentinel(msg string, kind errkind.Kind, hint string, then errkind.Action) error {
+	return &sentinelError{msg: msg, kind: kind, hint: hint, then: then}
+}
+
+func (e *sentinelError) Error() string          { return e.msg }
+func (e *sentinelError) Kind() errkind.Kind     { return e.kind }
+func (e *sentinelError) Hint() string           { return e.hint }
+func (e *sentinelError) Remedy() errkind.Remedy { return errkind.Remedy{Do: e.then} }
 
 // TimeoutError says which backend did not answer and which operation hung.
 // A keyring whose call timed out refuses every later call with the same
@@ -59,6 +81,13 @@ func (e *TimeoutError) Error() string {
 }
 
 func (e *TimeoutError) Unwrap() error { return ErrTimeout }
+
+func (e *TimeoutError) Hint() string {
+	return fmt.Sprintf("the %s keyring may be waiting for an unlock prompt nobody can see: unlock it", e.Backend)
+}
+func (e *TimeoutError) Remedy() errkind.Remedy {
+	return errkind.Remedy{Do: errkind.RaiseKeyringTimeout}
+}
 
 // BackendError says which backend failed and why, without secrets: the
 // underlying errors come from D-Bus, pass/gpg or the file system.
@@ -78,6 +107,21 @@ func (e *BackendError) Error() string {
 // Unwrap exposes both ErrBackendUnavailable and the cause, so errors.Is
 // matches either.
 func (e *BackendError) Unwrap() []error { return []error{ErrBackendUnavailable, e.Err} }
+
+// Hint and Remedy are the cause's when it has them (a collection that
+// does not exist), else those of ErrBackendUnavailable.
+func (e *BackendError) Hint() string {
+	if h := errkind.HintOf(e.Err); !h.IsZero() {
+		return h.Text
+	}
+	return ErrBackendUnavailable.(*sentinelError).hint
+}
+func (e *BackendError) Remedy() errkind.Remedy {
+	if h := errkind.HintOf(e.Err); !h.IsZero() {
+		return h.Remedy
+	}
+	return errkind.Remedy{Do: errkind.OtherBackend}
+}
 
 // MnemonicError names what is wrong with a mnemonic by position, never by
 // content: the words are the secret.
@@ -105,6 +149,15 @@ func (e *ConflictError) Error() string {
 }
 
 func (e *ConflictError) Unwrap() error { return e.Err }
+
+// Remedy of a key stored under another name names that name; otherwise
+// the sentinel's (choose another name).
+func (e *ConflictError) Remedy() errkind.Remedy {
+	if errors.Is(e.Err, ErrAddressExists) {
+		return errkind.Remedy{Do: errkind.UseStoredKey, Subject: e.Existing}
+	}
+	return errkind.Remedy{Do: errkind.OtherKeyName}
+}
 
 // NotFoundError names the key that is missing.
 type NotFoundError struct{ Key string }

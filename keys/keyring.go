@@ -21,6 +21,8 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	"github.com/cosmos/go-bip39"
+
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // KeyType says where a key's secret is.
@@ -214,7 +216,8 @@ func (k *Keyring) translate(op, key string, err error) error {
 	if strings.HasSuffix(k.backend, "(secret-service)") && strings.Contains(err.Error(), "Object does not exist at path") {
 		// gnome-keyring's answer when creating a collection needs a
 		// prompt and no desktop can show it.
-		err = fmt.Errorf("collection %q does not exist and creating it needs a desktop password prompt, which cannot be shown here: create it in your keyring manager, or choose an existing collection such as \"login\" (--keyring-collection)", k.cfg.Collection)
+		err = errkind.With(errkind.Key, fmt.Errorf("collection %q does not exist and creating it needs a desktop password prompt, which cannot be shown here", k.cfg.Collection),
+			errkind.Hint{Text: "create it in your keyring manager, or choose an existing collection such as \"login\"", Remedy: errkind.Remedy{Do: errkind.FixSetting, Subject: "keyring-collection"}})
 	}
 	if strings.HasSuffix(k.backend, "(secret-service)") && strings.Contains(err.Error(), "locked object") {
 		err = fmt.Errorf("collection %q is locked and the unlock prompt was not answered (%v)", k.cfg.Collection, err)

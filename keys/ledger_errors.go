@@ -7,14 +7,16 @@ import (
 	"strings"
 
 	ledger_go "github.com/zondax/ledger-go"
+
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // ErrLedger is matched (errors.Is) by every *LedgerError: the CLI maps it to
 // exit code 6.
-var ErrLedger = errors.New("ledger error")
+var ErrLedger = sentinel("ledger error", errkind.Key, "", errkind.None)
 
 // ErrNotLedgerKey: the named key is not a Ledger key (it has no device path).
-var ErrNotLedgerKey = errors.New("not a Ledger key")
+var ErrNotLedgerKey = sentinel("not a Ledger key", errkind.Key, "", errkind.None)
 
 // LedgerErrorKind says which device state or refusal stopped a Ledger
 // operation. Each kind has a plain message and a hint (LedgerError.Hint).
@@ -188,7 +190,10 @@ func (e *LedgerError) Hint() string {
 	return "Check the device and try again."
 }
 
-func (e *LedgerError) Unwrap() error { return e.Err }
+// Unwrap exposes ErrLedger first, so that every Ledger failure is a key
+// error (errkind, exit 6) whatever the transport said underneath, and
+// then the client library's error.
+func (e *LedgerError) Unwrap() []error { return []error{ErrLedger, e.Err} }
 
 // Is makes errors.Is(err, ErrLedger) true for every LedgerError.
 func (e *LedgerError) Is(target error) bool { return target == ErrLedger }

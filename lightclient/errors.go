@@ -1,80 +1,20 @@
 package lightclient
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	// errkind is the only package of akw's that lightclient imports: the
+	// light client is meant to be read, tested and reused on its own.
+	"github.com/akash-wallet/akw/errkind"
 )
 
-// Category says whose fault an error is, so the command line can pick an
-// exit code without knowing every error type: verification failures exit 3,
-// network failures 5. Every typed error of the lightclient packages has a
-// Category method; other packages may add their own types the same way.
-type Category int
-
-const (
-	// CategoryFailure is anything else: a broken local store, a bad
-	// configuration, a programming error.
-	CategoryFailure Category = iota
-	// CategoryVerification means an answer did not check out or could not
-	// be proven: a bad or conflicting header, an expired trust root.
-	CategoryVerification
-	// CategoryNetwork means a node could not be reached or timed out.
-	CategoryNetwork
-	// CategoryCancelled means the user declined a confirmation.
-	CategoryCancelled
-	// CategoryUsage means the caller's settings are wrong (a malformed
-	// URL, a node listed twice, no witness): nothing was tried.
-	CategoryUsage
-)
-
-func (c Category) String() string {
-	switch c {
-	case CategoryVerification:
-		return "verification"
-	case CategoryNetwork:
-		return "network"
-	case CategoryCancelled:
-		return "cancelled"
-	case CategoryUsage:
-		return "usage"
-	default:
-		return "failure"
-	}
-}
-
-// Categorized is implemented by the typed errors of the lightclient
-// packages.
-type Categorized interface {
-	error
-	Category() Category
-}
-
-// Hinted is implemented by errors that can tell the user what to do next.
-type Hinted interface {
-	error
-	Hint() string
-}
-
-// CategoryOf returns the category of the first error in err's chain that
-// has one, or CategoryFailure.
-func CategoryOf(err error) Category {
-	var c Categorized
-	if errors.As(err, &c) {
-		return c.Category()
-	}
-	return CategoryFailure
-}
-
-// HintOf returns the hint of the first error in err's chain that has one.
-func HintOf(err error) string {
-	var h Hinted
-	if errors.As(err, &h) {
-		return h.Hint()
-	}
-	return ""
-}
+// Every typed error of the lightclient packages says its kind (Kind,
+// from errkind: verification failures exit 3, network failures 5) and,
+// where there is one, what the user can do (Hint, a medium-neutral
+// sentence, and Remedy, which each face words for its medium). None names
+// a command, flag, key or screen of akw's faces.
 
 // ErrNoTrustedStore means there is no trusted store for the chain yet: the
 // light client has no root of trust and must be initialised.
@@ -86,10 +26,8 @@ type ErrNoTrustedStore struct {
 func (e *ErrNoTrustedStore) Error() string {
 	return fmt.Sprintf("no trusted header for chain %s (no light-client store in %s)", e.ChainID, e.Dir)
 }
-func (e *ErrNoTrustedStore) Category() Category { return CategoryFailure }
-func (e *ErrNoTrustedStore) Hint() string {
-	return "run `akw light init --trust-height H --trust-hash HEX` with a header from a source you trust, or `akw light init --trust-latest`"
-}
+func (e *ErrNoTrustedStore) Kind() errkind.Kind     { return errkind.Failure }
+func (e *ErrNoTrustedStore) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.InitTrust} }
 
 // ErrStoreExists means an initialisation would overwrite an existing trust
 // root. akw never replaces a trust root without being told to.
@@ -102,10 +40,8 @@ type ErrStoreExists struct {
 func (e *ErrStoreExists) Error() string {
 	return fmt.Sprintf("a trusted store for chain %s already exists in %s (trusted height %d)", e.ChainID, e.Dir, e.Height)
 }
-func (e *ErrStoreExists) Category() Category { return CategoryFailure }
-func (e *ErrStoreExists) Hint() string {
-	return "run `akw light reset` first, or pass --force to replace the trust root"
-}
+func (e *ErrStoreExists) Kind() errkind.Kind     { return errkind.Failure }
+func (e *ErrStoreExists) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.ReplaceTrust} }
 
 // ErrStoreCorrupt means the trusted store could not be read back intact.
 // akw refuses to use it rather than re-trusting whatever a node says.
@@ -118,11 +54,9 @@ type ErrStoreCorrupt struct {
 func (e *ErrStoreCorrupt) Error() string {
 	return fmt.Sprintf("the light-client store for chain %s in %s is damaged: %v", e.ChainID, e.Dir, e.Reason)
 }
-func (e *ErrStoreCorrupt) Unwrap() error      { return e.Reason }
-func (e *ErrStoreCorrupt) Category() Category { return CategoryFailure }
-func (e *ErrStoreCorrupt) Hint() string {
-	return "run `akw light reset`, then `akw light init` with a trusted height and hash"
-}
+func (e *ErrStoreCorrupt) Unwrap() error          { return e.Reason }
+func (e *ErrStoreCorrupt) Kind() errkind.Kind     { return errkind.Failure }
+func (e *ErrStoreCorrupt) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.ResetTrust} }
 
 // ErrStoreBusy means another process holds the store open.
 type ErrStoreBusy struct {
@@ -133,11 +67,9 @@ type ErrStoreBusy struct {
 func (e *ErrStoreBusy) Error() string {
 	return fmt.Sprintf("the light-client store in %s is in use by another process: %v", e.Dir, e.Reason)
 }
-func (e *ErrStoreBusy) Unwrap() error      { return e.Reason }
-func (e *ErrStoreBusy) Category() Category { return CategoryFailure }
-func (e *ErrStoreBusy) Hint() string {
-	return "close the other akw (or the TUI) using this --home, then retry"
-}
+func (e *ErrStoreBusy) Unwrap() error          { return e.Reason }
+func (e *ErrStoreBusy) Kind() errkind.Kind     { return errkind.Failure }
+func (e *ErrStoreBusy) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.CloseOther} }
 
 // ErrTrustExpired means the newest trusted header is older than the trusting
 // period, so new headers can no longer be verified from it. Re-trusting a
@@ -157,10 +89,8 @@ func (e *ErrTrustExpired) Error() string {
 		e.Height, e.Hash, e.ChainID, e.HeaderTime.UTC().Format(time.RFC3339), e.TrustingPeriod,
 		e.HeaderTime.Add(e.TrustingPeriod).UTC().Format(time.RFC3339))
 }
-func (e *ErrTrustExpired) Category() Category { return CategoryVerification }
-func (e *ErrTrustExpired) Hint() string {
-	return "re-initialise from a header you trust: `akw light reset` then `akw light init --trust-height H --trust-hash HEX` (akw never re-trusts silently)"
-}
+func (e *ErrTrustExpired) Kind() errkind.Kind     { return errkind.Verification }
+func (e *ErrTrustExpired) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.ReinitTrust} }
 
 // Endpoint names a node and what happened to it.
 type Endpoint struct {
@@ -211,10 +141,11 @@ func (e *ErrConflict) Error() string {
 	}
 	return b.String()
 }
-func (e *ErrConflict) Category() Category { return CategoryVerification }
+func (e *ErrConflict) Kind() errkind.Kind { return errkind.Verification }
 func (e *ErrConflict) Hint() string {
-	return "nothing is shown as verified while this stands; check both nodes against a source you trust and remove the faulty one from --node/--witness"
+	return "nothing is shown as verified while this stands; check both nodes against a source you trust"
 }
+func (e *ErrConflict) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.RemoveFaultyNode} }
 
 // ErrNoWitnesses means no witness is left to cross-check the primary's
 // headers: they did not answer, lacked the height, or served invalid
@@ -228,7 +159,7 @@ type ErrNoWitnesses struct {
 
 func (e *ErrNoWitnesses) Error() string {
 	if len(e.Witnesses) == 0 {
-		return "no witness configured: at least one witness (--witness URL) is needed to cross-check the primary"
+		return "no witness configured: at least one witness is needed to cross-check the primary"
 	}
 	parts := make([]string, 0, len(e.Witnesses))
 	for _, w := range e.Witnesses {
@@ -240,18 +171,16 @@ func (e *ErrNoWitnesses) Error() string {
 	}
 	return "no witness could confirm the primary's header (" + strings.Join(parts, "; ") + ")"
 }
-func (e *ErrNoWitnesses) Category() Category {
+func (e *ErrNoWitnesses) Kind() errkind.Kind {
 	if len(e.Witnesses) == 0 {
-		return CategoryUsage
+		return errkind.Usage
 	}
 	if e.Network {
-		return CategoryNetwork
+		return errkind.Network
 	}
-	return CategoryVerification
+	return errkind.Verification
 }
-func (e *ErrNoWitnesses) Hint() string {
-	return "add or change witnesses with --witness URL (nodes of the same chain run by someone other than the primary)"
-}
+func (e *ErrNoWitnesses) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.AddWitness} }
 
 // ErrUnreachable means no node answered: the primary and every witness
 // that could replace it were unreachable or timed out.
@@ -270,10 +199,8 @@ func (e *ErrUnreachable) Error() string {
 	}
 	return "cannot reach any node (" + strings.Join(parts, "; ") + ")"
 }
-func (e *ErrUnreachable) Category() Category { return CategoryNetwork }
-func (e *ErrUnreachable) Hint() string {
-	return "check the network and the --node/--witness URLs"
-}
+func (e *ErrUnreachable) Kind() errkind.Kind     { return errkind.Network }
+func (e *ErrUnreachable) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.CheckNodes} }
 
 // ErrWrongChain means a node serves another chain than the one configured.
 type ErrWrongChain struct {
@@ -285,10 +212,8 @@ type ErrWrongChain struct {
 func (e *ErrWrongChain) Error() string {
 	return fmt.Sprintf("node %s is on chain %q, not %q", e.URL, e.Got, e.Want)
 }
-func (e *ErrWrongChain) Category() Category { return CategoryVerification }
-func (e *ErrWrongChain) Hint() string {
-	return "check --chain-id, --node and --witness: every node must serve the same chain"
-}
+func (e *ErrWrongChain) Kind() errkind.Kind     { return errkind.Verification }
+func (e *ErrWrongChain) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.CheckChain} }
 
 // ErrTrustHashMismatch means the header a node serves at the trust height
 // does not have the hash the user gave.
@@ -302,7 +227,7 @@ type ErrTrustHashMismatch struct {
 func (e *ErrTrustHashMismatch) Error() string {
 	return fmt.Sprintf("node %s has header %X at height %d, not the trusted hash %X", e.URL, e.Got, e.Height, e.Want)
 }
-func (e *ErrTrustHashMismatch) Category() Category { return CategoryVerification }
+func (e *ErrTrustHashMismatch) Kind() errkind.Kind { return errkind.Verification }
 func (e *ErrTrustHashMismatch) Hint() string {
 	return "check the trusted height and hash against your source; if they are right, this node is on another chain or lying"
 }
@@ -316,7 +241,7 @@ type ErrHeightUnavailable struct {
 func (e *ErrHeightUnavailable) Error() string {
 	return fmt.Sprintf("no node has the header at height %d any more (pruned)", e.Height)
 }
-func (e *ErrHeightUnavailable) Category() Category { return CategoryVerification }
+func (e *ErrHeightUnavailable) Kind() errkind.Kind { return errkind.Verification }
 func (e *ErrHeightUnavailable) Hint() string {
 	return "use a more recent height or an archive node"
 }
@@ -329,8 +254,7 @@ type ErrHeightTooHigh struct {
 func (e *ErrHeightTooHigh) Error() string {
 	return fmt.Sprintf("height %d is above the newest block the nodes have", e.Height)
 }
-func (e *ErrHeightTooHigh) Category() Category { return CategoryFailure }
-func (e *ErrHeightTooHigh) Hint() string       { return "" }
+func (e *ErrHeightTooHigh) Kind() errkind.Kind { return errkind.Failure }
 
 // ErrVerification means a header failed verification: bad signatures, too
 // little voting power, a validator set that does not match the header.
@@ -347,20 +271,31 @@ func (e *ErrVerification) Error() string {
 	return fmt.Sprintf("header %d could not be verified: %v", e.To, e.Reason)
 }
 func (e *ErrVerification) Unwrap() error      { return e.Reason }
-func (e *ErrVerification) Category() Category { return CategoryVerification }
+func (e *ErrVerification) Kind() errkind.Kind { return errkind.Verification }
 func (e *ErrVerification) Hint() string {
-	return "the node served a header that does not check out; try another --node"
+	return "the node served a header that does not check out"
 }
+func (e *ErrVerification) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.OtherNode} }
 
 // ErrInvalidConfig means the light client's settings are unusable.
 type ErrInvalidConfig struct {
 	Reason string
-	Fix    string // what to do about it
+	Fix    string // what a good value looks like, in words for any face
+	// Setting names the setting to change (Config's field as the faces
+	// name it: "node", "home", "chain-id", "trust-root"); empty when Fix
+	// says it all.
+	Setting string
 }
 
 func (e *ErrInvalidConfig) Error() string      { return e.Reason }
-func (e *ErrInvalidConfig) Category() Category { return CategoryUsage }
+func (e *ErrInvalidConfig) Kind() errkind.Kind { return errkind.Usage }
 func (e *ErrInvalidConfig) Hint() string       { return e.Fix }
+func (e *ErrInvalidConfig) Remedy() errkind.Remedy {
+	if e.Setting == "" {
+		return errkind.Remedy{}
+	}
+	return errkind.Remedy{Do: errkind.FixSetting, Subject: e.Setting}
+}
 
 // ErrCancelled means the user declined a confirmation.
 type ErrCancelled struct {
@@ -368,4 +303,4 @@ type ErrCancelled struct {
 }
 
 func (e *ErrCancelled) Error() string      { return "cancelled: " + e.What }
-func (e *ErrCancelled) Category() Category { return CategoryCancelled }
+func (e *ErrCancelled) Kind() errkind.Kind { return errkind.Cancelled }

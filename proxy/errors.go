@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/state"
 )
@@ -104,20 +105,20 @@ func classify(what string, err error) *callError {
 		return &callError{code: -32603, message: "Internal error", outcome: Invalid, err: err,
 			reason: fmt.Sprintf("height %d is above the newest block the nodes have", tooHigh.Height)}
 	}
-	hint := lightclient.HintOf(err)
+	hint := errkind.HintOf(err).String()
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return &callError{code: CodeUnavailable, message: "node unavailable", outcome: Unavailable, err: err,
 			reason: what + ": no answer in time: " + err.Error(), hint: "the nodes are slow or unreachable; retry, or check akw's --node and --witness"}
 	}
-	switch lightclient.CategoryOf(err) {
-	case lightclient.CategoryVerification:
+	switch errkind.KindOf(err) {
+	case errkind.Verification:
 		if hint == "" {
 			hint = "nothing from the node's answer was passed on; check the node, or use another --node"
 		}
 		return &callError{code: CodeVerification, message: "verification failed", outcome: Failed, err: err,
 			reason: what + ": " + err.Error(), hint: hint}
-	case lightclient.CategoryNetwork:
+	case errkind.Network:
 		if hint == "" {
 			hint = "check akw's --node and --witness"
 		}
@@ -148,8 +149,8 @@ func (e *errPanic) Error() string {
 	return fmt.Sprintf("checking the answer stopped on a value it cannot handle: %v", e.value)
 }
 
-// Category makes a recovered panic a verification failure.
-func (e *errPanic) Category() lightclient.Category { return lightclient.CategoryVerification }
+// Kind makes a recovered panic a verification failure.
+func (e *errPanic) Kind() errkind.Kind { return errkind.Verification }
 
 // guarded runs fn, turning a panic into errPanic.
 func guarded[T any](fn func() (T, error)) (out T, err error) {
@@ -166,8 +167,8 @@ func guarded[T any](fn func() (T, error)) (out T, err error) {
 // verified: a verification failure (CodeVerification).
 type verificationError string
 
-func (e verificationError) Error() string                  { return string(e) }
-func (e verificationError) Category() lightclient.Category { return lightclient.CategoryVerification }
+func (e verificationError) Error() string      { return string(e) }
+func (e verificationError) Kind() errkind.Kind { return errkind.Verification }
 
 // errVerification is wrapped by every mismatch the proxy finds itself.
 var errVerification error = verificationError("the node's answer does not match what akw verified")

@@ -15,7 +15,7 @@ import (
 
 	types "github.com/cometbft/cometbft/rpc/jsonrpc/types"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // Forwarding: broadcasts, simulation and, with AllowUnverified, whatever
@@ -109,9 +109,9 @@ func (f *forwarder) do(ctx context.Context, base string, c *call) (json.RawMessa
 // netError is a node that could not be asked.
 type netError struct{ err error }
 
-func (e *netError) Error() string                  { return "node did not answer: " + e.err.Error() }
-func (e *netError) Unwrap() error                  { return e.err }
-func (e *netError) Category() lightclient.Category { return lightclient.CategoryNetwork }
+func (e *netError) Error() string      { return "node did not answer: " + e.err.Error() }
+func (e *netError) Unwrap() error      { return e.err }
+func (e *netError) Kind() errkind.Kind { return errkind.Network }
 
 // nodeError sorts an error from asking the node through cometbft's
 // client: the node's own JSON-RPC error (a height it does not have, a

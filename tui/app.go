@@ -8,8 +8,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/keys"
-	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/state"
 )
 
@@ -85,7 +85,7 @@ func (c *common) staleNote(t time.Time) string {
 // verificationFailed reports whether err means an answer did not check out
 // (as opposed to a node being unreachable or a bad input).
 func verificationFailed(err error) bool {
-	return err != nil && lightclient.CategoryOf(err) == lightclient.CategoryVerification
+	return err != nil && errkind.KindOf(err) == errkind.Verification
 }
 
 // screen is one page of the UI. Screens are pointers updated in place;
@@ -547,7 +547,7 @@ func plainError(err error) string {
 	if d := deviceWords(msg); d != "" {
 		return d
 	}
-	if h := lightclient.HintOf(err); h != "" {
+	if h := hintText(err); h != "" {
 		return msg + " (" + h + ")"
 	}
 	return msg

@@ -4,8 +4,6 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-
-	"github.com/akash-wallet/akw/lightclient"
 )
 
 // dashboard is the home screen: the chosen key's proven state.
@@ -170,7 +168,7 @@ func (d *dashboard) view(w, h int) string {
 	case c.statusErr != nil && verificationFailed(c.statusErr):
 		b.WriteString("\n" + st.alarm.Render(" ✗ VERIFICATION FAILED ") + "\n\n")
 		b.WriteString(wrap(c.statusErr.Error(), w) + "\n\n")
-		if h := lightclient.HintOf(c.statusErr); h != "" {
+		if h := hintText(c.statusErr); h != "" {
 			b.WriteString(wrap(h, w) + "\n\n")
 		}
 		b.WriteString("No balance, delegation or vote is shown until the light client verifies again.\n")

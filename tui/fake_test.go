@@ -17,7 +17,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 )
 
 var testNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
@@ -288,4 +288,4 @@ type lyingNode struct{}
 func (lyingNode) Error() string {
 	return "proof of the balance of akash1qyp… does not verify against the app hash of verified header 1241"
 }
-func (lyingNode) Category() lightclient.Category { return lightclient.CategoryVerification }
+func (lyingNode) Kind() errkind.Kind { return errkind.Verification }

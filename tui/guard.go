@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // guarded is the TUI's one boundary with its Backend. Every Backend call
@@ -26,7 +26,7 @@ type PanicError struct {
 func (e *PanicError) Error() string {
 	return fmt.Sprintf("%s stopped on an unexpected error: %v (nothing from it is shown)", e.Op, e.Value)
 }
-func (e *PanicError) Category() lightclient.Category { return lightclient.CategoryFailure }
+func (e *PanicError) Kind() errkind.Kind { return errkind.Failure }
 func (e *PanicError) Hint() string {
 	return "this is a bug in akw; please report it with this message. Press r to retry"
 }

@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // Run opens the TUI on in and out and returns when the user quits. Work in
@@ -52,6 +54,9 @@ func (e *InFlightError) Error() string {
 	return "quit while transaction " + strings.Join(e.Hashes, ", ") + " was broadcast and not yet proven included"
 }
 
-func (e *InFlightError) Hint() string {
-	return "do not send it again; look it up with `akw query tx " + e.Hashes[0] + "`"
+func (e *InFlightError) Hint() string { return "do not send it again" }
+
+// Remedy: look the first one up by its hash (each face words how).
+func (e *InFlightError) Remedy() errkind.Remedy {
+	return errkind.Remedy{Do: errkind.TxStatus, Subject: e.Hashes[0]}
 }

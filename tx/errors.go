@@ -1,59 +1,27 @@
 package tx
 
 import (
-	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/akash-wallet/akw/errkind"
 )
 
-// Kind says whose fault an error is, so that the command line maps it to
-// an exit code without knowing every type: the user's input (2), the
-// chain's refusal (4), a proof that did not check out (3), the network (5),
-// the key (6).
-type Kind int
-
-const (
-	KindFailure      Kind = iota
-	KindUsage             // bad input, nothing was signed
-	KindRejected          // the chain refused, or would refuse, the transaction
-	KindVerification      // a node's answer did not check out
-	KindNetwork           // a node could not be reached
-	KindKey               // key, keyring or Ledger
-	KindCancelled         // the user said no
-)
-
-// Kinded is implemented by the typed errors of the tx packages.
-type Kinded interface {
-	error
-	Kind() Kind
-}
-
-// KindOf returns the kind of the first error in err's chain that has one.
-func KindOf(err error) Kind {
-	var k Kinded
-	if errors.As(err, &k) {
-		return k.Kind()
-	}
-	return KindFailure
-}
-
-// HintOf returns the hint of the first error in err's chain that has one.
-func HintOf(err error) string {
-	var h interface{ Hint() string }
-	if errors.As(err, &h) {
-		return h.Hint()
-	}
-	return ""
-}
+// Every typed error of the tx packages says its kind (errkind: the
+// user's input, the chain's refusal, a proof that did not check out, the
+// network, the key) and what the user can do about it: a medium-neutral
+// Hint and a typed Remedy that each face words for its medium.
 
 // InputError is input refused before anything was signed: a bad amount,
 // address, vote or flag combination.
 type InputError struct {
 	Err  error
 	hint string
+	then errkind.Remedy
 }
 
-// Input wraps err as an input error; the hint is err's own when it has one.
+// Input wraps err as an input error; with no hint of its own, err's own
+// hint (errkind.HintOf) is the hint.
 func Input(err error, hint string) *InputError { return &InputError{Err: err, hint: hint} }
 
 // Inputf makes an input error from a format.
@@ -61,18 +29,17 @@ func Inputf(hint, format string, args ...any) *InputError {
 	return &InputError{Err: fmt.Errorf(format, args...), hint: hint}
 }
 
-func (e *InputError) Error() string { return e.Err.Error() }
-func (e *InputError) Unwrap() error { return e.Err }
-func (e *InputError) Kind() Kind    { return KindUsage }
-func (e *InputError) Hint() string {
-	if e.hint != "" {
-		return e.hint
-	}
-	var h interface{ Hint() string }
-	if errors.As(e.Err, &h) {
-		return h.Hint()
-	}
-	return ""
+func (e *InputError) Error() string      { return e.Err.Error() }
+func (e *InputError) Unwrap() error      { return e.Err }
+func (e *InputError) Kind() errkind.Kind { return errkind.Usage }
+func (e *InputError) Hint() string       { return e.hint }
+
+// Remedy is the step InputThen named, if any.
+func (e *InputError) Remedy() errkind.Remedy { return e.then }
+
+// InputThen is Inputf with a remedy the faces word.
+func InputThen(then errkind.Remedy, hint, format string, args ...any) *InputError {
+	return &InputError{Err: fmt.Errorf(format, args...), hint: hint, then: then}
 }
 
 // CheckError is a check against proven chain state that the transaction
@@ -80,12 +47,14 @@ func (e *InputError) Hint() string {
 type CheckError struct {
 	Check  string // "balance", "validator", "redelegation", "proposal", ...
 	Reason string
-	Fix    string
+	Fix    string         // what to do, in words for any face
+	Then   errkind.Remedy // the step to take, when a face can name it
 }
 
-func (e *CheckError) Error() string { return e.Reason }
-func (e *CheckError) Kind() Kind    { return KindRejected }
-func (e *CheckError) Hint() string  { return e.Fix }
+func (e *CheckError) Error() string          { return e.Reason }
+func (e *CheckError) Kind() errkind.Kind     { return errkind.Rejected }
+func (e *CheckError) Hint() string           { return e.Fix }
+func (e *CheckError) Remedy() errkind.Remedy { return e.Then }
 
 // Stage is where the chain refused a transaction.
 type Stage string
@@ -129,21 +98,38 @@ func (e *RejectedError) Error() string {
 	}
 	return b.String()
 }
-func (e *RejectedError) Kind() Kind { return KindRejected }
+func (e *RejectedError) Kind() errkind.Kind { return errkind.Rejected }
 func (e *RejectedError) Hint() string {
 	switch {
-	case e.Codespace == "sdk" && e.Code == 32, strings.Contains(e.Log, "account sequence mismatch"):
-		return "the account sequence changed (another transaction from this key); check with `akw query account`, then sign again"
+	case e.sequence():
+		return "the account sequence changed (another transaction from this key)"
 	case e.Codespace == "sdk" && e.Code == 13:
-		return "the fee is too low for this node; raise --fees or --gas-prices"
+		return "the fee is too low for this node"
 	case e.Codespace == "sdk" && e.Code == 11:
-		return "out of gas; use --gas auto or a larger --gas"
+		return "out of gas"
 	case e.Codespace == "sdk" && e.Code == 5:
-		return "insufficient funds; check `akw query balance`"
+		return "insufficient funds"
 	case e.Stage == StageDeliver:
 		return "the transaction is on chain with a failing code: its messages had no effect (the fee may still have been charged). Fix the cause, then build a new transaction"
 	}
 	return "nothing was changed on chain; fix the cause above, then build the transaction again"
+}
+func (e *RejectedError) Remedy() errkind.Remedy {
+	switch {
+	case e.sequence():
+		return errkind.Remedy{Do: errkind.ShowAccount}
+	case e.Codespace == "sdk" && e.Code == 13:
+		return errkind.Remedy{Do: errkind.RaiseFee}
+	case e.Codespace == "sdk" && e.Code == 11:
+		return errkind.Remedy{Do: errkind.RaiseGas}
+	case e.Codespace == "sdk" && e.Code == 5:
+		return errkind.Remedy{Do: errkind.ShowBalance}
+	}
+	return errkind.Remedy{}
+}
+
+func (e *RejectedError) sequence() bool {
+	return e.Codespace == "sdk" && e.Code == 32 || strings.Contains(e.Log, "account sequence mismatch")
 }
 
 // UnknownOutcomeError means akw cannot tell whether the transaction was
@@ -164,14 +150,17 @@ func (e *UnknownOutcomeError) Error() string {
 	return s
 }
 func (e *UnknownOutcomeError) Unwrap() error { return e.Reason }
-func (e *UnknownOutcomeError) Kind() Kind {
+func (e *UnknownOutcomeError) Kind() errkind.Kind {
 	if e.Network {
-		return KindNetwork
+		return errkind.Network
 	}
-	return KindFailure
+	return errkind.Failure
 }
 func (e *UnknownOutcomeError) Hint() string {
-	return "do not sign it again yet: check it with `akw tx status " + e.Hash + "`; a second signature could move the funds twice"
+	return "do not sign it again yet: a second signature could move the funds twice"
+}
+func (e *UnknownOutcomeError) Remedy() errkind.Remedy {
+	return errkind.Remedy{Do: errkind.TxStatus, Subject: e.Hash}
 }
 
 // UnverifiedError means the transaction is reported included, but the
@@ -188,10 +177,11 @@ func (e *UnverifiedError) Error() string {
 	}
 	return fmt.Sprintf("the node says transaction %s is in block %d, but that could not be verified: %v", e.Hash, e.Height, e.Reason)
 }
-func (e *UnverifiedError) Unwrap() error { return e.Reason }
-func (e *UnverifiedError) Kind() Kind    { return KindVerification }
-func (e *UnverifiedError) Hint() string {
-	return "do not rely on this result; check it against another node with `akw --node URL tx status " + e.Hash + "`"
+func (e *UnverifiedError) Unwrap() error      { return e.Reason }
+func (e *UnverifiedError) Kind() errkind.Kind { return errkind.Verification }
+func (e *UnverifiedError) Hint() string       { return "do not rely on this result" }
+func (e *UnverifiedError) Remedy() errkind.Remedy {
+	return errkind.Remedy{Do: errkind.TxStatusElsewhere, Subject: e.Hash}
 }
 
 // KeyError is a problem with the signing key.
@@ -199,6 +189,8 @@ type KeyError struct {
 	Key  string
 	Err  error
 	hint string
+	// Then is the step to take, when a face can name it.
+	Then errkind.Remedy
 }
 
 // NewKeyError wraps err as a key problem.
@@ -212,6 +204,7 @@ func (e *KeyError) Error() string {
 	}
 	return fmt.Sprintf("key %q: %v", e.Key, e.Err)
 }
-func (e *KeyError) Unwrap() error { return e.Err }
-func (e *KeyError) Kind() Kind    { return KindKey }
-func (e *KeyError) Hint() string  { return e.hint }
+func (e *KeyError) Unwrap() error          { return e.Err }
+func (e *KeyError) Kind() errkind.Kind     { return errkind.Key }
+func (e *KeyError) Hint() string           { return e.hint }
+func (e *KeyError) Remedy() errkind.Remedy { return e.Then }

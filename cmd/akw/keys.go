@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -194,52 +192,10 @@ func openKeyring(app *App, o *keyringOptions) (*keys.Keyring, error) {
 	return kr, nil
 }
 
-// keysError maps the keys package's typed errors to exit codes and hints.
-// Messages come from the keys package, which never puts a secret in one.
-func keysError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var oe *output.Error
-	if errors.As(err, &oe) {
-		return err
-	}
-	var le *keys.LedgerError
-	if errors.As(err, &le) {
-		return output.Wrap(output.Key, err, "", le.Hint())
-	}
-	var ce *keys.ConflictError
-	var te *keys.TimeoutError
-	switch {
-	case errors.Is(err, keys.ErrUnknownBackend):
-		return output.Wrap(output.Usage, err, "", "use --keyring-backend "+strings.Join(keys.Backends, ", "))
-	case errors.Is(err, keys.ErrInvalidConfig), errors.Is(err, keys.ErrInvalidName):
-		return output.Wrap(output.Usage, err, "", "")
-	case errors.Is(err, keys.ErrInvalidHDPath):
-		return output.Wrap(output.Usage, err, "", "--account and --index take 0 to 2147483647 (m/44'/118'/account'/0/index)")
-	case errors.Is(err, keys.ErrNoPassphrase):
-		return output.Wrap(output.Usage, err, "", "give it with --keyring-passphrase-file FILE or AKW_KEYRING_PASSPHRASE (keyring), --passphrase-file FILE or AKW_ARMOR_PASSPHRASE (export/import), or run akw in a terminal")
-	case errors.As(err, &ce) && errors.Is(err, keys.ErrAddressExists):
-		return output.Wrap(output.Key, err, "", fmt.Sprintf("this key is already stored as %q: use that name, rename it with `akw keys rename`, or pass --overwrite to replace it", ce.Existing))
-	case errors.Is(err, keys.ErrNameExists):
-		return output.Wrap(output.Key, err, "", "choose another name, or pass --overwrite to replace the existing key (its mnemonic or an export is then the only way back)")
-	case errors.Is(err, keys.ErrNotFound):
-		return output.Wrap(output.Key, err, "", "list the keys with `akw keys list`; check --keyring-backend, --keyring-dir and --keyring-app")
-	case errors.Is(err, keys.ErrBadMnemonic):
-		return output.Wrap(output.Key, err, "", "check the words against your written copy; nothing was saved")
-	case errors.Is(err, keys.ErrBadPassphrase):
-		return output.Wrap(output.Key, err, "", "nothing was changed; try again with the right passphrase")
-	case errors.As(err, &te):
-		return output.Wrap(output.Key, err, "", fmt.Sprintf("the %s keyring may be waiting for an unlock prompt nobody can see: unlock it, or raise --keyring-timeout", te.Backend))
-	case errors.Is(err, keys.ErrBackendUnavailable):
-		return output.Wrap(output.Key, err, "", "start or unlock that keyring service, or choose another backend with --keyring-backend (file keeps an encrypted keyring in --keyring-dir)")
-	case errors.Is(err, keys.ErrOfflineKey):
-		return output.Wrap(output.Key, err, "", "")
-	case errors.Is(err, keys.ErrBadArmor):
-		return output.Wrap(output.Key, err, "", "give a file written by `akw keys export` or `akash keys export`")
-	}
-	return output.Wrap(output.Key, err, "", "")
-}
+// keysError words an error of the keyring for the command line; an error
+// that says no kind of its own is a key error (exit 6). Messages come from
+// the keys package, which never puts a secret in one.
+func keysError(err error) error { return keysErrors.wrap(err) }
 
 func newKeysCmd(app *App) *cobra.Command {
 	o := &keyringOptions{}

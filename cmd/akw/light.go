@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -63,35 +62,8 @@ func openTrusted(ctx context.Context, app *App) (*trusted.Client, error) {
 	return c, nil
 }
 
-// lightError maps the lightclient packages' typed errors to exit codes:
-// verification 3, network 5, cancelled 130, anything else 1.
-func lightError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var oe *output.Error
-	if errors.As(err, &oe) {
-		return err
-	}
-	if errors.Is(err, context.Canceled) {
-		return output.Wrap(output.Cancelled, err, "cancelled", "")
-	}
-	hint := lightclient.HintOf(err)
-	switch lightclient.CategoryOf(err) {
-	case lightclient.CategoryVerification:
-		return output.Wrap(output.Verification, err, "verification failed: "+err.Error(), hint)
-	case lightclient.CategoryNetwork:
-		return output.Wrap(output.Network, err, err.Error(), hint)
-	case lightclient.CategoryCancelled:
-		return output.Wrap(output.Cancelled, err, err.Error(), hint)
-	case lightclient.CategoryUsage:
-		return output.Wrap(output.Usage, err, err.Error(), hint)
-	}
-	if errors.Is(err, context.DeadlineExceeded) || isNetworkError(err) {
-		return output.Wrap(output.Network, err, err.Error(), "the nodes did not answer in time; check --node and --witness")
-	}
-	return output.Wrap(output.Failure, err, err.Error(), hint)
-}
+// lightError words an error of the light client for the command line.
+func lightError(err error) error { return lightErrors.wrap(err) }
 
 // ---- init
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/akash-wallet/akw/internal/output"
-	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 )
@@ -150,36 +148,8 @@ func runQueryOnce(ctx context.Context, app *App, opts *queryOptions, run func(ct
 	return run(ctx, s.view)
 }
 
-// queryError maps the lightclient packages' typed errors to exit codes:
-// verification 3, network 5, the rest 1.
-func queryError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var oe *output.Error
-	if errors.As(err, &oe) {
-		return err
-	}
-	if errors.Is(err, context.Canceled) {
-		return output.Wrap(output.Cancelled, err, "cancelled", "")
-	}
-	hint := lightclient.HintOf(err)
-	switch lightclient.CategoryOf(err) {
-	case lightclient.CategoryVerification:
-		if hint == "" {
-			hint = "the node's answer did not check out against the verified header; nothing from it is shown. Try another --node"
-		}
-		return output.Wrap(output.Verification, err, "verification failed: "+err.Error(), hint)
-	case lightclient.CategoryNetwork:
-		return output.Wrap(output.Network, err, err.Error(), hint)
-	case lightclient.CategoryCancelled:
-		return output.Wrap(output.Cancelled, err, err.Error(), hint)
-	}
-	if errors.Is(err, context.DeadlineExceeded) || isNetworkError(err) {
-		return output.Wrap(output.Network, err, deadlineMessage(err), "the node did not answer in time; check --node or raise --timeout")
-	}
-	return output.Wrap(output.Failure, err, err.Error(), hint)
-}
+// queryError words an error of a query for the command line.
+func queryError(err error) error { return queryErrors.wrap(err) }
 
 // resolveAccount turns a key name or bech32 account address into bytes
 // (App.ResolveAddress: keys in the configured keyring).

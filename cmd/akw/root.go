@@ -37,6 +37,10 @@ func run(args []string, io *IOStreams) int {
 	if err == nil {
 		return int(output.OK)
 	}
+	// Every error the command line prints is worded for it: an error of a
+	// library that reached this far unworded gets its kind's exit code and
+	// its hint in the command line's words.
+	err = anyErrors.wrap(classifyCobraError(err))
 	if ctx.Err() != nil {
 		// Interrupted: exit 130 whatever failed as a consequence, but keep
 		// what the command said (a sent transaction's hash, a hint on how
@@ -47,7 +51,6 @@ func run(args []string, io *IOStreams) int {
 			err = output.Wrap(output.Cancelled, err, "cancelled: "+err.Error(), output.HintOf(err))
 		}
 	}
-	err = classifyCobraError(err)
 	app.Printer.PrintError(err)
 	return int(output.ExitCode(err))
 }

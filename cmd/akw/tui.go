@@ -106,7 +106,7 @@ func tuiError(err error) error {
 	}
 	var inflight *tui.InFlightError
 	if errors.As(err, &inflight) {
-		return output.Wrap(output.Failure, err, "", inflight.Hint())
+		return output.Wrap(output.Failure, err, "", cliHint(inflight))
 	}
 	return output.Wrap(output.Failure, err, "the terminal UI failed", "")
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -353,62 +352,8 @@ func (s *txSession) keyRecord(name string) (*keyring.Record, error) {
 	return rec, nil
 }
 
-// txError maps the tx packages' typed errors to exit codes.
-func txError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var oe *output.Error
-	if errors.As(err, &oe) {
-		return err
-	}
-	var ue *tx.UnknownOutcomeError
-	if errors.As(err, &ue) && errors.Is(err, context.Canceled) {
-		// Interrupted after the broadcast: keep the hash in view.
-		return output.Wrap(output.Cancelled, err, "", ue.Hint())
-	}
-	if errors.Is(err, context.Canceled) {
-		return output.Wrap(output.Cancelled, err, "cancelled", "")
-	}
-	hint := tx.HintOf(err)
-	switch tx.KindOf(err) {
-	case tx.KindUsage:
-		return output.Wrap(output.Usage, err, "", hint)
-	case tx.KindRejected:
-		return output.Wrap(output.Rejected, err, "", hint)
-	case tx.KindVerification:
-		return output.Wrap(output.Verification, err, "verification failed: "+err.Error(), hint)
-	case tx.KindNetwork:
-		if hint == "" {
-			hint = "check --node and --witness, or raise --timeout"
-		}
-		return output.Wrap(output.Network, err, deadlineMessage(err), hint)
-	case tx.KindCancelled:
-		return output.Wrap(output.Cancelled, err, "", hint)
-	case tx.KindKey:
-		var ke *tx.KeyError
-		if errors.As(err, &ke) && ke.Err != nil {
-			var le *keys.LedgerError
-			if errors.As(ke.Err, &le) {
-				return output.Wrap(output.Key, err, "", le.Hint())
-			}
-		}
-		return output.Wrap(output.Key, err, "", hint)
-	}
-	if e := queryError(err); output.ExitCode(e) != output.Failure {
-		return e
-	}
-	return output.Wrap(output.Failure, err, "", hint)
-}
-
-// deadlineMessage says what a bare "context deadline exceeded" means: the
-// nodes did not answer within the command's --timeout (a stalled node).
-func deadlineMessage(err error) string {
-	if errors.Is(err, context.DeadlineExceeded) && err.Error() == context.DeadlineExceeded.Error() {
-		return "no answer from the nodes in time (--timeout): " + err.Error()
-	}
-	return err.Error()
-}
+// txError words an error of a transaction for the command line.
+func txError(err error) error { return txErrors.wrap(err) }
 
 // ---- text rendering
 

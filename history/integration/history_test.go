@@ -13,11 +13,11 @@ import (
 
 	sdkmath "cosmossdk.io/math"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/history"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
 	"github.com/akash-wallet/akw/internal/testctx"
-	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/tx/amount"
 )
@@ -241,7 +241,7 @@ func TestSecondExportReadsOnlyTheCache(t *testing.T) {
 	// Offline says so when the cache lacks the range.
 	_, err = l.All(ctx, history.Query{Address: s.alice, FromHeight: 1, ToHeight: s.to, Offline: true})
 	var nc *history.ErrNotCached
-	if !errors.As(err, &nc) || lightclient.HintOf(err) == "" {
+	if !errors.As(err, &nc) || errkind.HintOf(err).String() == "" {
 		t.Fatalf("offline beyond the cache: %v", err)
 	}
 
@@ -427,10 +427,10 @@ func TestIndexDisabled(t *testing.T) {
 	if !errors.As(err, &off) || off.Node != n.RPC()[unindexed] {
 		t.Fatalf("got %v", err)
 	}
-	if lightclient.CategoryOf(err) != lightclient.CategoryFailure || !strings.Contains(lightclient.HintOf(err), "node that indexes") {
-		t.Fatalf("category %v, hint %q", lightclient.CategoryOf(err), lightclient.HintOf(err))
+	if errkind.KindOf(err) != errkind.Failure || !strings.Contains(errkind.HintOf(err).String(), "node that indexes") {
+		t.Fatalf("kind %v, hint %q", errkind.KindOf(err), errkind.HintOf(err).String())
 	}
-	t.Logf("error: %v\nhint: %s", err, lightclient.HintOf(err))
+	t.Logf("error: %v\nhint: %s", err, errkind.HintOf(err).String())
 }
 
 // A node pruned below the range, or one that discards block results: the
@@ -465,10 +465,10 @@ func TestPrunedNode(t *testing.T) {
 		if !errors.As(err, &pr) || !tc.check(pr) {
 			t.Fatalf("%s pruned: got %v", tc.method, err)
 		}
-		if lightclient.CategoryOf(err) != lightclient.CategoryVerification || lightclient.HintOf(err) == "" {
-			t.Fatalf("category %v, hint %q", lightclient.CategoryOf(err), lightclient.HintOf(err))
+		if errkind.KindOf(err) != errkind.Verification || errkind.HintOf(err).String() == "" {
+			t.Fatalf("kind %v, hint %q", errkind.KindOf(err), errkind.HintOf(err).String())
 		}
-		t.Logf("%s: %v\nhint: %s", tc.method, err, lightclient.HintOf(err))
+		t.Logf("%s: %v\nhint: %s", tc.method, err, errkind.HintOf(err).String())
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
 	ics23 "github.com/cosmos/ics23/go"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/lightclient/proof/prooftest"
 )
 
@@ -70,7 +70,7 @@ func TestCraftedAbsenceProofIsRefusedWithoutPanic(t *testing.T) {
 	if err == nil {
 		t.Fatalf("crafted absence proof accepted: %+v", p)
 	}
-	if !errors.Is(err, ErrVerification) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+	if !errors.Is(err, ErrVerification) || errkind.KindOf(err) != errkind.Verification {
 		t.Fatalf("not a verification error: %T %v", err, err)
 	}
 	var bad ErrBadProof
@@ -118,7 +118,7 @@ func TestGuardTurnsPanicIntoVerificationError(t *testing.T) {
 		return nil, errors.New(string(steps[3].Prefix)) // index out of range
 	})
 	var mal ErrMalformedProof
-	if p != nil || !errors.As(err, &mal) || !errors.Is(err, ErrVerification) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+	if p != nil || !errors.As(err, &mal) || !errors.Is(err, ErrVerification) || errkind.KindOf(err) != errkind.Verification {
 		t.Fatalf("got %v, %T %v", p, err, err)
 	}
 	if mal.Store != "bank" || mal.Height != 41 || string(mal.Key) != "\x02\xaa" || mal.Panic == "" {

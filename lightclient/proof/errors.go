@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // ErrVerification is wrapped by every error in this package that means
@@ -104,29 +104,29 @@ func (e ErrIncomplete) Error() string {
 }
 func (e ErrIncomplete) Unwrap() error { return ErrVerification }
 
-// Category places ErrNoProof with the failures that exit 3.
-func (e ErrNoProof) Category() lightclient.Category { return lightclient.CategoryVerification }
+// Kind places ErrNoProof with the failures that exit 3.
+func (e ErrNoProof) Kind() errkind.Kind { return errkind.Verification }
 
-// Category places ErrWrongKey with the failures that exit 3.
-func (e ErrWrongKey) Category() lightclient.Category { return lightclient.CategoryVerification }
+// Kind places ErrWrongKey with the failures that exit 3.
+func (e ErrWrongKey) Kind() errkind.Kind { return errkind.Verification }
 
-// Category places ErrWrongHeight with the failures that exit 3.
-func (e ErrWrongHeight) Category() lightclient.Category { return lightclient.CategoryVerification }
+// Kind places ErrWrongHeight with the failures that exit 3.
+func (e ErrWrongHeight) Kind() errkind.Kind { return errkind.Verification }
 
-// Category places ErrQueryFailed with the failures that exit 3.
-func (e ErrQueryFailed) Category() lightclient.Category { return lightclient.CategoryVerification }
+// Kind places ErrQueryFailed with the failures that exit 3.
+func (e ErrQueryFailed) Kind() errkind.Kind { return errkind.Verification }
 
-// Category places ErrUnexpectedProof with the failures that exit 3.
-func (e ErrUnexpectedProof) Category() lightclient.Category { return lightclient.CategoryVerification }
+// Kind places ErrUnexpectedProof with the failures that exit 3.
+func (e ErrUnexpectedProof) Kind() errkind.Kind { return errkind.Verification }
 
-// Category places ErrValueMismatch with the failures that exit 3.
-func (e ErrValueMismatch) Category() lightclient.Category { return lightclient.CategoryVerification }
+// Kind places ErrValueMismatch with the failures that exit 3.
+func (e ErrValueMismatch) Kind() errkind.Kind { return errkind.Verification }
 
-// Category places ErrBadProof with the failures that exit 3.
-func (e ErrBadProof) Category() lightclient.Category { return lightclient.CategoryVerification }
+// Kind places ErrBadProof with the failures that exit 3.
+func (e ErrBadProof) Kind() errkind.Kind { return errkind.Verification }
 
-// Category places ErrMalformedProof with the failures that exit 3.
-func (e ErrMalformedProof) Category() lightclient.Category { return lightclient.CategoryVerification }
+// Kind places ErrMalformedProof with the failures that exit 3.
+func (e ErrMalformedProof) Kind() errkind.Kind { return errkind.Verification }
 
-// Category places ErrIncomplete with the failures that exit 3.
-func (e ErrIncomplete) Category() lightclient.Category { return lightclient.CategoryVerification }
+// Kind places ErrIncomplete with the failures that exit 3.
+func (e ErrIncomplete) Kind() errkind.Kind { return errkind.Verification }

@@ -23,6 +23,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 	ics23 "github.com/cosmos/ics23/go"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient"
@@ -730,7 +731,7 @@ func TestDevnetLyingNodeIsCaught(t *testing.T) {
 				if err == nil {
 					t.Fatalf("%s: lie accepted: %+v", qn, res)
 				}
-				if !errors.Is(err, proof.ErrVerification) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+				if !errors.Is(err, proof.ErrVerification) || errkind.KindOf(err) != errkind.Verification {
 					t.Fatalf("%s: not a verification error: %T %v", qn, err, err)
 				}
 				var pe *state.ErrProof

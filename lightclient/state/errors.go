@@ -3,7 +3,7 @@ package state
 import (
 	"fmt"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/lightclient/proof"
 )
 
@@ -14,10 +14,10 @@ type ErrNode struct {
 	Err error
 }
 
-func (e *ErrNode) Error() string                  { return fmt.Sprintf("%s: node did not answer: %v", e.Op, e.Err) }
-func (e *ErrNode) Unwrap() error                  { return e.Err }
-func (e *ErrNode) Category() lightclient.Category { return lightclient.CategoryNetwork }
-func (e *ErrNode) Hint() string                   { return "check --node, or try another node" }
+func (e *ErrNode) Error() string          { return fmt.Sprintf("%s: node did not answer: %v", e.Op, e.Err) }
+func (e *ErrNode) Unwrap() error          { return e.Err }
+func (e *ErrNode) Kind() errkind.Kind     { return errkind.Network }
+func (e *ErrNode) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.CheckNode} }
 
 // ErrProof means a node's answer to one query did not check out against
 // the verified header (or the node could not answer it at that height).
@@ -38,8 +38,12 @@ func (e *ErrProof) Error() string {
 }
 func (e *ErrProof) Unwrap() error { return e.Err }
 
-// Category is the reason's: verification for every proof.Err* type.
-func (e *ErrProof) Category() lightclient.Category { return lightclient.CategoryOf(e.Err) }
+// Kind is the reason's: verification for every proof.Err* type.
+func (e *ErrProof) Kind() errkind.Kind { return errkind.KindOf(e.Err) }
+
+// Remedy: another node. A caller that knows the witnesses names one
+// (wallet.Session does).
+func (e *ErrProof) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.OtherNode} }
 
 // ErrNotFound means the chain holds no such entry at the height, and that
 // absence is proven (it is a verified answer, not a failure to verify).
@@ -51,7 +55,7 @@ type ErrNotFound struct {
 func (e *ErrNotFound) Error() string {
 	return fmt.Sprintf("%s does not exist at height %d (absence proven)", e.What, e.Height)
 }
-func (e *ErrNotFound) Category() lightclient.Category { return lightclient.CategoryFailure }
+func (e *ErrNotFound) Kind() errkind.Kind { return errkind.Failure }
 
 // ErrDecode means a proven value does not decode as the type its key
 // holds: the proof is good, so the chain's layout differs from what akw
@@ -64,8 +68,8 @@ type ErrDecode struct {
 func (e *ErrDecode) Error() string {
 	return fmt.Sprintf("proven %s does not decode: %v", e.What, e.Err)
 }
-func (e *ErrDecode) Unwrap() error                  { return e.Err }
-func (e *ErrDecode) Category() lightclient.Category { return lightclient.CategoryVerification }
+func (e *ErrDecode) Unwrap() error      { return e.Err }
+func (e *ErrDecode) Kind() errkind.Kind { return errkind.Verification }
 func (e *ErrDecode) Hint() string {
 	return "the chain's state layout is not the one this akw was built for (Cosmos SDK v0.50-v0.53)"
 }
@@ -76,8 +80,8 @@ func (e *ErrDecode) Hint() string {
 // akw shows nothing rather than a guess.
 type ErrInconsistent struct{ Reason string }
 
-func (e *ErrInconsistent) Error() string                  { return "proven state is inconsistent: " + e.Reason }
-func (e *ErrInconsistent) Category() lightclient.Category { return lightclient.CategoryVerification }
+func (e *ErrInconsistent) Error() string      { return "proven state is inconsistent: " + e.Reason }
+func (e *ErrInconsistent) Kind() errkind.Kind { return errkind.Verification }
 
 var errBadLength = errorString("length prefix does not match")
 
@@ -92,7 +96,7 @@ type ErrTooEarly struct{ Height int64 }
 func (e *ErrTooEarly) Error() string {
 	return fmt.Sprintf("the newest verified header is %d; proven state starts with header 3", e.Height)
 }
-func (e *ErrTooEarly) Category() lightclient.Category { return lightclient.CategoryFailure }
+func (e *ErrTooEarly) Kind() errkind.Kind { return errkind.Failure }
 func (e *ErrTooEarly) Hint() string {
 	return "wait a few seconds for the chain to produce blocks, then retry"
 }

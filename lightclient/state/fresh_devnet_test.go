@@ -10,10 +10,10 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
 	"github.com/akash-wallet/akw/internal/testctx"
-	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/proof"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
@@ -219,7 +219,7 @@ func TestDevnetOldTip(t *testing.T) {
 		}
 		b, err := v.Balances(ctx, aliceAddr)
 		var qf proof.ErrQueryFailed
-		if err == nil || !errors.As(err, &qf) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+		if err == nil || !errors.As(err, &qf) || errkind.KindOf(err) != errkind.Verification {
 			t.Fatalf("answer %+v, error %T %v; want a verification failure", b, err, err)
 		}
 		if !strings.Contains(err.Error(), "future") {

@@ -5,7 +5,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // Nothing a node sends, and no proven value however odd, may crash akw:
@@ -60,7 +60,8 @@ type ErrPanic struct {
 func (e *ErrPanic) Error() string {
 	return fmt.Sprintf("checking %s stopped on a value it cannot handle: %v", e.What, e.Value)
 }
-func (e *ErrPanic) Category() lightclient.Category { return lightclient.CategoryVerification }
+func (e *ErrPanic) Kind() errkind.Kind { return errkind.Verification }
 func (e *ErrPanic) Hint() string {
-	return "nothing from this answer is shown; try another --node, and if it persists report it"
+	return "nothing from this answer is shown; if it persists with other nodes, report it"
 }
+func (e *ErrPanic) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.OtherNode} }

@@ -13,7 +13,7 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // Every exported View method is an answer boundary: it must start with
@@ -76,7 +76,7 @@ func TestGuardTurnsPanicIntoError(t *testing.T) {
 	}
 	out, err := answer()
 	var pe *ErrPanic
-	if out != nil || !errors.As(err, &pe) || lightclient.CategoryOf(err) != lightclient.CategoryVerification || pe.What != "balances of someone" {
+	if out != nil || !errors.As(err, &pe) || errkind.KindOf(err) != errkind.Verification || pe.What != "balances of someone" {
 		t.Fatalf("got %v, %T %v", out, err, err)
 	}
 	var g errgroup.Group

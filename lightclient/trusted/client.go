@@ -189,7 +189,7 @@ func Init(ctx context.Context, cfg Config, root TrustRoot, opts InitOptions) (*C
 	}
 	if !root.Latest && (root.Height <= 0 || len(root.Hash) == 0) {
 		return nil, &lightclient.ErrInvalidConfig{Reason: "a trust root needs a height and a hash",
-			Fix: "give --trust-height H --trust-hash HEX, or --trust-latest"}
+			Setting: "trust-root"}
 	}
 	dir := StoreDir(cfg.Home, cfg.ChainID)
 	if storeExists(dir) && !opts.Force {

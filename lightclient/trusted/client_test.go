@@ -13,6 +13,7 @@ import (
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/cometbft/cometbft/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/lightclient/trusted/trustedtest"
@@ -147,7 +148,7 @@ func TestInitGivenHash(t *testing.T) {
 	bad[0] ^= 1
 	_, err = trusted.Init(context.Background(), n.config(t.TempDir()), trusted.TrustRoot{Height: 10, Hash: bad}, trusted.InitOptions{Confirm: yes})
 	var mm *lightclient.ErrTrustHashMismatch
-	if !errors.As(err, &mm) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+	if !errors.As(err, &mm) || errkind.KindOf(err) != errkind.Verification {
 		t.Fatalf("wrong hash: %v, want ErrTrustHashMismatch", err)
 	}
 }
@@ -166,7 +167,7 @@ func TestInitDeclined(t *testing.T) {
 	}
 	_, err = trusted.Open(context.Background(), n.config(home))
 	var none *lightclient.ErrNoTrustedStore
-	if !errors.As(err, &none) || !strings.Contains(none.Hint(), "akw light init") {
+	if !errors.As(err, &none) || none.Remedy().Do != errkind.InitTrust {
 		t.Fatalf("open without store: %v", err)
 	}
 }
@@ -250,11 +251,11 @@ func TestTrustingPeriodExpired(t *testing.T) {
 	before := requests(n.all()...)
 	_, err = c.Latest(context.Background())
 	var exp *lightclient.ErrTrustExpired
-	if !errors.As(err, &exp) || exp.Height != 30 || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+	if !errors.As(err, &exp) || exp.Height != 30 || errkind.KindOf(err) != errkind.Verification {
 		t.Fatalf("expired: %v", err)
 	}
-	if !strings.Contains(exp.Hint(), "init") {
-		t.Fatalf("hint %q", exp.Hint())
+	if exp.Remedy().Do != errkind.ReinitTrust {
+		t.Fatalf("remedy %+v", exp.Remedy())
 	}
 	if requests(n.all()...) != before {
 		t.Fatal("an expired store still asked the nodes")
@@ -310,8 +311,8 @@ func TestPrimaryDiesLastWitness(t *testing.T) {
 	if !errors.As(err, &nw) {
 		t.Fatalf("got %v, want ErrNoWitnesses", err)
 	}
-	if lightclient.CategoryOf(err) != lightclient.CategoryNetwork {
-		t.Fatalf("category %v, want network: %v", lightclient.CategoryOf(err), err)
+	if errkind.KindOf(err) != errkind.Network {
+		t.Fatalf("category %v, want network: %v", errkind.KindOf(err), err)
 	}
 	if len(c.Notices()) != 1 {
 		t.Fatalf("notices %v", c.Notices())
@@ -382,8 +383,8 @@ func TestWitnessPruned(t *testing.T) {
 	if !errors.As(err, &nw) || nw.Network || len(nw.Witnesses) != 2 || !strings.Contains(nw.Witnesses[0].Reason, "pruned") {
 		t.Fatalf("got %v, want ErrNoWitnesses (pruned)", err)
 	}
-	if lightclient.CategoryOf(err) != lightclient.CategoryVerification {
-		t.Fatalf("category %v", lightclient.CategoryOf(err))
+	if errkind.KindOf(err) != errkind.Verification {
+		t.Fatalf("category %v", errkind.KindOf(err))
 	}
 	t.Log(err)
 
@@ -433,7 +434,7 @@ func TestForkDetected(t *testing.T) {
 	if cf.Primary != primary.URL() || cf.Witness != witness.URL() {
 		t.Fatalf("conflict names %s / %s", cf.Primary, cf.Witness)
 	}
-	if lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+	if errkind.KindOf(err) != errkind.Verification {
 		t.Fatal("a fork must be a verification failure")
 	}
 	t.Logf("%v", err)
@@ -495,7 +496,7 @@ func TestStoreCorrupt(t *testing.T) {
 			}
 			_, err := trusted.Open(context.Background(), cfg)
 			var bad *lightclient.ErrStoreCorrupt
-			if !errors.As(err, &bad) || !strings.Contains(bad.Hint(), "akw light reset") {
+			if !errors.As(err, &bad) || bad.Remedy().Do != errkind.ResetTrust {
 				t.Fatalf("open damaged store: %v", err)
 			}
 			t.Logf("%v", err)
@@ -641,14 +642,14 @@ func TestConfigRejectsDuplicateNodes(t *testing.T) {
 	}
 	var ic *lightclient.ErrInvalidConfig
 	if _, err := trusted.Init(context.Background(), cfg, trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: yes}); !errors.As(err, &ic) ||
-		lightclient.CategoryOf(err) != lightclient.CategoryUsage {
+		errkind.KindOf(err) != errkind.Usage {
 		t.Fatalf("duplicate node: %v", err)
 	}
 	cfg = n.config(t.TempDir())
 	cfg.Witnesses = nil
 	_, err := trusted.Init(context.Background(), cfg, trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: yes})
 	var nw *lightclient.ErrNoWitnesses
-	if !errors.As(err, &nw) || lightclient.CategoryOf(err) != lightclient.CategoryUsage || !strings.Contains(nw.Hint(), "--witness") {
+	if !errors.As(err, &nw) || errkind.KindOf(err) != errkind.Usage || nw.Remedy().Do != errkind.AddWitness {
 		t.Fatalf("no witness: %v", err)
 	}
 	cfg = n.config(t.TempDir())

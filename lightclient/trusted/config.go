@@ -130,10 +130,10 @@ func (c Config) withDefaults() Config {
 func (c Config) validateChain() error {
 	if !chainIDPattern.MatchString(c.ChainID) || strings.Contains(c.ChainID, "..") {
 		return &lightclient.ErrInvalidConfig{Reason: fmt.Sprintf("invalid chain-id %q", c.ChainID),
-			Fix: "a chain-id is letters, digits, '.', '_' and '-' (e.g. akashnet-2); set it with --chain-id or --network"}
+			Fix: "a chain-id is letters, digits, '.', '_' and '-' (e.g. akashnet-2)", Setting: "chain-id"}
 	}
 	if c.Home == "" {
-		return &lightclient.ErrInvalidConfig{Reason: "no home directory given", Fix: "pass --home DIR"}
+		return &lightclient.ErrInvalidConfig{Reason: "no home directory given", Setting: "home"}
 	}
 	return nil
 }
@@ -148,7 +148,7 @@ func (c Config) validate() error {
 			Fix: "set the network's trusting-period (two-thirds of the chain's unbonding time)"}
 	}
 	if c.Primary == "" {
-		return &lightclient.ErrInvalidConfig{Reason: "no primary node given", Fix: "pass --node URL"}
+		return &lightclient.ErrInvalidConfig{Reason: "no primary node given", Setting: "node"}
 	}
 	seen := map[string]bool{}
 	for _, u := range append([]string{c.Primary}, c.Witnesses...) {

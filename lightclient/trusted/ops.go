@@ -10,6 +10,7 @@ import (
 	"github.com/cometbft/cometbft/light/provider"
 	"github.com/cometbft/cometbft/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/lightclient"
 )
 
@@ -161,7 +162,7 @@ func (c *Client) translate(err error, height int64) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	var ours lightclient.Categorized
+	var ours errkind.Kinded
 	if errors.As(err, &ours) {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/trusted"
@@ -67,7 +68,7 @@ func lyingPrimary(t *testing.T, witnesses int) {
 		return
 	}
 	var nw *lightclient.ErrNoWitnesses
-	if !errors.As(err, &nw) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+	if !errors.As(err, &nw) || errkind.KindOf(err) != errkind.Verification {
 		t.Fatalf("got %v, want ErrNoWitnesses", err)
 	}
 	t.Log(err)

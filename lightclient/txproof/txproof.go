@@ -44,6 +44,7 @@ import (
 	coretypes "github.com/cometbft/cometbft/rpc/core/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/lightclient"
 )
 
@@ -93,7 +94,7 @@ type ErrNotFound struct{ Hash []byte }
 func (e *ErrNotFound) Error() string {
 	return fmt.Sprintf("node reports no committed transaction %X (not proven)", e.Hash)
 }
-func (e *ErrNotFound) Category() lightclient.Category { return lightclient.CategoryFailure }
+func (e *ErrNotFound) Kind() errkind.Kind { return errkind.Failure }
 
 // ErrNode: the node could not be asked.
 type ErrNode struct {
@@ -101,9 +102,9 @@ type ErrNode struct {
 	Err error
 }
 
-func (e *ErrNode) Error() string                  { return fmt.Sprintf("%s: node did not answer: %v", e.Op, e.Err) }
-func (e *ErrNode) Unwrap() error                  { return e.Err }
-func (e *ErrNode) Category() lightclient.Category { return lightclient.CategoryNetwork }
+func (e *ErrNode) Error() string      { return fmt.Sprintf("%s: node did not answer: %v", e.Op, e.Err) }
+func (e *ErrNode) Unwrap() error      { return e.Err }
+func (e *ErrNode) Kind() errkind.Kind { return errkind.Network }
 
 // ErrInvalid: the node's answer does not check out against the verified
 // headers. Nothing from it may be shown.
@@ -118,7 +119,7 @@ type ErrInvalid struct {
 func (e *ErrInvalid) Error() string {
 	return fmt.Sprintf("transaction %X at height %d does not verify: %s", e.Hash, e.Height, e.Reason)
 }
-func (e *ErrInvalid) Category() lightclient.Category { return lightclient.CategoryVerification }
+func (e *ErrInvalid) Kind() errkind.Kind { return errkind.Verification }
 
 // Verify fetches transaction hash from node with its inclusion proof and
 // the results of its block, and proves both against headers. If the block

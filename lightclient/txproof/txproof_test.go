@@ -9,7 +9,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 
-	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // block builds a block's worth of txs and results with the headers that
@@ -215,7 +215,7 @@ func TestCheckRefusesLies(t *testing.T) {
 	for name, f := range cases {
 		err := f()
 		var inv *ErrInvalid
-		if !errors.As(err, &inv) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+		if !errors.As(err, &inv) || errkind.KindOf(err) != errkind.Verification {
 			t.Errorf("%s: got %v", name, err)
 		}
 	}

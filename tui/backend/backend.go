@@ -21,8 +21,8 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/keys"
-	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/tui"
@@ -239,7 +239,7 @@ type notProven struct{ reason string }
 func (e *notProven) Error() string { return "the node's answer could not be proven: " + e.reason }
 
 // Category makes an unproven answer a verification failure: nothing shown.
-func (e *notProven) Category() lightclient.Category { return lightclient.CategoryVerification }
+func (e *notProven) Kind() errkind.Kind { return errkind.Verification }
 
 func (b *Backend) votingProposals(ctx context.Context, v *state.View, voter sdk.AccAddress) ([]tui.Proposal, error) {
 	ps, err := v.VotingProposals(ctx)

@@ -11,13 +11,13 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/internal/config"
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
 	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/keys"
-	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/proof/prooftest"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
@@ -241,7 +241,7 @@ func TestLyingNodeShowsAlarmInTUI(t *testing.T) {
 			})
 			t.Cleanup(func() { proxy.Handle("abci_query", nil) })
 			_, err = f.be.Portfolio(ctx, alice.Address)
-			if err == nil || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+			if err == nil || errkind.KindOf(err) != errkind.Verification {
 				t.Fatalf("lying portfolio: %v", err)
 			}
 

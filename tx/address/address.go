@@ -10,6 +10,8 @@ import (
 
 	"github.com/cosmos/btcutil/bech32"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/akash-wallet/akw/errkind"
 )
 
 // Sentinel reasons; every error of this package is an *Error wrapping one.
@@ -37,6 +39,7 @@ type Error struct {
 	Reason error
 	Detail string
 	hint   string
+	then   errkind.Remedy
 }
 
 func (e *Error) Error() string {
@@ -51,6 +54,9 @@ func (e *Error) Unwrap() error { return e.Reason }
 
 // Hint tells the user how to fix the input.
 func (e *Error) Hint() string { return e.hint }
+
+// Remedy is the step to take, when a face can name it.
+func (e *Error) Remedy() errkind.Remedy { return e.then }
 
 // Prefixes are a chain's bech32 human-readable parts.
 type Prefixes struct {
@@ -75,7 +81,7 @@ func Account(s string, p Prefixes) (sdk.AccAddress, error) {
 		return sdk.AccAddress(b), nil
 	case p.Validator:
 		return nil, &Error{Input: s, Reason: ErrValidatorNotAccount,
-			hint: "give the account address (" + p.Account + "1...); to stake with this validator use `akw tx delegate`"}
+			hint: "give the account address (" + p.Account + "1...); to stake with this validator, delegate to it"}
 	}
 	return nil, kindOrChain(s, hrp, p, "an account address ("+p.Account+"1...)")
 }
@@ -91,7 +97,7 @@ func Validator(s string, p Prefixes) (sdk.ValAddress, error) {
 		return sdk.ValAddress(b), nil
 	case p.Account:
 		return nil, &Error{Input: s, Reason: ErrAccountNotValidator,
-			hint: "give the validator's operator address (" + p.Validator + "1...); `akw query validators` lists them"}
+			hint: "give the validator's operator address (" + p.Validator + "1...)", then: errkind.Remedy{Do: errkind.ShowValidators}}
 	}
 	return nil, kindOrChain(s, hrp, p, "a validator operator address ("+p.Validator+"1...)")
 }

@@ -19,6 +19,7 @@ import (
 	coretypes "github.com/cometbft/cometbft/rpc/core/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/tx"
 )
 
@@ -128,7 +129,7 @@ func (c *Confirmer) Wait(ctx context.Context, h []byte) (*tx.Inclusion, error) {
 		switch {
 		case errors.Is(err, tx.ErrNotIncluded), errors.Is(err, tx.ErrNotYetProvable):
 			lastErr = err
-		case tx.KindOf(err) == tx.KindVerification:
+		case errkind.KindOf(err) == errkind.Verification:
 			return nil, &tx.UnverifiedError{Hash: HashString(h), Reason: err}
 		case ctx.Err() != nil:
 			return nil, &tx.UnknownOutcomeError{Hash: HashString(h), Reason: ctx.Err()}
@@ -163,7 +164,7 @@ func (c *Confirmer) unknown(ctx context.Context, h []byte, cause error) error {
 	e := &tx.UnknownOutcomeError{Hash: HashString(h), Reason: fmt.Errorf("not included within %s", c.timeout())}
 	if cause != nil && !errors.Is(cause, tx.ErrNotIncluded) {
 		e.Reason = fmt.Errorf("not confirmed within %s: %w", c.timeout(), cause)
-		e.Network = tx.KindOf(cause) == tx.KindNetwork || isNetErr(cause)
+		e.Network = errkind.KindOf(cause) == errkind.Network || isNetErr(cause)
 	}
 	in, err := c.InMempool(ctx, h)
 	if err == nil {
@@ -212,7 +213,7 @@ func (c *Confirmer) Lookup(ctx context.Context, h []byte) (*Status, error) {
 		}
 		return &Status{Inclusion: inc}, nil
 	case errors.Is(err, tx.ErrNotIncluded), errors.Is(err, tx.ErrNotYetProvable):
-	case tx.KindOf(err) == tx.KindVerification:
+	case errkind.KindOf(err) == errkind.Verification:
 		return nil, &tx.UnverifiedError{Hash: HashString(h), Reason: err}
 	default:
 		return nil, err

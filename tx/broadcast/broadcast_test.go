@@ -10,6 +10,7 @@ import (
 	coretypes "github.com/cometbft/cometbft/rpc/core/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/tx"
 )
 
@@ -53,8 +54,8 @@ func (p *fakeProver) ProveTx(context.Context, []byte) (*tx.Inclusion, error) {
 
 type verr struct{}
 
-func (verr) Error() string { return "DataHash mismatch" }
-func (verr) Kind() tx.Kind { return tx.KindVerification }
+func (verr) Error() string      { return "DataHash mismatch" }
+func (verr) Kind() errkind.Kind { return errkind.Verification }
 
 var txBytes = []byte("a signed transaction")
 
@@ -94,7 +95,7 @@ func TestCheckTxRejected(t *testing.T) {
 	n := &fakeNode{res: &coretypes.ResultBroadcastTx{Code: 5, Codespace: "sdk", Log: "insufficient funds"}}
 	_, _, err := confirmer(n, &fakeProver{}).Submit(context.Background(), txBytes)
 	var re *tx.RejectedError
-	if !errors.As(err, &re) || re.Stage != tx.StageCheckTx || tx.KindOf(err) != tx.KindRejected || re.Hint() == "" {
+	if !errors.As(err, &re) || re.Stage != tx.StageCheckTx || errkind.KindOf(err) != errkind.Rejected || re.Hint() == "" {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -113,12 +114,12 @@ func TestVerificationFailureStops(t *testing.T) {
 	n := &fakeNode{res: &coretypes.ResultBroadcastTx{}}
 	p := &fakeProver{err: verr{}}
 	_, _, err := confirmer(n, p).Submit(context.Background(), txBytes)
-	if tx.KindOf(err) != tx.KindVerification || p.calls != 1 {
+	if errkind.KindOf(err) != errkind.Verification || p.calls != 1 {
 		t.Fatalf("got %v after %d calls", err, p.calls)
 	}
 	// An unverified inclusion is never reported as a result.
 	_, _, err = confirmer(n, &fakeProver{inc: &tx.Inclusion{Height: 3}}).Submit(context.Background(), txBytes)
-	if tx.KindOf(err) != tx.KindVerification {
+	if errkind.KindOf(err) != errkind.Verification {
 		t.Fatalf("unverified inclusion: %v", err)
 	}
 }
@@ -142,7 +143,7 @@ func TestDroppedAnswerFoundByHash(t *testing.T) {
 	n = &fakeNode{err: errors.New("read tcp 127.0.0.1:1: connection reset by peer")}
 	_, _, err = timingOut(n, &fakeProver{after: 1 << 30}).Submit(context.Background(), txBytes)
 	var ue *tx.UnknownOutcomeError
-	if !errors.As(err, &ue) || !ue.Network || tx.KindOf(err) != tx.KindNetwork || n.broadcast != 1 {
+	if !errors.As(err, &ue) || !ue.Network || errkind.KindOf(err) != errkind.Network || n.broadcast != 1 {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	"github.com/akash-wallet/akw/tx"
+	"github.com/akash-wallet/akw/errkind"
 )
 
 func TestParseGas(t *testing.T) {
@@ -17,7 +17,7 @@ func TestParseGas(t *testing.T) {
 		t.Fatal(g, err)
 	}
 	for _, bad := range []string{"", "0", "-5", "1.5", "abc", "100000001", "99999999999999999999999"} {
-		if _, err := ParseGas(bad); tx.KindOf(err) != tx.KindUsage {
+		if _, err := ParseGas(bad); errkind.KindOf(err) != errkind.Usage {
 			t.Errorf("ParseGas(%q) = %v", bad, err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/tx"
 	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/amount"
@@ -506,7 +507,7 @@ func (r *Result) DuplicateNote() string {
 // result code comes back as *tx.RejectedError along with the Result.
 func Broadcast(ctx context.Context, env *Env, txBytes []byte, t *Timings) (*Result, error) {
 	if env.Confirmer == nil {
-		return nil, tx.Inputf("configure a node, or broadcast from a connected machine with `akw tx broadcast FILE`", "cannot broadcast offline")
+		return nil, tx.InputThen(errkind.Remedy{Do: errkind.BroadcastOnline}, "", "cannot broadcast offline")
 	}
 	start := time.Now()
 	s, err := env.Confirmer.Broadcast(ctx, txBytes)

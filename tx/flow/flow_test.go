@@ -15,6 +15,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/tx"
 	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/amount"
@@ -178,7 +179,7 @@ func TestOptions(t *testing.T) {
 		"timeout without unordered": {TimeoutDuration: time.Minute, Gas: fee.Gas{Limit: 1}},
 		"other account number":      {AccountNumber: &seven, Gas: fee.Gas{Limit: 1}},
 	} {
-		if _, err := Prepare(ctx, e, send(k.Address, 1), k, o); tx.KindOf(err) != tx.KindUsage {
+		if _, err := Prepare(ctx, e, send(k.Address, 1), k, o); errkind.KindOf(err) != errkind.Usage {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -204,7 +205,7 @@ func TestOptions(t *testing.T) {
 func TestOffline(t *testing.T) {
 	ctx := context.Background()
 	e, _, k := env(t, false)
-	if _, err := Prepare(ctx, e, send(k.Address, 1), k, Options{Gas: fee.Gas{Limit: 100_000}}); tx.KindOf(err) != tx.KindUsage {
+	if _, err := Prepare(ctx, e, send(k.Address, 1), k, Options{Gas: fee.Gas{Limit: 100_000}}); errkind.KindOf(err) != errkind.Usage {
 		t.Fatalf("offline without account data: %v", err)
 	}
 	n, s := uint64(3), uint64(9)
@@ -224,10 +225,10 @@ func TestOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Sign(ctx, e, p); tx.KindOf(err) != tx.KindKey {
+	if _, err := Sign(ctx, e, p); errkind.KindOf(err) != errkind.Key {
 		t.Fatalf("signing without a key: %v", err)
 	}
-	if _, err := Broadcast(ctx, e, []byte{1}, nil); tx.KindOf(err) != tx.KindUsage {
+	if _, err := Broadcast(ctx, e, []byte{1}, nil); errkind.KindOf(err) != errkind.Usage {
 		t.Fatalf("broadcast offline: %v", err)
 	}
 }
@@ -265,7 +266,7 @@ func TestStaleSequenceWaits(t *testing.T) {
 	// A sequence given by the user is never second-guessed.
 	sc.acct.Sequence = 5
 	five := uint64(5)
-	if _, err := Prepare(context.Background(), e, send(k.Address, 1), k, Options{Gas: fee.Gas{Auto: true}, Sequence: &five}); tx.KindOf(err) != tx.KindRejected {
+	if _, err := Prepare(context.Background(), e, send(k.Address, 1), k, Options{Gas: fee.Gas{Auto: true}, Sequence: &five}); errkind.KindOf(err) != errkind.Rejected {
 		t.Fatalf("given sequence: %v", err)
 	}
 }

@@ -8,11 +8,12 @@ package ops
 import (
 	"context"
 
-	sdkmath "cosmossdk.io/math"
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
+
+	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
@@ -20,6 +21,7 @@ import (
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/tx"
 	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/amount"
@@ -79,7 +81,7 @@ func (c *Checker) validator(ctx context.Context, v sdk.ValAddress) (*tx.Validato
 	val, err := c.State.Validator(ctx, v)
 	if errors.Is(err, tx.ErrNotFound) {
 		return nil, &tx.CheckError{Check: "validator", Reason: fmt.Sprintf("no validator %s on this chain", c.val(v)),
-			Fix: "check the operator address with `akw query validators`"}
+			Then: errkind.Remedy{Do: errkind.ShowValidators}}
 	}
 	return val, err
 }
@@ -103,7 +105,7 @@ func (c *Checker) checkActive(v *tx.Validator) error {
 		}
 		return nil
 	}
-	return &tx.CheckError{Check: "validator", Reason: msg, Fix: "choose an active validator (`akw query validators`), or pass --allow-inactive to do it anyway"}
+	return &tx.CheckError{Check: "validator", Reason: msg, Then: errkind.Remedy{Do: errkind.ActiveValidator}}
 }
 
 func statusName(v *tx.Validator) string {
@@ -250,7 +252,7 @@ func (o *Redelegate) Check(ctx context.Context, c *Checker) error {
 	}
 	if !found {
 		return &tx.CheckError{Check: "delegation", Reason: fmt.Sprintf("%s has no delegation with %s to redelegate", address.Bech32(c.Prefixes.Account, o.Delegator), c.val(o.Src)),
-			Fix: "check the source validator with `akw query delegations`"}
+			Then: errkind.Remedy{Do: errkind.ShowDelegations}}
 	}
 	if o.Amount.Amount.GT(tokens.Amount) {
 		return &tx.CheckError{Check: "delegation", Reason: fmt.Sprintf("redelegating %s but only %s is delegated to %s", amount.FormatCoin(o.Amount, c.Denoms), amount.FormatCoin(tokens, c.Denoms), c.val(o.Src)),
@@ -402,7 +404,7 @@ func (o *Undelegate) Check(ctx context.Context, c *Checker) error {
 				return &tx.CheckError{Check: "unbonding entries",
 					Reason: fmt.Sprintf("%s already has %d unbonding entries with %s (proven at height %d); the chain allows at most %d and would reject another",
 						address.Bech32(c.Prefixes.Account, o.Delegator), u.Entries, c.val(o.Validator), params.Height, params.MaxEntries),
-					Fix: "wait until the oldest unbonding completes (see `akw query unbondings`)"}
+					Fix: "wait until the oldest unbonding completes", Then: errkind.Remedy{Do: errkind.ShowUnbondings}}
 			}
 		}
 	}
@@ -412,7 +414,7 @@ func (o *Undelegate) Check(ctx context.Context, c *Checker) error {
 	}
 	if !found {
 		return &tx.CheckError{Check: "delegation", Reason: fmt.Sprintf("%s has no delegation with %s", address.Bech32(c.Prefixes.Account, o.Delegator), c.val(o.Validator)),
-			Fix: "check the validator with `akw query delegations`"}
+			Then: errkind.Remedy{Do: errkind.ShowDelegations}}
 	}
 	if o.Amount.Amount.GT(tokens.Amount) {
 		return &tx.CheckError{Check: "delegation", Reason: fmt.Sprintf("undelegating %s but only %s is delegated to %s", amount.FormatCoin(o.Amount, c.Denoms), amount.FormatCoin(tokens, c.Denoms), c.val(o.Validator)),
@@ -442,11 +444,11 @@ func (o *WithdrawRewards) Operator() sdk.ValAddress { return sdk.ValAddress(o.De
 
 func (o *WithdrawRewards) Msgs(p address.Prefixes) ([]sdk.Msg, error) {
 	if o.All && !o.resolved {
-		return nil, tx.Inputf("run it online, or name the validators: `akw tx withdraw-rewards FROM VALOPER`",
+		return nil, tx.InputThen(errkind.Remedy{Do: errkind.NameValidators}, "run it online",
 			"withdrawing from all validators needs the list of delegations from the chain")
 	}
 	if len(o.Validators) == 0 && !o.Commission {
-		return nil, tx.Inputf("name a validator, or pass --all", "no validator to withdraw rewards from")
+		return nil, tx.InputThen(errkind.Remedy{Do: errkind.NameValidators}, "", "no validator to withdraw rewards from")
 	}
 	del := address.Bech32(p.Account, o.Delegator)
 	var msgs []sdk.Msg
@@ -484,7 +486,7 @@ func (o *WithdrawRewards) Check(ctx context.Context, c *Checker) error {
 		o.resolved = true
 		if len(o.Validators) == 0 && !o.Commission {
 			return &tx.CheckError{Check: "delegation", Reason: fmt.Sprintf("%s has no delegations, so no rewards to withdraw", address.Bech32(c.Prefixes.Account, o.Delegator)),
-				Fix: "delegate first with `akw tx delegate`"}
+				Then: errkind.Remedy{Do: errkind.Delegate}}
 		}
 	} else {
 		for _, v := range o.Validators {
@@ -494,14 +496,14 @@ func (o *WithdrawRewards) Check(ctx context.Context, c *Checker) error {
 			}
 			if !found {
 				return &tx.CheckError{Check: "delegation", Reason: fmt.Sprintf("%s has no delegation with %s, so no rewards from it", address.Bech32(c.Prefixes.Account, o.Delegator), c.val(v)),
-					Fix: "check with `akw query delegations`, or pass --all"}
+					Then: errkind.Remedy{Do: errkind.ShowDelegations}}
 			}
 		}
 	}
 	if o.Commission {
 		if _, err := c.State.Validator(ctx, o.Operator()); errors.Is(err, tx.ErrNotFound) {
 			return &tx.CheckError{Check: "commission", Reason: fmt.Sprintf("%s is not a validator operator (no validator %s), so it has no commission", address.Bech32(c.Prefixes.Account, o.Delegator), c.val(o.Operator())),
-				Fix: "drop --commission, or sign with the validator's operator key"}
+				Then: errkind.Remedy{Do: errkind.NoCommission}}
 		} else if err != nil {
 			return err
 		}
@@ -542,14 +544,14 @@ func (o *Vote) Check(ctx context.Context, c *Checker) error {
 	prop, err := c.State.Proposal(ctx, o.ProposalID)
 	if errors.Is(err, tx.ErrNotFound) {
 		return &tx.CheckError{Check: "proposal", Reason: fmt.Sprintf("there is no proposal %d", o.ProposalID),
-			Fix: "list proposals with `akw query proposals`"}
+			Then: errkind.Remedy{Do: errkind.ShowProposals}}
 	}
 	if err != nil {
 		return err
 	}
 	if prop.Status != govv1.StatusVotingPeriod {
 		return &tx.CheckError{Check: "proposal", Reason: fmt.Sprintf("proposal %d is not in its voting period (status %s)", o.ProposalID, prop.Status),
-			Fix: "votes are accepted only during the voting period; `akw query proposals` lists the open ones"}
+			Fix: "votes are accepted only during the voting period", Then: errkind.Remedy{Do: errkind.ShowProposals}}
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/tx"
 	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/amount"
@@ -93,7 +94,7 @@ func TestDelegateInactive(t *testing.T) {
 		c, _ := checker(state())
 		err := op.Check(ctx, c)
 		var ce *tx.CheckError
-		if !errors.As(err, &ce) || !strings.Contains(ce.Fix, "--allow-inactive") {
+		if !errors.As(err, &ce) || ce.Then.Do != errkind.ActiveValidator {
 			t.Fatalf("validator %d: %v", v, err)
 		}
 		c, warnings := checker(state())
@@ -116,7 +117,7 @@ func TestDelegateInactive(t *testing.T) {
 	if err := (&Delegate{Delegator: me, Validator: val(1), Amount: coin(10)}).Check(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	if err := (&Delegate{Delegator: me, Validator: val(7), Amount: coin(10)}).Check(ctx, c); tx.KindOf(err) != tx.KindRejected {
+	if err := (&Delegate{Delegator: me, Validator: val(7), Amount: coin(10)}).Check(ctx, c); errkind.KindOf(err) != errkind.Rejected {
 		t.Fatalf("unknown validator: %v", err)
 	}
 }
@@ -124,16 +125,16 @@ func TestDelegateInactive(t *testing.T) {
 func TestRedelegateChecks(t *testing.T) {
 	ctx := context.Background()
 	c, _ := checker(state())
-	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(1), Amount: coin(1)}).Check(ctx, c); tx.KindOf(err) != tx.KindUsage {
+	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(1), Amount: coin(1)}).Check(ctx, c); errkind.KindOf(err) != errkind.Usage {
 		t.Fatalf("same validator: %v", err)
 	}
-	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(4), Amount: coin(501)}).Check(ctx, c); tx.KindOf(err) != tx.KindRejected {
+	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(4), Amount: coin(501)}).Check(ctx, c); errkind.KindOf(err) != errkind.Rejected {
 		t.Fatalf("more than delegated: %v", err)
 	}
 	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(4), Amount: coin(500)}).Check(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(2), Amount: coin(5)}).Check(ctx, c); tx.KindOf(err) != tx.KindRejected {
+	if err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(2), Amount: coin(5)}).Check(ctx, c); errkind.KindOf(err) != errkind.Rejected {
 		t.Fatalf("to a jailed validator: %v", err)
 	}
 	// A redelegation into the source still maturing: refused, with the
@@ -143,7 +144,7 @@ func TestRedelegateChecks(t *testing.T) {
 	st.reds = []tx.Redelegation{{Src: val(4), Dst: val(1), Completions: []time.Time{done.Add(-time.Hour), done}}}
 	c, _ = checker(st)
 	err := (&Redelegate{Delegator: me, Src: val(1), Dst: val(4), Amount: coin(5)}).Check(ctx, c)
-	if tx.KindOf(err) != tx.KindRejected || !strings.Contains(err.Error(), "2026-12-15T00:00:00Z") {
+	if errkind.KindOf(err) != errkind.Rejected || !strings.Contains(err.Error(), "2026-12-15T00:00:00Z") {
 		t.Fatalf("transitive: %v", err)
 	}
 	// One into another validator does not block.
@@ -157,11 +158,11 @@ func TestRedelegateChecks(t *testing.T) {
 func TestUndelegateAndWithdraw(t *testing.T) {
 	ctx := context.Background()
 	c, _ := checker(state())
-	if err := (&Undelegate{Delegator: me, Validator: val(3), Amount: coin(1)}).Check(ctx, c); tx.KindOf(err) != tx.KindRejected {
+	if err := (&Undelegate{Delegator: me, Validator: val(3), Amount: coin(1)}).Check(ctx, c); errkind.KindOf(err) != errkind.Rejected {
 		t.Fatalf("no delegation: %v", err)
 	}
 	w := &WithdrawRewards{Delegator: me, All: true}
-	if _, err := w.Msgs(c.Prefixes); tx.KindOf(err) != tx.KindUsage {
+	if _, err := w.Msgs(c.Prefixes); errkind.KindOf(err) != errkind.Usage {
 		t.Fatalf("unresolved --all: %v", err)
 	}
 	if err := w.Check(ctx, c); err != nil {
@@ -172,11 +173,11 @@ func TestUndelegateAndWithdraw(t *testing.T) {
 		t.Fatalf("withdraw all: %v %v", msgs, err)
 	}
 	w = &WithdrawRewards{Delegator: me, Validators: []sdk.ValAddress{val(3)}}
-	if err := w.Check(ctx, c); tx.KindOf(err) != tx.KindRejected {
+	if err := w.Check(ctx, c); errkind.KindOf(err) != errkind.Rejected {
 		t.Fatalf("no delegation with it: %v", err)
 	}
 	w = &WithdrawRewards{Delegator: me, All: true, Commission: true}
-	if err := w.Check(ctx, c); tx.KindOf(err) != tx.KindRejected || !strings.Contains(err.Error(), "not a validator operator") {
+	if err := w.Check(ctx, c); errkind.KindOf(err) != errkind.Rejected || !strings.Contains(err.Error(), "not a validator operator") {
 		t.Fatalf("commission of a non-validator: %v", err)
 	}
 	op := &WithdrawRewards{Delegator: sdk.AccAddress(val(1)), Validators: []sdk.ValAddress{val(1)}, Commission: true}
@@ -196,7 +197,7 @@ func TestVoteChecks(t *testing.T) {
 	opts := []*govv1.WeightedVoteOption{{Option: govv1.OptionYes, Weight: "1.000000000000000000"}}
 	for id, ok := range map[uint64]bool{1: true, 2: false, 3: false, 9: false} {
 		err := (&Vote{Voter: me, ProposalID: id, Options: opts}).Check(ctx, c)
-		if ok != (err == nil) || (!ok && tx.KindOf(err) != tx.KindRejected) {
+		if ok != (err == nil) || (!ok && errkind.KindOf(err) != errkind.Rejected) {
 			t.Errorf("proposal %d: %v", id, err)
 		}
 	}
@@ -280,7 +281,7 @@ func TestMaxEntries(t *testing.T) {
 	st := &paramState{memState: state(), params: params, unbs: []tx.Unbonding{{Validator: val(1), Entries: 7}}}
 	c, _ := checker(st)
 	err := (&Undelegate{Delegator: me, Validator: val(1), Amount: coin(5)}).Check(ctx, c)
-	if tx.KindOf(err) != tx.KindRejected || !strings.Contains(err.Error(), "at most 7") {
+	if errkind.KindOf(err) != errkind.Rejected || !strings.Contains(err.Error(), "at most 7") {
 		t.Fatalf("8th unbonding: %v", err)
 	}
 	st.unbs = []tx.Unbonding{{Validator: val(1), Entries: 6}, {Validator: val(4), Entries: 7}}
@@ -295,7 +296,7 @@ func TestMaxEntries(t *testing.T) {
 	}
 	st.reds = []tx.Redelegation{{Src: val(1), Dst: val(4), Completions: seven}}
 	err = (&Redelegate{Delegator: me, Src: val(1), Dst: val(4), Amount: coin(5)}).Check(ctx, c)
-	if tx.KindOf(err) != tx.KindRejected || !strings.Contains(err.Error(), "at most 7") {
+	if errkind.KindOf(err) != errkind.Rejected || !strings.Contains(err.Error(), "at most 7") {
 		t.Fatalf("8th redelegation: %v", err)
 	}
 	st.reds = []tx.Redelegation{{Src: val(1), Dst: val(4), Completions: seven[:6]}}

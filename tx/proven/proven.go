@@ -27,28 +27,6 @@ import (
 	"github.com/akash-wallet/akw/tx"
 )
 
-// Error carries a lightclient error into the tx packages with its kind:
-// a verification failure stays exit 3, a network failure exit 5.
-type Error struct{ Err error }
-
-func (e *Error) Error() string { return e.Err.Error() }
-func (e *Error) Unwrap() error { return e.Err }
-func (e *Error) Hint() string  { return lightclient.HintOf(e.Err) }
-func (e *Error) Kind() tx.Kind {
-	switch lightclient.CategoryOf(e.Err) {
-	case lightclient.CategoryVerification:
-		return tx.KindVerification
-	case lightclient.CategoryNetwork:
-		return tx.KindNetwork
-	case lightclient.CategoryCancelled:
-		return tx.KindCancelled
-	}
-	if errors.Is(e.Err, context.DeadlineExceeded) {
-		return tx.KindNetwork
-	}
-	return tx.KindFailure
-}
-
 func wrap(err error) error {
 	if err == nil {
 		return nil
@@ -57,7 +35,8 @@ func wrap(err error) error {
 	if errors.As(err, &nf) {
 		return fmt.Errorf("%w: %s", tx.ErrNotFound, nf.Error())
 	}
-	return &Error{Err: err}
+	// lightclient's errors carry their kind and hint (errkind) as they are.
+	return err
 }
 
 // Source answers from one verified view of the state, pinned at the first
@@ -235,7 +214,7 @@ func (s *Source) Validator(ctx context.Context, val sdk.ValAddress) (*tx.Validat
 func decodeBech(s string) ([]byte, error) {
 	_, bz, err := bech32.DecodeAndConvert(s)
 	if err != nil {
-		return nil, &Error{Err: fmt.Errorf("proven state holds a malformed address %q: %w", s, err)}
+		return nil, fmt.Errorf("proven state holds a malformed address %q: %w", s, err)
 	}
 	return bz, nil
 }
@@ -339,7 +318,7 @@ func (p *Prover) ProveTx(ctx context.Context, hash []byte) (*tx.Inclusion, error
 			// block after the transaction's.
 			return nil, fmt.Errorf("%w: %v", tx.ErrNotYetProvable, err)
 		}
-		return nil, &Error{Err: err}
+		return nil, err
 	}
 	inc := &tx.Inclusion{
 		Hash: hash, Height: r.Height, Code: r.Code, Codespace: r.Codespace,

@@ -10,6 +10,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/internal/atomicfile"
 	"github.com/akash-wallet/akw/tx"
 	"github.com/akash-wallet/akw/tx/encoding"
@@ -46,10 +47,10 @@ func DecodeJSON(cfg *encoding.Config, bz []byte) (client.TxBuilder, error) {
 	// the structure first.
 	var raw txtypes.Tx
 	if err := cfg.Codec.UnmarshalJSON(bz, &raw); err != nil {
-		return nil, tx.Inputf("give a file written by `akw tx ... --generate-only` or `akw tx sign`", "not a transaction in the SDK's JSON encoding: %v", err)
+		return nil, tx.InputThen(errkind.Remedy{Do: errkind.TxFile}, "", "not a transaction in the SDK's JSON encoding: %v", err)
 	}
 	if raw.Body == nil || raw.AuthInfo == nil || raw.AuthInfo.Fee == nil {
-		return nil, tx.Inputf("give a file written by `akw tx ... --generate-only` or `akw tx sign`", "not a complete transaction: body, auth_info and fee are required")
+		return nil, tx.InputThen(errkind.Remedy{Do: errkind.TxFile}, "", "not a complete transaction: body, auth_info and fee are required")
 	}
 	for i, m := range raw.Body.Messages {
 		if m == nil || m.GetCachedValue() == nil {
@@ -58,7 +59,7 @@ func DecodeJSON(cfg *encoding.Config, bz []byte) (client.TxBuilder, error) {
 	}
 	t, err := cfg.TxConfig.TxJSONDecoder()(bz)
 	if err != nil {
-		return nil, tx.Inputf("give a file written by `akw tx ... --generate-only` or `akw tx sign`", "not a transaction in the SDK's JSON encoding: %v", err)
+		return nil, tx.InputThen(errkind.Remedy{Do: errkind.TxFile}, "", "not a transaction in the SDK's JSON encoding: %v", err)
 	}
 	b, err := cfg.TxConfig.WrapTxBuilder(t)
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 
 	txsigning "cosmossdk.io/x/tx/signing"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/tx"
 	"github.com/akash-wallet/akw/tx/encoding"
 )
@@ -134,7 +135,9 @@ type LedgerSigner func(kr keyring.Keyring, name string, signBytes []byte) ([]byt
 func Sign(ctx context.Context, cfg *encoding.Config, kr keyring.Keyring, ledger LedgerSigner, keyName string, b client.TxBuilder, sd SignerData) (signingtypes.SignMode, error) {
 	rec, err := kr.Key(keyName)
 	if err != nil {
-		return 0, tx.NewKeyError(keyName, err, "list keys with `akw keys list`")
+		ke := tx.NewKeyError(keyName, err, "")
+		ke.Then = errkind.Remedy{Do: errkind.ListKeys}
+		return 0, ke
 	}
 	mode, err := ModeFor(rec)
 	if err != nil {
@@ -166,7 +169,13 @@ func Sign(ctx context.Context, cfg *encoding.Config, kr keyring.Keyring, ledger 
 		sig, _, err = kr.Sign(keyName, signBytes, mode)
 	}
 	if err != nil {
-		return 0, tx.NewKeyError(keyName, fmt.Errorf("signing failed: %w", err), signHint(rec))
+		hint := signHint(rec)
+		if !errkind.HintOf(err).IsZero() {
+			// The keyring's or the device's own words (a Ledger that is
+			// locked, an app not open) say more than a general hint.
+			hint = ""
+		}
+		return 0, tx.NewKeyError(keyName, fmt.Errorf("signing failed: %w", err), hint)
 	}
 	if err := b.SetSignatures(signingtypes.SignatureV2{
 		PubKey:   pub,

@@ -20,8 +20,8 @@ import (
 	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/internal/ledgeremu/signdoc"
-	"github.com/akash-wallet/akw/tx"
 	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/amount"
 	"github.com/akash-wallet/akw/tx/encoding"
@@ -261,11 +261,11 @@ func TestSignRefusesOtherKey(t *testing.T) {
 	cfg, kr, _ := setup(t)
 	b := unsigned(t, cfg, allOps(accAddr(9))["send"], Body{})
 	_, err := Sign(context.Background(), cfg, kr, nil, "alice", b.b, SignerData{ChainID: "c", AccountNumber: 1})
-	if tx.KindOf(err) != tx.KindKey || !strings.Contains(err.Error(), "not the transaction's signer") {
+	if errkind.KindOf(err) != errkind.Key || !strings.Contains(err.Error(), "not the transaction's signer") {
 		t.Fatalf("got %v", err)
 	}
 	_, err = Sign(context.Background(), cfg, kr, nil, "bob", b.b, SignerData{ChainID: "c"})
-	if tx.KindOf(err) != tx.KindKey {
+	if errkind.KindOf(err) != errkind.Key {
 		t.Fatalf("unknown key: %v", err)
 	}
 }
@@ -288,7 +288,7 @@ func TestLedgerKeyUsesAminoJSON(t *testing.T) {
 		t.Fatalf("local mode %v %v", mode, err)
 	}
 	offline, _ := keyring.NewOfflineRecord("watch", pub)
-	if _, err := ModeFor(offline); tx.KindOf(err) != tx.KindKey {
+	if _, err := ModeFor(offline); errkind.KindOf(err) != errkind.Key {
 		t.Fatalf("offline key: %v", err)
 	}
 	_ = signer
@@ -299,7 +299,7 @@ func TestUnordered(t *testing.T) {
 	ctx := context.Background()
 	timeout := time.Date(2026, 11, 24, 6, 0, 0, 0, time.UTC)
 	b := unsigned(t, cfg, allOps(signer)["send"], Body{Unordered: true, TimeoutTimestamp: timeout})
-	if _, err := Sign(ctx, cfg, kr, nil, "alice", b.b, SignerData{ChainID: "c", AccountNumber: 1, Sequence: 4}); tx.KindOf(err) != tx.KindUsage {
+	if _, err := Sign(ctx, cfg, kr, nil, "alice", b.b, SignerData{ChainID: "c", AccountNumber: 1, Sequence: 4}); errkind.KindOf(err) != errkind.Usage {
 		t.Fatalf("unordered with a sequence: %v", err)
 	}
 	if _, err := Sign(ctx, cfg, kr, nil, "alice", b.b, SignerData{ChainID: "c", AccountNumber: 1}); err != nil {
@@ -312,13 +312,13 @@ func TestUnordered(t *testing.T) {
 	if !bytes.Contains(js, []byte(`"unordered": true`)) || !bytes.Contains(js, []byte(`"timeout_timestamp": "2026-11-24T06:00:00Z"`)) {
 		t.Fatalf("unordered fields missing:\n%s", js)
 	}
-	if _, err := Unsigned(cfg, nil, Body{Unordered: true}); tx.KindOf(err) != tx.KindUsage {
+	if _, err := Unsigned(cfg, nil, Body{Unordered: true}); errkind.KindOf(err) != errkind.Usage {
 		t.Fatalf("unordered without timeout: %v", err)
 	}
 }
 
 func TestMemo(t *testing.T) {
-	if err := CheckMemo(testMnemonic); tx.KindOf(err) != tx.KindUsage {
+	if err := CheckMemo(testMnemonic); errkind.KindOf(err) != errkind.Usage {
 		t.Fatalf("mnemonic memo: %v", err)
 	}
 	if strings.Contains(CheckMemo(testMnemonic).Error(), "abandon") {
@@ -348,7 +348,7 @@ func TestFileRoundTrip(t *testing.T) {
 		if err := WriteFile(path, js, false); err != nil {
 			t.Fatal(err)
 		}
-		if err := WriteFile(path, js, false); tx.KindOf(err) != tx.KindUsage {
+		if err := WriteFile(path, js, false); errkind.KindOf(err) != errkind.Usage {
 			t.Fatalf("overwrote %s: %v", path, err)
 		}
 		back, err := ReadFile(cfg, path, nil)
@@ -407,15 +407,15 @@ func TestDecodeJSONRefuses(t *testing.T) {
 		"unknown msg":   `{"body":{"messages":[{"@type":"/akash.evil.MsgDrain","to":"x"}]},"auth_info":{},"signatures":[]}`,
 		"unknown field": `{"body":{"messages":[],"evil":1},"auth_info":{},"signatures":[]}`,
 	} {
-		if _, err := DecodeJSON(cfg, []byte(in)); tx.KindOf(err) != tx.KindUsage {
+		if _, err := DecodeJSON(cfg, []byte(in)); errkind.KindOf(err) != errkind.Usage {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	big := make([]byte, MaxFileSize+1)
-	if _, err := DecodeJSON(cfg, big); tx.KindOf(err) != tx.KindUsage {
+	if _, err := DecodeJSON(cfg, big); errkind.KindOf(err) != errkind.Usage {
 		t.Errorf("big: %v", err)
 	}
-	if _, err := ReadFile(cfg, filepath.Join(t.TempDir(), "missing.json"), nil); tx.KindOf(err) != tx.KindUsage || errors.Is(err, os.ErrNotExist) == false {
+	if _, err := ReadFile(cfg, filepath.Join(t.TempDir(), "missing.json"), nil); errkind.KindOf(err) != errkind.Usage || errors.Is(err, os.ErrNotExist) == false {
 		t.Errorf("missing: %v", err)
 	}
 }
@@ -435,7 +435,7 @@ func FuzzDecodeJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, bz []byte) {
 		b, err := DecodeJSON(cfg, bz)
 		if err != nil {
-			if tx.KindOf(err) != tx.KindUsage {
+			if errkind.KindOf(err) != errkind.Usage {
 				t.Fatalf("untyped error %v", err)
 			}
 			return

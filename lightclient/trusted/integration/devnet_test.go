@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
 	"github.com/akash-wallet/akw/internal/testctx"
@@ -275,7 +276,7 @@ func TestDevnetWitnessUnreachableOrPruned(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Latest(ctx)
-	if !errors.As(err, &nw) || !nw.Network || lightclient.CategoryOf(err) != lightclient.CategoryNetwork {
+	if !errors.As(err, &nw) || !nw.Network || errkind.KindOf(err) != errkind.Network {
 		t.Fatalf("unreachable witness: %v", err)
 	}
 	t.Log(err)
@@ -340,7 +341,7 @@ func TestDevnetFork(t *testing.T) {
 	defer c.Close()
 	_, err = c.Latest(ctx)
 	var cf *lightclient.ErrConflict
-	if !errors.As(err, &cf) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+	if !errors.As(err, &cf) || errkind.KindOf(err) != errkind.Verification {
 		t.Fatalf("got %v, want ErrConflict", err)
 	}
 	if !cf.Attack || cf.Primary != b.RPC()[0] || cf.Witness != net.RPC()[0] || len(cf.PrimaryHash) == 0 || len(cf.WitnessHash) == 0 {
@@ -369,7 +370,7 @@ func TestDevnetFork(t *testing.T) {
 	defer c2.Close()
 	_, err = c2.Latest(ctx)
 	var nw *lightclient.ErrNoWitnesses
-	if !(errors.As(err, &nw) || errors.As(err, &cf)) || lightclient.CategoryOf(err) != lightclient.CategoryVerification {
+	if !(errors.As(err, &nw) || errors.As(err, &cf)) || errkind.KindOf(err) != errkind.Verification {
 		t.Fatalf("older chain as primary: %v", err)
 	}
 	if lb, _ := c2.LastTrusted(); lb.Height != 1 {
