@@ -14,7 +14,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
 
-	"github.com/akash-wallet/akw/internal/ledgeremu/signdoc"
+	"github.com/akash-wallet/akw/keys/signdoc"
 )
 
 // Ledger keys

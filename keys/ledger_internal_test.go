@@ -13,7 +13,7 @@ import (
 	ledger_go "github.com/zondax/ledger-go"
 
 	"github.com/akash-wallet/akw/internal/ledgeremu"
-	"github.com/akash-wallet/akw/internal/ledgeremu/signdoc"
+	"github.com/akash-wallet/akw/keys/signdoc"
 )
 
 const ledgerInternalMnemonic = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon art"

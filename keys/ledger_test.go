@@ -27,8 +27,8 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/akash-wallet/akw/internal/ledgeremu"
-	"github.com/akash-wallet/akw/internal/ledgeremu/signdoc"
 	"github.com/akash-wallet/akw/keys"
+	"github.com/akash-wallet/akw/keys/signdoc"
 )
 
 // BIP39 test vectors: public, hold nothing.

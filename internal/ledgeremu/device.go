@@ -33,7 +33,7 @@ import (
 	"errors"
 	"sync"
 
-	"github.com/akash-wallet/akw/internal/ledgeremu/signdoc"
+	"github.com/akash-wallet/akw/keys/signdoc"
 )
 
 // Status words (ISO 7816 and the Cosmos app's own).

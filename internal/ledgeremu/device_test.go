@@ -14,7 +14,7 @@ import (
 	secp "github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 
-	"github.com/akash-wallet/akw/internal/ledgeremu/signdoc"
+	"github.com/akash-wallet/akw/keys/signdoc"
 )
 
 // The BIP39 test vector mnemonic: public, holds nothing.

@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"testing"
 
-	"github.com/akash-wallet/akw/internal/ledgeremu/signdoc"
+	"github.com/akash-wallet/akw/keys/signdoc"
 )
 
 // fuzzDevice is shared: key derivation from the mnemonic (PBKDF2) is too

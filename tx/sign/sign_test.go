@@ -21,7 +21,7 @@ import (
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 
 	"github.com/akash-wallet/akw/errkind"
-	"github.com/akash-wallet/akw/internal/ledgeremu/signdoc"
+	"github.com/akash-wallet/akw/keys/signdoc"
 	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/amount"
 	"github.com/akash-wallet/akw/tx/encoding"

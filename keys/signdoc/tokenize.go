@@ -3,12 +3,16 @@
 // key/value pages the app would display.
 //
 // The rules mirror the app (ledger-cosmos v2.38.x, json_parser.c,
-// tx_validate.c, tx_display.c) as documented in akw's shared/facts/ledger.md;
-// the error strings are the app's own, because the host sees exactly those
+// tx_validate.c, tx_display.c); the error strings are the app's own, because the host sees exactly those
 // bytes after status word 0x6984 and users search for them. The tokenizer is
 // an independent implementation with the token model of jsmn (the C parser
 // the app uses): one token per object, array, string and primitive, string
 // tokens spanning the text between the quotes.
+//
+// It lives under keys because keys uses it in production: a sign document
+// is checked here before it goes to a real device, and the review the
+// faces show (keys.LedgerReview) is computed here from the real sign
+// bytes. The emulated app (internal/ledgeremu) uses the same rules.
 //
 // This package is pure: no I/O, no globals, safe for concurrent use.
 package signdoc
