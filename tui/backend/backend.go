@@ -537,50 +537,20 @@ func (b *Backend) Plan(ctx context.Context, req tui.TxRequest) (*tui.TxPlan, err
 	}
 	out.Warnings = notes
 	if k.Type == keys.TypeLedger {
-		out.DeviceShows = b.deviceLines(op, p, req.Memo)
+		// What the device will show, from the bytes it will be sent.
+		bz, err := p.SignBytes(ctx, &env)
+		if err != nil {
+			return nil, err
+		}
+		review, err := keys.LedgerReview(bz)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range review {
+			out.DeviceShows = append(out.DeviceShows, tui.PlanLine{Label: s.Title, Value: s.Value})
+		}
 	}
 	return out, nil
-}
-
-// deviceLines is what the Cosmos app puts on the Ledger's screens for the
-// amino-JSON sign document: raw base-denom amounts and full addresses, as
-// the user must compare them.
-func (b *Backend) deviceLines(op ops.Op, p *flow.Plan, memo string) []tui.PlanLine {
-	raw := func(c sdk.Coin) string { return c.Amount.String() + " " + c.Denom }
-	acc := func(a sdk.AccAddress) string { return address.Bech32(b.prefixes.Account, a) }
-	val := func(v sdk.ValAddress) string { return address.Bech32(b.prefixes.Validator, v) }
-	l := []tui.PlanLine{{Label: "Chain ID", Value: b.cfg.Chain.ChainID},
-		{Label: "Account", Value: strconv.FormatUint(p.AccountNumber, 10)},
-		{Label: "Sequence", Value: strconv.FormatUint(p.Sequence, 10)}}
-	switch o := op.(type) {
-	case *ops.Send:
-		l = append(l, tui.PlanLine{Label: "Type", Value: "Send"}, tui.PlanLine{Label: "Amount", Value: raw(o.Amount)},
-			tui.PlanLine{Label: "From", Value: acc(o.From)}, tui.PlanLine{Label: "To", Value: acc(o.To)})
-	case *ops.Delegate:
-		l = append(l, tui.PlanLine{Label: "Type", Value: "Delegate"}, tui.PlanLine{Label: "Amount", Value: raw(o.Amount)},
-			tui.PlanLine{Label: "Validator", Value: val(o.Validator)})
-	case *ops.Undelegate:
-		l = append(l, tui.PlanLine{Label: "Type", Value: "Undelegate"}, tui.PlanLine{Label: "Amount", Value: raw(o.Amount)},
-			tui.PlanLine{Label: "Validator", Value: val(o.Validator)})
-	case *ops.Redelegate:
-		l = append(l, tui.PlanLine{Label: "Type", Value: "Redelegate"}, tui.PlanLine{Label: "Amount", Value: raw(o.Amount)},
-			tui.PlanLine{Label: "Source", Value: val(o.Src)}, tui.PlanLine{Label: "Destination", Value: val(o.Dst)})
-	case *ops.WithdrawRewards:
-		for _, v := range o.Validators {
-			l = append(l, tui.PlanLine{Label: "Type", Value: "Withdraw Reward"}, tui.PlanLine{Label: "Validator", Value: val(v)})
-		}
-	case *ops.Vote:
-		l = append(l, tui.PlanLine{Label: "Type", Value: "Vote"}, tui.PlanLine{Label: "Proposal", Value: strconv.FormatUint(o.ProposalID, 10)},
-			tui.PlanLine{Label: "Option", Value: vote.Describe(o.Options)})
-	}
-	for _, c := range p.Fee {
-		l = append(l, tui.PlanLine{Label: "Fee", Value: raw(c)})
-	}
-	l = append(l, tui.PlanLine{Label: "Gas", Value: strconv.FormatUint(p.Gas, 10)})
-	if memo != "" {
-		l = append(l, tui.PlanLine{Label: "Memo", Value: memo})
-	}
-	return l
 }
 
 func truncate(d sdk.DecCoins) sdk.Coins {

@@ -143,6 +143,7 @@ func TestLedgerThroughTUI(t *testing.T) {
 	// Use it: keys are listed by name (alice, bob, carol, hw).
 	send("enter", "down", "down", "down", "enter")
 	out.wait(t, "key hw (Ledger)")
+	var lastReview string
 	sendFromHW := func() {
 		t.Helper()
 		send("s")
@@ -152,6 +153,7 @@ func TestLedgerThroughTUI(t *testing.T) {
 		send("enter", "enter")
 		review := out.wait(t, "Your Ledger will show:")
 		shows := review[strings.Index(review, "Your Ledger will show:"):]
+		lastReview = shows
 		for _, want := range []string{"Type", "Send", "1000000 uakt", bob.Address, "Chain ID"} {
 			if !strings.Contains(shows, want) {
 				t.Fatalf("the review does not say the device will show %q:\n%s", want, review)
@@ -169,6 +171,13 @@ func TestLedgerThroughTUI(t *testing.T) {
 	}
 	if all := strings.Join(shown, "\n"); !strings.Contains(all, bob.Address) || !strings.Contains(all, "1000000") {
 		t.Fatalf("the device showed:\n%s", all)
+	}
+	// The review was computed from the bytes the device got: every page
+	// the device showed was announced, under its title.
+	for _, s := range p.Review.Screens {
+		if !strings.Contains(lastReview, s.Key) {
+			t.Fatalf("the device showed a %q page the review did not announce:\n%s", s.Key, lastReview)
+		}
 	}
 	p.Approve()
 	out.wait(t, "inclusion and result verified.")

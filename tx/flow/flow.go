@@ -451,6 +451,19 @@ func checkBalance(ctx context.Context, env *Env, p *Plan) error {
 	return nil
 }
 
+// SignBytes are the bytes the plan's key will sign, as the key will sign
+// them: for a Ledger key the amino-JSON document the device shows and
+// checks (keys.LedgerReview computes its pages from them). The plan's
+// transaction is left unsigned.
+func (p *Plan) SignBytes(ctx context.Context, env *Env) ([]byte, error) {
+	pub := p.Key.PubKey()
+	if pub == nil {
+		return nil, tx.NewKeyError(p.Key.Name, errors.New("no public key"), "give a key name, not an address, to sign")
+	}
+	defer func() { _ = p.Builder.SetSignatures() }()
+	return sign.SignBytes(ctx, env.Enc, p.Builder, p.Mode, pub, sign.SignerData{ChainID: env.ChainID, AccountNumber: p.AccountNumber, Sequence: p.Sequence})
+}
+
 // Sign signs the plan's transaction with its key and returns the bytes to
 // broadcast.
 func Sign(ctx context.Context, env *Env, p *Plan) ([]byte, error) {
