@@ -540,36 +540,15 @@ func plainError(err error) string {
 	}
 	var le *keys.LedgerError
 	if errors.As(err, &le) {
-		// The keys package words device failures for people already.
+		// The keys package classifies what the device said (its status
+		// words, the transport's errors) and words it for people.
 		return capitalise(le.Error()) + ". " + le.Hint()
 	}
 	msg := err.Error()
-	if d := deviceWords(msg); d != "" {
-		return d
-	}
 	if h := hintText(err); h != "" {
 		return msg + " (" + h + ")"
 	}
 	return msg
-}
-
-// deviceWords recognises the Ledger's status words and transport errors
-// (they come from ledger-cosmos-go as text) and says what to do.
-func deviceWords(msg string) string {
-	l := strings.ToLower(msg)
-	switch {
-	case strings.Contains(l, "0x6985") || strings.Contains(l, "6985") && strings.Contains(l, "ledger") || strings.Contains(l, "rejected") && strings.Contains(l, "ledger"):
-		return "You rejected it on the Ledger. Nothing was signed."
-	case strings.Contains(l, "0x6e00") || strings.Contains(l, "0x6e01") || strings.Contains(l, "app not open") || strings.Contains(l, "cla not supported"):
-		return "The Cosmos app is not open on the Ledger. Unlock the device and open the Cosmos app."
-	case strings.Contains(l, "0x5515") || strings.Contains(l, "locked"):
-		return "The Ledger is locked. Unlock it with your PIN and open the Cosmos app."
-	case strings.Contains(l, "no ledger") || strings.Contains(l, "ledger device not found") || strings.Contains(l, "ledger not found"):
-		return "No Ledger found. Connect it over USB, unlock it and open the Cosmos app."
-	case strings.Contains(l, "0x6984") || strings.Contains(l, "data is invalid"):
-		return "The Ledger could not parse the transaction (its Cosmos app may be too old). Update the app with Ledger Live."
-	}
-	return ""
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }

@@ -11,6 +11,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/akash-wallet/akw/keys"
 )
 
 func TestDashboardShowsProvenPortfolio(t *testing.T) {
@@ -292,7 +294,9 @@ func TestLedgerRejectionInPlainWords(t *testing.T) { synctest.Test(t, testLedger
 func testLedgerRejectionInPlainWords(t *testing.T) {
 	f := newFake(3, 1)
 	f.deviceGate = make(chan error, 1)
-	f.deviceGate <- errors.New("ledger: APDU error 0x6985: conditions of use not satisfied")
+	// What the real Backend returns: the keys package's classification
+	// of the device's status word 0x6985.
+	f.deviceGate <- &keys.LedgerError{Kind: keys.LedgerRejected, StatusWord: 0x6985}
 	d := newDriver(t, f, 100, 30)
 	d.press("k", "down", "down", "enter", "s")
 	d.typeText(bobAddr)
@@ -300,7 +304,7 @@ func testLedgerRejectionInPlainWords(t *testing.T) {
 	d.typeText("2akt")
 	d.press("enter", "enter", "y")
 	d.settle()
-	d.want("Not sent: You rejected it on the Ledger. Nothing was signed.")
+	d.want("Not sent: Rejected on the Ledger. Nothing was signed or saved.")
 }
 
 func TestBroadcastUnknownOutcomeIsNotRetried(t *testing.T) {
@@ -373,10 +377,10 @@ func TestShowOnDeviceErrorInPlainWords(t *testing.T) {
 
 func testShowOnDeviceErrorInPlainWords(t *testing.T) {
 	f := newFake(3, 1)
-	f.showErr = errors.New("ledger device not found")
+	f.showErr = &keys.LedgerError{Kind: keys.LedgerNotConnected}
 	d := newDriver(t, f, 100, 30)
 	d.press("k", "down", "down", "d")
-	d.want("No Ledger found. Connect it over USB")
+	d.want("No Ledger device found. Connect the Ledger by USB")
 }
 
 func TestHelpListsKeys(t *testing.T) { synctest.Test(t, testHelpListsKeys) }
