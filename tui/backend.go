@@ -31,6 +31,8 @@ import (
 
 	sdkmath "cosmossdk.io/math"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/akash-wallet/akw/tx/amount"
 )
 
 // Backend is everything the screens need. Every method may block on the
@@ -123,6 +125,11 @@ type ChainInfo struct {
 	// labelled stale (the chain may have halted, or the nodes withhold
 	// new blocks); 0 never.
 	StaleAfter time.Duration
+}
+
+// Denoms is the chain's token as tx/amount formats and parses it.
+func (c ChainInfo) Denoms() amount.Denoms {
+	return amount.Denoms{Base: c.Denom, Display: c.DisplayDenom, Exponent: c.Exponent}
 }
 
 // Key is one keyring entry.

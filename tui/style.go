@@ -9,6 +9,8 @@ import (
 	sdkmath "cosmossdk.io/math"
 	"github.com/charmbracelet/x/ansi"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/akash-wallet/akw/tx/amount"
 )
 
 // styles are shared by every screen. Meaning never rests on colour alone:
@@ -47,22 +49,17 @@ func newStyles() styles {
 	}
 }
 
-// fmtInt renders an amount of base denom in the display denom when the
-// chain has one (1500000uakt -> 1.5 AKT), exactly: no float rounding.
+// fmtInt renders an amount: the chain's token in its display denom
+// (1500000uakt -> 1.5 AKT), exactly; other denoms as they are (tx/amount,
+// the formatter the command line uses too).
 func fmtInt(ci ChainInfo, amt sdkmath.Int, denom string) string {
-	if denom == ci.Denom && ci.DisplayDenom != "" && ci.Exponent > 0 {
-		return trimDec(sdkmath.LegacyNewDecFromIntWithPrec(amt, int64(ci.Exponent)).String()) + " " + strings.ToUpper(ci.DisplayDenom)
-	}
-	return amt.String() + " " + denom
+	return amount.Text(amt, denom, ci.Denoms())
 }
 
-// fmtDec is fmtInt for decimal amounts (rewards), shown with at most the
-// display denom's precision, rounded down so that nothing is overstated.
+// fmtDec is fmtInt for decimal amounts (rewards), rounded down so that
+// nothing is overstated.
 func fmtDec(ci ChainInfo, amt sdkmath.LegacyDec, denom string) string {
-	if denom == ci.Denom && ci.DisplayDenom != "" && ci.Exponent > 0 {
-		return fmtInt(ci, amt.TruncateInt(), denom)
-	}
-	return trimDec(amt.String()) + " " + denom
+	return amount.DecText(amt, denom, ci.Denoms())
 }
 
 func fmtCoin(ci ChainInfo, c sdk.Coin) string {

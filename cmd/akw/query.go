@@ -15,6 +15,7 @@ import (
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
+	"github.com/akash-wallet/akw/tx/amount"
 )
 
 // queryOptions are shared by every `akw query` command.
@@ -212,24 +213,21 @@ func trimDec(s string) string {
 	return s
 }
 
-// coinText shows an amount for people: micro-denominations (uakt) also in
-// whole units, with the exact base amount beside them.
-func coinText(amount math.Int, denom string) string {
-	if strings.HasPrefix(denom, "u") && len(denom) > 1 {
-		whole := math.LegacyNewDecFromIntWithPrec(amount, 6)
-		return fmt.Sprintf("%s %s (%s%s)", trimDec(whole.String()), strings.ToUpper(denom[1:]), amount, denom)
-	}
-	return amount.String() + " " + denom
+// coinText shows an amount for people, with the exact base amount beside
+// the network's token ("1.5 AKT (1500000uakt)"); other denoms as they are
+// (tx/amount.Exact: akw guesses no exponent).
+func (a *App) coinText(v math.Int, denom string) string {
+	return amount.Exact(v, denom, denomsOf(a.Network))
 }
 
 // coinsText is coinText for a list.
-func coinsText(cs sdk.Coins) string {
+func (a *App) coinsText(cs sdk.Coins) string {
 	if len(cs) == 0 {
 		return "none"
 	}
 	parts := make([]string, 0, len(cs))
 	for _, c := range cs {
-		parts = append(parts, coinText(c.Amount, c.Denom))
+		parts = append(parts, a.coinText(c.Amount, c.Denom))
 	}
 	return strings.Join(parts, ", ")
 }

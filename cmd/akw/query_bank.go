@@ -27,7 +27,7 @@ func newQueryBalanceCmd(app *App, opts *queryOptions) *cobra.Command {
 						return queryError(err)
 					}
 					return app.Printer.Result(b, func(w io.Writer) error {
-						fmt.Fprintf(w, "Balance of %s\n  %s\n", b.Address, coinText(b.Coin.Amount, b.Coin.Denom))
+						fmt.Fprintf(w, "Balance of %s\n  %s\n", b.Address, app.coinText(b.Coin.Amount, b.Coin.Denom))
 						provenLine(w, b.Proven, "amount")
 						return nil
 					})
@@ -42,7 +42,7 @@ func newQueryBalanceCmd(app *App, opts *queryOptions) *cobra.Command {
 						fmt.Fprintf(w, "  (none)\n")
 					}
 					for _, c := range b.Coins {
-						fmt.Fprintf(w, "  %s\n", coinText(c.Amount, c.Denom))
+						fmt.Fprintf(w, "  %s\n", app.coinText(c.Amount, c.Denom))
 					}
 					provenLine(w, b.Proven, "every balance, and that there are no others")
 					return nil
@@ -78,8 +78,8 @@ func newQueryAccountCmd(app *App, opts *queryOptions) *cobra.Command {
 						fmt.Fprintf(w, "  public key      (none yet: the account has not signed)\n")
 					}
 					if vs := a.Vesting; vs != nil {
-						fmt.Fprintf(w, "  vesting         %s until %s\n", coinsText(vs.OriginalVesting), vs.EndTime.Format("2006-01-02 15:04 MST"))
-						fmt.Fprintf(w, "  delegated       free %s; vesting %s\n", coinsText(vs.DelegatedFree), coinsText(vs.DelegatedVesting))
+						fmt.Fprintf(w, "  vesting         %s until %s\n", app.coinsText(vs.OriginalVesting), vs.EndTime.Format("2006-01-02 15:04 MST"))
+						fmt.Fprintf(w, "  delegated       free %s; vesting %s\n", app.coinsText(vs.DelegatedFree), app.coinsText(vs.DelegatedVesting))
 					}
 					provenLine(w, a.Proven, "account record")
 					return nil

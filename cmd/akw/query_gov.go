@@ -60,7 +60,7 @@ func toProposalView(p *govv1.Proposal) proposalView {
 	return v
 }
 
-func printProposal(w io.Writer, p proposalView) {
+func printProposal(app *App, w io.Writer, p proposalView) {
 	fmt.Fprintf(w, "Proposal %d: %s\n", p.ID, p.Title)
 	fmt.Fprintf(w, "  status        %s\n", p.Status)
 	if p.VotingEndTime != nil && !p.VotingEndTime.IsZero() {
@@ -68,7 +68,7 @@ func printProposal(w io.Writer, p proposalView) {
 	} else if p.DepositEndTime != nil {
 		fmt.Fprintf(w, "  deposit ends  %s\n", p.DepositEndTime.UTC().Format(timeFormat))
 	}
-	fmt.Fprintf(w, "  deposit       %s\n", coinsText(p.TotalDeposit))
+	fmt.Fprintf(w, "  deposit       %s\n", app.coinsText(p.TotalDeposit))
 	fmt.Fprintf(w, "  proposer      %s\n", p.Proposer)
 	for _, m := range p.Messages {
 		fmt.Fprintf(w, "  message       %s\n", m)
@@ -131,7 +131,7 @@ func newQueryProposalsCmd(app *App, opts *queryOptions) *cobra.Command {
 				return app.Printer.Result(out, func(w io.Writer) error {
 					fmt.Fprintf(w, "Proposals in voting period: %d\n", len(out.Proposals))
 					for _, p := range out.Proposals {
-						printProposal(w, p)
+						printProposal(app, w, p)
 					}
 					provenLine(w, out.Proven, "the list of proposals in voting period (complete) and each proposal")
 					return nil
@@ -156,7 +156,7 @@ func newQueryProposalCmd(app *App, opts *queryOptions) *cobra.Command {
 				}
 				out := proposalAnswer{Proven: p.Proven, Proposal: toProposalView(p.Proposal)}
 				return app.Printer.Result(out, func(w io.Writer) error {
-					printProposal(w, out.Proposal)
+					printProposal(app, w, out.Proposal)
 					provenLine(w, out.Proven, "proposal record")
 					return nil
 				})

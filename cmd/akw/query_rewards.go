@@ -31,9 +31,9 @@ func newQueryRewardsCmd(app *App, opts *queryOptions) *cobra.Command {
 						fmt.Fprintf(w, "  (no delegations)\n")
 					}
 					for _, x := range r.Rewards {
-						fmt.Fprintf(w, "  %-20s %s  %s\n", x.Moniker, decCoins(x.Reward), x.ValidatorAddress)
+						fmt.Fprintf(w, "  %-20s %s  %s\n", x.Moniker, decCoins(app, x.Reward), x.ValidatorAddress)
 					}
-					fmt.Fprintf(w, "  total %s\n", decCoins(r.Total))
+					fmt.Fprintf(w, "  total %s\n", decCoins(app, r.Total))
 					provenLine(w, r.Proven, "rewards computed as x/distribution does from proven starting info, reward ratios and slash events")
 					return nil
 				})
@@ -44,7 +44,7 @@ func newQueryRewardsCmd(app *App, opts *queryOptions) *cobra.Command {
 
 // decCoins shows reward amounts truncated to whole base units, as a
 // withdrawal would pay them, with the exact figure in JSON.
-func decCoins(c sdk.DecCoins) string {
+func decCoins(app *App, c sdk.DecCoins) string {
 	if len(c) == 0 {
 		return "0"
 	}
@@ -54,7 +54,7 @@ func decCoins(c sdk.DecCoins) string {
 	}
 	parts := make([]string, 0, len(whole))
 	for _, w := range whole {
-		parts = append(parts, coinText(w.Amount, w.Denom))
+		parts = append(parts, app.coinText(w.Amount, w.Denom))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -32,9 +32,9 @@ func newQueryDelegationsCmd(app *App, opts *queryOptions) *cobra.Command {
 						fmt.Fprintf(w, "  (none)\n")
 					}
 					for _, x := range d.Delegations {
-						fmt.Fprintf(w, "  %-20s %s  %s\n", x.Moniker, coinText(x.Balance.Amount, x.Balance.Denom), x.ValidatorAddress)
+						fmt.Fprintf(w, "  %-20s %s  %s\n", x.Moniker, app.coinText(x.Balance.Amount, x.Balance.Denom), x.ValidatorAddress)
 					}
-					fmt.Fprintf(w, "  total %s\n", coinText(d.Total.Amount, d.Total.Denom))
+					fmt.Fprintf(w, "  total %s\n", app.coinText(d.Total.Amount, d.Total.Denom))
 					provenLine(w, d.Proven, "every delegation and validator exchange rate, and that there are no other delegations")
 					return nil
 				})

@@ -82,7 +82,7 @@ func New(cfg Config) *Backend {
 	c := cfg.Chain
 	return &Backend{
 		cfg:      cfg,
-		denoms:   amount.Denoms{Base: c.Denom, Display: c.DisplayDenom, Exponent: c.Exponent},
+		denoms:   c.Denoms(),
 		prefixes: address.For(prefixOr(c.Bech32Prefix)),
 	}
 }

@@ -222,6 +222,47 @@ func FormatCoins(cs sdk.Coins, d Denoms) string {
 	return strings.Join(parts, ", ")
 }
 
+// known reports whether denom is the network's token with a display
+// form: only then does akw convert; it knows no other denom's exponent.
+func (d Denoms) known(denom string) bool {
+	return denom == d.Base && d.Display != "" && d.Exponent > 0
+}
+
+// Text shows an amount of denom to people: the network's token in its
+// display denom, exactly ("1.5 AKT"); any other denom as it is, with a
+// space ("5 uact", "7 ibc/27394F..."): akw knows no other denom's
+// exponent, and a guess — "u" for micro — would misstate the amount.
+func Text(v sdkmath.Int, denom string, d Denoms) string {
+	if d.known(denom) {
+		return Format(v, d)
+	}
+	return v.String() + " " + denom
+}
+
+// Exact is Text with the base amount beside the display form, for
+// answers whose exact figure matters: "1.5 AKT (1500000uakt)". Other
+// denoms are as Text shows them.
+func Exact(v sdkmath.Int, denom string, d Denoms) string {
+	if d.known(denom) {
+		return Format(v, d) + " (" + v.String() + denom + ")"
+	}
+	return Text(v, denom, d)
+}
+
+// DecText is Text for a decimal amount (pending rewards): the network's
+// token rounded down to its base unit, so that nothing is overstated;
+// other denoms as the decimal they are, without trailing zeros.
+func DecText(v sdkmath.LegacyDec, denom string, d Denoms) string {
+	if d.known(denom) {
+		return Format(v.TruncateInt(), d)
+	}
+	s := v.String()
+	if strings.Contains(s, ".") {
+		s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	}
+	return s + " " + denom
+}
+
 // ParseGasPrice reads a price per unit of gas in the base denom, such as
 // "0.025uakt". The display denom is accepted too ("0.000000025akt").
 func ParseGasPrice(input string, d Denoms) (sdk.DecCoin, error) {

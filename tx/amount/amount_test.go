@@ -163,3 +163,39 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Only the network's token is converted: any other denom is shown as it
+// is, never guessed ("uact" is not 10^-6 of an "ACT" akw knows of).
+func TestTextConvertsOnlyTheNetworksToken(t *testing.T) {
+	d := Akash
+	for _, c := range []struct {
+		v           int64
+		denom       string
+		text, exact string
+	}{
+		{1_500_000, "uakt", "1.5 AKT", "1.5 AKT (1500000uakt)"},
+		{1, "uakt", "0.000001 AKT", "0.000001 AKT (1uakt)"},
+		{0, "uakt", "0 AKT", "0 AKT (0uakt)"},
+		{5_000_000, "uact", "5000000 uact", "5000000 uact"},
+		{7, "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2", "7 ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2", "7 ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2"},
+	} {
+		v := sdkmath.NewInt(c.v)
+		if got := Text(v, c.denom, d); got != c.text {
+			t.Errorf("Text(%d%s) = %q, want %q", c.v, c.denom, got, c.text)
+		}
+		if got := Exact(v, c.denom, d); got != c.exact {
+			t.Errorf("Exact(%d%s) = %q, want %q", c.v, c.denom, got, c.exact)
+		}
+	}
+	// A network without a display denom shows its base denom as it is.
+	if got := Text(sdkmath.NewInt(5), "utest", Denoms{Base: "utest"}); got != "5 utest" {
+		t.Errorf("no display denom: %q", got)
+	}
+	// Decimal amounts never round up.
+	if got := DecText(sdkmath.LegacyMustNewDecFromStr("1999999.9"), "uakt", d); got != "1.999999 AKT" {
+		t.Errorf("DecText = %q", got)
+	}
+	if got := DecText(sdkmath.LegacyMustNewDecFromStr("2.50"), "uact", d); got != "2.5 uact" {
+		t.Errorf("DecText other = %q", got)
+	}
+}
