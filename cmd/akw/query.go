@@ -9,7 +9,6 @@ import (
 
 	"cosmossdk.io/math"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/types/bech32"
 	"github.com/spf13/cobra"
 
 	"github.com/akash-wallet/akw/internal/output"
@@ -156,19 +155,6 @@ func queryError(err error) error { return queryErrors.wrap(err) }
 // (App.ResolveAddress: keys in the configured keyring).
 func resolveAccount(app *App, s string) (sdk.AccAddress, error) {
 	return app.ResolveAddress(s)
-}
-
-// resolveValidator turns a valoper address into bytes.
-func resolveValidator(s string) (sdk.ValAddress, error) {
-	hrp, bz, err := bech32.DecodeAndConvert(s)
-	want := sdk.GetConfig().GetBech32ValidatorAddrPrefix()
-	if err != nil || hrp != want {
-		return nil, output.UsageError(fmt.Sprintf("%q is not a validator operator address", s), "give an address such as "+want+"1...")
-	}
-	if err := sdk.VerifyAddressFormat(bz); err != nil {
-		return nil, output.UsageError(fmt.Sprintf("%q: %v", s, err), "")
-	}
-	return bz, nil
 }
 
 // provenLine says plainly what the answer rests on, and how old it is:

@@ -144,7 +144,7 @@ func newQueryValidatorCmd(app *App, opts *queryOptions) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var val sdk.ValAddress
-			parse := func() (err error) { val, err = resolveValidator(args[0]); return }
+			parse := func() (err error) { val, err = app.resolveValidator(args[0]); return }
 			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
 				a, err := v.Validator(ctx, val)
 				if err != nil {
