@@ -4,29 +4,23 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/spf13/cobra"
 
 	"github.com/akash-wallet/akw/internal/output"
-	"github.com/akash-wallet/akw/tx"
 	"github.com/akash-wallet/akw/tx/address"
-	"github.com/akash-wallet/akw/tx/amount"
 	"github.com/akash-wallet/akw/tx/flow"
 	"github.com/akash-wallet/akw/tx/ops"
 	"github.com/akash-wallet/akw/tx/sign"
-	"github.com/akash-wallet/akw/tx/vote"
 )
 
-// opBuilder makes the operation once the signer and network are known.
-type opBuilder func(s *txSession, signer sdk.AccAddress) (ops.Op, error)
-
-// runOp is the path every operation command takes: resolve the signer,
-// prepare (checks against proven state, gas, fee), then dry-run,
-// generate-only, sign offline, or sign, broadcast and confirm.
-func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, build opBuilder) error {
+// runOp is the path every operation command takes: parse the request
+// (tx/ops.Parse, the parser the TUI uses too), resolve the signer, prepare
+// (checks against proven state, gas, fee), then dry-run, generate-only,
+// sign offline, or sign, broadcast and confirm.
+func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, req ops.Request) error {
 	start := time.Now()
 	if err := o.checkModes(); err != nil {
 		return err
@@ -47,8 +41,7 @@ func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, build opBuil
 	}
 	// Check the arguments (addresses, amounts) before opening a keyring
 	// or a connection: bad input fails fast and touches nothing.
-	pre := &txSession{net: n, env: &flow.Env{Denoms: denomsOf(n), Prefixes: address.For(n.Bech32Prefix)}}
-	if _, err := build(pre, sdk.AccAddress(make([]byte, 20))); err != nil {
+	if _, err := ops.Parse(req, sdk.AccAddress(make([]byte, 20)), denomsOf(n), address.For(n.Bech32Prefix)); err != nil {
 		return txError(err)
 	}
 
@@ -70,7 +63,7 @@ func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, build opBuil
 		return err
 	}
 	prepare := func() (*flow.Plan, error) {
-		op, err := build(s, key.Address)
+		op, err := ops.Parse(req, key.Address, s.env.Denoms, s.env.Prefixes)
 		if err != nil {
 			return nil, txError(err)
 		}
@@ -157,30 +150,6 @@ func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, build opBuil
 	return printResult(app, res, start, toCheckedState(plan))
 }
 
-func amountArg(s *txSession, arg string) (sdk.Coin, error) {
-	c, err := amount.Parse(arg, s.env.Denoms)
-	if err != nil {
-		return sdk.Coin{}, tx.Input(err, "")
-	}
-	return c, nil
-}
-
-func accountArg(s *txSession, arg string) (sdk.AccAddress, error) {
-	a, err := address.Account(arg, s.env.Prefixes)
-	if err != nil {
-		return nil, tx.Input(err, "")
-	}
-	return a, nil
-}
-
-func validatorArg(s *txSession, arg string) (sdk.ValAddress, error) {
-	v, err := address.Validator(arg, s.env.Prefixes)
-	if err != nil {
-		return nil, tx.Input(err, "")
-	}
-	return v, nil
-}
-
 const txExamples = `  akw tx send alice akash1... 1.5akt
   akw tx send alice akash1... 1500000uakt --memo "invoice 42" -y -o json`
 
@@ -191,17 +160,7 @@ func newTxSendCmd(app *App, o *txOptions) *cobra.Command {
 		Example: txExamples,
 		Args:    cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runOp(cmd, app, o, args[0], func(s *txSession, signer sdk.AccAddress) (ops.Op, error) {
-				to, err := accountArg(s, args[1])
-				if err != nil {
-					return nil, err
-				}
-				amt, err := amountArg(s, args[2])
-				if err != nil {
-					return nil, err
-				}
-				return &ops.Send{From: signer, To: to, Amount: amt}, nil
-			})
+			return runOp(cmd, app, o, args[0], ops.Request{Kind: ops.KindSend, To: args[1], Amount: args[2]})
 		},
 	}
 }
@@ -215,17 +174,7 @@ its delegators nothing: akw warns, asks when interactive, and refuses in
 scripts unless --allow-inactive is given.`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runOp(cmd, app, o, args[0], func(s *txSession, signer sdk.AccAddress) (ops.Op, error) {
-				v, err := validatorArg(s, args[1])
-				if err != nil {
-					return nil, err
-				}
-				amt, err := amountArg(s, args[2])
-				if err != nil {
-					return nil, err
-				}
-				return &ops.Delegate{Delegator: signer, Validator: v, Amount: amt}, nil
-			})
+			return runOp(cmd, app, o, args[0], ops.Request{Kind: ops.KindDelegate, To: args[1], Amount: args[2]})
 		},
 	}
 	cmd.Flags().BoolVar(&o.AllowInactive, "allow-inactive", false, "delegate even to a jailed or unbonded validator")
@@ -241,24 +190,7 @@ refuses to move stake that arrived by a redelegation still maturing (for the
 chain's unbonding period, 21 days on Akash mainnet); akw checks that first.`,
 		Args: cobra.ExactArgs(4),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runOp(cmd, app, o, args[0], func(s *txSession, signer sdk.AccAddress) (ops.Op, error) {
-				src, err := validatorArg(s, args[1])
-				if err != nil {
-					return nil, err
-				}
-				dst, err := validatorArg(s, args[2])
-				if err != nil {
-					return nil, err
-				}
-				if src.Equals(dst) {
-					return nil, tx.Inputf("give two different validators", "cannot redelegate from %s to itself", args[1])
-				}
-				amt, err := amountArg(s, args[3])
-				if err != nil {
-					return nil, err
-				}
-				return &ops.Redelegate{Delegator: signer, Src: src, Dst: dst, Amount: amt}, nil
-			})
+			return runOp(cmd, app, o, args[0], ops.Request{Kind: ops.KindRedelegate, Src: args[1], To: args[2], Amount: args[3]})
 		},
 	}
 	cmd.Flags().BoolVar(&o.AllowInactive, "allow-inactive", false, "redelegate even to a jailed or unbonded validator")
@@ -271,17 +203,7 @@ func newTxUndelegateCmd(app *App, o *txOptions) *cobra.Command {
 		Short: "Unbond staked AKT (spendable after the chain's unbonding period, 21 days on Akash mainnet)",
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runOp(cmd, app, o, args[0], func(s *txSession, signer sdk.AccAddress) (ops.Op, error) {
-				v, err := validatorArg(s, args[1])
-				if err != nil {
-					return nil, err
-				}
-				amt, err := amountArg(s, args[2])
-				if err != nil {
-					return nil, err
-				}
-				return &ops.Undelegate{Delegator: signer, Validator: v, Amount: amt}, nil
-			})
+			return runOp(cmd, app, o, args[0], ops.Request{Kind: ops.KindUndelegate, To: args[1], Amount: args[2]})
 		},
 	}
 }
@@ -302,17 +224,7 @@ validator commission when FROM is a validator's operator key.`,
 			if !all && len(args) == 1 && !commission {
 				return output.UsageError("no validator to claim rewards from", "name a validator (akashvaloper1...), or pass --all")
 			}
-			return runOp(cmd, app, o, args[0], func(s *txSession, signer sdk.AccAddress) (ops.Op, error) {
-				op := &ops.WithdrawRewards{Delegator: signer, All: all, Commission: commission}
-				for _, a := range args[1:] {
-					v, err := validatorArg(s, a)
-					if err != nil {
-						return nil, err
-					}
-					op.Validators = append(op.Validators, v)
-				}
-				return op, nil
-			})
+			return runOp(cmd, app, o, args[0], ops.Request{Kind: ops.KindWithdrawRewards, Validators: args[1:], All: all, Commission: commission})
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "claim from every validator with a delegation")
@@ -326,17 +238,7 @@ func newTxVoteCmd(app *App, o *txOptions) *cobra.Command {
 		Short: "Vote on a governance proposal: yes, no, abstain, no_with_veto, or weighted yes=0.6,no=0.4",
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := strconv.ParseUint(args[1], 10, 64)
-			if err != nil || id == 0 {
-				return output.UsageError(fmt.Sprintf("invalid proposal id %q", args[1]), "give the proposal's number; `akw query proposals` lists those in their voting period")
-			}
-			opts, weighted, err := vote.Parse(args[2])
-			if err != nil {
-				return txError(tx.Input(err, ""))
-			}
-			return runOp(cmd, app, o, args[0], func(s *txSession, signer sdk.AccAddress) (ops.Op, error) {
-				return &ops.Vote{Voter: signer, ProposalID: id, Options: opts, Weighted: weighted}, nil
-			})
+			return runOp(cmd, app, o, args[0], ops.Request{Kind: ops.KindVote, ProposalID: args[1], Option: args[2]})
 		},
 	}
 }

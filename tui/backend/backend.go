@@ -400,57 +400,24 @@ func (b *Backend) CheckField(f tui.Field, v string) error {
 	return err
 }
 
-// op turns a request into the tx package's operation, with its parsers.
-func (b *Backend) op(req tui.TxRequest, from sdk.AccAddress) (ops.Op, error) {
-	coin := func() (sdk.Coin, error) { return amount.Parse(strings.TrimSpace(req.Amount), b.denoms) }
+// opRequest is what the user asked for, as tx/ops.Parse (the parser the
+// command line uses too) takes it.
+func opRequest(req tui.TxRequest) ops.Request {
 	switch req.Kind {
 	case tui.TxSend:
-		to, err := address.Account(req.To, b.prefixes)
-		if err != nil {
-			return nil, err
-		}
-		c, err := coin()
-		if err != nil {
-			return nil, err
-		}
-		return &ops.Send{From: from, To: to, Amount: c}, nil
-	case tui.TxDelegate, tui.TxUndelegate:
-		val, err := address.Validator(req.To, b.prefixes)
-		if err != nil {
-			return nil, err
-		}
-		c, err := coin()
-		if err != nil {
-			return nil, err
-		}
-		if req.Kind == tui.TxDelegate {
-			return &ops.Delegate{Delegator: from, Validator: val, Amount: c}, nil
-		}
-		return &ops.Undelegate{Delegator: from, Validator: val, Amount: c}, nil
+		return ops.Request{Kind: ops.KindSend, To: req.To, Amount: req.Amount}
+	case tui.TxDelegate:
+		return ops.Request{Kind: ops.KindDelegate, To: req.To, Amount: req.Amount}
+	case tui.TxUndelegate:
+		return ops.Request{Kind: ops.KindUndelegate, To: req.To, Amount: req.Amount}
 	case tui.TxRedelegate:
-		src, err := address.Validator(req.Src, b.prefixes)
-		if err != nil {
-			return nil, err
-		}
-		dst, err := address.Validator(req.To, b.prefixes)
-		if err != nil {
-			return nil, err
-		}
-		c, err := coin()
-		if err != nil {
-			return nil, err
-		}
-		return &ops.Redelegate{Delegator: from, Src: src, Dst: dst, Amount: c}, nil
+		return ops.Request{Kind: ops.KindRedelegate, Src: req.Src, To: req.To, Amount: req.Amount}
 	case tui.TxClaim:
-		return &ops.WithdrawRewards{Delegator: from, All: true}, nil
+		return ops.Request{Kind: ops.KindWithdrawRewards, All: true}
 	case tui.TxVote:
-		opts, weighted, err := vote.Parse(strings.TrimSpace(req.Option))
-		if err != nil {
-			return nil, err
-		}
-		return &ops.Vote{Voter: from, ProposalID: req.ProposalID, Options: opts, Weighted: weighted}, nil
+		return ops.Request{Kind: ops.KindVote, ProposalID: strconv.FormatUint(req.ProposalID, 10), Option: req.Option}
 	}
-	return nil, fmt.Errorf("unknown transaction kind %d", req.Kind)
+	return ops.Request{Kind: ops.Kind(req.Kind.String())}
 }
 
 // plan is the backend's part of a TxPlan.
@@ -485,7 +452,7 @@ func (b *Backend) Plan(ctx context.Context, req tui.TxRequest) (*tui.TxPlan, err
 	if err != nil {
 		return nil, err
 	}
-	op, err := b.op(req, from)
+	op, err := ops.Parse(opRequest(req), from, b.denoms, b.prefixes)
 	if err != nil {
 		return nil, err
 	}
