@@ -175,6 +175,19 @@ type UnbondingSource interface {
 	Unbondings(ctx context.Context, del sdk.AccAddress) ([]Unbonding, error)
 }
 
+// Reward is the pending reward of one delegation.
+type Reward struct {
+	Validator sdk.ValAddress
+	Amount    sdk.DecCoins
+}
+
+// RewardsSource is the optional part of a StateSource that proves the
+// pending rewards of a delegator's delegations (all of them, at one
+// height), so that a claim can be weighed against its fee.
+type RewardsSource interface {
+	Rewards(ctx context.Context, del sdk.AccAddress) (rewards []Reward, height int64, err error)
+}
+
 // Inclusion is where and how a transaction landed.
 type Inclusion struct {
 	Hash      []byte

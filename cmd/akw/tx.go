@@ -408,6 +408,9 @@ func planFields(s *txSession, p *flow.Plan) []ops.Field {
 		seq += " (given)"
 	}
 	f = append(f, ops.Field{Label: "signer", Value: signer}, ops.Field{Label: "account", Value: seq})
+	for _, w := range p.Warnings {
+		f = append(f, ops.Field{Label: "warning", Value: w})
+	}
 	if p.Fresh.Stale {
 		f = append(f, ops.Field{Label: "state", Value: fmt.Sprintf("WARNING: %s (height %d); the checks above rest on it", p.Fresh.Note, p.AccountHeight)})
 	}
@@ -431,6 +434,8 @@ type planJSON struct {
 	After         *string     `json:"balance_after,omitempty"`
 	Height        int64       `json:"height,omitempty"`
 	Verified      bool        `json:"verified"`
+	// Warnings: what the checks found worth knowing before signing.
+	Warnings []string `json:"warnings,omitempty"`
 	// CheckedState: the verified state the checks rest on, and its age.
 	CheckedState *checkedStateJSON `json:"checked_state,omitempty"`
 }
@@ -438,7 +443,7 @@ type planJSON struct {
 func toPlanJSON(s *txSession, p *flow.Plan) planJSON {
 	j := planJSON{DryRun: true, Summary: p.Summary, Fee: p.Fee, Gas: p.Gas, GasSimulated: p.GasSimulated,
 		ChainID: s.env.ChainID, AccountNumber: p.AccountNumber, Sequence: p.Sequence, Checked: p.Checked,
-		Verified: p.Checked && p.AccountVerified, CheckedState: toCheckedState(p)}
+		Verified: p.Checked && p.AccountVerified, CheckedState: toCheckedState(p), Warnings: p.Warnings}
 	for _, m := range p.Builder.GetTx().GetMsgs() {
 		j.Messages = append(j.Messages, m)
 	}
@@ -463,6 +468,8 @@ type resultJSON struct {
 	// CheckedState: the verified state the checks before signing rested
 	// on (a stale one is warned about here too).
 	CheckedState *checkedStateJSON `json:"checked_state,omitempty"`
+	// Warnings: what the checks before signing warned about.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 type timingsJSON struct {
@@ -481,8 +488,8 @@ func toTimings(t *flow.Timings, start time.Time) *timingsJSON {
 		WaitMS: t.Wait.Milliseconds(), TotalMS: time.Since(start).Milliseconds()}
 }
 
-func printResult(app *App, res *flow.Result, start time.Time, checked *checkedStateJSON) error {
-	j := resultJSON{Result: res, Timings: toTimings(res.Timings, start), Status: "included", CheckedState: checked}
+func printResult(app *App, res *flow.Result, start time.Time, checked *checkedStateJSON, warnings []string) error {
+	j := resultJSON{Result: res, Timings: toTimings(res.Timings, start), Status: "included", CheckedState: checked, Warnings: warnings}
 	res.Timings = nil
 	switch {
 	case res.Height == 0:

@@ -246,6 +246,31 @@ func TestTxDevnet(t *testing.T) {
 		}
 		// From one named validator.
 		e.tx(t, "withdraw-rewards", "alice", val0)
+
+		// Claimed again at once, the rewards are a block's worth, less
+		// than the fee: the review warns, in text and in JSON, and says
+		// what the claim pays (proven).
+		code, out, stderr := e.run(t, "tx", "withdraw-rewards", "alice", val0, "--dry-run", "-o", "json")
+		var plan struct {
+			Summary  []struct{ Label, Value string } `json:"summary"`
+			Warnings []string                        `json:"warnings"`
+		}
+		if code != 0 || json.Unmarshal([]byte(out), &plan) != nil {
+			t.Fatalf("dry run: exit %d: %s %s", code, out, stderr)
+		}
+		rewards := ""
+		for _, f := range plan.Summary {
+			if f.Label == "rewards" {
+				rewards = f.Value
+			}
+		}
+		if len(plan.Warnings) != 1 || !strings.Contains(plan.Warnings[0], "costs more than it brings") || !strings.Contains(rewards, "proven at height") {
+			t.Fatalf("a claim below its fee: %s", out)
+		}
+		code, out, _ = e.run(t, "tx", "withdraw-rewards", "alice", val0, "--dry-run")
+		if code != 0 || !strings.Contains(out, "warning") || !strings.Contains(out, "costs more than it brings") {
+			t.Fatalf("text review: exit %d: %s", code, out)
+		}
 	})
 
 	var proposal uint64

@@ -150,7 +150,7 @@ hash: a transaction already included is reported, not sent again.`,
 			if st.Inclusion != nil {
 				app.Printer.Notice("transaction %s is already included in block %d; not broadcasting it again", broadcast.HashString(hash), st.Inclusion.Height)
 				res := inclusionResult(hash, st.Inclusion)
-				if err := printResult(app, res, start, nil); err != nil {
+				if err := printResult(app, res, start, nil, nil); err != nil {
 					return err
 				}
 				if res.Code != 0 {
@@ -206,11 +206,11 @@ hash: a transaction already included is reported, not sent again.`,
 			}
 			if err != nil {
 				if res != nil && res.TxHash != "" {
-					_ = printResult(app, res, start, nil)
+					_ = printResult(app, res, start, nil, nil)
 				}
 				return txError(err)
 			}
-			return printResult(app, res, start, nil)
+			return printResult(app, res, start, nil, nil)
 		},
 	}
 }
@@ -333,7 +333,7 @@ func newTxStatusCmd(app *App, o *txOptions) *cobra.Command {
 				return output.New(output.Failure, "transaction not included", "wait and look again, or check another node with --node")
 			}
 			res := inclusionResult(hash, st.Inclusion)
-			return printResult(app, res, start, nil)
+			return printResult(app, res, start, nil, nil)
 		},
 	}
 }

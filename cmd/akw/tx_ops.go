@@ -143,11 +143,11 @@ func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, req ops.Requ
 		if res != nil && res.TxHash != "" {
 			// The chain's refusal after inclusion, or an outcome akw
 			// could not settle: print what is known first.
-			_ = printResult(app, res, start, toCheckedState(plan))
+			_ = printResult(app, res, start, toCheckedState(plan), plan.Warnings)
 		}
 		return txError(err)
 	}
-	return printResult(app, res, start, toCheckedState(plan))
+	return printResult(app, res, start, toCheckedState(plan), plan.Warnings)
 }
 
 const txExamples = `  akw tx send alice akash1... 1.5akt

@@ -490,19 +490,9 @@ func (b *Backend) Plan(ctx context.Context, req tui.TxRequest) (*tui.TxPlan, err
 			out.BalanceAfter = sdk.NewCoin(p.Balance.Denom, *p.After)
 		}
 	}
-	if req.Kind == tui.TxClaim {
-		if v, err := b.view(ctx); err == nil {
-			if r, err := v.Rewards(ctx, from); err == nil && r.Verified {
-				total := truncate(r.Total)
-				out.Lines = append(out.Lines, tui.PlanLine{Label: "Rewards", Value: amount.FormatCoins(total, b.denoms) + "  ✓ proven at height " + strconv.FormatInt(v.Height(), 10)})
-				notes = append(notes, "the balance after does not count the rewards; they are added when the claim is included")
-				if total.AmountOf(b.denoms.Base).LT(p.Fee.AmountOf(b.denoms.Base)) {
-					notes = append(notes, "the fee is more than the rewards claimed: this claim costs more than it brings")
-				}
-			}
-		}
-	}
-	out.Warnings = notes
+	// The operation's own warnings (a fee above the rewards claimed, ...)
+	// first: the same the command line shows in its review.
+	out.Warnings = append(append([]string{}, p.Warnings...), notes...)
 	if k.Type == keys.TypeLedger {
 		// What the device will show, from the bytes it will be sent.
 		bz, err := p.SignBytes(ctx, &env)
@@ -520,10 +510,6 @@ func (b *Backend) Plan(ctx context.Context, req tui.TxRequest) (*tui.TxPlan, err
 	return out, nil
 }
 
-func truncate(d sdk.DecCoins) sdk.Coins {
-	c, _ := d.TruncateDecimal()
-	return c
-}
 
 func capitalise(s string) string {
 	if s == "" {

@@ -152,6 +152,11 @@ type Plan struct {
 
 	// Checked says the operation was checked against proven state.
 	Checked bool
+	// Warnings are what the operation's checks found worth knowing before
+	// signing (a fee above the rewards claimed, a delegation to an
+	// inactive validator allowed, a send to oneself): every face shows
+	// them in its review.
+	Warnings []string
 	// Balance is the verified spendable balance before; After is what
 	// remains after the spend and the fee. Nil offline.
 	Balance *tx.Balance
@@ -288,10 +293,11 @@ func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 	}
 
 	// Checks against proven state.
+	var c *ops.Checker
 	if env.State != nil {
-		c := &ops.Checker{State: env.State, Denoms: env.Denoms, Prefixes: env.Prefixes,
+		c = &ops.Checker{State: env.State, Denoms: env.Denoms, Prefixes: env.Prefixes,
 			AllowInactive: opts.AllowInactive, ConfirmInactive: opts.ConfirmInactive,
-			Warn: func(m string) { env.notice("%s", m) }}
+			Warn: func(m string) { p.Warnings = append(p.Warnings, m) }}
 		if err := op.Check(ctx, c); err != nil {
 			return nil, err
 		}
@@ -311,7 +317,6 @@ func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	p.Summary = op.Summary(env.Denoms, env.Prefixes)
 
 	body := sign.Body{Memo: opts.Memo, Unordered: opts.Unordered}
 	if opts.Unordered {
@@ -375,12 +380,19 @@ func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 	b.SetFeeAmount(p.Fee)
 	p.Builder = b
 
-	// Balance: spend plus fee within the verified spendable balance.
-	if env.State != nil {
+	// Balance: spend plus fee within the verified spendable balance; the
+	// checks that weigh the operation against its fee.
+	if c != nil {
 		if err := checkBalance(ctx, env, p); err != nil {
 			return nil, err
 		}
+		if fc, ok := op.(ops.FeeChecker); ok {
+			if err := fc.CheckFee(ctx, c, p.Fee); err != nil {
+				return nil, err
+			}
+		}
 	}
+	p.Summary = op.Summary(env.Denoms, env.Prefixes)
 	p.Timings.Build = time.Since(start)
 	return p, nil
 }

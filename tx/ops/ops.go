@@ -7,6 +7,7 @@ package ops
 
 import (
 	"context"
+	"strings"
 
 	"errors"
 	"fmt"
@@ -52,6 +53,13 @@ type Op interface {
 	Check(ctx context.Context, c *Checker) error
 }
 
+// FeeChecker is implemented by operations with checks that need the fee
+// (known only after gas is estimated): flow runs CheckFee after Check,
+// before anything is signed.
+type FeeChecker interface {
+	CheckFee(ctx context.Context, c *Checker, fee sdk.Coins) error
+}
+
 // Checker carries what the checks need.
 type Checker struct {
 	State    tx.StateSource
@@ -64,7 +72,8 @@ type Checker struct {
 	// inactive validator anyway; nil means refuse (scripts must pass
 	// --allow-inactive).
 	ConfirmInactive func(question string) error
-	// Warn receives warnings worth showing even when the check passes.
+	// Warn receives warnings worth showing even when the check passes:
+	// every face shows them in its review before anything is signed.
 	Warn func(msg string)
 }
 
@@ -100,7 +109,8 @@ func (c *Checker) checkActive(v *tx.Validator) error {
 		return nil
 	case c.ConfirmInactive != nil:
 		c.warn("%s", msg)
-		if err := c.ConfirmInactive("Delegate to this " + state + " validator anyway?"); err != nil {
+		// The question carries its reason: it is asked before any review.
+		if err := c.ConfirmInactive(capitalize(msg) + ". Delegate to this " + state + " validator anyway?"); err != nil {
 			return err
 		}
 		return nil
@@ -432,6 +442,11 @@ type WithdrawRewards struct {
 	All        bool // Validators are filled in by Check from proven delegations
 	Commission bool
 	resolved   bool
+
+	// claimed is what the claim pays out, proven by CheckFee; nil when
+	// not proven (offline, or a source that cannot prove rewards).
+	claimed       sdk.Coins
+	claimedHeight int64
 }
 
 func (o *WithdrawRewards) Name() string           { return "withdraw-rewards" }
@@ -471,7 +486,46 @@ func (o *WithdrawRewards) Summary(d amount.Denoms, p address.Prefixes) []Field {
 	if o.Commission {
 		f = append(f, Field{"commission of", address.Bech32(p.Validator, o.Operator())})
 	}
+	if o.claimed != nil {
+		what := amount.FormatCoins(o.claimed, d)
+		if o.Commission {
+			what += " plus the commission"
+		}
+		f = append(f, Field{"rewards", what + " (proven at height " + strconv.FormatInt(o.claimedHeight, 10) + ")"},
+			Field{"note", "the balance after does not count the rewards; they are added when the claim is included"})
+	}
 	return f
+}
+
+// CheckFee proves what the claim pays out (each delegation's reward
+// rounded down to whole base units, as x/distribution pays it) and warns
+// when the fee is more than that: the claim would cost more than it
+// brings. A source that cannot prove rewards leaves the claim unweighed.
+func (o *WithdrawRewards) CheckFee(ctx context.Context, c *Checker, fee sdk.Coins) error {
+	rs, ok := c.State.(tx.RewardsSource)
+	if !ok {
+		return nil
+	}
+	rewards, height, err := rs.Rewards(ctx, o.Delegator)
+	if err != nil {
+		return err
+	}
+	claimed := sdk.NewCoins()
+	for _, r := range rewards {
+		for _, v := range o.Validators {
+			if r.Validator.Equals(v) {
+				paid, _ := r.Amount.TruncateDecimal()
+				claimed = claimed.Add(paid...)
+			}
+		}
+	}
+	o.claimed, o.claimedHeight = claimed, height
+	base := c.Denoms.Base
+	if !o.Commission && claimed.AmountOf(base).LT(fee.AmountOf(base)) {
+		c.warn("the fee (%s) is more than the rewards claimed (%s): this claim costs more than it brings",
+			amount.FormatCoins(fee, c.Denoms), amount.Format(claimed.AmountOf(base), c.Denoms))
+	}
+	return nil
 }
 func (o *WithdrawRewards) Check(ctx context.Context, c *Checker) error {
 	dels, err := c.State.Delegations(ctx, o.Delegator)
@@ -554,4 +608,11 @@ func (o *Vote) Check(ctx context.Context, c *Checker) error {
 			Fix: "votes are accepted only during the voting period", Then: errkind.Remedy{Do: errkind.ShowProposals}}
 	}
 	return nil
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

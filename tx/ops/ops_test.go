@@ -310,3 +310,69 @@ func TestMaxEntries(t *testing.T) {
 		t.Fatalf("limit 8: %v", err)
 	}
 }
+
+// rewardState is memState that proves rewards too (tx.RewardsSource).
+type rewardState struct {
+	*memState
+	rewards []tx.Reward
+}
+
+func (r *rewardState) Rewards(context.Context, sdk.AccAddress) ([]tx.Reward, int64, error) {
+	return r.rewards, 41, nil
+}
+
+// A claim weighed against its fee: what it pays (each delegation's reward
+// rounded down) is in the summary, and a fee above it is a warning.
+func TestWithdrawRewardsWeighsTheFee(t *testing.T) {
+	ctx := context.Background()
+	st := &rewardState{memState: state(), rewards: []tx.Reward{
+		{Validator: val(1), Amount: sdk.NewDecCoins(sdk.NewDecCoinFromDec("uakt", sdkmath.LegacyMustNewDecFromStr("3000.9")))},
+		{Validator: val(4), Amount: sdk.NewDecCoins(sdk.NewDecCoinFromDec("uakt", sdkmath.LegacyMustNewDecFromStr("1000.9")))},
+	}}
+	for _, c := range []struct {
+		name   string
+		op     *WithdrawRewards
+		fee    int64
+		warned bool
+		paid   string
+	}{
+		{"all, fee below", &WithdrawRewards{Delegator: me, All: true}, 3999, false, "0.004 AKT"},
+		{"all, fee above", &WithdrawRewards{Delegator: me, All: true}, 4001, true, "0.004 AKT"},
+		{"one validator", &WithdrawRewards{Delegator: me, Validators: []sdk.ValAddress{val(4)}}, 1001, true, "0.001 AKT"},
+		// The commission is not proven here: no warning that could be wrong.
+		{"with commission", &WithdrawRewards{Delegator: me, All: true, Commission: true}, 999_999, false, "0.004 AKT plus the commission"},
+	} {
+		ch, warnings := checker(st)
+		if c.op.Commission {
+			st.vals[string(sdk.ValAddress(me))] = validator(9, stakingtypes.Bonded, false)
+		}
+		if err := c.op.Check(ctx, ch); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if err := c.op.CheckFee(ctx, ch, sdk.NewCoins(coin(c.fee))); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		warned := len(*warnings) == 1 && strings.Contains((*warnings)[0], "costs more than it brings")
+		if warned != c.warned {
+			t.Errorf("%s: warnings %q", c.name, *warnings)
+		}
+		var rewards string
+		for _, f := range c.op.Summary(amount.Akash, address.For("akash")) {
+			if f.Label == "rewards" {
+				rewards = f.Value
+			}
+		}
+		if rewards != c.paid+" (proven at height 41)" {
+			t.Errorf("%s: rewards line %q", c.name, rewards)
+		}
+	}
+	// A source that proves no rewards leaves the claim unweighed.
+	op := &WithdrawRewards{Delegator: me, All: true}
+	ch, warnings := checker(state())
+	if err := op.Check(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	if err := op.CheckFee(ctx, ch, sdk.NewCoins(coin(1_000_000))); err != nil || len(*warnings) != 0 {
+		t.Fatalf("no rewards source: %v %q", err, *warnings)
+	}
+}

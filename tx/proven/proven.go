@@ -240,6 +240,28 @@ func (s *Source) Delegations(ctx context.Context, del sdk.AccAddress) ([]tx.Dele
 	return out, nil
 }
 
+// Rewards implements tx.RewardsSource: the pending rewards rebuilt from
+// proven distribution state (lightclient/state).
+func (s *Source) Rewards(ctx context.Context, del sdk.AccAddress) ([]tx.Reward, int64, error) {
+	v, err := s.View(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	rs, err := v.Rewards(ctx, del)
+	if err != nil {
+		return nil, 0, wrap(err)
+	}
+	out := make([]tx.Reward, 0, len(rs.Rewards))
+	for _, r := range rs.Rewards {
+		bz, err := decodeBech(r.ValidatorAddress)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, tx.Reward{Validator: sdk.ValAddress(bz), Amount: r.Reward})
+	}
+	return out, rs.Height, nil
+}
+
 // Redelegations implements tx.StateSource.
 func (s *Source) Redelegations(ctx context.Context, del sdk.AccAddress) ([]tx.Redelegation, error) {
 	v, err := s.View(ctx)
