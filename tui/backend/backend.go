@@ -510,7 +510,6 @@ func (b *Backend) Plan(ctx context.Context, req tui.TxRequest) (*tui.TxPlan, err
 	return out, nil
 }
 
-
 func capitalise(s string) string {
 	if s == "" {
 		return s
