@@ -33,6 +33,10 @@ const (
 	// the newest state rests on that header. Reason says what the
 	// witnesses said.
 	NoticeKeptTrusted NoticeKind = "kept-trusted"
+	// NoticePrimaryDemoted: the node serving queries (URL) served an
+	// answer that does not verify; Replacement serves them for the rest
+	// of the session (Client.Demote).
+	NoticePrimaryDemoted NoticeKind = "primary-demoted"
 )
 
 // Notice is something the user should know although the operation went
@@ -66,6 +70,8 @@ func (n Notice) String() string {
 	case NoticeTipBehind:
 		return fmt.Sprintf("node %s says its newest block is %d, below header %d that akw has already verified: it is lagging, or lying to pass old state off as the newest; its tip is not used",
 			n.URL, n.Height, n.TrustedHeight)
+	case NoticePrimaryDemoted:
+		return fmt.Sprintf("primary %s served a proof that does not verify; using witness %s", n.URL, n.Replacement)
 	case NoticeKeptTrusted:
 		s := fmt.Sprintf("the newest state rests on verified header %d, not newer", n.TrustedHeight)
 		if n.Reason != "" {

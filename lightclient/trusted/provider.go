@@ -95,6 +95,9 @@ type endpoint struct {
 	// every request to it fails at once with deadReason (see markDead).
 	deadUntil  time.Time
 	deadReason error
+	// demoted: the node served an answer that did not check out; it
+	// serves no queries any more (demote.go).
+	demoted bool
 
 	commits    atomic.Int64 // /commit requests sent
 	validators atomic.Int64 // /validators requests sent
@@ -537,6 +540,19 @@ func (e *endpoint) checkDead() error {
 	}
 	e.lastErr, e.lastKind = e.deadReason, kindNetwork
 	return provider.ErrNoResponse
+}
+
+// demote marks the node as one that answered a query with a lie.
+func (e *endpoint) demote() {
+	e.mu.Lock()
+	e.demoted = true
+	e.mu.Unlock()
+}
+
+func (e *endpoint) isDemoted() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.demoted
 }
 
 // dead reports whether the node is marked dead now, and why.

@@ -134,7 +134,8 @@ func (c *Client) catchUp(ctx context.Context, prev *types.LightBlock) (*types.Li
 				best = cl
 			}
 		}
-		if cl.err == nil && cl.height >= prev.Height && (peer == nil || cl.height > peer.height) {
+		// A demoted node (demote.go) answers no queries, whatever its tip.
+		if cl.err == nil && cl.height >= prev.Height && !cl.e.isDemoted() && (peer == nil || cl.height > peer.height) {
 			peer = cl
 		}
 	}
