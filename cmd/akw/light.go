@@ -14,6 +14,7 @@ import (
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
+	"github.com/akash-wallet/akw/wallet"
 )
 
 func newLightCmd(app *App) *cobra.Command {
@@ -40,14 +41,9 @@ const lightTimeout = 2 * time.Minute
 // trustedConfig is the light client's configuration from the resolved
 // network settings. app.RequireNetwork must have succeeded.
 func trustedConfig(app *App) trusted.Config {
-	return trusted.Config{
-		ChainID:        app.Network.ChainID,
-		Primary:        app.Network.RPC,
-		Witnesses:      app.Network.Witnesses,
-		Home:           app.Paths.DataDir,
-		TrustingPeriod: time.Duration(app.Network.TrustingPeriod),
-		OnNotice:       func(n trusted.Notice) { app.Printer.Notice("%s", n.String()) },
-	}
+	c := wallet.LightConfig(app.Network, app.Paths.DataDir)
+	c.OnNotice = func(n trusted.Notice) { app.Printer.Notice("%s", n.String()) }
+	return c
 }
 
 // openTrusted opens the trusted store of the configured network.

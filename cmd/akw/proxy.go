@@ -9,9 +9,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/akash-wallet/akw/internal/output"
-	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/proxy"
+	"github.com/akash-wallet/akw/wallet"
 )
 
 type proxyOptions struct {
@@ -82,22 +82,23 @@ func runProxy(ctx context.Context, app *App, opts *proxyOptions) error {
 		app.Printer.Warn("akw proxy listens on %s: any host that reaches it can query and broadcast through it", ln.Addr())
 	}
 
-	// The trusted store as `akw query` opens it, but shared: the proxy runs
-	// for hours, and other akw commands on the same --home must still get
-	// at the store meanwhile (each light-client operation opens it; the
-	// proxy keeps verified headers in memory, so that is once a refresh).
-	cfg := trustedConfig(app)
-	cfg.ShareStore = true
-	client, err := trusted.Open(ctx, cfg)
+	// A wallet session as `akw query` opens one, but long-lived: the proxy
+	// runs for hours, and other akw commands on the same --home must still
+	// get at the store meanwhile (each light-client operation opens it;
+	// the proxy keeps verified headers in memory, so that is once a
+	// refresh).
+	sess, err := wallet.Open(ctx, wallet.Config{Name: app.NetworkName, Network: app.Network, Home: app.Paths.DataDir,
+		LongLived: true, Notify: func(m string) { app.Printer.Notice("%s", m) }})
 	if err != nil {
 		ln.Close()
 		return lightError(err)
 	}
-	defer client.Close()
+	defer sess.Close()
+	client := sess.Light()
 
 	srv, err := proxy.New(proxy.Config{
 		Headers:  client,
-		Views:    state.New(client, nil, app.stateOptions()...),
+		Views:    sess.State(),
 		Upstream: proxy.UpstreamFunc(func() (proxy.Node, error) { return primaryNode(client) }),
 
 		Bech32Prefix:    app.Network.Bech32Prefix,

@@ -11,10 +11,9 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/spf13/cobra"
 
-	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/lightclient/state"
-	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/tx/amount"
+	"github.com/akash-wallet/akw/wallet"
 )
 
 // queryOptions are shared by every `akw query` command.
@@ -64,54 +63,10 @@ Addresses may be given as bech32 addresses or key names.`,
 	return cmd
 }
 
-// querySession is one verified view plus what must be closed after it.
-type querySession struct {
-	view   *state.View
-	client *trusted.Client
-	cancel context.CancelFunc
-}
-
-func (s *querySession) Close() {
-	s.cancel()
-	if s.client != nil {
-		s.client.Close()
-	}
-}
-
-// openView opens the trusted store, verifies the header the answer will
-// rest on and pins a view to it.
-func openView(ctx context.Context, app *App, opts *queryOptions) (context.Context, *querySession, error) {
-	if err := app.RequireNetwork(); err != nil {
-		return nil, nil, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-	s := &querySession{cancel: cancel}
-	c, err := openTrusted(ctx, app) // the light helper's opener: same config as `akw light`
-	if err != nil {
-		s.Close()
-		return nil, nil, err
-	}
-	s.client = c
-	q := state.New(c, nil, app.stateOptions()...)
-	switch {
-	case opts.Height > 0:
-		s.view, err = q.At(ctx, opts.Height)
-	case opts.MaxAge > 0:
-		s.view, err = q.Recent(ctx, opts.MaxAge)
-	default:
-		// The header is verified while the proofs are fetched (ctx lives
-		// until the answer is printed).
-		s.view, err = q.LatestPipelined(ctx)
-	}
-	if err != nil {
-		s.Close()
-		return nil, nil, queryError(err)
-	}
-	return ctx, s, nil
-}
-
 // runQuery resolves the network, parses the arguments (addresses need the
-// network's bech32 prefix), opens a verified view and runs the query on it.
+// network's bech32 prefix), opens a wallet session and runs the query on
+// a verified view, with the wallet's failover policy. run returns its
+// errors as the libraries give them; they are worded once, here.
 func runQuery(cmd *cobra.Command, app *App, opts *queryOptions, parse func() error,
 	run func(ctx context.Context, v *state.View) error,
 ) error {
@@ -123,29 +78,19 @@ func runQuery(cmd *cobra.Command, app *App, opts *queryOptions, parse func() err
 			return err
 		}
 	}
-	// One deadline for the whole command, retry included.
+	// One deadline for the whole command, retry included. The header is
+	// verified while the proofs are fetched (ctx lives until the answer
+	// is printed).
 	ctx, cancel := context.WithTimeout(cmd.Context(), opts.Timeout)
 	defer cancel()
-	err := runQueryOnce(ctx, app, opts, run)
-	if err != nil && output.ExitCode(err) == output.Network && ctx.Err() == nil && len(app.Network.Witnesses) > 0 {
-		// The light client falls over to a witness only when its own
-		// requests fail; a primary that dies between the header and the
-		// proofs fails the proofs alone. Once more: the light client
-		// then finds the primary gone and takes a witness (and says so).
-		// Nothing was printed: answers are printed whole, at the end.
-		app.Printer.Notice("%v; trying again through the witnesses", err)
-		err = runQueryOnce(ctx, app, opts, run)
-	}
-	return err
-}
-
-func runQueryOnce(ctx context.Context, app *App, opts *queryOptions, run func(ctx context.Context, v *state.View) error) error {
-	ctx, s, err := openView(ctx, app, opts)
+	s, err := wallet.Open(ctx, wallet.Config{Name: app.NetworkName, Network: app.Network, Home: app.Paths.DataDir,
+		Notify: func(m string) { app.Printer.Notice("%s", m) }})
 	if err != nil {
-		return err
+		return lightError(err)
 	}
 	defer s.Close()
-	return run(ctx, s.view)
+	view := wallet.View{Height: opts.Height, MaxAge: opts.MaxAge, Pipelined: opts.Height <= 0 && opts.MaxAge <= 0}
+	return queryError(s.Query(ctx, view, run))
 }
 
 // queryError words an error of a query for the command line.
@@ -175,12 +120,6 @@ func provenLine(w io.Writer, p state.Proven, what string) {
 	}
 }
 
-// stateOptions are what every proven-state reader of a command gets: the
-// network's stale bound (--stale-after, or the network's stale-after).
-func (a *App) stateOptions() []state.Option {
-	return []state.Option{state.WithStaleAfter(time.Duration(a.Network.StaleAfter))}
-}
-
 func shortHash(h string) string {
 	if len(h) > 16 {
 		return h[:16] + "…"
@@ -203,7 +142,7 @@ func trimDec(s string) string {
 // the network's token ("1.5 AKT (1500000uakt)"); other denoms as they are
 // (tx/amount.Exact: akw guesses no exponent).
 func (a *App) coinText(v math.Int, denom string) string {
-	return amount.Exact(v, denom, denomsOf(a.Network))
+	return amount.Exact(v, denom, wallet.Denoms(a.Network))
 }
 
 // coinsText is coinText for a list.

@@ -24,7 +24,7 @@ func newQueryBalanceCmd(app *App, opts *queryOptions) *cobra.Command {
 				if denom != "" {
 					b, err := v.Balance(ctx, addr, denom)
 					if err != nil {
-						return queryError(err)
+						return err
 					}
 					return app.Printer.Result(b, func(w io.Writer) error {
 						fmt.Fprintf(w, "Balance of %s\n  %s\n", b.Address, app.coinText(b.Coin.Amount, b.Coin.Denom))
@@ -34,7 +34,7 @@ func newQueryBalanceCmd(app *App, opts *queryOptions) *cobra.Command {
 				}
 				b, err := v.Balances(ctx, addr)
 				if err != nil {
-					return queryError(err)
+					return err
 				}
 				return app.Printer.Result(b, func(w io.Writer) error {
 					fmt.Fprintf(w, "Balances of %s\n", b.Address)
@@ -65,7 +65,7 @@ func newQueryAccountCmd(app *App, opts *queryOptions) *cobra.Command {
 			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
 				a, err := v.Account(ctx, addr)
 				if err != nil {
-					return queryError(err)
+					return err
 				}
 				return app.Printer.Result(a, func(w io.Writer) error {
 					fmt.Fprintf(w, "Account %s\n", a.Address)

@@ -122,7 +122,7 @@ func newQueryProposalsCmd(app *App, opts *queryOptions) *cobra.Command {
 			return runQuery(cmd, app, opts, nil, func(ctx context.Context, v *state.View) error {
 				ps, err := v.VotingProposals(ctx)
 				if err != nil {
-					return queryError(err)
+					return err
 				}
 				out := proposalsAnswer{Proven: ps.Proven, Proposals: []proposalView{}}
 				for _, p := range ps.Proposals {
@@ -152,7 +152,7 @@ func newQueryProposalCmd(app *App, opts *queryOptions) *cobra.Command {
 			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
 				p, err := v.Proposal(ctx, id)
 				if err != nil {
-					return queryError(err)
+					return err
 				}
 				out := proposalAnswer{Proven: p.Proven, Proposal: toProposalView(p.Proposal)}
 				return app.Printer.Result(out, func(w io.Writer) error {
@@ -185,7 +185,7 @@ func newQueryVoteCmd(app *App, opts *queryOptions) *cobra.Command {
 			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
 				a, err := v.Vote(ctx, id, voter)
 				if err != nil {
-					return queryError(err)
+					return err
 				}
 				out := voteAnswer{Proven: a.Proven, ProposalID: a.Vote.ProposalId, Voter: a.Vote.Voter, Options: []voteOption{}}
 				for _, o := range a.Vote.Options {

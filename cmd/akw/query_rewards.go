@@ -23,7 +23,7 @@ func newQueryRewardsCmd(app *App, opts *queryOptions) *cobra.Command {
 			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
 				r, err := v.Rewards(ctx, addr)
 				if err != nil {
-					return queryError(err)
+					return err
 				}
 				return app.Printer.Result(r, func(w io.Writer) error {
 					fmt.Fprintf(w, "Pending rewards of %s\n", r.Delegator)

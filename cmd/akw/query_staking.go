@@ -24,7 +24,7 @@ func newQueryDelegationsCmd(app *App, opts *queryOptions) *cobra.Command {
 			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
 				d, err := v.Delegations(ctx, addr)
 				if err != nil {
-					return queryError(err)
+					return err
 				}
 				return app.Printer.Result(d, func(w io.Writer) error {
 					fmt.Fprintf(w, "Delegations of %s\n", d.Delegator)
@@ -55,7 +55,7 @@ func newQueryUnbondingCmd(app *App, opts *queryOptions) *cobra.Command {
 			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
 				u, err := v.Unbondings(ctx, addr)
 				if err != nil {
-					return queryError(err)
+					return err
 				}
 				return app.Printer.Result(u, func(w io.Writer) error {
 					fmt.Fprintf(w, "Unbonding delegations of %s\n", u.Delegator)
@@ -87,7 +87,7 @@ func newQueryRedelegationsCmd(app *App, opts *queryOptions) *cobra.Command {
 			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
 				r, err := v.Redelegations(ctx, addr)
 				if err != nil {
-					return queryError(err)
+					return err
 				}
 				return app.Printer.Result(r, func(w io.Writer) error {
 					fmt.Fprintf(w, "Redelegations of %s\n", r.Delegator)
@@ -117,7 +117,7 @@ func newQueryValidatorsCmd(app *App, opts *queryOptions) *cobra.Command {
 			return runQuery(cmd, app, opts, nil, func(ctx context.Context, v *state.View) error {
 				vs, err := v.Validators(ctx)
 				if err != nil {
-					return queryError(err)
+					return err
 				}
 				return app.Printer.Result(vs, func(w io.Writer) error {
 					fmt.Fprintf(w, "Bonded validators (%d, total voting power %d)\n", len(vs.Validators), vs.TotalVotingPower)
@@ -148,7 +148,7 @@ func newQueryValidatorCmd(app *App, opts *queryOptions) *cobra.Command {
 			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
 				a, err := v.Validator(ctx, val)
 				if err != nil {
-					return queryError(err)
+					return err
 				}
 				x := a.Validator
 				return app.Printer.Result(a, func(w io.Writer) error {

@@ -4,28 +4,21 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
-	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/spf13/cobra"
 
 	"github.com/akash-wallet/akw/internal/config"
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/keys"
-	"github.com/akash-wallet/akw/lightclient/state"
-	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/tx"
-	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/amount"
-	"github.com/akash-wallet/akw/tx/broadcast"
-	"github.com/akash-wallet/akw/tx/encoding"
 	"github.com/akash-wallet/akw/tx/fee"
 	"github.com/akash-wallet/akw/tx/flow"
 	"github.com/akash-wallet/akw/tx/ops"
-	"github.com/akash-wallet/akw/tx/proven"
 	"github.com/akash-wallet/akw/tx/sign"
+	"github.com/akash-wallet/akw/wallet"
 )
 
 // txOptions are the flags every `akw tx` command shares.
@@ -152,92 +145,34 @@ func txNetwork(app *App, offline bool) (config.Network, error) {
 	return n, nil
 }
 
-func denomsOf(n config.Network) amount.Denoms {
-	return amount.Denoms{Base: n.Denom, Display: n.DisplayDenom, Exponent: n.Exponent}
-}
-
-// txSession is what one tx command works with.
-type txSession struct {
-	net    config.Network
-	env    *flow.Env
-	kr     *keys.Keyring
-	client *trusted.Client
-	src    *proven.Source
-}
-
-func (s *txSession) Close() {
-	if s.client != nil {
-		s.client.Close()
-	}
-}
-
-// openTx opens what a command needs: the keyring when needKey, and, unless
-// offline, the light client with proven state, the simulator and the
-// broadcaster.
-func openTx(ctx context.Context, app *App, o *txOptions, needKey, offline bool) (*txSession, error) {
+// openTx opens the wallet session a tx command works in: the keyring
+// when needKey, and, unless offline, the light client with proven state,
+// the simulator and the broadcaster (wallet.Open). Its remarks are notes
+// on stderr.
+func openTx(ctx context.Context, app *App, o *txOptions, needKey, offline bool) (*wallet.Session, error) {
 	n, err := txNetwork(app, offline)
 	if err != nil {
 		return nil, err
 	}
-	enc, err := encoding.New(n.Bech32Prefix)
-	if err != nil {
-		return nil, err
-	}
-	d := denomsOf(n)
-	price, err := amount.ParseGasPrice(n.GasPrice, d)
-	if err != nil {
-		return nil, output.Wrap(output.Usage, err, fmt.Sprintf("network %s: gas price %q: %v", app.NetworkName, n.GasPrice, err), "fix gas-price in the config file")
-	}
-	adj, err := fee.ParseAdjustment(n.GasAdjustment)
-	if err != nil {
-		return nil, txError(err)
-	}
-	s := &txSession{net: n}
-	s.env = &flow.Env{
-		Enc: enc, Denoms: d, Prefixes: address.For(n.Bech32Prefix), ChainID: n.ChainID,
-		GasPrice: price, GasAdjustment: adj,
-		Notice: func(m string) { app.Printer.Notice("%s", m) },
-	}
+	var kr *keys.Keyring
 	if needKey {
-		kr, err := openKeyring(app, &o.keyring)
-		if err != nil {
+		if kr, err = openKeyring(app, &o.keyring); err != nil {
 			return nil, err
 		}
-		s.kr = kr
-		s.env.Keyring = kr.SDK()
-		s.env.Ledger = keys.SignLedgerAminoJSON
 	}
-	if offline {
-		return s, nil
+	s, err := wallet.Open(ctx, wallet.Config{
+		Name: app.NetworkName, Network: n, Home: app.Paths.DataDir, Keyring: kr, Offline: offline,
+		Notify: func(m string) { app.Printer.Notice("%s", m) }, WaitTimeout: o.WaitTimeout,
+	})
+	if err != nil {
+		return nil, lightError(err)
 	}
-	if err := s.connect(ctx, app, o); err != nil {
-		return nil, err
+	// The network's gas settings are checked now, before anything else.
+	if _, err := s.Env(); err != nil {
+		s.Close()
+		return nil, txError(err)
 	}
 	return s, nil
-}
-
-// connect opens the light client and wires proven state, the simulator
-// and the broadcaster to it. It replaces a closed one for a retry.
-func (s *txSession) connect(ctx context.Context, app *App, o *txOptions) error {
-	c, err := openTrusted(ctx, app)
-	if err != nil {
-		return err
-	}
-	s.client = c
-	s.src = proven.New(state.New(c, nil, app.stateOptions()...))
-	s.env.Accounts = s.src
-	s.env.State = s.src
-	s.env.Simulator = proven.Simulator{Light: c}
-	s.env.Confirmer = &broadcast.Confirmer{
-		Node:    proven.Broadcaster{Light: c},
-		Prover:  &proven.Prover{Headers: c, Node: c.Primary},
-		Timeout: o.WaitTimeout,
-		// Inclusion is proven once the next block exists; polling at half
-		// a second costs one small /tx query each time.
-		Poll:   500 * time.Millisecond,
-		Notify: func(m string) { app.Printer.Notice("%s", m) },
-	}
-	return nil
 }
 
 // flowOptions turns the shared flags into flow.Options.
@@ -310,48 +245,6 @@ func (o *txOptions) checkModes() error {
 	return nil
 }
 
-// resolveFrom finds the signer: a key name in the keyring, or (for
-// --generate-only) an address.
-func resolveFrom(s *txSession, from string, addressOK bool) (flow.Key, error) {
-	if addressOK {
-		if a, err := address.Account(from, s.env.Prefixes); err == nil {
-			return flow.Key{Address: a}, nil
-		} else if strings.HasPrefix(from, s.net.Bech32Prefix) {
-			// It looks like an address but is not a good one: say why
-			// rather than "no such key".
-			if _, kerr := s.keyRecord(from); kerr != nil {
-				return flow.Key{}, txError(tx.Input(err, ""))
-			}
-		}
-	}
-	if s.kr == nil {
-		return flow.Key{}, output.UsageError(fmt.Sprintf("%q is not an address", from), "give an address such as akash1...")
-	}
-	rec, err := s.keyRecord(from)
-	if err != nil {
-		return flow.Key{}, err
-	}
-	a, err := rec.GetAddress()
-	if err != nil {
-		return flow.Key{}, output.Wrap(output.Key, err, "", "")
-	}
-	return flow.Key{Name: from, Record: rec, Address: a}, nil
-}
-
-func (s *txSession) keyRecord(name string) (*keyring.Record, error) {
-	if s.kr == nil {
-		return nil, output.UsageError("no keyring", "")
-	}
-	if _, err := s.kr.Key(name); err != nil {
-		return nil, keysError(err)
-	}
-	rec, err := s.kr.SDK().Key(name)
-	if err != nil {
-		return nil, keysError(err)
-	}
-	return rec, nil
-}
-
 // txError words an error of a transaction for the command line.
 func txError(err error) error { return txErrors.wrap(err) }
 
@@ -371,8 +264,8 @@ func writeFields(w io.Writer, fields []ops.Field) {
 
 // planFields is the confirmation summary: what, to whom, amount, fee, the
 // verified balance before and after.
-func planFields(s *txSession, p *flow.Plan) []ops.Field {
-	d := s.env.Denoms
+func planFields(s *wallet.Session, p *flow.Plan) []ops.Field {
+	d := s.Denoms()
 	f := append([]ops.Field{}, p.Summary...)
 	gas := fmt.Sprintf("%d (%s)", p.Gas, p.GasSource)
 	if p.GasSimulated > 0 {
@@ -385,7 +278,7 @@ func planFields(s *txSession, p *flow.Plan) []ops.Field {
 	if p.Builder != nil && p.Builder.GetTx().GetMemo() != "" {
 		f = append(f, ops.Field{Label: "memo", Value: p.Builder.GetTx().GetMemo()})
 	}
-	f = append(f, ops.Field{Label: "chain-id", Value: s.env.ChainID})
+	f = append(f, ops.Field{Label: "chain-id", Value: s.Network().ChainID})
 	if p.Balance != nil && p.After != nil {
 		f = append(f,
 			ops.Field{Label: "balance", Value: fmt.Sprintf("%s spendable (verified at height %d)", amount.Format(p.Balance.Spendable, d), p.Balance.Height)},
@@ -440,9 +333,9 @@ type planJSON struct {
 	CheckedState *checkedStateJSON `json:"checked_state,omitempty"`
 }
 
-func toPlanJSON(s *txSession, p *flow.Plan) planJSON {
+func toPlanJSON(s *wallet.Session, p *flow.Plan) planJSON {
 	j := planJSON{DryRun: true, Summary: p.Summary, Fee: p.Fee, Gas: p.Gas, GasSimulated: p.GasSimulated,
-		ChainID: s.env.ChainID, AccountNumber: p.AccountNumber, Sequence: p.Sequence, Checked: p.Checked,
+		ChainID: s.Network().ChainID, AccountNumber: p.AccountNumber, Sequence: p.Sequence, Checked: p.Checked,
 		Verified: p.Checked && p.AccountVerified, CheckedState: toCheckedState(p), Warnings: p.Warnings}
 	for _, m := range p.Builder.GetTx().GetMsgs() {
 		j.Messages = append(j.Messages, m)

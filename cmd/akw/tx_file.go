@@ -40,23 +40,27 @@ stdin. The signed transaction goes to stdout or --out.`,
 				return err
 			}
 			defer s.Close()
-			b, err := sign.ReadFile(s.env.Enc, args[0], app.IO.In)
+			env, err := s.Env()
 			if err != nil {
 				return txError(err)
 			}
-			key, err := resolveFrom(s, from, false)
+			b, err := sign.ReadFile(env.Enc, args[0], app.IO.In)
 			if err != nil {
-				return err
+				return txError(err)
+			}
+			key, err := s.Signer(pctx, from, false)
+			if err != nil {
+				return txError(err)
 			}
 			signer, err := sign.Signer(b)
 			if err != nil {
 				return txError(err)
 			}
 			if !signer.Equals(key.Address) {
-				return output.New(output.Key, fmt.Sprintf("key %q (%s) is not the transaction's signer %s", from, s.env.Enc.Bech32(key.Address), s.env.Enc.Bech32(signer)), "sign with the key of the address the transaction is from")
+				return output.New(output.Key, fmt.Sprintf("key %q (%s) is not the transaction's signer %s", from, env.Enc.Bech32(key.Address), env.Enc.Bech32(signer)), "sign with the key of the address the transaction is from")
 			}
 			unordered := b.GetTx().GetUnordered()
-			sd := sign.SignerData{ChainID: s.env.ChainID}
+			sd := sign.SignerData{ChainID: env.ChainID}
 			verified := false
 			switch {
 			case o.Offline:
@@ -65,7 +69,7 @@ stdin. The signed transaction goes to stdout or --out.`,
 				}
 				sd.AccountNumber, sd.Sequence = o.AccountNumber, o.Sequence
 			default:
-				a, err := s.env.Accounts.Account(pctx, key.Address)
+				a, err := s.Source().Account(pctx, key.Address)
 				if err != nil {
 					return txError(err)
 				}
@@ -80,7 +84,7 @@ stdin. The signed transaction goes to stdout or --out.`,
 			if err := sign.CheckMemo(b.GetTx().GetMemo()); err != nil {
 				return txError(err)
 			}
-			d := sign.Describe(s.env.Enc, b, s.env.Denoms)
+			d := sign.Describe(env.Enc, b, env.Denoms)
 			fmt.Fprintln(app.IO.Err, "signing:")
 			writeDecoded(app.IO.Err, d)
 			src := "given"
@@ -88,10 +92,10 @@ stdin. The signed transaction goes to stdout or --out.`,
 				src = "verified"
 			}
 			fmt.Fprintf(app.IO.Err, "  chain-id %s, account %d, sequence %d (%s)\n", sd.ChainID, sd.AccountNumber, sd.Sequence, src)
-			if _, err := sign.Sign(ctx, s.env.Enc, s.env.Keyring, s.env.Ledger, from, b, sd); err != nil {
+			if _, err := sign.Sign(ctx, env.Enc, env.Keyring, env.Ledger, from, b, sd); err != nil {
 				return txError(err)
 			}
-			bz, err := sign.EncodeJSON(s.env.Enc, b)
+			bz, err := sign.EncodeJSON(env.Enc, b)
 			if err != nil {
 				return err
 			}
@@ -124,11 +128,15 @@ hash: a transaction already included is reported, not sent again.`,
 				return err
 			}
 			defer s.Close()
-			b, err := sign.ReadFile(s.env.Enc, args[0], app.IO.In)
+			env, err := s.Env()
 			if err != nil {
 				return txError(err)
 			}
-			d := sign.Describe(s.env.Enc, b, s.env.Denoms)
+			b, err := sign.ReadFile(env.Enc, args[0], app.IO.In)
+			if err != nil {
+				return txError(err)
+			}
+			d := sign.Describe(env.Enc, b, env.Denoms)
 			if !d.Signed {
 				return output.UsageError("the transaction is not signed", "sign it first with `akw tx sign FILE --from KEY`")
 			}
@@ -136,14 +144,14 @@ hash: a transaction already included is reported, not sent again.`,
 			if err != nil {
 				return txError(err)
 			}
-			txBytes, err := sign.Encode(s.env.Enc, b)
+			txBytes, err := sign.Encode(env.Enc, b)
 			if err != nil {
 				return err
 			}
 			hash := broadcast.Hash(txBytes)
 
 			// Already included? Then report it; never send it twice.
-			st, err := s.env.Confirmer.Lookup(pctx, hash)
+			st, err := s.Lookup(pctx, hash)
 			if err != nil {
 				return txError(err)
 			}
@@ -161,18 +169,19 @@ hash: a transaction already included is reported, not sent again.`,
 
 			// The signature must be good for this chain and the signer's
 			// verified account number, and the sequence not used up.
-			a, err := s.env.Accounts.Account(pctx, signer)
+			src := s.Source()
+			a, err := src.Account(pctx, signer)
 			if err != nil {
 				return txError(err)
 			}
-			sd := sign.SignerData{ChainID: s.env.ChainID, AccountNumber: a.Number}
-			if err := sign.Verify(pctx, s.env.Enc, b, sd); err != nil {
+			sd := sign.SignerData{ChainID: env.ChainID, AccountNumber: a.Number}
+			if err := sign.Verify(pctx, env.Enc, b, sd); err != nil {
 				return output.New(output.Rejected, fmt.Sprintf("the signature does not verify for chain %s and account number %d (verified): %v", sd.ChainID, a.Number, err),
 					"sign it again for this chain: `akw tx sign FILE --from KEY` (offline: pass this network's --chain-id and --account-number)")
 			}
 			if b.GetTx().GetUnordered() {
 				// An expired unordered transaction can only be refused.
-				now, err := s.src.Time(pctx)
+				now, err := src.Time(pctx)
 				if err != nil {
 					return txError(err)
 				}
@@ -199,11 +208,7 @@ hash: a transaction already included is reported, not sent again.`,
 			if err := app.Confirm("Broadcast this transaction?"); err != nil {
 				return err
 			}
-			t := &flow.Timings{}
-			res, err := flow.Broadcast(ctx, s.env, txBytes, t)
-			if res != nil {
-				res.Fee = b.GetTx().GetFee()
-			}
+			res, err := s.Broadcast(ctx, txBytes, b.GetTx().GetFee(), progressNotes(app))
 			if err != nil {
 				if res != nil && res.TxHash != "" {
 					_ = printResult(app, res, start, nil, nil)
@@ -274,11 +279,15 @@ would sign it for (--network / --chain-id).`,
 			if err != nil {
 				return err
 			}
-			b, err := sign.ReadFile(s.env.Enc, args[0], app.IO.In)
+			env, err := s.Env()
 			if err != nil {
 				return txError(err)
 			}
-			d := sign.Describe(s.env.Enc, b, s.env.Denoms)
+			b, err := sign.ReadFile(env.Enc, args[0], app.IO.In)
+			if err != nil {
+				return txError(err)
+			}
+			d := sign.Describe(env.Enc, b, env.Denoms)
 			j := decodeJSON{Decoded: d, ChainID: n.ChainID, Note: "a transaction file does not name its chain; chain_id is the one akw would sign it for"}
 			return app.Printer.Result(j, func(w io.Writer) error {
 				writeDecoded(w, d)
@@ -307,7 +316,7 @@ func newTxStatusCmd(app *App, o *txOptions) *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			st, err := s.env.Confirmer.Lookup(pctx, hash)
+			st, err := s.Lookup(pctx, hash)
 			if err != nil {
 				return txError(err)
 			}

@@ -11,15 +11,16 @@ import (
 
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/tx/address"
-	"github.com/akash-wallet/akw/tx/flow"
 	"github.com/akash-wallet/akw/tx/ops"
 	"github.com/akash-wallet/akw/tx/sign"
+	"github.com/akash-wallet/akw/wallet"
 )
 
 // runOp is the path every operation command takes: parse the request
-// (tx/ops.Parse, the parser the TUI uses too), resolve the signer, prepare
-// (checks against proven state, gas, fee), then dry-run, generate-only,
-// sign offline, or sign, broadcast and confirm.
+// (tx/ops.Parse, the parser the TUI uses too), open the wallet session,
+// resolve the signer, prepare (checks against proven state, gas, fee,
+// with the wallet's failover), then dry-run, generate-only, sign offline,
+// or sign, broadcast and confirm (wallet.Send, its stages as notes).
 func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, req ops.Request) error {
 	start := time.Now()
 	if err := o.checkModes(); err != nil {
@@ -30,18 +31,17 @@ func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, req ops.Requ
 	ctx := cmd.Context()
 
 	// Parse what can be parsed before opening anything: the network's
-	// denoms and prefix need no node.
+	// denoms and prefix need no node. Bad input fails fast and touches
+	// no keyring and no connection.
 	n, err := txNetwork(app, true)
 	if err != nil {
 		return err
 	}
-	fo, err := o.flowOptions(app, denomsOf(n))
+	fo, err := o.flowOptions(app, wallet.Denoms(n))
 	if err != nil {
 		return err
 	}
-	// Check the arguments (addresses, amounts) before opening a keyring
-	// or a connection: bad input fails fast and touches nothing.
-	if _, err := ops.Parse(req, sdk.AccAddress(make([]byte, 20)), denomsOf(n), address.For(n.Bech32Prefix)); err != nil {
+	if _, err := ops.Parse(req, sdk.AccAddress(make([]byte, 20)), wallet.Denoms(n), address.For(n.Bech32Prefix)); err != nil {
 		return txError(err)
 	}
 
@@ -58,38 +58,13 @@ func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, req ops.Requ
 		return err
 	}
 	defer s.Close()
-	key, err := resolveFrom(s, from, o.GenerateOnly || o.DryRun)
+	key, err := s.Signer(pctx, from, o.GenerateOnly || o.DryRun)
 	if err != nil {
-		return err
+		return txError(err)
 	}
-	prepare := func() (*flow.Plan, error) {
-		op, err := ops.Parse(req, key.Address, s.env.Denoms, s.env.Prefixes)
-		if err != nil {
-			return nil, txError(err)
-		}
-		plan, err := flow.Prepare(pctx, s.env, op, key, fo)
-		if err != nil {
-			return nil, txError(err)
-		}
-		return plan, nil
-	}
-	plan, err := prepare()
-	if err != nil && s.client != nil && output.ExitCode(err) == output.Network && pctx.Err() == nil && len(app.Network.Witnesses) > 0 {
-		// As for queries: the light client falls over to a witness only
-		// when its own requests fail, and a primary that dies between
-		// the header and the proofs fails the checks alone. Nothing is
-		// signed before the checks pass, so they are run once more
-		// through a new light client, which finds the primary gone and
-		// takes a witness (and says so). Same --timeout for both.
-		app.Printer.Notice("%v; checking again through the witnesses (nothing was signed)", err)
-		s.client.Close()
-		s.client = nil
-		if err = s.connect(pctx, app, o); err == nil {
-			plan, err = prepare()
-		}
-	}
+	plan, err := s.Prepare(pctx, req, key, fo)
 	if err != nil {
-		return err
+		return txError(err)
 	}
 	// "build" is everything before signing, from the command's start:
 	// opening the keyring and the light client, the verified account,
@@ -98,25 +73,21 @@ func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, req ops.Requ
 
 	switch {
 	case o.DryRun:
-		return app.Printer.Result(toPlanJSON(s, plan), func(w io.Writer) error {
+		return app.Printer.Result(toPlanJSON(s, plan.Plan), func(w io.Writer) error {
 			fmt.Fprintln(w, "dry run: nothing was signed")
-			writeFields(w, planFields(s, plan))
+			writeFields(w, planFields(s, plan.Plan))
 			if !plan.Checked {
 				fmt.Fprintln(w, "not checked against chain state (offline)")
 			}
 			return nil
 		})
 	case o.GenerateOnly:
-		bz, err := sign.EncodeJSON(s.env.Enc, plan.Builder)
-		if err != nil {
-			return err
-		}
-		return writeTx(app, o, bz)
+		return writePlanTx(app, o, s, plan)
 	}
 
 	// Show what is about to be signed, then ask.
 	fmt.Fprintln(app.IO.Err, "about to sign:")
-	writeFields(app.IO.Err, planFields(s, plan))
+	writeFields(app.IO.Err, planFields(s, plan.Plan))
 	question := "Sign and broadcast this transaction?"
 	if offline {
 		question = "Sign this transaction?"
@@ -124,30 +95,47 @@ func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, req ops.Requ
 	if err := app.Confirm(question); err != nil {
 		return err
 	}
-	txBytes, err := flow.Sign(ctx, s.env, plan)
-	if err != nil {
-		return txError(err)
-	}
 	if offline {
-		bz, err := sign.EncodeJSON(s.env.Enc, plan.Builder)
-		if err != nil {
-			return err
+		if _, err := s.Sign(ctx, plan, nil); err != nil {
+			return txError(err)
 		}
-		return writeTx(app, o, bz)
+		return writePlanTx(app, o, s, plan)
 	}
-	res, err := flow.Broadcast(ctx, s.env, txBytes, &plan.Timings)
-	if res != nil {
-		res.Fee = plan.Fee
-	}
+	res, err := s.Send(ctx, plan, progressNotes(app))
 	if err != nil {
 		if res != nil && res.TxHash != "" {
 			// The chain's refusal after inclusion, or an outcome akw
 			// could not settle: print what is known first.
-			_ = printResult(app, res, start, toCheckedState(plan), plan.Warnings)
+			_ = printResult(app, res, start, toCheckedState(plan.Plan), plan.Warnings)
 		}
 		return txError(err)
 	}
-	return printResult(app, res, start, toCheckedState(plan), plan.Warnings)
+	return printResult(app, res, start, toCheckedState(plan.Plan), plan.Warnings)
+}
+
+// progressNotes renders the stages of a broadcast as notes on stderr:
+// the hash as soon as the node has the transaction, so that an
+// interrupted wait still says how to find it.
+func progressNotes(app *App) func(wallet.Event) {
+	return func(ev wallet.Event) {
+		if ev.Stage == wallet.StageSent {
+			app.Printer.Notice("sent transaction %s; waiting until its inclusion is proven", ev.TxHash)
+		}
+	}
+}
+
+// writePlanTx writes the plan's transaction (unsigned, or signed
+// offline) as JSON to --out or stdout.
+func writePlanTx(app *App, o *txOptions, s *wallet.Session, plan *wallet.Plan) error {
+	env, err := s.Env()
+	if err != nil {
+		return txError(err)
+	}
+	bz, err := sign.EncodeJSON(env.Enc, plan.Builder)
+	if err != nil {
+		return err
+	}
+	return writeTx(app, o, bz)
 }
 
 const txExamples = `  akw tx send alice akash1... 1.5akt

@@ -530,7 +530,10 @@ func (r *Result) DuplicateNote() string {
 
 // Broadcast sends signed bytes and waits for proven inclusion. A failing
 // result code comes back as *tx.RejectedError along with the Result.
-func Broadcast(ctx context.Context, env *Env, txBytes []byte, t *Timings) (*Result, error) {
+// sent, when given, hears the transaction's hash as soon as the node has
+// taken it: if the wait is interrupted, the hash is how the user finds
+// the transaction (akw tx status).
+func Broadcast(ctx context.Context, env *Env, txBytes []byte, t *Timings, sent func(hash string)) (*Result, error) {
 	if env.Confirmer == nil {
 		return nil, tx.InputThen(errkind.Remedy{Do: errkind.BroadcastOnline}, "", "cannot broadcast offline")
 	}
@@ -543,9 +546,9 @@ func Broadcast(ctx context.Context, env *Env, txBytes []byte, t *Timings) (*Resu
 		return nil, err
 	}
 	res := &Result{TxHash: broadcast.HashString(s.Hash), Known: s.AlreadyKnown, Timings: t}
-	// Say the hash now: if the wait is interrupted, it is how the user
-	// finds the transaction (`akw tx status HASH`).
-	env.notice("sent transaction %s; waiting until its inclusion is proven", res.TxHash)
+	if sent != nil {
+		sent(res.TxHash)
+	}
 	start = time.Now()
 	inc, err := env.Confirmer.Follow(ctx, s)
 	if t != nil {

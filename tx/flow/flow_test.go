@@ -228,7 +228,7 @@ func TestOffline(t *testing.T) {
 	if _, err := Sign(ctx, e, p); errkind.KindOf(err) != errkind.Key {
 		t.Fatalf("signing without a key: %v", err)
 	}
-	if _, err := Broadcast(ctx, e, []byte{1}, nil); errkind.KindOf(err) != errkind.Usage {
+	if _, err := Broadcast(ctx, e, []byte{1}, nil, nil); errkind.KindOf(err) != errkind.Usage {
 		t.Fatalf("broadcast offline: %v", err)
 	}
 }
