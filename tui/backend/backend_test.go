@@ -42,6 +42,12 @@ type fixture struct {
 // front of validator0) and a Backend over it with the test's own keyring.
 func open(t *testing.T, primary string) *fixture {
 	t.Helper()
+	return openWith(t, primary, devnettest.Get(t).Info().RPC[1:])
+}
+
+// openWith is open with the witnesses given.
+func openWith(t *testing.T, primary string, witnesses []string) *fixture {
+	t.Helper()
 	n := devnettest.Get(t)
 	info := n.Info()
 	home := devnettest.NewHome(t)
@@ -50,7 +56,7 @@ func open(t *testing.T, primary string) *fixture {
 		t.Fatal(err)
 	}
 	net := config.Presets()[config.Devnet]
-	net.ChainID, net.RPC, net.Witnesses = info.ChainID, primary, info.RPC[1:]
+	net.ChainID, net.RPC, net.Witnesses = info.ChainID, primary, witnesses
 	lc, err := trusted.Init(ctx, trusted.Config{ChainID: net.ChainID, Primary: primary, Witnesses: net.Witnesses, Home: home},
 		trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: func(trusted.Candidate) (bool, error) { return true, nil }})
 	if err != nil {
@@ -184,21 +190,13 @@ func TestSendThroughBackend(t *testing.T) {
 }
 
 // A primary that lies in its abci_query answers: the dashboard shows the
-// alarm and none of the lie's numbers.
+// alarm and none of the lie's numbers. Each lie meets a session of its
+// own: a session demotes the primary after its first lie
+// (TestLyingPrimaryIsDemoted).
 func TestLyingNodeShowsAlarmInTUI(t *testing.T) {
 	n := devnettest.Get(t)
-	proxy, err := rpcproxy.New(n.RPC()[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { proxy.Close() })
-	f := open(t, proxy.URL())
 	ctx := ctxT(t)
 	alice := devnettest.Account(t, "alice")
-	honest, err := f.be.Portfolio(ctx, alice.Address)
-	if err != nil {
-		t.Fatal(err)
-	}
 	lies := []struct {
 		name string
 		lie  func(r *ctypes.ResultABCIQuery) error
@@ -229,22 +227,22 @@ func TestLyingNodeShowsAlarmInTUI(t *testing.T) {
 	}
 	for _, l := range lies {
 		t.Run(l.name, func(t *testing.T) {
-			proxy.Handle("abci_query", func(_ rpcproxy.Call, resp *rpcproxy.Response) {
-				var r ctypes.ResultABCIQuery
-				if resp.DecodeResult(&r) != nil {
-					return
-				}
-				if err := l.lie(&r); err != nil {
-					t.Error(err)
-				}
-				_ = resp.EncodeResult(&r)
-			})
-			t.Cleanup(func() { proxy.Handle("abci_query", nil) })
-			_, err = f.be.Portfolio(ctx, alice.Address)
+			proxy, err := rpcproxy.New(n.RPC()[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { proxy.Close() })
+			honest, err := open(t, proxy.URL()).be.Portfolio(ctx, alice.Address)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lie(t, proxy, l.lie)
+			_, err = open(t, proxy.URL()).be.Portfolio(ctx, alice.Address)
 			if err == nil || errkind.KindOf(err) != errkind.Verification {
 				t.Fatalf("lying portfolio: %v", err)
 			}
 
+			f := open(t, proxy.URL())
 			m := tui.New(context.Background(), tui.Options{Backend: f.be, Key: "alice", Refresh: -1, StaticSpinner: true})
 			tm := teatest.NewTestModel(t, snapModel{m}, teatest.WithInitialTermSize(100, 30),
 				teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
@@ -264,6 +262,21 @@ func TestLyingNodeShowsAlarmInTUI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lie makes the proxy's abci_query answers pass through l.
+func lie(t *testing.T, proxy *rpcproxy.Proxy, l func(r *ctypes.ResultABCIQuery) error) {
+	proxy.Handle("abci_query", func(_ rpcproxy.Call, resp *rpcproxy.Response) {
+		var r ctypes.ResultABCIQuery
+		if resp.DecodeResult(&r) != nil {
+			return
+		}
+		if err := l(&r); err != nil {
+			t.Error(err)
+		}
+		_ = resp.EncodeResult(&r)
+	})
+	t.Cleanup(func() { proxy.Handle("abci_query", nil) })
 }
 
 // Delegate, redelegate and undelegate through the Backend, each proven
