@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/state"
 )
@@ -147,5 +149,34 @@ func TestAgeWords(t *testing.T) {
 		if got := state.AgeWords(d); got != want {
 			t.Errorf("AgeWords(%s) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// panickingHeaders is a light client whose verification of a header
+// panics (as code decoding a malformed node answer may): the real one
+// cannot be made to panic on demand.
+type panickingHeaders struct{ tipHeaders }
+
+func (h *panickingHeaders) VerifiedAt(context.Context, int64) (*cmttypes.LightBlock, error) {
+	var lb *cmttypes.LightBlock
+	return lb, errors.New(lb.ChainID) // nil dereference
+}
+
+// The pipelined view verifies its header in a goroutine of its own: a
+// panic there becomes the view's ErrPanic, not the end of the process.
+func TestLatestPipelinedRecoversHeaderPanic(t *testing.T) {
+	ctx := context.Background()
+	h := &panickingHeaders{tipHeaders{trusted: 40, latest: 40, tip: 45}}
+	v, err := state.New(h, nil).LatestPipelined(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lb := v.Header(); lb != nil {
+		t.Fatalf("header %v from a panicking verification", lb)
+	}
+	_, err = v.Balances(ctx, make([]byte, 20))
+	var pe *state.ErrPanic
+	if !errors.As(err, &pe) || errkind.KindOf(err) != errkind.Verification {
+		t.Fatalf("balances on a view whose header panicked: %T %v", err, err)
 	}
 }

@@ -246,6 +246,13 @@ func (q *Querier) LatestPipelined(ctx context.Context) (*View, error) {
 	f := &headerFuture{done: make(chan struct{})}
 	go func() {
 		defer close(f.done)
+		// This goroutine verifies what a node sent: a panic in it could
+		// not be recovered by any caller and would end the process.
+		defer func() {
+			if r := recover(); r != nil {
+				f.lb, f.err = nil, panicked(fmt.Sprintf("the header at height %d", h), r)
+			}
+		}()
 		f.lb, f.err = q.headers.VerifiedAt(ctx, h)
 		if f.err == nil && (f.lb == nil || f.lb.Height != h) {
 			f.lb, f.err = nil, fmt.Errorf("light client returned header %v for height %d", f.lb, h)
