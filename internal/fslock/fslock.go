@@ -5,7 +5,7 @@
 // opens in one process exclude each other too.
 //
 // Readers need no lock when writers replace the file by rename (see
-// internal/config.WriteFileAtomic): they see the old file or the new one.
+// internal/atomicfile): they see the old file or the new one.
 package fslock
 
 import (
