@@ -1,9 +1,9 @@
 // Package atomicfile writes files so that a reader, or a machine that
 // crashed in the middle of a write, finds the old content or the new one,
-// never half of either (DESIGN: "Nothing lost. Files are written to a temp
-// name and renamed"). It is akw's one writer of that kind; lightclient
-// keeps its own for its store's meta file, so that lightclient imports
-// nothing of akw's but the error leaf.
+// never half of either: nothing a user wrote is lost to a crash. Files are
+// written to a temporary name and renamed. It is akw's one writer of that
+// kind; lightclient keeps its own for its store's meta file, so that
+// lightclient imports nothing of akw's but the error leaf.
 package atomicfile
 
 import (
