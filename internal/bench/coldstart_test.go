@@ -2,17 +2,13 @@ package bench
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // BenchmarkColdStart runs the akw binary named by AKW_BIN as a user
@@ -62,18 +58,8 @@ func BenchmarkColdStart(b *testing.B) {
 			var cpus, walls []float64
 			var peak int64
 			for range b.N {
-				cmd := exec.Command(bin, c.args...)
-				cmd.Env = append(os.Environ(), "NO_COLOR=1")
-				var out bytes.Buffer
-				cmd.Stdout, cmd.Stderr = &out, &out
-				start := time.Now()
-				if err := cmd.Run(); err != nil {
-					b.Fatalf("akw %s: %v\n%s", strings.Join(c.args, " "), err, out.Bytes())
-				}
-				walls = append(walls, float64(time.Since(start).Microseconds())/1000)
-				ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-				cpus = append(cpus, float64(ru.Utime.Nano()+ru.Stime.Nano())/1e6)
-				peak = max(peak, ru.Maxrss) // KiB on Linux
+				wall, cpu, p := run(b, append([]string{bin}, c.args...))
+				walls, cpus, peak = append(walls, wall), append(cpus, cpu), max(peak, p) // KiB on Linux
 			}
 			b.ReportMetric(median(cpus), "cpu-ms/op")
 			b.ReportMetric(slices.Min(cpus), "min-cpu-ms/op")

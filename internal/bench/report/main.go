@@ -157,6 +157,8 @@ func section(w io.Writer, rs results, cmd, machine string, elapsed time.Duration
 		row(c.label+": peak RSS", fmt.Sprintf("%.1f MiB", rss), "under 100 MB: "+verdict(rss*1.048576 < 100))
 	}
 
+	sideBySide(rs, row)
+
 	for _, rtt := range []string{"0s", "20ms", "100ms"} {
 		base, ok := rs.get("BenchmarkBalance/rtt="+rtt+"/unverified-all-balances", "ns/op")
 		if !ok {
@@ -347,5 +349,47 @@ func main() {
 	if err := os.Rename(tmp, *doc); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
+	}
+}
+
+// sideBySide writes the rows of BenchmarkSideBySide: akw beside a
+// reference measured in the same loop, as ratios (issue targets: start-up
+// CPU at most the stock cometbft binary's, peak RSS at most 50 MiB, a
+// one-shot query at most 1.6x one raw abci_query at 20 ms and 1.3x at
+// 100 ms, process start included).
+func sideBySide(rs results, row func(measure, figure, target string)) {
+	if r, ok := rs.get("BenchmarkSideBySide/version", "cpu-ratio"); ok {
+		a, _ := rs.get("BenchmarkSideBySide/version", "akw-cpu-ms")
+		c, _ := rs.get("BenchmarkSideBySide/version", "cometbft-cpu-ms")
+		ra, _ := rs.get("BenchmarkSideBySide/version", "akw-peak-RSS-MiB")
+		rc, _ := rs.get("BenchmarkSideBySide/version", "cometbft-peak-RSS-MiB")
+		row("`akw version` beside `cometbft version` (same loop): process CPU", fmt.Sprintf("%.1f ms vs %.1f ms: **%.2f×**", a, c, r), "≤ 1.0×: "+verdict(r <= 1.0))
+		row("`akw version` beside `cometbft version`: peak RSS", fmt.Sprintf("%.1f MiB vs %.1f MiB", ra, rc), "≤ 50 MiB: "+verdict(ra <= 50))
+	} else {
+		row("`akw version` beside `cometbft version`", "not run", "")
+	}
+	for _, c := range []struct {
+		rtt    string
+		target float64
+	}{{"0ms", 0}, {"20ms", 1.6}, {"100ms", 1.3}} {
+		for _, q := range []struct{ sub, label string }{
+			{"query-denom", "`akw query balance ADDR --denom uakt`"},
+			{"query-all", "`akw query balance ADDR` (the complete list, walked)"},
+		} {
+			name := "BenchmarkSideBySide/" + q.sub + "/rtt=" + c.rtt
+			r, ok := rs.get(name, "wall-ratio")
+			if !ok {
+				continue
+			}
+			a, _ := rs.get(name, "akw-wall-ms")
+			b, _ := rs.get(name, "curl-wall-ms")
+			rss, _ := rs.get(name, "akw-peak-RSS-MiB")
+			target := ""
+			if c.target > 0 && q.sub == "query-denom" {
+				target = fmt.Sprintf("≤ %.1f×: %s", c.target, verdict(r <= c.target))
+			}
+			row(fmt.Sprintf("%s beside one raw `abci_query` by curl at %s added RTT, new processes (same loop)", q.label, c.rtt),
+				fmt.Sprintf("%.0f ms vs %.0f ms: **%.2f×** (akw peak RSS %.1f MiB)", a, b, r, rss), target)
+		}
 	}
 }
