@@ -367,6 +367,10 @@ func (e *endpoint) signedHeader(ctx context.Context, height *int64) (*types.Sign
 	defer cancel()
 	began := time.Now()
 	res, err := e.rpc.Commit(cctx, height)
+	for try := 0; try < heldRetries && height != nil && notHeld(err) && ctx.Err() == nil; try++ {
+		e.commits.Add(1)
+		res, err = e.rpc.Commit(cctx, height)
+	}
 	if err != nil {
 		return nil, e.classify(ctx, err)
 	}
@@ -440,6 +444,10 @@ func (e *endpoint) validatorPage(ctx context.Context, height int64, page int) (*
 	defer cancel()
 	perPage := validatorsPerPage
 	res, err := e.rpc.Validators(cctx, &height, &page, &perPage)
+	for try := 0; try < heldRetries && notHeld(err) && ctx.Err() == nil; try++ {
+		e.validators.Add(1)
+		res, err = e.rpc.Validators(cctx, &height, &page, &perPage)
+	}
 	if err != nil {
 		return nil, e.classify(ctx, err)
 	}
