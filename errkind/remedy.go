@@ -47,6 +47,10 @@ const (
 	CheckNode
 	// CheckNodes: no node answered; check the network and the nodes.
 	CheckNodes
+	// RecentHeight: no node holds the state at the height asked for;
+	// ask for a more recent one, or add a node that keeps every height
+	// (an archive node).
+	RecentHeight
 	// CheckChain: the nodes serve different chains.
 	CheckChain
 	// AddWitness: no witness is left to cross-check the primary.
@@ -140,6 +144,8 @@ func (r Remedy) String() string {
 		return "check the node, or use another"
 	case CheckNodes:
 		return "check the network and the nodes' addresses"
+	case RecentHeight:
+		return "ask for a more recent height, or add an archive node (one that keeps every height) as a node or witness"
 	case CheckChain:
 		return "check the chain-id and the nodes: every node must serve the same chain"
 	case AddWitness:

@@ -128,6 +128,8 @@ func cliWords(r errkind.Remedy) string {
 		return "check --node, or try another node"
 	case errkind.CheckNodes:
 		return "check the network and the --node/--witness URLs"
+	case errkind.RecentHeight:
+		return "ask for a more recent --height, or add an archive node (one that keeps every height) with --node or --witness"
 	case errkind.CheckChain:
 		return "check --chain-id, --node and --witness: every node must serve the same chain"
 	case errkind.AddWitness:

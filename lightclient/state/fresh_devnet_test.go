@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -14,7 +15,6 @@ import (
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
 	"github.com/akash-wallet/akw/internal/testctx"
-	"github.com/akash-wallet/akw/lightclient/proof"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 )
@@ -202,7 +202,8 @@ func TestDevnetOldTip(t *testing.T) {
 
 	// Every node is really behind: nothing newer can be verified, and
 	// nothing can prove the trusted header's state either. That fails
-	// (a verification error); an older state is never the answer.
+	// (a network error naming the height and every node's refusal: no
+	// answer failed to verify); an older state is never the answer.
 	t.Run("all behind", func(t *testing.T) {
 		defer stopLies()
 		trustedH := trustNow(t)
@@ -218,9 +219,14 @@ func TestDevnetOldTip(t *testing.T) {
 			t.Fatalf("view at %d, below the trusted header %d", v.Height(), trustedH)
 		}
 		b, err := v.Balances(ctx, aliceAddr)
-		var qf proof.ErrQueryFailed
-		if err == nil || !errors.As(err, &qf) || errkind.KindOf(err) != errkind.Verification {
-			t.Fatalf("answer %+v, error %T %v; want a verification failure", b, err, err)
+		var un *state.ErrUnavailable
+		if err == nil || !errors.As(err, &un) || errkind.KindOf(err) != errkind.Network {
+			t.Fatalf("answer %+v, error %T %v; want no node to hold the state", b, err, err)
+		}
+		for _, p := range proxies {
+			if !strings.Contains(err.Error(), p.URL()) || !strings.Contains(err.Error(), fmt.Sprintf("height %d", v.Height())) {
+				t.Fatalf("error does not name the height and node %s: %v", p.URL(), err)
+			}
 		}
 		if !strings.Contains(err.Error(), "future") {
 			t.Fatalf("error does not say why: %v", err)

@@ -318,22 +318,15 @@ func (v *View) proven() Proven {
 // get proves one key at the view's height.
 func (v *View) get(ctx context.Context, store string, key []byte) (*proof.KeyProof, error) {
 	q := proof.Query{Store: store, Key: key, Height: v.height}
-	node, err := v.q.nodeNow()
+	node, res, err := v.ask(ctx, q)
 	if err != nil {
 		return nil, err
-	}
-	res, err := node.ABCIQueryWithOptions(ctx, q.Path(), key, rpcclient.ABCIQueryOptions{Height: v.height, Prove: true})
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &ErrNode{Op: "abci_query " + q.Path(), Err: err}
 	}
 	lb, err := v.header(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return verify(nodeURL(node), q, &res.Response, lb)
+	return verify(node, q, res, lb)
 }
 
 // verify checks a node's answer to q against the verified light block
@@ -419,7 +412,10 @@ func (v *View) getBatch(ctx context.Context, b batcher, store string, keys [][]b
 	}
 	for i, k := range keys {
 		r := res[i]
-		if sendErr != nil || r == nil || (r.Response.Height == 0 && len(r.Response.Key) == 0 && r.Response.ProofOps == nil && r.Response.Code == 0) {
+		// A node that does not hold the state (a non-zero code: nothing to
+		// verify) is asked again one key at a time, and then the others
+		// (held.go).
+		if sendErr != nil || r == nil || r.Response.Code != 0 || (r.Response.Height == 0 && len(r.Response.Key) == 0 && r.Response.ProofOps == nil) {
 			p, err := v.get(ctx, store, k)
 			if err != nil {
 				return err
