@@ -378,6 +378,8 @@ func describe(kind errorKind, reason, fallback error) string {
 		return r
 	case kindRPC:
 		return "answered with an error: " + r
+	case kindRateLimited:
+		return r
 	}
 	if fallback != nil {
 		return fallback.Error()

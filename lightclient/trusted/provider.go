@@ -50,6 +50,7 @@ const (
 	kindBad
 	kindWrongChain
 	kindRPC
+	kindRateLimited
 )
 
 // endpoint is a provider.Provider for one node over its JSON-RPC. Unlike
@@ -64,6 +65,7 @@ type endpoint struct {
 	chainID   string
 	rpc       *rpchttp.HTTP
 	transport *http.Transport
+	limits    *retryTransport // 429 and 503 with Retry-After (ratelimit.go)
 	timeout   time.Duration
 	wait      time.Duration // see Config.NextBlockWait
 	base      context.Context
@@ -141,13 +143,15 @@ func newEndpoint(base context.Context, raw, chainID string, timeout, wait time.D
 		MaxIdleConnsPerHost: 16,
 		IdleConnTimeout:     90 * time.Second,
 	}
-	hc := &http.Client{Transport: transport, Timeout: timeout}
+	limits := newRetryTransport(transport, parsed.Redacted())
+	hc := &http.Client{Transport: limits, Timeout: timeout}
 	c, err := rpchttp.NewWithClient(u, "/websocket", hc)
 	if err != nil {
 		return nil, fmt.Errorf("node %s: %w", parsed.Redacted(), err)
 	}
 	return &endpoint{
 		transport: transport,
+		limits:    limits,
 		url:       parsed.Redacted(),
 		chainID:   chainID,
 		rpc:       c,

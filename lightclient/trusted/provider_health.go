@@ -25,6 +25,11 @@ func (e *endpoint) classify(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	var limited *ErrRateLimited
+	if errors.As(err, &limited) {
+		// Throttled, and waited for as asked: a witness serves instead.
+		return e.fail(kindRateLimited, limited, provider.ErrNoResponse)
+	}
 	var rpcErr *rpctypes.RPCError
 	if errors.As(err, &rpcErr) {
 		if m := rpcHeightPruned.FindStringSubmatch(rpcErr.Data); m != nil {
