@@ -241,6 +241,7 @@ type ErrHeightUnavailable struct {
 func (e *ErrHeightUnavailable) Error() string {
 	return fmt.Sprintf("no node has the header at height %d any more (pruned)", e.Height)
 }
+
 // Kind: network (exit 5). No header failed to verify: the nodes said they
 // no longer hold it, which proves nothing either way (a false "verification
 // failed" would teach users to ignore the real alarm).
@@ -248,7 +249,9 @@ func (e *ErrHeightUnavailable) Kind() errkind.Kind { return errkind.Network }
 func (e *ErrHeightUnavailable) Hint() string {
 	return "the nodes have pruned that height (public nodes keep only recent ones)"
 }
-func (e *ErrHeightUnavailable) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.RecentHeight} }
+func (e *ErrHeightUnavailable) Remedy() errkind.Remedy {
+	return errkind.Remedy{Do: errkind.RecentHeight}
+}
 
 // ErrHeightTooHigh means the requested height is above the chain's latest.
 type ErrHeightTooHigh struct {
