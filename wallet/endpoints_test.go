@@ -21,9 +21,13 @@ import (
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
 	"github.com/akash-wallet/akw/internal/testctx"
+	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
+	"github.com/akash-wallet/akw/tx/fee"
+	"github.com/akash-wallet/akw/tx/flow"
+	"github.com/akash-wallet/akw/tx/ops"
 	"github.com/akash-wallet/akw/wallet"
 )
 
@@ -110,7 +114,11 @@ func session(t *testing.T, primary string, witnesses ...string) (*wallet.Session
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { lc.Close() })
-	s, err := wallet.Open(ctx, wallet.Config{Name: config.Devnet, Network: net, Home: home, Light: lc,
+	kr, err := keys.Open(keys.Config{Backend: keys.BackendTest, Dir: home, AppName: devnet.KeyringAppName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := wallet.Open(ctx, wallet.Config{Name: config.Devnet, Network: net, Home: home, Light: lc, Keyring: kr,
 		Notify: func(m string) { notes = append(notes, m) }})
 	if err != nil {
 		t.Fatal(err)
@@ -372,5 +380,39 @@ func TestRateLimitedPrimary(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(*notes, "\n"), "rate-limited akw (HTTP 429") {
 		t.Fatalf("the user is not told the primary rate-limited akw: %q", *notes)
+	}
+}
+
+// TestSendThroughBalancer: a send through the round robin — the checks
+// before signing (account, sequence, balance: proven), the broadcast, and
+// the proven inclusion and result — with half the requests reaching a node
+// 5 blocks behind.
+func TestSendThroughBalancer(t *testing.T) {
+	ctx := testctx.New(t)
+	n := devnettest.Get(t)
+	holdBehind(ctx, t, n)
+	lb := balancer(t, n)
+	s, notes := session(t, lb.URL())
+	key, err := s.Signer(ctx, "carol", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := devnettest.Account(t, "bob").Address
+	for i := range 3 {
+		plan, err := s.Prepare(ctx, ops.Request{Kind: ops.KindSend, To: bob, Amount: "7uakt"}, key, flow.Options{Gas: fee.Gas{Auto: true}, Memo: fmt.Sprintf("balancer %d", i)})
+		if err != nil {
+			t.Fatalf("send %d: prepare: %v (notes %q)", i, err, *notes)
+		}
+		var stages []wallet.Stage
+		res, err := s.Send(ctx, plan, func(ev wallet.Event) { stages = append(stages, ev.Stage) })
+		if err != nil {
+			t.Fatalf("send %d: %v (notes %q)", i, err, *notes)
+		}
+		if !res.Verified || res.Code != 0 || res.Height <= 0 || stages[len(stages)-1] != wallet.StageProven {
+			t.Fatalf("send %d: result %+v, stages %v", i, res, stages)
+		}
+	}
+	if counts := lb.TargetCounts(); counts[1] == 0 {
+		t.Fatalf("the lagging backend got no request: %v", counts)
 	}
 }
