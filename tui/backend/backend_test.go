@@ -29,7 +29,11 @@ import (
 // These tests run the TUI's backend against a real devnet (two validators,
 // one the primary, one the witness): proven state, signing, broadcast and
 // proven inclusion are the real code paths.
-func TestMain(m *testing.M) { devnettest.Main(m) }
+// The devnet also runs a full node, which TestPortfolioThroughBalancer
+// holds behind as a load balancer's second backend.
+func TestMain(m *testing.M) {
+	devnettest.Main(m, devnettest.WithConfig(func(c *devnet.Config) { c.FullNodes = []devnet.FullNode{{}} }))
+}
 
 type fixture struct {
 	be   *backend.Backend
