@@ -65,7 +65,7 @@ func TestEndpointsDevnet(t *testing.T) {
 		// light init through the balancer too.
 		base := e.home(t, "--node", lb.URL(), "--witness", e.rpc[1], "--witness", e.rpc[2])
 
-		const runs = 10
+		const runs = 20
 		codes := map[int]int{}
 		for i := range runs {
 			code, out, errOut := e.run(t, faultBound, nil, with(base, "query", "balance", alice.Address, "--denom", "uakt", "-o", "json")...)
