@@ -493,7 +493,7 @@ func (e *endpoint) close() {
 // over at once instead of waiting another timeout.
 func (e *endpoint) probeStatus(ctx context.Context) (*ctypes.ResultStatus, error) {
 	if dead, reason := e.dead(); dead {
-		return nil, &lightclient.ErrUnreachable{Endpoints: []lightclient.Endpoint{{URL: e.url, Reason: describe(kindNetwork, reason, nil)}}}
+		return nil, &lightclient.ErrUnreachable{Endpoints: []lightclient.Endpoint{{URL: e.url, Reason: describe(deadKind(reason), reason, nil)}}}
 	}
 	st, err := e.status(ctx)
 	if err != nil && ctx.Err() == nil && isNetwork(err) && unresponsive(err) {

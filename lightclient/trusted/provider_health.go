@@ -27,7 +27,10 @@ func (e *endpoint) classify(ctx context.Context, err error) error {
 	}
 	var limited *ErrRateLimited
 	if errors.As(err, &limited) {
-		// Throttled, and waited for as asked: a witness serves instead.
+		// Throttled, and waited for as asked: a witness serves instead,
+		// and the node is left alone for a while (limitedFor) rather
+		// than have every later request wait its backoff again.
+		e.markDeadFor(limited, limitedFor)
 		return e.fail(kindRateLimited, limited, provider.ErrNoResponse)
 	}
 	var rpcErr *rpctypes.RPCError
@@ -94,9 +97,11 @@ func unresponsive(err error) bool {
 }
 
 // markDead makes every request to the node fail at once for deadFor.
-func (e *endpoint) markDead(reason error) {
+func (e *endpoint) markDead(reason error) { e.markDeadFor(reason, deadFor) }
+
+func (e *endpoint) markDeadFor(reason error, d time.Duration) {
 	e.mu.Lock()
-	e.deadUntil, e.deadReason = time.Now().Add(deadFor), reason
+	e.deadUntil, e.deadReason = time.Now().Add(d), reason
 	e.mu.Unlock()
 }
 
@@ -109,7 +114,7 @@ func (e *endpoint) checkDead() error {
 	if e.deadReason == nil || !time.Now().Before(e.deadUntil) {
 		return nil
 	}
-	e.lastErr, e.lastKind = e.deadReason, kindNetwork
+	e.lastErr, e.lastKind = e.deadReason, deadKind(e.deadReason)
 	return provider.ErrNoResponse
 }
 

@@ -2,6 +2,7 @@ package trusted
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -32,6 +33,10 @@ const (
 	// backoffBase is the first wait when the node does not say how long
 	// (then 2x, 4x).
 	backoffBase = 250 * time.Millisecond
+	// limitedFor is how long a node that kept refusing is not asked
+	// again (as a dead node, markDead): the rest of a command; a
+	// long-lived session (the TUI) asks it again after that.
+	limitedFor = time.Minute
 )
 
 // retryTransport sends requests through next and retries those a node
@@ -172,3 +177,13 @@ func (e *ErrRateLimited) Hint() string {
 	return "the node limits how often it answers; wait before retrying, or use a node of your own"
 }
 func (e *ErrRateLimited) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.CheckNode} }
+
+// deadKind is why a node was marked dead: it did not answer, or it kept
+// rate-limiting akw.
+func deadKind(reason error) errorKind {
+	var limited *ErrRateLimited
+	if errors.As(reason, &limited) {
+		return kindRateLimited
+	}
+	return kindNetwork
+}

@@ -252,6 +252,18 @@ func TestEndpointRateLimited(t *testing.T) {
 	if len(waits) == 0 || waits[0] != time.Second {
 		t.Fatalf("waits %v", waits)
 	}
+	// Given up on, the node is not asked again for a while: the next
+	// request fails at once, without waiting its backoff again.
+	sent := len(s.requests())
+	if _, err := e.LightBlock(context.Background(), 6); !errors.Is(err, provider.ErrNoResponse) {
+		t.Fatalf("light block after giving up: %v", err)
+	}
+	if n := len(s.requests()); n != sent {
+		t.Fatalf("the rate-limited node was asked %d more times", n-sent)
+	}
+	if kind, reason := e.failure(); kind != kindRateLimited || !strings.Contains(reason.Error(), "rate-limited akw") {
+		t.Fatalf("failure after giving up: %v %v", kind, reason)
+	}
 }
 
 func TestParseRetryAfter(t *testing.T) {
