@@ -496,7 +496,12 @@ func (e *endpoint) probeStatus(ctx context.Context) (*ctypes.ResultStatus, error
 		return nil, &lightclient.ErrUnreachable{Endpoints: []lightclient.Endpoint{{URL: e.url, Reason: describe(deadKind(reason), reason, nil)}}}
 	}
 	st, err := e.status(ctx)
-	if err != nil && ctx.Err() == nil && isNetwork(err) && unresponsive(err) {
+	var limited *ErrRateLimited
+	switch {
+	case err == nil || ctx.Err() != nil:
+	case errors.As(err, &limited):
+		e.markDeadFor(limited, limitedFor)
+	case isNetwork(err) && unresponsive(err):
 		e.markDead(unwrapNetwork(err))
 	}
 	return st, err
