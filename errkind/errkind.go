@@ -44,6 +44,13 @@ const (
 	Key
 	// Cancelled means the user stopped the operation or said no.
 	Cancelled
+	// Unproven means nothing could be proven because no node holds what
+	// was asked (a pruned height; every node behind the verified header):
+	// no answer failed to check out, so it is no alarm — yet nothing may
+	// be shown either. The command line's contract gives it the exit code
+	// of Verification (3: "could not be proven"); the faces word it as
+	// what it is, not as an attack.
+	Unproven
 )
 
 func (k Kind) String() string {
@@ -60,6 +67,8 @@ func (k Kind) String() string {
 		return "key"
 	case Cancelled:
 		return "cancelled"
+	case Unproven:
+		return "unproven"
 	}
 	return "failure"
 }

@@ -242,10 +242,11 @@ func (e *ErrHeightUnavailable) Error() string {
 	return fmt.Sprintf("no node has the header at height %d any more (pruned)", e.Height)
 }
 
-// Kind: network (exit 5). No header failed to verify: the nodes said they
-// no longer hold it, which proves nothing either way (a false "verification
-// failed" would teach users to ignore the real alarm).
-func (e *ErrHeightUnavailable) Kind() errkind.Kind { return errkind.Network }
+// Kind: unproven (exit 3, "could not be proven"). No header failed to
+// verify: the nodes said they no longer hold it, which proves nothing
+// either way; the faces do not word it as an alarm (a false "verification
+// failed" would teach users to ignore the real one).
+func (e *ErrHeightUnavailable) Kind() errkind.Kind { return errkind.Unproven }
 func (e *ErrHeightUnavailable) Hint() string {
 	return "the nodes have pruned that height (public nodes keep only recent ones)"
 }

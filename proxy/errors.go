@@ -118,7 +118,7 @@ func classify(what string, err error) *callError {
 		}
 		return &callError{code: CodeVerification, message: "verification failed", outcome: Failed, err: err,
 			reason: what + ": " + err.Error(), hint: hint}
-	case errkind.Network:
+	case errkind.Network, errkind.Unproven:
 		if hint == "" {
 			hint = "check akw's --node and --witness"
 		}

@@ -317,8 +317,8 @@ func TestAllPruned(t *testing.T) {
 
 	_, err := balanceAt(ctx, t, s, old)
 	var un *state.ErrUnavailable
-	if !errors.As(err, &un) || errkind.KindOf(err) != errkind.Network {
-		t.Fatalf("state nobody holds: %T %v; want ErrUnavailable (network)", err, err)
+	if !errors.As(err, &un) || errkind.KindOf(err) != errkind.Unproven {
+		t.Fatalf("state nobody holds: %T %v; want ErrUnavailable (unproven)", err, err)
 	}
 	msg := err.Error()
 	if !strings.Contains(msg, fmt.Sprintf("no node holds the state at height %d", old)) || !strings.Contains(msg, "proof is unexpectedly empty") {
@@ -337,7 +337,7 @@ func TestAllPruned(t *testing.T) {
 	// the trust root stored old+1 and above): nobody serves it.
 	_, err = balanceAt(ctx, t, s, old-1)
 	var gone *lightclient.ErrHeightUnavailable
-	if !errors.As(err, &gone) || errkind.KindOf(err) != errkind.Network || !strings.Contains(fmt.Sprint(err), fmt.Sprintf("height %d", old)) ||
+	if !errors.As(err, &gone) || errkind.KindOf(err) != errkind.Unproven || !strings.Contains(fmt.Sprint(err), fmt.Sprintf("height %d", old)) ||
 		errkind.RemedyOf(err).Do != errkind.RecentHeight {
 		t.Fatalf("header nobody holds: %T %v (kind %v)", err, err, errkind.KindOf(err))
 	}

@@ -82,11 +82,10 @@ func (s *Session) view(ctx context.Context, v View) (*state.View, error) {
 // policy says.
 func (s *Session) withFailover(ctx context.Context, retry string, op func() error) error {
 	err := op()
-	// State no node holds (lightclient/state.ErrUnavailable) was asked of
-	// the witnesses already: asking again only repeats their refusals.
-	var unheld *state.ErrUnavailable
+	// State no node holds (errkind.Unproven) was asked of the witnesses
+	// already: asking again only repeats their refusals.
 	if err != nil && s.light != nil && ctx.Err() == nil && len(s.cfg.Network.Witnesses) > 0 &&
-		errkind.KindOf(err) == errkind.Network && !errors.As(err, &unheld) {
+		errkind.KindOf(err) == errkind.Network {
 		s.notify("%v; %s", err, retry)
 		// Brought up to date, the light client finds a dead primary gone
 		// and takes a witness.

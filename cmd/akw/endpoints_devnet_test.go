@@ -132,16 +132,18 @@ func TestEndpointsDevnet(t *testing.T) {
 			t.Fatal("the pruned primary was not asked")
 		}
 
-		// Every node prunes: exit 5, the height and every node named, the
-		// hint of a more recent height or an archive node; not exit 3.
+		// Every node prunes: exit 3 ("could not be proven", the contract's
+		// code) worded as what it is — the height and every node named,
+		// the hint of a more recent height or an archive node — never as
+		// "verification failed".
 		for _, p := range ps[1:] {
 			p.PruneBelow(old + 1)
 		}
 		code, stdout, stderr := e.run(t, faultBound, nil, with(base, "query", "balance", alice.Address, "--height", height)...)
-		if code != 5 || stdout != "" || strings.Contains(stderr, "verification failed") {
-			t.Fatalf("every node pruned: exit %d, want 5\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		if code != 3 || stdout != "" || strings.Contains(stderr, "verification failed") {
+			t.Fatalf("every node pruned: exit %d, want 3\nstdout: %s\nstderr: %s", code, stdout, stderr)
 		}
-		if !strings.Contains(stderr, fmt.Sprintf("error: no node holds the state at height %d", old)) ||
+		if !strings.Contains(stderr, fmt.Sprintf("error: could not be proven: no node holds the state at height %d", old)) ||
 			!strings.Contains(stderr, "hint: ") || !strings.Contains(stderr, "--height") || !strings.Contains(stderr, "archive node") {
 			t.Fatalf("every node pruned: stderr does not say what happened:\n%s", stderr)
 		}
@@ -152,10 +154,10 @@ func TestEndpointsDevnet(t *testing.T) {
 		}
 		t.Logf("every node pruned: exit %d\n%s", code, stderr)
 
-		// A header no node holds any more: exit 5 too.
+		// A header no node holds any more: the same.
 		code, _, stderr = e.run(t, faultBound, nil, with(base, "query", "balance", alice.Address, "--height", fmt.Sprint(old-1))...)
-		if code != 5 || !strings.Contains(stderr, "archive node") {
-			t.Fatalf("header pruned everywhere: exit %d, want 5\n%s", code, stderr)
+		if code != 3 || !strings.Contains(stderr, "archive node") || strings.Contains(stderr, "verification failed") {
+			t.Fatalf("header pruned everywhere: exit %d, want 3\n%s", code, stderr)
 		}
 	})
 

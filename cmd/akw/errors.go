@@ -80,6 +80,8 @@ func (c errorContext) wrap(err error) error {
 			hint = c.verification
 		}
 		return output.Wrap(code, err, "verification failed: "+err.Error(), hint)
+	case errkind.Unproven:
+		return output.Wrap(code, err, "could not be proven: "+err.Error(), hint)
 	case errkind.Network:
 		if hint == "" {
 			hint = c.network

@@ -351,9 +351,9 @@ func TestFreshnessDevnet(t *testing.T) {
 	// trusted header is after a spend; the primary and the witness say
 	// (in /status) that their newest block is 20 older, before the spend.
 	// akw must not show the old balance. Then both lag for real: nothing
-	// can prove the trusted header's state, so akw fails (exit 5: no
-	// node holds it; nothing failed to verify) rather than answer from
-	// the past.
+	// can prove the trusted header's state, so akw fails (exit 3: it
+	// could not be proven; worded as that, not as a failed verification)
+	// rather than answer from the past.
 	t.Run("issue scenario through the binary", func(t *testing.T) {
 		defer stopLies()
 		e := &faultEnv{n: n, bin: faultBin(t), rpc: info.RPC}
@@ -384,14 +384,15 @@ func TestFreshnessDevnet(t *testing.T) {
 		t.Logf("status lie, binary: exit %d\n%s%s", code, stdout, stderr)
 
 		// Both nodes behind for real, neither can prove the trusted
-		// header's state: exit 5 naming the height, nothing on stdout.
+		// header's state: exit 3 (could not be proven) naming the height,
+		// nothing on stdout, and no "verification failed": nothing did.
 		trusted = update()
 		for _, p := range proxies[:2] {
 			p.ClaimTip(trusted-20, true)
 		}
 		code, stdout, stderr = e.run(t, faultBound, nil, with(pair, "query", "balance", alice.Address)...)
-		if code != 5 || stdout != "" {
-			t.Fatalf("all behind: exit %d, want 5 with nothing on stdout\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		if code != 3 || stdout != "" {
+			t.Fatalf("all behind: exit %d, want 3 with nothing on stdout\nstdout: %s\nstderr: %s", code, stdout, stderr)
 		}
 		if !strings.Contains(stderr, behindNotice(proxies[0], trusted-20, trusted)) ||
 			!strings.Contains(stderr, fmt.Sprintf("no node holds the state at height %d", trusted-1)) || strings.Contains(stderr, "verification failed") ||

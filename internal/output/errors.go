@@ -78,7 +78,8 @@ func CodeOf(k errkind.Kind) Code {
 	switch k {
 	case errkind.Usage:
 		return Usage
-	case errkind.Verification:
+	case errkind.Verification, errkind.Unproven:
+		// The contract: 3 is "did not check out, or could not be proven".
 		return Verification
 	case errkind.Rejected:
 		return Rejected

@@ -42,6 +42,11 @@ func TestCodeOfEveryKind(t *testing.T) {
 			t.Errorf("KindOfCode(%v) = %v, want %v", c, got, k)
 		}
 	}
+	// Unproven shares Verification's code: the contract's 3 is "did not
+	// check out, or could not be proven".
+	if got := CodeOf(errkind.Unproven); got != Verification {
+		t.Errorf("CodeOf(Unproven) = %v, want %v", got, Verification)
+	}
 }
 
 type kinded struct{ k errkind.Kind }

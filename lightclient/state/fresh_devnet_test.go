@@ -220,7 +220,7 @@ func TestDevnetOldTip(t *testing.T) {
 		}
 		b, err := v.Balances(ctx, aliceAddr)
 		var un *state.ErrUnavailable
-		if err == nil || !errors.As(err, &un) || errkind.KindOf(err) != errkind.Network {
+		if err == nil || !errors.As(err, &un) || errkind.KindOf(err) != errkind.Unproven {
 			t.Fatalf("answer %+v, error %T %v; want no node to hold the state", b, err, err)
 		}
 		for _, p := range proxies {

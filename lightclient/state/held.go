@@ -158,7 +158,10 @@ func (e *ErrUnavailable) Error() string {
 		e.Query.Height, e.Query.Path(), strings.Join(parts, "; "))
 }
 
-func (e *ErrUnavailable) Kind() errkind.Kind { return errkind.Network }
+// Kind: unproven (exit 3, "could not be proven"), not a verification
+// failure: no answer failed to check out; and not the network: the nodes
+// answered, they do not hold the state.
+func (e *ErrUnavailable) Kind() errkind.Kind { return errkind.Unproven }
 
 // Hint: for a height the user chose, a more recent one or a node that
 // keeps every height; for the newest state, the nodes are behind the

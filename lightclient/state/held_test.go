@@ -23,7 +23,7 @@ func TestErrUnavailableSaysWhoAndWhat(t *testing.T) {
 		t.Fatalf("message\n got %q\nwant %q", got, want)
 	}
 	// Never a verification failure: nothing failed to verify.
-	if errkind.KindOf(e) != errkind.Network {
+	if errkind.KindOf(e) != errkind.Unproven {
 		t.Fatalf("kind %v", errkind.KindOf(e))
 	}
 	if r := errkind.RemedyOf(e); r.Do != errkind.CheckNodes || !strings.Contains(e.Hint(), "retry") {
