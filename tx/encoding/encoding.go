@@ -18,6 +18,7 @@ import (
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	vestingtypes "github.com/cosmos/cosmos-sdk/x/auth/vesting/types"
+	"github.com/cosmos/cosmos-sdk/x/authz"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
@@ -25,6 +26,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 	"github.com/cosmos/gogoproto/proto"
 
+	"cosmossdk.io/x/feegrant"
 	"cosmossdk.io/x/tx/signing"
 )
 
@@ -66,6 +68,10 @@ func New(prefix string) (*Config, error) {
 	distrtypes.RegisterInterfaces(reg)
 	govv1.RegisterInterfaces(reg)
 	govv1beta1.RegisterInterfaces(reg)
+	// Grants (x/authz) and fee allowances (x/feegrant): their messages,
+	// and the authorizations and allowances they carry as Any.
+	authz.RegisterInterfaces(reg)
+	feegrant.RegisterInterfaces(reg)
 
 	amino := codec.NewLegacyAmino()
 	RegisterAmino(amino)
@@ -94,6 +100,8 @@ func RegisterAmino(cdc *codec.LegacyAmino) {
 	stakingtypes.RegisterLegacyAminoCodec(cdc)
 	distrtypes.RegisterLegacyAminoCodec(cdc)
 	govv1.RegisterLegacyAminoCodec(cdc)
+	authz.RegisterLegacyAminoCodec(cdc)
+	feegrant.RegisterLegacyAminoCodec(cdc)
 }
 
 // Bech32 encodes an account address with the network's prefix.
