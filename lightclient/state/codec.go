@@ -8,6 +8,11 @@ import (
 	cryptocodec "github.com/cosmos/cosmos-sdk/crypto/codec"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	vestingtypes "github.com/cosmos/cosmos-sdk/x/auth/vesting/types"
+	"github.com/cosmos/cosmos-sdk/x/authz"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	"cosmossdk.io/x/feegrant"
 )
 
 var (
@@ -17,13 +22,21 @@ var (
 
 // Codec decodes proven store values: accounts are stored as Any, so the
 // registry knows the account types (base, module, the vesting kinds) and
-// the public key types they carry.
+// the public key types they carry; grants and fee allowances too, so it
+// knows the SDK's authorizations (generic, send, stake) and allowances
+// (basic, periodic, allowed messages). Governance proposals carry
+// messages of any module as Any: they are decoded without unpacking them
+// (decodeProposal), so that no registry is needed there.
 func Codec() codec.Codec {
 	codecOnce.Do(func() {
 		reg := codectypes.NewInterfaceRegistry()
 		cryptocodec.RegisterInterfaces(reg)
 		authtypes.RegisterInterfaces(reg)
 		vestingtypes.RegisterInterfaces(reg)
+		authz.RegisterInterfaces(reg)
+		banktypes.RegisterInterfaces(reg)
+		stakingtypes.RegisterInterfaces(reg)
+		feegrant.RegisterInterfaces(reg)
 		theCodec = codec.NewProtoCodec(reg)
 	})
 	return theCodec

@@ -31,8 +31,13 @@ type VoteAnswer struct {
 }
 
 func (v *View) decodeProposal(id uint64, value []byte) (*govv1.Proposal, error) {
+	// Plain protobuf, not the codec: the codec would unpack the
+	// proposal's messages, and fail on any message type it does not know
+	// (a software upgrade, a parameter change of Akash's modules: every
+	// real proposal but text ones). The messages stay Any; a face shows
+	// their type URLs.
 	var p govv1.Proposal
-	if err := v.q.cdc.Unmarshal(value, &p); err != nil {
+	if err := p.Unmarshal(value); err != nil {
 		return nil, &ErrDecode{What: fmt.Sprintf("proposal %d", id), Err: err}
 	}
 	if p.Id != id {
