@@ -231,6 +231,17 @@ func (v *View) GrantsTo(ctx context.Context, grantee sdk.AccAddress) (out *Grant
 	return out, nil
 }
 
+// GrantsBetween proves every grant from granter to grantee (the 0x01
+// lp(granter) lp(grantee) range), by message type.
+func (v *View) GrantsBetween(ctx context.Context, granter, grantee sdk.AccAddress) (out *GrantList, err error) {
+	defer guard(&out, &err, "grants from "+granter.String()+" to "+grantee.String())
+	grants, err := v.grantRange(ctx, grantsPairPrefix(granter, grantee), nil)
+	if err != nil {
+		return nil, err
+	}
+	return &GrantList{Proven: v.proven(), Grants: grants}, nil
+}
+
 // GrantOne proves the grant from granter to grantee for msgType
 // (ErrNotFound: proven absent).
 func (v *View) GrantOne(ctx context.Context, granter, grantee sdk.AccAddress, msgType string) (out *Grant, err error) {
