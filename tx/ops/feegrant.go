@@ -227,7 +227,7 @@ func (o *RevokeAllowance) Summary(d amount.Denoms, p address.Prefixes) []Field {
 		{"grantee", address.Bech32(p.Account, o.Grantee)},
 	}
 	if o.existing != nil && o.existing.Allowance != nil {
-		f = append(f, Field{"the allowance let the grantee", describeFeeAllowance(o.existing.Allowance, d)})
+		f = append(f, Field{"the allowance let the grantee", DescribeFeeAllowance(o.existing.Allowance, d)})
 	}
 	return f
 }
@@ -262,7 +262,7 @@ func ParseRevokeAllowance(granter sdk.AccAddress, grantee string, p address.Pref
 }
 
 // describeFeeAllowance describes an allowance from the chain.
-func describeFeeAllowance(fa feegrant.FeeAllowanceI, d amount.Denoms) string {
+func DescribeFeeAllowance(fa feegrant.FeeAllowanceI, d amount.Denoms) string {
 	var msgs []string
 	if am, ok := fa.(*feegrant.AllowedMsgAllowance); ok {
 		msgs = am.AllowedMessages
@@ -327,7 +327,7 @@ func CheckFeeGrant(ctx context.Context, c *Checker, granter, payer sdk.AccAddres
 				reason = "the allowance does not pay for these messages"
 			}
 			return &tx.CheckError{Check: "fee allowance", Reason: fmt.Sprintf("the fee allowance from %s to %s does not cover this transaction: %s; it lets %s %s",
-				g, p, reason, p, describeFeeAllowance(a.Allowance, c.Denoms)), Fix: "lower the fee, ask the granter for a larger allowance, or pay the fee yourself"}
+				g, p, reason, p, DescribeFeeAllowance(a.Allowance, c.Denoms)), Fix: "lower the fee, ask the granter for a larger allowance, or pay the fee yourself"}
 		}
 	}
 	for _, cn := range fee {

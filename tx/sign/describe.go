@@ -116,6 +116,10 @@ func describeMsg(cfg *encoding.Config, m sdk.Msg, d amount.Denoms) MsgView {
 	case *govv1.MsgVoteWeighted:
 		v.Fields = f("action", "weighted vote", "voter", m.Voter, "proposal", fmt.Sprint(m.ProposalId), "options", vote.Describe(m.Options))
 	default:
+		if fields, ok := describeGrantMsg(cfg, m, d); ok {
+			v.Fields = fields
+			break
+		}
 		v.Known = false
 		js, err := cfg.Codec.MarshalInterfaceJSON(m)
 		text := string(js)

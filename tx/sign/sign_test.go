@@ -59,7 +59,7 @@ func allOps(signer sdk.AccAddress) map[string]ops.Op {
 	amt := sdk.NewCoin("uakt", sdkmath.NewInt(1_500_000))
 	weighted, _, _ := vote.Parse("yes=0.6,no=0.4")
 	plain, _, _ := vote.Parse("no_with_veto")
-	return map[string]ops.Op{
+	m := map[string]ops.Op{
 		"send":          &ops.Send{From: signer, To: accAddr(2), Amount: amt},
 		"delegate":      &ops.Delegate{Delegator: signer, Validator: valAddr(3), Amount: amt},
 		"redelegate":    &ops.Redelegate{Delegator: signer, Src: valAddr(3), Dst: valAddr(4), Amount: amt},
@@ -68,6 +68,10 @@ func allOps(signer sdk.AccAddress) map[string]ops.Op {
 		"vote":          &ops.Vote{Voter: signer, ProposalID: 7, Options: plain},
 		"vote-weighted": &ops.Vote{Voter: signer, ProposalID: 7, Options: weighted, Weighted: true},
 	}
+	for name, op := range grantOps(signer) {
+		m[name] = op
+	}
+	return m
 }
 
 func unsigned(t testing.TB, cfg *encoding.Config, op ops.Op, body Body) *builderT {
@@ -103,6 +107,9 @@ func TestAminoJSONEveryMessage(t *testing.T) {
 		"withdraw":      {"cosmos-sdk/MsgWithdrawDelegationReward", "cosmos-sdk/MsgWithdrawDelegationReward", "cosmos-sdk/MsgWithdrawValCommission"},
 		"vote":          {"cosmos-sdk/v1/MsgVote"},
 		"vote-weighted": {"cosmos-sdk/v1/MsgVoteWeighted"},
+	}
+	for name, names := range grantMsgNames {
+		wantNames[name] = names
 	}
 	for name, op := range allOps(signer) {
 		t.Run(name, func(t *testing.T) {
