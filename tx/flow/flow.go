@@ -89,6 +89,13 @@ type Options struct {
 	// Unsigned is set for --generate-only and --dry-run: nothing will be
 	// signed, so offline the account number and sequence are not needed.
 	Unsigned bool
+
+	// FeeGranter (--fee-granter) pays the fee through the fee allowance
+	// it gave the fee payer; checked against the proven allowance.
+	FeeGranter sdk.AccAddress
+	// FeePayer (--fee-payer) is charged the fee instead of the signer,
+	// and must sign too (see feeparty.go).
+	FeePayer sdk.AccAddress
 }
 
 // Key is who signs: a keyring record, or only an address when the
@@ -149,6 +156,8 @@ type Plan struct {
 	GasSimulated uint64 // the node's figure before adjustment; 0 if not simulated
 	GasSource    string
 	Fee          sdk.Coins
+	// FeeGranter and FeePayer are the options' (nil: the signer pays).
+	FeeGranter, FeePayer sdk.AccAddress
 
 	// Checked says the operation was checked against proven state.
 	Checked bool
@@ -234,8 +243,11 @@ func staleSequence(err error) (uint64, bool) {
 
 func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*Plan, error) {
 	start := time.Now()
-	p := &Plan{Op: op, Key: key, Mode: signingtypes.SignMode_SIGN_MODE_DIRECT}
+	p := &Plan{Op: op, Key: key, Mode: signingtypes.SignMode_SIGN_MODE_DIRECT, FeeGranter: opts.FeeGranter, FeePayer: opts.FeePayer}
 	if err := checkOptions(env, opts); err != nil {
+		return nil, err
+	}
+	if err := checkFeeParties(env, key, opts); err != nil {
 		return nil, err
 	}
 	if !op.Signer().Equals(key.Address) {
@@ -326,6 +338,9 @@ func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
+	if err := sign.SetFeeParties(env.Enc, b, opts.FeeGranter, opts.FeePayer); err != nil {
+		return nil, err
+	}
 
 	// Gas.
 	switch {
@@ -341,7 +356,11 @@ func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 			simFee = sdk.NewCoins(sdk.NewInt64Coin(env.Denoms.Base, 1))
 		}
 		b.SetFeeAmount(simFee)
-		bz, err := sign.SimulationBytes(env.Enc, b, pub, p.Mode, p.Sequence)
+		extra, err := simulationExtra(ctx, env, key, opts)
+		if err != nil {
+			return nil, err
+		}
+		bz, err := sign.SimulationBytes(env.Enc, b, pub, p.Mode, p.Sequence, extra...)
 		if err != nil {
 			return nil, err
 		}
@@ -380,10 +399,14 @@ func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 	b.SetFeeAmount(p.Fee)
 	p.Builder = b
 
-	// Balance: spend plus fee within the verified spendable balance; the
-	// checks that weigh the operation against its fee.
+	// Balance: spend plus fee within the verified spendable balance; a fee
+	// paid by someone else within what they can pay; the checks that weigh
+	// the operation against its fee.
 	if c != nil {
 		if err := checkBalance(ctx, env, p); err != nil {
+			return nil, err
+		}
+		if err := checkFeeSource(ctx, env, c, p, msgs); err != nil {
 			return nil, err
 		}
 		if fc, ok := op.(ops.FeeChecker); ok {
@@ -391,8 +414,10 @@ func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 				return nil, err
 			}
 		}
+	} else if p.FeeGranter != nil {
+		env.notice("offline: the fee allowance from %s was not checked", address.Bech32(env.Prefixes.Account, p.FeeGranter))
 	}
-	p.Summary = op.Summary(env.Denoms, env.Prefixes)
+	p.Summary = append(op.Summary(env.Denoms, env.Prefixes), p.feeFields(env)...)
 	p.Timings.Build = time.Since(start)
 	return p, nil
 }
@@ -427,7 +452,8 @@ func checkOptions(env *Env, opts Options) error {
 }
 
 func checkBalance(ctx context.Context, env *Env, p *Plan) error {
-	need := p.Op.Spend().Add(p.Fee...)
+	ownFee := p.feeFromSigner()
+	need := p.Op.Spend().Add(ownFee...)
 	for _, c := range need {
 		bal, err := env.State.Balance(ctx, p.Key.Address, c.Denom)
 		if err != nil {
@@ -439,7 +465,7 @@ func checkBalance(ctx context.Context, env *Env, p *Plan) error {
 		if bal.Spendable.LT(c.Amount) {
 			what := "the fee"
 			switch {
-			case !p.Op.Spend().AmountOf(c.Denom).IsZero() && p.Fee.AmountOf(c.Denom).IsZero():
+			case !p.Op.Spend().AmountOf(c.Denom).IsZero() && ownFee.AmountOf(c.Denom).IsZero():
 				what = "the amount"
 			case !p.Op.Spend().AmountOf(c.Denom).IsZero():
 				what = "the amount plus the fee"

@@ -8,6 +8,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
+	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
@@ -38,16 +39,20 @@ type SigView struct {
 
 // Decoded is what a human is about to sign or broadcast.
 type Decoded struct {
-	Messages  []MsgView `json:"messages"`
-	Fee       string    `json:"fee"`
-	FeeCoins  sdk.Coins `json:"fee_coins"`
-	Gas       uint64    `json:"gas"`
-	Memo      string    `json:"memo"`
-	Unordered bool      `json:"unordered"`
-	Timeout   time.Time `json:"timeout_timestamp,omitempty"`
-	Signers   []string  `json:"signers"`
-	Signed    bool      `json:"signed"`
-	Sigs      []SigView `json:"signatures"`
+	Messages []MsgView `json:"messages"`
+	Fee      string    `json:"fee"`
+	FeeCoins sdk.Coins `json:"fee_coins"`
+	// FeePayer and FeeGranter are set when the transaction names them:
+	// the granter pays through its fee allowance to the payer.
+	FeePayer   string    `json:"fee_payer,omitempty"`
+	FeeGranter string    `json:"fee_granter,omitempty"`
+	Gas        uint64    `json:"gas"`
+	Memo       string    `json:"memo"`
+	Unordered  bool      `json:"unordered"`
+	Timeout    time.Time `json:"timeout_timestamp,omitempty"`
+	Signers    []string  `json:"signers"`
+	Signed     bool      `json:"signed"`
+	Sigs       []SigView `json:"signatures"`
 }
 
 // Describe turns a transaction into its human reading.
@@ -60,6 +65,7 @@ func Describe(cfg *encoding.Config, b client.TxBuilder, d amount.Denoms) Decoded
 		Memo:      t.GetMemo(),
 		Unordered: t.GetUnordered(),
 	}
+	out.FeePayer, out.FeeGranter = feeParties(cfg, t)
 	if ts := t.GetTimeoutTimeStamp(); !ts.IsZero() && ts.Unix() > 0 {
 		out.Timeout = ts.UTC()
 	}
@@ -85,6 +91,29 @@ func Describe(cfg *encoding.Config, b client.TxBuilder, d amount.Denoms) Decoded
 		out.Messages = append(out.Messages, describeMsg(cfg, m, d))
 	}
 	return out
+}
+
+// feeParties reads a fee payer other than the first signer and a fee
+// granter. The SDK's accessors panic on an address that does not decode
+// (a hand-edited file): such a transaction shows neither, and signing or
+// broadcasting it fails on the same address with an error.
+func feeParties(cfg *encoding.Config, t authsigning.Tx) (payer, granter string) {
+	defer func() {
+		if recover() != nil {
+			payer, granter = "", ""
+		}
+	}()
+	if g := t.FeeGranter(); len(g) > 0 {
+		granter = cfg.Bech32(sdk.AccAddress(g))
+	}
+	signers, err := t.GetSigners()
+	if err != nil || len(signers) == 0 {
+		return "", granter
+	}
+	if p := t.FeePayer(); len(p) > 0 && !sdk.AccAddress(p).Equals(sdk.AccAddress(signers[0])) {
+		payer = cfg.Bech32(sdk.AccAddress(p))
+	}
+	return payer, granter
 }
 
 func coins(cs sdk.Coins, d amount.Denoms) string { return amount.FormatCoins(cs, d) }

@@ -271,15 +271,19 @@ func SignBytes(ctx context.Context, cfg *encoding.Config, b client.TxBuilder, mo
 // (or by an empty secp256k1 key when the account has none on chain yet,
 // as the SDK's own BuildSimTx does), in the mode that will sign it, so the
 // node charges the same signature-verification gas.
-func SimulationBytes(cfg *encoding.Config, b client.TxBuilder, pub cryptotypes.PubKey, mode signingtypes.SignMode, sequence uint64) ([]byte, error) {
+//
+// extra are the empty signatures of the transaction's other signers, in
+// their order (a fee payer other than the signer).
+func SimulationBytes(cfg *encoding.Config, b client.TxBuilder, pub cryptotypes.PubKey, mode signingtypes.SignMode, sequence uint64, extra ...signingtypes.SignatureV2) ([]byte, error) {
 	if pub == nil {
 		pub = &secp256k1.PubKey{}
 	}
-	if err := b.SetSignatures(signingtypes.SignatureV2{
+	sigs := append([]signingtypes.SignatureV2{{
 		PubKey:   pub,
 		Data:     &signingtypes.SingleSignatureData{SignMode: mode},
 		Sequence: sequence,
-	}); err != nil {
+	}}, extra...)
+	if err := b.SetSignatures(sigs...); err != nil {
 		return nil, err
 	}
 	bz, err := cfg.TxConfig.TxEncoder()(b.GetTx())
