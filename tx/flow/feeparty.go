@@ -85,6 +85,22 @@ func simulationExtra(ctx context.Context, env *Env, key Key, opts Options) ([]si
 	return []signingtypes.SignatureV2{{PubKey: pk, Data: &signingtypes.SingleSignatureData{SignMode: signingtypes.SignMode_SIGN_MODE_DIRECT}, Sequence: a.Sequence}}, nil
 }
 
+// checkFeeGrantTerms checks what of a fee allowance does not depend on
+// the fee (it exists, has not expired, allows every message) before the
+// node simulates the transaction: the node would refuse a missing or
+// expired allowance with its own words (or a pruned one as "fee-grant not
+// found"), and the proven answer is the one to give.
+func checkFeeGrantTerms(ctx context.Context, c *ops.Checker, p *Plan, msgs []sdk.Msg) error {
+	if c == nil || p.FeeGranter == nil {
+		return nil
+	}
+	payer := p.FeePayer
+	if payer == nil {
+		payer = p.Key.Address
+	}
+	return ops.CheckFeeGrant(ctx, c, p.FeeGranter, payer, nil, msgs)
+}
+
 // checkFeeSource checks, against proven state, that whoever pays the fee
 // can: the fee granter's allowance to the fee payer (exists, not expired,
 // covers the fee, allows every message; the granter's balance), or a fee

@@ -329,6 +329,9 @@ func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
+	if err := checkFeeGrantTerms(ctx, c, p, msgs); err != nil {
+		return nil, err
+	}
 
 	body := sign.Body{Memo: opts.Memo, Unordered: opts.Unordered}
 	if opts.Unordered {
