@@ -253,7 +253,15 @@ func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 	if !op.Signer().Equals(key.Address) {
 		return nil, tx.Inputf("", "the operation's signer %s is not the key's address %s", address.Bech32(env.Prefixes.Account, op.Signer()), address.Bech32(env.Prefixes.Account, key.Address))
 	}
-	if key.Record != nil {
+	switch {
+	case key.Record != nil && key.Record.GetType() == keyring.TypeMulti:
+		// Its members sign, one by one (sign.SignPart, sign.Combine).
+		if !opts.Unsigned {
+			return nil, tx.Inputf("generate the transaction unsigned, have the members sign it apart, then combine their signatures",
+				"%s is a multisig key: its members sign, not akw with it", key.Name)
+		}
+		p.Mode = sign.MultisigMode
+	case key.Record != nil:
 		m, err := sign.ModeFor(key.Record)
 		if err != nil {
 			return nil, err

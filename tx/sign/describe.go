@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cosmos/cosmos-sdk/client"
+	kmultisig "github.com/cosmos/cosmos-sdk/crypto/keys/multisig"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
@@ -35,6 +36,16 @@ type SigView struct {
 	Signer   string `json:"signer"`
 	Sequence uint64 `json:"sequence"`
 	Mode     string `json:"sign_mode"`
+	// For a multisig signer: how many of its members' signatures the
+	// transaction carries, of how many members, and how many it needs.
+	Multisig *MultisigView `json:"multisig,omitempty"`
+}
+
+// MultisigView is a multisignature's count.
+type MultisigView struct {
+	Collected int `json:"collected"`
+	Threshold int `json:"threshold"`
+	Members   int `json:"members"`
 }
 
 // Decoded is what a human is about to sign or broadcast.
@@ -83,6 +94,15 @@ func Describe(cfg *encoding.Config, b client.TxBuilder, d amount.Denoms) Decoded
 			if sd, ok := s.Data.(*signingtypes.SingleSignatureData); ok {
 				v.Mode = sd.SignMode.String()
 				out.Signed = out.Signed || len(sd.Signature) > 0
+			}
+			if multi, ok := s.PubKey.(*kmultisig.LegacyAminoPubKey); ok {
+				mv := &MultisigView{Threshold: int(multi.Threshold), Members: len(multi.GetPubKeys())}
+				if md, ok := s.Data.(*signingtypes.MultiSignatureData); ok {
+					mv.Collected = len(md.Signatures)
+					v.Mode = "multisig"
+					out.Signed = out.Signed || mv.Collected >= mv.Threshold
+				}
+				v.Multisig = mv
 			}
 			out.Sigs = append(out.Sigs, v)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	kmultisig "github.com/cosmos/cosmos-sdk/crypto/keys/multisig"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -278,11 +279,11 @@ func SimulationBytes(cfg *encoding.Config, b client.TxBuilder, pub cryptotypes.P
 	if pub == nil {
 		pub = &secp256k1.PubKey{}
 	}
-	sigs := append([]signingtypes.SignatureV2{{
-		PubKey:   pub,
-		Data:     &signingtypes.SingleSignatureData{SignMode: mode},
-		Sequence: sequence,
-	}}, extra...)
+	var data signingtypes.SignatureData = &signingtypes.SingleSignatureData{SignMode: mode}
+	if multi, ok := pub.(*kmultisig.LegacyAminoPubKey); ok {
+		data = simMultisig(multi)
+	}
+	sigs := append([]signingtypes.SignatureV2{{PubKey: pub, Data: data, Sequence: sequence}}, extra...)
 	if err := b.SetSignatures(sigs...); err != nil {
 		return nil, err
 	}
