@@ -90,17 +90,27 @@ func (s *Session) record(ctx context.Context, name string) (*sdkkeyring.Record, 
 // is signed before they pass. Offline, nothing is checked.
 func (s *Session) Prepare(ctx context.Context, req ops.Request, key flow.Key, opts flow.Options) (plan *Plan, err error) {
 	defer guard(&err, "the checks before signing")
-	env, err := s.Env()
-	if err != nil {
+	if _, err := ops.Parse(req, key.Address, s.denoms, s.prefixes); err != nil {
 		return nil, err
 	}
-	if _, err := ops.Parse(req, key.Address, s.denoms, s.prefixes); err != nil {
+	return s.PrepareOp(ctx, func() (ops.Op, error) { return ops.Parse(req, key.Address, s.denoms, s.prefixes) }, key, opts)
+}
+
+// PrepareOp is Prepare for an operation the face parsed itself with the
+// operation's own parser (ops.ParseGrant, ParseAllowance, ParseDeposit,
+// ParseProposalFile, NewExec, ...: they need more than a Request carries,
+// a codec or the clock). build is called for each attempt and should
+// return the operation afresh: its checks fill it in.
+func (s *Session) PrepareOp(ctx context.Context, build func() (ops.Op, error), key flow.Key, opts flow.Options) (plan *Plan, err error) {
+	defer guard(&err, "the checks before signing")
+	env, err := s.Env()
+	if err != nil {
 		return nil, err
 	}
 	attempt := func() error {
 		// The operation afresh: its checks fill it in (the validators of
 		// "withdraw all", what a claim pays).
-		op, err := ops.Parse(req, key.Address, s.denoms, s.prefixes)
+		op, err := build()
 		if err != nil {
 			return err
 		}
