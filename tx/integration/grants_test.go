@@ -67,19 +67,19 @@ func TestFeeGrantPaysThenRefusedWhenSpent(t *testing.T) {
 	}
 
 	// 2,000 left, a 5,000 fee: refused before signing.
-	_, _, err = f.prepare(g, &ops.Send{From: g.Address, To: alice.Address, Amount: sdk.NewInt64Coin(devnet.Denom, 1)}, fixed)
+	_, err = f.prepare(g, &ops.Send{From: g.Address, To: alice.Address, Amount: sdk.NewInt64Coin(devnet.Denom, 1)}, fixed)
 	checkErr(t, err, "fee allowance", "is more than what is left of the allowance")
 	// A fee the rest covers still goes through the checks.
 	small := fixed
 	small.Fees = uakt(2000)
-	if _, _, err := f.prepare(g, &ops.Send{From: g.Address, To: alice.Address, Amount: sdk.NewInt64Coin(devnet.Denom, 1)}, small); err != nil {
+	if _, err := f.prepare(g, &ops.Send{From: g.Address, To: alice.Address, Amount: sdk.NewInt64Coin(devnet.Denom, 1)}, small); err != nil {
 		t.Fatalf("a fee within what is left: %v", err)
 	}
 	// Someone who gave no allowance.
 	bob := f.key(t, "bob")
 	noGrant := fixed
 	noGrant.FeeGranter = bob.Address
-	_, _, err = f.prepare(g, &ops.Send{From: g.Address, To: alice.Address, Amount: sdk.NewInt64Coin(devnet.Denom, 1)}, noGrant)
+	_, err = f.prepare(g, &ops.Send{From: g.Address, To: alice.Address, Amount: sdk.NewInt64Coin(devnet.Denom, 1)}, noGrant)
 	checkErr(t, err, "fee allowance", "no fee allowance (proven absent)")
 }
 
@@ -109,7 +109,7 @@ func TestFeeGrantRefusedOnceExpired(t *testing.T) {
 		}
 		v = f.view(t, v.Height()+1)
 	}
-	_, _, err = f.prepare(g, &ops.Send{From: g.Address, To: alice.Address, Amount: sdk.NewInt64Coin(devnet.Denom, 1)},
+	_, err = f.prepare(g, &ops.Send{From: g.Address, To: alice.Address, Amount: sdk.NewInt64Coin(devnet.Denom, 1)},
 		flow.Options{Gas: fee.Gas{Auto: true}, FeeGranter: alice.Address})
 	// The chain prunes an expired allowance in the next block's end
 	// blocker; until then it is there, expired. Either is refused.
@@ -185,14 +185,14 @@ func TestRestakePreset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = f.prepare(bot, other, auto)
+	_, err = f.prepare(bot, other, auto)
 	checkErr(t, err, "grant", "does not allow it")
 	// A message type never granted.
 	send, err := ops.NewExec(f.enc.Codec, bot.Address, []sdk.Msg{banktypes.NewMsgSend(alice.Address, bot.Address, uakt(1))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = f.prepare(bot, send, auto)
+	_, err = f.prepare(bot, send, auto)
 	checkErr(t, err, "grant", "has not granted /cosmos.bank.v1beta1.MsgSend")
 }
 
@@ -249,7 +249,7 @@ func TestDepositAndProposals(t *testing.T) {
 	}
 	// A deposit on a proposal that does not exist is refused before
 	// signing.
-	_, _, err = f.prepare(bob, &ops.Deposit{Depositor: bob.Address, ProposalID: 999_999, Amount: uakt(1)}, auto)
+	_, err = f.prepare(bob, &ops.Deposit{Depositor: bob.Address, ProposalID: 999_999, Amount: uakt(1)}, auto)
 	if err == nil {
 		t.Fatal("a deposit on an unknown proposal was prepared")
 	}
@@ -260,7 +260,7 @@ func TestDepositAndProposals(t *testing.T) {
 	// Below the expedited minimum's initial part: refused before signing.
 	low := *exp
 	low.Deposit = uakt(400_000)
-	_, _, err = f.prepare(alice, &low, auto)
+	_, err = f.prepare(alice, &low, auto)
 	checkErr(t, err, "deposit", "an expedited proposal")
 	res = f.do(t, alice, exp, auto)
 	v = f.view(t, res.Height)

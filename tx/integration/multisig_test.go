@@ -36,10 +36,7 @@ func TestMultisigLedgerAndKeyringMembers(t *testing.T) {
 	}
 	keys.SetLedgerConnector(dev.Connect)
 	t.Cleanup(func() { keys.SetLedgerConnector(nil) })
-	kk, err := keys.Open(keys.Config{Backend: keys.BackendTest, Dir: t.TempDir(), AppName: devnet.KeyringAppName})
-	if err != nil {
-		t.Fatal(err)
-	}
+	kk := f.kk
 	if _, err := kk.AddLedger("hw", keys.HDPath{Index: 7}, false); err != nil {
 		t.Fatal(err)
 	}
@@ -73,15 +70,13 @@ func TestMultisigLedgerAndKeyringMembers(t *testing.T) {
 	f.do(t, alice, &ops.Send{From: alice.Address, To: from, Amount: sdk.NewInt64Coin(devnet.Denom, 5_000_000)}, auto)
 
 	// Generate only, from the multisig key, with gas simulated.
-	env := f.env()
-	env.Keyring, env.Ledger = kk.SDK(), keys.SignLedgerAminoJSON
-	key := flow.Key{Name: "treasury", Record: rec, Address: from}
+	key := f.key(t, "treasury")
 	bob := f.key(t, "bob")
 	send := &ops.Send{From: from, To: bob.Address, Amount: sdk.NewInt64Coin(devnet.Denom, 1_234_567)}
-	if _, err := flow.Prepare(f.ctx, env, send, key, auto); errkind.KindOf(err) != errkind.Usage {
+	if _, err := f.prepare(key, send, auto); errkind.KindOf(err) != errkind.Usage {
 		t.Fatalf("signing with the multisig key itself: %v", err)
 	}
-	p, err := flow.Prepare(f.ctx, env, send, key, flow.Options{Gas: fee.Gas{Auto: true}, Unsigned: true})
+	p, err := f.prepare(key, send, flow.Options{Gas: fee.Gas{Auto: true}, Unsigned: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +109,7 @@ func TestMultisigLedgerAndKeyringMembers(t *testing.T) {
 	if err := sign.Combine(f.ctx, f.enc, p.Builder, multi, parts, sd); errkind.KindOf(err) != errkind.Usage || !strings.Contains(err.Error(), "of the 2") {
 		t.Fatalf("one signature: %v", err)
 	}
-	o, _, err := f.prepare(key, send, flow.Options{Gas: fee.Gas{Limit: p.Gas}, Unsigned: true, Memo: "other"})
+	o, err := f.prepare(key, send, flow.Options{Gas: fee.Gas{Limit: p.Gas}, Unsigned: true, Memo: "other"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +136,7 @@ func TestMultisigLedgerAndKeyringMembers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := flow.Broadcast(f.ctx, env, bz, nil, nil)
+	res, err := f.w.Broadcast(f.ctx, bz, p.Fee, nil)
 	if err != nil || res.Code != 0 || !res.Verified {
 		t.Fatalf("broadcast: %+v %v", res, err)
 	}
