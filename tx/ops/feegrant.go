@@ -155,7 +155,7 @@ func (o *GrantAllowance) Check(ctx context.Context, c *Checker) error {
 		// x/feegrant refuses a second allowance for the same pair.
 		return &tx.CheckError{Check: "fee allowance", Reason: fmt.Sprintf("%s already pays fees for %s; the chain refuses a second allowance",
 			address.Bech32(c.Prefixes.Account, o.Granter), address.Bech32(c.Prefixes.Account, o.Grantee)),
-			Fix: "revoke the existing allowance first (revoke-feegrant), then grant the new one"}
+			Fix: "revoke the existing allowance first, then grant the new one"}
 	case errors.Is(err, tx.ErrNotFound):
 		return nil
 	}
