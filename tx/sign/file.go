@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/cosmos/cosmos-sdk/client"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 
 	"github.com/akash-wallet/akw/errkind"
@@ -57,6 +58,16 @@ func DecodeJSON(cfg *encoding.Config, bz []byte) (client.TxBuilder, error) {
 			return nil, tx.Inputf("", "message %d of the transaction is empty", i)
 		}
 	}
+	for i, si := range raw.AuthInfo.SignerInfos {
+		if si == nil || si.PublicKey == nil {
+			continue
+		}
+		if pk, ok := si.PublicKey.GetCachedValue().(cryptotypes.PubKey); ok {
+			if !pubKeyOK(pk) {
+				return nil, tx.InputThen(errkind.Remedy{Do: errkind.TxFile}, "", "signer %d's public key is malformed", i+1)
+			}
+		}
+	}
 	t, err := cfg.TxConfig.TxJSONDecoder()(bz)
 	if err != nil {
 		return nil, tx.InputThen(errkind.Remedy{Do: errkind.TxFile}, "", "not a transaction in the SDK's JSON encoding: %v", err)
@@ -72,6 +83,26 @@ func DecodeJSON(cfg *encoding.Config, bz []byte) (client.TxBuilder, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// pubKeyOK reports whether a public key from a file, and each member of a
+// multisig key, has an address (validPubKey): the SDK's keys panic on a
+// malformed one (secp256k1's Address on a key that is not 33 bytes, found
+// by FuzzDecodeJSON in Describe), so it is refused before anything uses it.
+func pubKeyOK(pk cryptotypes.PubKey) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	if m, multi := pk.(interface{ GetPubKeys() []cryptotypes.PubKey }); multi {
+		for _, sub := range m.GetPubKeys() {
+			if sub == nil || !pubKeyOK(sub) {
+				return false
+			}
+		}
+	}
+	return validPubKey(pk)
 }
 
 // ReadFile reads a transaction file; "-" is stdin.
