@@ -24,7 +24,8 @@ func FuzzVerify(f *testing.F) {
 	h := c.commit("bank", truth)
 	c.commit("acc", map[string][]byte{"\x01addr": []byte("account")})
 	h2 := h + 1
-	for _, k := range []string{"\x02\x04addruakt", "\x02\x04addr", "\x02\x04addruakt\x00", "\x02\x05other\x00", "\x00", "\x34"} {
+	// "\x33\x01v\x01a" exists with an empty value (empty.go).
+	for _, k := range []string{"\x02\x04addruakt", "\x02\x04addr", "\x02\x04addruakt\x00", "\x02\x05other\x00", "\x00", "\x34", "\x33\x01v\x01a"} {
 		q := Query{Store: "bank", Key: []byte(k), Height: h2}
 		r := c.query(q)
 		ops := r.ProofOps.Ops

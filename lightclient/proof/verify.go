@@ -47,7 +47,7 @@ type KeyProof struct {
 	Key    []byte
 	Height int64
 	Exists bool
-	Value  []byte // set when Exists
+	Value  []byte // set when Exists; empty for a key stored with an empty value (empty.go)
 
 	// For an absent key: the greatest present key below it and the least
 	// present key above it, both proven and proven adjacent (nil at the
@@ -157,7 +157,12 @@ func verifyAppHash(q Query, resp *abci.ResponseQuery, appHash []byte) (*KeyProof
 		if !bytes.Equal(ex.Value, resp.Value) {
 			return nil, ErrValueMismatch{Key: q.Key}
 		}
-		if err := runtime.VerifyValue(resp.ProofOps, appHash, path, resp.Value); err != nil {
+		if len(resp.Value) == 0 {
+			// ics23 refuses empty values; see empty.go.
+			if err := verifyEmptyExistence(ops, ex, q.Store, q.Key, appHash); err != nil {
+				return nil, ErrBadProof{Key: q.Key, Err: err}
+			}
+		} else if err := runtime.VerifyValue(resp.ProofOps, appHash, path, resp.Value); err != nil {
 			return nil, ErrBadProof{Key: q.Key, Err: err}
 		}
 		kp.Exists = true
