@@ -12,6 +12,7 @@ import (
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	"github.com/akash-wallet/akw/denom"
 	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/lightclient/proof"
@@ -140,6 +141,21 @@ func TestDevnetDenomsEqualNode(t *testing.T) {
 			if md.Denom != c.Denom || (md.Metadata == nil) != (c.Denom == devnet.IBCDenom) {
 				t.Fatalf("coin %s with metadata %+v", c, md)
 			}
+		}
+		// Shown as the chain describes them: ACT in act although its
+		// metadata's Display is uact, the voucher as it is.
+		set := denom.NewSet()
+		for _, d := range got.Denoms {
+			set.Add(denom.Describe(d.Denom, d.Metadata))
+		}
+		if s := set.Amount(got.Coins.AmountOf(devnet.ActDenom), devnet.ActDenom); s != "10000 ACT" {
+			t.Fatalf("alice's ACT shown as %q", s)
+		}
+		if s := set.Amount(got.Coins.AmountOf(devnet.IBCDenom), devnet.IBCDenom); s != "250000000 "+devnet.IBCDenom {
+			t.Fatalf("alice's voucher shown as %q", s)
+		}
+		if c, err := set.Parse("1.5act"); err != nil || c.String() != "1500000uact" {
+			t.Fatalf("1.5act read as %v, %v", c, err)
 		}
 	})
 
