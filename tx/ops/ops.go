@@ -172,6 +172,9 @@ func (o *Send) Summary(d amount.Denoms, p address.Prefixes) []Field {
 	}
 }
 func (o *Send) Check(ctx context.Context, c *Checker) error {
+	if err := c.checkSendable(ctx, o.Amount.Denom); err != nil {
+		return err
+	}
 	if o.From.Equals(o.To) {
 		c.warn("sending to the sending account itself: only the fee changes the balance")
 	}
