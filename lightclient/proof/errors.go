@@ -130,3 +130,6 @@ func (e ErrMalformedProof) Kind() errkind.Kind { return errkind.Verification }
 
 // Kind places ErrIncomplete with the failures that exit 3.
 func (e ErrIncomplete) Kind() errkind.Kind { return errkind.Verification }
+
+// Kind places ErrStoreNotProvenAbsent with the failures that exit 3.
+func (e ErrStoreNotProvenAbsent) Kind() errkind.Kind { return errkind.Verification }
