@@ -83,6 +83,38 @@ type ErrInconsistent struct{ Reason string }
 func (e *ErrInconsistent) Error() string      { return "proven state is inconsistent: " + e.Reason }
 func (e *ErrInconsistent) Kind() errkind.Kind { return errkind.Verification }
 
+// ErrStoreAbsent means the chain's state at Height has no store named
+// Store, and that is proven: the stores on either side of its name, Left
+// and Right (empty at an edge), are adjacent in the multistore committed
+// by the verified header. A chain adds and removes stores at upgrades, so
+// a historical query can meet a height before the store was added (or
+// after it was removed). It is an answer, not a failed verification.
+type ErrStoreAbsent struct {
+	Store       string
+	Height      int64
+	Left, Right string
+}
+
+func (e *ErrStoreAbsent) Error() string {
+	return fmt.Sprintf("the chain had no %s store at height %d (proven: the stores around it, %s, are adjacent in the multistore at that height); an upgrade adds or removes a store",
+		e.Store, e.Height, e.between())
+}
+
+func (e *ErrStoreAbsent) between() string {
+	switch {
+	case e.Left == "":
+		return fmt.Sprintf("none before and %s after", e.Right)
+	case e.Right == "":
+		return fmt.Sprintf("%s before and none after", e.Left)
+	}
+	return e.Left + " and " + e.Right
+}
+
+func (e *ErrStoreAbsent) Kind() errkind.Kind { return errkind.Failure }
+func (e *ErrStoreAbsent) Hint() string {
+	return fmt.Sprintf("ask about a height at which the chain has the %s store (a later one, if an upgrade added it)", e.Store)
+}
+
 var errBadLength = errorString("length prefix does not match")
 
 type errorString string

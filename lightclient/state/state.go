@@ -39,6 +39,7 @@ type Querier struct {
 	parallel   int
 	now        func() time.Time
 	staleAfter time.Duration
+	storeNames []string // besides KnownStores (stores.go)
 }
 
 // Option configures a Querier.
@@ -319,6 +320,12 @@ func (v *View) proven() Proven {
 func (v *View) get(ctx context.Context, store string, key []byte) (*proof.KeyProof, error) {
 	q := proof.Query{Store: store, Key: key, Height: v.height}
 	node, res, err := v.ask(ctx, q)
+	var unavailable *ErrUnavailable
+	if errors.As(err, &unavailable) {
+		// Every node refused: the height may be pruned, or the store
+		// not in the chain's state at that height (stores.go).
+		return nil, v.storeAbsent(ctx, q, unavailable)
+	}
 	if err != nil {
 		return nil, err
 	}
