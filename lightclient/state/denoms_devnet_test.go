@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	cmtbytes "github.com/cometbft/cometbft/libs/bytes"
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
@@ -15,6 +14,7 @@ import (
 	"github.com/akash-wallet/akw/denom"
 	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient/proof"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
@@ -31,8 +31,7 @@ func startPlainDevnet(t *testing.T) (*devnet.Network, *trusted.Client) {
 	if err := devnet.SetSDKConfig(); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	n, err := devnet.Start(ctx, devnet.Config{Dir: t.TempDir(), Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +56,7 @@ func startPlainDevnet(t *testing.T) (*devnet.Network, *trusted.Client) {
 // node's own gRPC answer at the same height.
 func TestDevnetDenomsEqualNode(t *testing.T) {
 	n, c := startPlainDevnet(t)
-	ctx := context.Background()
+	ctx := testctx.New(t)
 	node := c.Primary()
 	v, err := state.New(c, nil).Latest(ctx)
 	if err != nil {

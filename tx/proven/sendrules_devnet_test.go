@@ -1,11 +1,9 @@
 package proven_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	sdkmath "cosmossdk.io/math"
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
@@ -15,6 +13,7 @@ import (
 	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/tx"
@@ -37,8 +36,7 @@ func TestDevnetSendOfACTIsRefusedBeforeSigning(t *testing.T) {
 		t.Skip("starts a devnet")
 	}
 	n := devnettest.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	ctx := testctx.New(t)
 	if err := n.WaitForAppHeight(ctx, 3); err != nil {
 		t.Fatal(err)
 	}
