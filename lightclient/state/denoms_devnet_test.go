@@ -125,6 +125,19 @@ func TestDevnetDenomsEqualNode(t *testing.T) {
 		}
 	})
 
+	t.Run("burn-mint records", func(t *testing.T) {
+		// The devnet's bme store is a stand-in without x/bme: no
+		// records, and that is proven (six prefix walks over mainnet's
+		// store, bound to the app hash), not assumed.
+		got, err := v.MintRecords(ctx, aliceAddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Records) != 0 || !got.Verified || got.Height != h || got.Address != aliceAddr.String() {
+			t.Fatalf("%+v", got)
+		}
+	})
+
 	t.Run("holdings", func(t *testing.T) {
 		got, err := v.Holdings(ctx, aliceAddr)
 		if err != nil {
