@@ -9,6 +9,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/tx/amount"
 )
 
@@ -167,7 +168,7 @@ func TestParse(t *testing.T) {
 	}
 	_, err := s.Parse("1.5atom")
 	var h interface{ Hint() string }
-	if !errors.As(err, &h) || !strings.Contains(h.Hint(), "uact, mact, act") {
+	if !errors.As(err, &h) || !strings.Contains(h.Hint(), "uact, mact, act") || errkind.KindOf(err) != errkind.Usage {
 		t.Errorf("unknown unit hint: %v", err)
 	}
 

@@ -9,6 +9,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/tx/amount"
 )
 
@@ -103,6 +104,10 @@ func (e *Error) Unwrap() error { return e.Reason }
 
 // Hint says how to write the amount.
 func (e *Error) Hint() string { return e.hint }
+
+// Kind: the amount as typed cannot be read; the person must write it
+// otherwise (exit 2).
+func (e *Error) Kind() errkind.Kind { return errkind.Usage }
 
 // Parse reads a positive amount in any unit of a token of the set ("1.5act",
 // "1500mact", "1500000uact", "2 AKT", "250ibc/27394F…"); the coin is in
