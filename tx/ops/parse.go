@@ -38,6 +38,11 @@ type Request struct {
 	Src string
 	// Amount as typed: 1.5akt or 1500000uakt.
 	Amount string
+	// Tokens, if set, reads the Amount of a send: any unit of a token it
+	// knows, from the chain's proven metadata ("1.5act", "250ibc/…"; a
+	// *denom.Set built from the sender's proven holdings). Without it,
+	// and always for staking, amounts are in the network's token.
+	Tokens AmountReader
 	// Validators to withdraw rewards from; All: from every validator the
 	// signer has a delegation with (read from proven state when checked).
 	Validators []string
@@ -48,6 +53,12 @@ type Request struct {
 	// "yes=0.6,no=0.4".
 	ProposalID string
 	Option     string
+}
+
+// AmountReader reads an amount typed in some unit into base units
+// (denom.Set does).
+type AmountReader interface {
+	Parse(input string) (sdk.Coin, error)
 }
 
 // Parse makes the operation of signer that r asks for, with the
@@ -82,7 +93,17 @@ func Parse(r Request, signer sdk.AccAddress, d amount.Denoms, p address.Prefixes
 		if err != nil {
 			return nil, err
 		}
-		c, err := coin()
+		read := coin
+		if r.Tokens != nil {
+			read = func() (sdk.Coin, error) {
+				c, err := r.Tokens.Parse(r.Amount)
+				if err != nil {
+					return sdk.Coin{}, tx.Input(err, "")
+				}
+				return c, nil
+			}
+		}
+		c, err := read()
 		if err != nil {
 			return nil, err
 		}
