@@ -28,7 +28,8 @@ import (
 // backend that has the state — then of the witnesses: which node answers
 // is no matter of trust, since every answer is checked against the same
 // verified header, only of getting one. If none answers, the query fails
-// with ErrUnavailable (network, exit 5), naming the height and the nodes.
+// with ErrUnavailable (errkind.Unproven: exit 3, "could not be proven",
+// never worded as a failed verification), naming the height and the nodes.
 
 // Tries per node for state it says it does not hold: the primary (often a
 // load balancer) three times, each witness twice.
@@ -129,8 +130,8 @@ func (r Refusal) String() string {
 // ErrUnavailable means no node answered a query at the view's height with
 // a proof: each said it does not hold that state (pruned, or not there
 // yet) or could not be reached. Nothing was proven or disproven, and
-// nothing is shown. Its kind is network (exit 5), never verification: no
-// answer failed to check out.
+// nothing is shown. Its kind is errkind.Unproven (exit 3, "could not be
+// proven"), never Verification: no answer failed to check out.
 type ErrUnavailable struct {
 	Query proof.Query
 	// Historical: the height was the caller's choice (a --height query),
