@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -51,9 +52,23 @@ type App struct {
 	// default), for `akw config show`.
 	Sources map[string]string
 
+	// ctx is the command's context (cancelled by SIGINT/SIGTERM), kept
+	// here so that a command's run function takes its options alone
+	// (newXCmd(app, runF)), as flag tests call it.
+	ctx context.Context
+
 	changed func(string) bool
 	netDone bool
 	netErr  error
+}
+
+// Context is the running command's context; context.Background before
+// the root's pre-run has set it.
+func (a *App) Context() context.Context {
+	if a.ctx == nil {
+		return context.Background()
+	}
+	return a.ctx
 }
 
 // envName is the environment variable that overrides a flag.

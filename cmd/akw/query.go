@@ -23,7 +23,9 @@ type queryOptions struct {
 	Timeout time.Duration
 }
 
-func newQueryCmd(app *App) *cobra.Command {
+// newQueryCmd is `akw query` over its verbs; leaves, when not nil, builds
+// the verbs instead (flag tests: one verb with a capturing run function).
+func newQueryCmd(app *App, leaves func(*queryOptions) []*cobra.Command) *cobra.Command {
 	opts := &queryOptions{}
 	cmd := &cobra.Command{
 		Use:   "query",
@@ -47,41 +49,48 @@ Addresses may be given as bech32 addresses or key names.`,
 	pf.DurationVar(&opts.MaxAge, "max-age", 0, "reuse the newest header already verified if it is younger than this, without asking the nodes for a newer one (0: always update)")
 	pf.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "give up after this long")
 
-	cmd.AddCommand(
-		newQueryBalanceCmd(app, opts),
-		newQueryAccountCmd(app, opts),
-		newQueryDelegationsCmd(app, opts),
-		newQueryUnbondingCmd(app, opts),
-		newQueryRedelegationsCmd(app, opts),
-		newQueryValidatorsCmd(app, opts),
-		newQueryValidatorCmd(app, opts),
-		newQueryProposalsCmd(app, opts),
-		newQueryProposalCmd(app, opts),
-		newQueryVoteCmd(app, opts),
-		newQueryRewardsCmd(app, opts),
-	)
+	if leaves == nil {
+		leaves = func(o *queryOptions) []*cobra.Command {
+			return []*cobra.Command{
+				newQueryBalanceCmd(app, o, nil),
+				newQueryAccountCmd(app, o, nil),
+				newQueryDelegationsCmd(app, o, nil),
+				newQueryUnbondingCmd(app, o, nil),
+				newQueryRedelegationsCmd(app, o, nil),
+				newQueryValidatorsCmd(app, o, nil),
+				newQueryValidatorCmd(app, o, nil),
+				newQueryProposalsCmd(app, o, nil),
+				newQueryProposalCmd(app, o, nil),
+				newQueryVoteCmd(app, o, nil),
+				newQueryRewardsCmd(app, o, nil),
+			}
+		}
+	}
+	cmd.AddCommand(leaves(opts)...)
 	return cmd
 }
 
-// runQuery resolves the network, parses the arguments (addresses need the
-// network's bech32 prefix), opens a wallet session and runs the query on
-// a verified view, with the wallet's failover policy. run returns its
-// errors as the libraries give them; they are worded once, here.
-func runQuery(cmd *cobra.Command, app *App, opts *queryOptions, parse func() error,
-	run func(ctx context.Context, v *state.View) error,
-) error {
+// queryArgs resolves the network, then parses the arguments (addresses
+// need the network's bech32 prefix): everything a query checks before it
+// touches a node, so that a flag test sees the validated options.
+func queryArgs(app *App, parse func() error) error {
 	if err := app.RequireNetwork(); err != nil {
 		return err
 	}
 	if parse != nil {
-		if err := parse(); err != nil {
-			return err
-		}
+		return parse()
 	}
+	return nil
+}
+
+// runQuery opens a wallet session and runs the query on a verified view,
+// with the wallet's failover policy. run returns its errors as the
+// libraries give them; they are worded once, here.
+func runQuery(app *App, opts *queryOptions, run func(ctx context.Context, v *state.View) error) error {
 	// One deadline for the whole command, retry included. The header is
 	// verified while the proofs are fetched (ctx lives until the answer
 	// is printed).
-	ctx, cancel := context.WithTimeout(cmd.Context(), opts.Timeout)
+	ctx, cancel := context.WithTimeout(app.Context(), opts.Timeout)
 	defer cancel()
 	s, err := wallet.Open(ctx, wallet.Config{Name: app.NetworkName, Network: app.Network, Home: app.Paths.DataDir,
 		Notify: func(m string) { app.Printer.Notice("%s", m) }})
@@ -91,6 +100,30 @@ func runQuery(cmd *cobra.Command, app *App, opts *queryOptions, parse func() err
 	defer s.Close()
 	view := wallet.View{Height: opts.Height, MaxAge: opts.MaxAge, Pipelined: opts.Height <= 0 && opts.MaxAge <= 0}
 	return queryError(s.Query(ctx, view, run))
+}
+
+// queryAddrOptions are the options of a query about one account
+// (delegations, unbonding, redelegations, rewards, account).
+type queryAddrOptions struct {
+	Query   *queryOptions
+	Address sdk.AccAddress
+}
+
+// newQueryAddrCmd is a query about one account: ADDRESS|KEY resolved
+// before runF (or run) is called.
+func newQueryAddrCmd(app *App, qo *queryOptions, cmd *cobra.Command, runF, run func(*queryAddrOptions) error) *cobra.Command {
+	cmd.Args = cobra.ExactArgs(1)
+	cmd.RunE = func(_ *cobra.Command, args []string) error {
+		o := &queryAddrOptions{Query: qo}
+		if err := queryArgs(app, func() (err error) { o.Address, err = resolveAccount(app, args[0]); return }); err != nil {
+			return err
+		}
+		if runF != nil {
+			return runF(o)
+		}
+		return run(o)
+	}
+	return cmd
 }
 
 // queryError words an error of a query for the command line.

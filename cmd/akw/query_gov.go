@@ -113,93 +113,140 @@ func parseProposalID(s string) (uint64, error) {
 	return id, nil
 }
 
-func newQueryProposalsCmd(app *App, opts *queryOptions) *cobra.Command {
+// queryProposalsOptions are what `akw query proposals` was asked.
+type queryProposalsOptions struct {
+	Query *queryOptions
+}
+
+func newQueryProposalsCmd(app *App, qo *queryOptions, runF func(*queryProposalsOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "proposals",
 		Short: "Governance proposals in their voting period, proven complete",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runQuery(cmd, app, opts, nil, func(ctx context.Context, v *state.View) error {
-				ps, err := v.VotingProposals(ctx)
-				if err != nil {
-					return err
-				}
-				out := proposalsAnswer{Proven: ps.Proven, Proposals: []proposalView{}}
-				for _, p := range ps.Proposals {
-					out.Proposals = append(out.Proposals, toProposalView(p))
-				}
-				return app.Printer.Result(out, func(w io.Writer) error {
-					fmt.Fprintf(w, "Proposals in voting period: %d\n", len(out.Proposals))
-					for _, p := range out.Proposals {
-						printProposal(app, w, p)
-					}
-					provenLine(w, out.Proven, "the list of proposals in voting period (complete) and each proposal")
-					return nil
-				})
-			})
+		RunE: func(_ *cobra.Command, _ []string) error {
+			o := &queryProposalsOptions{Query: qo}
+			if err := queryArgs(app, nil); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runQueryProposals(app, o)
 		},
 	}
 }
 
-func newQueryProposalCmd(app *App, opts *queryOptions) *cobra.Command {
+func runQueryProposals(app *App, o *queryProposalsOptions) error {
+	return runQuery(app, o.Query, func(ctx context.Context, v *state.View) error {
+		ps, err := v.VotingProposals(ctx)
+		if err != nil {
+			return err
+		}
+		out := proposalsAnswer{Proven: ps.Proven, Proposals: []proposalView{}}
+		for _, p := range ps.Proposals {
+			out.Proposals = append(out.Proposals, toProposalView(p))
+		}
+		return app.Printer.Result(out, func(w io.Writer) error {
+			fmt.Fprintf(w, "Proposals in voting period: %d\n", len(out.Proposals))
+			for _, p := range out.Proposals {
+				printProposal(app, w, p)
+			}
+			provenLine(w, out.Proven, "the list of proposals in voting period (complete) and each proposal")
+			return nil
+		})
+	})
+}
+
+// queryProposalOptions are what `akw query proposal` was asked.
+type queryProposalOptions struct {
+	Query      *queryOptions
+	ProposalID uint64
+}
+
+func newQueryProposalCmd(app *App, qo *queryOptions, runF func(*queryProposalOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "proposal ID",
 		Short: "One governance proposal",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var id uint64
-			parse := func() (err error) { id, err = parseProposalID(args[0]); return }
-			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
-				p, err := v.Proposal(ctx, id)
-				if err != nil {
-					return err
-				}
-				out := proposalAnswer{Proven: p.Proven, Proposal: toProposalView(p.Proposal)}
-				return app.Printer.Result(out, func(w io.Writer) error {
-					printProposal(app, w, out.Proposal)
-					provenLine(w, out.Proven, "proposal record")
-					return nil
-				})
-			})
+		RunE: func(_ *cobra.Command, args []string) error {
+			o := &queryProposalOptions{Query: qo}
+			if err := queryArgs(app, func() (err error) { o.ProposalID, err = parseProposalID(args[0]); return }); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runQueryProposal(app, o)
 		},
 	}
 }
 
-func newQueryVoteCmd(app *App, opts *queryOptions) *cobra.Command {
+func runQueryProposal(app *App, o *queryProposalOptions) error {
+	id := o.ProposalID
+	return runQuery(app, o.Query, func(ctx context.Context, v *state.View) error {
+		p, err := v.Proposal(ctx, id)
+		if err != nil {
+			return err
+		}
+		out := proposalAnswer{Proven: p.Proven, Proposal: toProposalView(p.Proposal)}
+		return app.Printer.Result(out, func(w io.Writer) error {
+			printProposal(app, w, out.Proposal)
+			provenLine(w, out.Proven, "proposal record")
+			return nil
+		})
+	})
+}
+
+// queryVoteOptions are what `akw query vote` was asked.
+type queryVoteOptions struct {
+	Query      *queryOptions
+	ProposalID uint64
+	Voter      sdk.AccAddress
+}
+
+func newQueryVoteCmd(app *App, qo *queryOptions, runF func(*queryVoteOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "vote ID VOTER",
 		Short: "A voter's vote on a proposal",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var (
-				id    uint64
-				voter sdk.AccAddress
-			)
+		RunE: func(_ *cobra.Command, args []string) error {
+			o := &queryVoteOptions{Query: qo}
 			parse := func() (err error) {
-				if id, err = parseProposalID(args[0]); err != nil {
+				if o.ProposalID, err = parseProposalID(args[0]); err != nil {
 					return err
 				}
-				voter, err = resolveAccount(app, args[1])
+				o.Voter, err = resolveAccount(app, args[1])
 				return err
 			}
-			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
-				a, err := v.Vote(ctx, id, voter)
-				if err != nil {
-					return err
-				}
-				out := voteAnswer{Proven: a.Proven, ProposalID: a.Vote.ProposalId, Voter: a.Vote.Voter, Options: []voteOption{}}
-				for _, o := range a.Vote.Options {
-					out.Options = append(out.Options, voteOption{Option: o.Option.String(), Weight: trimDec(o.Weight)})
-				}
-				return app.Printer.Result(out, func(w io.Writer) error {
-					fmt.Fprintf(w, "Vote of %s on proposal %d\n", out.Voter, out.ProposalID)
-					for _, o := range out.Options {
-						fmt.Fprintf(w, "  %s (weight %s)\n", o.Option, o.Weight)
-					}
-					provenLine(w, out.Proven, "vote record")
-					return nil
-				})
-			})
+			if err := queryArgs(app, parse); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runQueryVote(app, o)
 		},
 	}
+}
+
+func runQueryVote(app *App, o *queryVoteOptions) error {
+	id, voter := o.ProposalID, o.Voter
+	return runQuery(app, o.Query, func(ctx context.Context, v *state.View) error {
+		a, err := v.Vote(ctx, id, voter)
+		if err != nil {
+			return err
+		}
+		out := voteAnswer{Proven: a.Proven, ProposalID: a.Vote.ProposalId, Voter: a.Vote.Voter, Options: []voteOption{}}
+		for _, o := range a.Vote.Options {
+			out.Options = append(out.Options, voteOption{Option: o.Option.String(), Weight: trimDec(o.Weight)})
+		}
+		return app.Printer.Result(out, func(w io.Writer) error {
+			fmt.Fprintf(w, "Vote of %s on proposal %d\n", out.Voter, out.ProposalID)
+			for _, o := range out.Options {
+				fmt.Fprintf(w, "  %s (weight %s)\n", o.Option, o.Weight)
+			}
+			provenLine(w, out.Proven, "vote record")
+			return nil
+		})
+	})
 }

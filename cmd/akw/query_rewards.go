@@ -12,34 +12,33 @@ import (
 	"github.com/akash-wallet/akw/lightclient/state"
 )
 
-func newQueryRewardsCmd(app *App, opts *queryOptions) *cobra.Command {
-	return &cobra.Command{
+func newQueryRewardsCmd(app *App, qo *queryOptions, runF func(*queryAddrOptions) error) *cobra.Command {
+	return newQueryAddrCmd(app, qo, &cobra.Command{
 		Use:   "rewards ADDRESS|KEY",
 		Short: "Pending staking rewards per validator, rebuilt from proven distribution state",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var addr sdk.AccAddress
-			parse := func() (err error) { addr, err = resolveAccount(app, args[0]); return }
-			return runQuery(cmd, app, opts, parse, func(ctx context.Context, v *state.View) error {
-				r, err := v.Rewards(ctx, addr)
-				if err != nil {
-					return err
-				}
-				return app.Printer.Result(r, func(w io.Writer) error {
-					fmt.Fprintf(w, "Pending rewards of %s\n", r.Delegator)
-					if len(r.Rewards) == 0 {
-						fmt.Fprintf(w, "  (no delegations)\n")
-					}
-					for _, x := range r.Rewards {
-						fmt.Fprintf(w, "  %-20s %s  %s\n", x.Moniker, decCoins(app, x.Reward), x.ValidatorAddress)
-					}
-					fmt.Fprintf(w, "  total %s\n", decCoins(app, r.Total))
-					provenLine(w, r.Proven, "rewards computed as x/distribution does from proven starting info, reward ratios and slash events")
-					return nil
-				})
-			})
-		},
-	}
+	}, runF, func(o *queryAddrOptions) error { return runQueryRewards(app, o) })
+}
+
+func runQueryRewards(app *App, o *queryAddrOptions) error {
+	addr := o.Address
+	return runQuery(app, o.Query, func(ctx context.Context, v *state.View) error {
+		r, err := v.Rewards(ctx, addr)
+		if err != nil {
+			return err
+		}
+		return app.Printer.Result(r, func(w io.Writer) error {
+			fmt.Fprintf(w, "Pending rewards of %s\n", r.Delegator)
+			if len(r.Rewards) == 0 {
+				fmt.Fprintf(w, "  (no delegations)\n")
+			}
+			for _, x := range r.Rewards {
+				fmt.Fprintf(w, "  %-20s %s  %s\n", x.Moniker, decCoins(app, x.Reward), x.ValidatorAddress)
+			}
+			fmt.Fprintf(w, "  total %s\n", decCoins(app, r.Total))
+			provenLine(w, r.Proven, "rewards computed as x/distribution does from proven starting info, reward ratios and slash events")
+			return nil
+		})
+	})
 }
 
 // decCoins shows reward amounts truncated to whole base units, as a

@@ -40,7 +40,7 @@ func run(args []string, io *IOStreams) int {
 	// Every error the command line prints is worded for it: an error of a
 	// library that reached this far unworded gets its kind's exit code and
 	// its hint in the command line's words.
-	err = anyErrors.wrap(classifyCobraError(err))
+	err = commandError(err)
 	if ctx.Err() != nil {
 		// Interrupted: exit 130 whatever failed as a consequence, but keep
 		// what the command said (a sent transaction's hash, a hint on how
@@ -56,6 +56,25 @@ func run(args []string, io *IOStreams) int {
 }
 
 func newRootCmd(app *App) *cobra.Command {
+	return newRootCmdWith(app,
+		newVersionCmd(app),
+		newStatusCmd(app),
+		newConfigCmd(app),
+		newQueryCmd(app, nil),
+		newLightCmd(app),
+		newKeysCmd(app),
+		newTxCmd(app),
+		newTuiCmd(app),
+		newDemoCmd(app),
+		newDevnetCmd(app),
+		newProxyCmd(app),
+	)
+}
+
+// newRootCmdWith is akw's root command, its global flags and pre-run,
+// over cmds: all of akw's commands, or (flag tests) one command built with
+// a run function that captures its options.
+func newRootCmdWith(app *App, cmds ...*cobra.Command) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "akw",
 		Short: "A light-client wallet for AKT that verifies everything it shows",
@@ -68,6 +87,7 @@ of chain state with a Merkle proof; what cannot be proven is labelled.`,
 		// NoArgs keeps a mistyped command an error (exit 2), not a TUI.
 		Args: cobra.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			app.ctx = cmd.Context()
 			return app.resolve(func(name string) bool {
 				f := cmd.Flags().Lookup(name)
 				return f != nil && f.Changed
@@ -91,19 +111,7 @@ of chain state with a Merkle proof; what cannot be proven is labelled.`,
 	pf.StringVar(&app.flags.StaleAfter, "stale-after", "", "label the newest verified state stale when its header is older than this, e.g. 5m; 0 never (env AKW_STALE_AFTER; default: the network's stale-after, 5m on akashnet-2)")
 	pf.BoolVarP(&app.flags.Yes, "yes", "y", false, "answer yes to confirmations; required to broadcast when not interactive (env AKW_YES)")
 
-	root.AddCommand(
-		newVersionCmd(app),
-		newStatusCmd(app),
-		newConfigCmd(app),
-		newQueryCmd(app),
-		newLightCmd(app),
-		newKeysCmd(app),
-		newTxCmd(app),
-		newTuiCmd(app),
-		newDemoCmd(app),
-		newDevnetCmd(app),
-		newProxyCmd(app),
-	)
+	root.AddCommand(cmds...)
 	requireVerbs(root)
 	return root
 }
@@ -126,6 +134,12 @@ func peekOutput(args []string) string {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// commandError is err as the command line reports it: cobra's own errors
+// get the usage exit code, and an error of a library that reached this
+// far unworded gets its kind's exit code and its hint in the command
+// line's words.
+func commandError(err error) error { return anyErrors.wrap(classifyCobraError(err)) }
 
 // classifyCobraError gives cobra's own errors (unknown command, wrong
 // number of arguments) the usage exit code.
