@@ -23,24 +23,48 @@ type keyringOptions struct {
 	App            string        // --keyring-app, AKW_KEYRING_APP
 	Collection     string        // --keyring-collection, AKW_KEYRING_COLLECTION
 	Timeout        time.Duration // --keyring-timeout, AKW_KEYRING_TIMEOUT
-	fs             *pflag.FlagSet
+	// Given holds the keyring flags that were given (setGiven): a flag
+	// given wins over its AKW_* variable, even when empty.
+	Given map[string]bool
 }
+
+// keyringFlags are the flags addKeyringFlags registers.
+var keyringFlags = []string{"keyring-passphrase-file", "keyring-app", "keyring-collection", "keyring-timeout"}
 
 // addKeyringFlags registers the keyring flags on fs.
 func addKeyringFlags(fs *pflag.FlagSet, o *keyringOptions) {
-	o.fs = fs
 	fs.StringVar(&o.PassphraseFile, "keyring-passphrase-file", "", "read the file keyring's passphrase from the first line of FILE (env AKW_KEYRING_PASSPHRASE_FILE; or the passphrase itself in AKW_KEYRING_PASSPHRASE)")
 	fs.StringVar(&o.App, "keyring-app", "", "app name of the keyring: \"akash\" opens the Akash CLI's keys (default: akash when --keyring-dir ends in .akash, else akw; env AKW_KEYRING_APP)")
 	fs.StringVar(&o.Collection, "keyring-collection", "", "secret-service collection for the os backend (default: the app name; env AKW_KEYRING_COLLECTION)")
 	fs.DurationVar(&o.Timeout, "keyring-timeout", keys.DefaultTimeout, "give up on a keyring backend that does not answer within this time (env AKW_KEYRING_TIMEOUT)")
 }
 
-func (o *keyringOptions) changed(name string) bool {
-	if o.fs == nil {
-		return false
+// setGiven records which keyring flags fs (a command's parsed flags) gave.
+func (o *keyringOptions) setGiven(fs *pflag.FlagSet) {
+	o.Given = nil
+	for _, name := range keyringFlags {
+		if fs.Changed(name) {
+			if o.Given == nil {
+				o.Given = map[string]bool{}
+			}
+			o.Given[name] = true
+		}
 	}
-	f := o.fs.Lookup(name)
-	return f != nil && f.Changed
+}
+
+func (o *keyringOptions) changed(name string) bool { return o.Given[name] }
+
+// preRunKeyring is the pre-run of a group with keyring flags: it records
+// which were given, then runs the root's pre-run (cobra runs only the
+// nearest).
+func preRunKeyring(o *keyringOptions) func(*cobra.Command, []string) error {
+	return func(c *cobra.Command, args []string) error {
+		o.setGiven(c.Flags())
+		if p := c.Root(); p.PersistentPreRunE != nil {
+			return p.PersistentPreRunE(c, args)
+		}
+		return nil
+	}
 }
 
 // resolve fills unset options from the environment.
@@ -220,6 +244,7 @@ export's from the terminal, --passphrase-file or AKW_ARMOR_PASSPHRASE; a
 mnemonic to recover from stdin or the terminal.`,
 	}
 	addKeyringFlags(cmd.PersistentFlags(), o)
+	cmd.PersistentPreRunE = preRunKeyring(o)
 	cmd.AddCommand(
 		newKeysAddCmd(app, o),
 		newKeysListCmd(app, o),

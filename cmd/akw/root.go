@@ -63,7 +63,7 @@ func newRootCmd(app *App) *cobra.Command {
 		newQueryCmd(app, nil),
 		newLightCmd(app),
 		newKeysCmd(app),
-		newTxCmd(app),
+		newTxCmd(app, nil),
 		newTuiCmd(app),
 		newDemoCmd(app),
 		newDevnetCmd(app),

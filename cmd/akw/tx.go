@@ -47,15 +47,34 @@ type txOptions struct {
 	WaitTimeout   time.Duration
 	Timeout       time.Duration
 
-	cmd *cobra.Command
+	// Given holds the flags of givenFlags that were given: for them,
+	// being given matters, not only the value (--sequence 0).
+	Given map[string]bool
 }
 
-func (o *txOptions) changed(name string) bool {
-	f := o.cmd.Flags().Lookup(name)
-	return f != nil && f.Changed
+// givenFlags are the shared flags whose presence changes what a command
+// does: --gas given with --offline, an explicit --gas-adjustment, an
+// account number and sequence given rather than read from proven state.
+var givenFlags = []string{"gas", "gas-adjustment", "account-number", "sequence"}
+
+// setGiven records which of givenFlags c's command line gave.
+func (o *txOptions) setGiven(c *cobra.Command) {
+	o.Given = nil
+	for _, name := range givenFlags {
+		if c.Flags().Changed(name) {
+			if o.Given == nil {
+				o.Given = map[string]bool{}
+			}
+			o.Given[name] = true
+		}
+	}
 }
 
-func newTxCmd(app *App) *cobra.Command {
+func (o *txOptions) changed(name string) bool { return o.Given[name] }
+
+// newTxCmd is `akw tx` over its verbs; leaves, when not nil, builds the
+// verbs instead (flag tests: one verb with a capturing run function).
+func newTxCmd(app *App, leaves func(*txOptions) []*cobra.Command) *cobra.Command {
 	o := &txOptions{}
 	cmd := &cobra.Command{
 		Use:   "tx",
@@ -102,25 +121,31 @@ Amounts: 1.5akt or 1500000uakt.`,
 	pf.DurationVar(&o.WaitTimeout, "wait-timeout", 2*time.Minute, "how long to wait for proven inclusion after broadcast")
 	pf.DurationVar(&o.Timeout, "timeout", 60*time.Second, "bound on the checks before signing (light client, proofs, simulation)")
 	cmd.PersistentPreRunE = func(c *cobra.Command, args []string) error {
-		o.cmd = c
+		o.setGiven(c)
+		o.keyring.setGiven(c.Flags())
 		// Run the root's pre-run too (cobra runs only the nearest).
 		if p := c.Root(); p.PersistentPreRunE != nil {
 			return p.PersistentPreRunE(c, args)
 		}
 		return nil
 	}
-	cmd.AddCommand(
-		newTxSendCmd(app, o),
-		newTxDelegateCmd(app, o),
-		newTxRedelegateCmd(app, o),
-		newTxUndelegateCmd(app, o),
-		newTxWithdrawRewardsCmd(app, o),
-		newTxVoteCmd(app, o),
-		newTxSignCmd(app, o),
-		newTxBroadcastCmd(app, o),
-		newTxDecodeCmd(app, o),
-		newTxStatusCmd(app, o),
-	)
+	if leaves == nil {
+		leaves = func(o *txOptions) []*cobra.Command {
+			return []*cobra.Command{
+				newTxSendCmd(app, o, nil),
+				newTxDelegateCmd(app, o, nil),
+				newTxRedelegateCmd(app, o, nil),
+				newTxUndelegateCmd(app, o, nil),
+				newTxWithdrawRewardsCmd(app, o, nil),
+				newTxVoteCmd(app, o, nil),
+				newTxSignCmd(app, o, nil),
+				newTxBroadcastCmd(app, o, nil),
+				newTxDecodeCmd(app, o, nil),
+				newTxStatusCmd(app, o, nil),
+			}
+		}
+	}
+	cmd.AddCommand(leaves(o)...)
 	return cmd
 }
 

@@ -11,38 +11,78 @@ import (
 
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/tx/address"
+	"github.com/akash-wallet/akw/tx/flow"
 	"github.com/akash-wallet/akw/tx/ops"
 	"github.com/akash-wallet/akw/tx/sign"
 	"github.com/akash-wallet/akw/wallet"
 )
 
-// runOp is the path every operation command takes: parse the request
-// (tx/ops.Parse, the parser the TUI uses too), open the wallet session,
-// resolve the signer, prepare (checks against proven state, gas, fee,
-// with the wallet's failover), then dry-run, generate-only, sign offline,
-// or sign, broadcast and confirm (wallet.Send, its stages as notes).
-func runOp(cmd *cobra.Command, app *App, o *txOptions, from string, req ops.Request) error {
-	start := time.Now()
-	if err := o.checkModes(); err != nil {
+// txOpOptions are what an operation command (send, delegate, redelegate,
+// undelegate, withdraw-rewards, vote) was asked: the shared tx flags, the
+// signer, the request as typed, and the flags parsed into flow.Options.
+type txOpOptions struct {
+	Tx      *txOptions
+	From    string
+	Request ops.Request
+	Flow    flow.Options
+}
+
+// newTxOpCmd is an operation command: request turns the arguments into
+// the request (FROM is the first), and everything that needs no keyring
+// and no node is checked before runF (or runOp) is called.
+func newTxOpCmd(app *App, to *txOptions, cmd *cobra.Command, runF func(*txOpOptions) error, request func(args []string) (ops.Request, error)) *cobra.Command {
+	cmd.RunE = func(_ *cobra.Command, args []string) error {
+		req, err := request(args)
+		if err != nil {
+			return err
+		}
+		o := &txOpOptions{Tx: to, From: args[0], Request: req}
+		if err := o.validate(app); err != nil {
+			return err
+		}
+		if runF != nil {
+			return runF(o)
+		}
+		return runOp(app, o)
+	}
+	return cmd
+}
+
+// validate parses what can be parsed before opening anything: the
+// network's denoms and prefix need no node. Bad input fails fast and
+// touches no keyring and no connection.
+func (o *txOpOptions) validate(app *App) error {
+	if err := o.Tx.checkModes(); err != nil {
 		return err
 	}
-	offline := o.Offline
-	needKey := !o.GenerateOnly && !o.DryRun
-	ctx := cmd.Context()
-
-	// Parse what can be parsed before opening anything: the network's
-	// denoms and prefix need no node. Bad input fails fast and touches
-	// no keyring and no connection.
 	n, err := txNetwork(app, true)
 	if err != nil {
 		return err
 	}
-	fo, err := o.flowOptions(app, wallet.Denoms(n))
-	if err != nil {
+	if o.Flow, err = o.Tx.flowOptions(app, wallet.Denoms(n)); err != nil {
 		return err
 	}
-	if _, err := ops.Parse(req, sdk.AccAddress(make([]byte, 20)), wallet.Denoms(n), address.For(n.Bech32Prefix)); err != nil {
+	if _, err := ops.Parse(o.Request, sdk.AccAddress(make([]byte, 20)), wallet.Denoms(n), address.For(n.Bech32Prefix)); err != nil {
 		return txError(err)
+	}
+	return nil
+}
+
+// runOp is the path every operation command takes once its options are
+// checked (the request parsed by tx/ops.Parse, the parser the TUI uses
+// too): open the wallet session, resolve the signer, prepare (checks
+// against proven state, gas, fee, with the wallet's failover), then
+// dry-run, generate-only, sign offline, or sign, broadcast and confirm
+// (wallet.Send, its stages as notes).
+func runOp(app *App, oo *txOpOptions) error {
+	start := time.Now()
+	o, from, req, fo := oo.Tx, oo.From, oo.Request, oo.Flow
+	offline := o.Offline
+	needKey := !o.GenerateOnly && !o.DryRun
+	ctx := app.Context()
+	n, err := txNetwork(app, true)
+	if err != nil {
+		return err
 	}
 
 	// Keys: needed to sign, and to turn a key name into an address.
@@ -141,94 +181,88 @@ func writePlanTx(app *App, o *txOptions, s *wallet.Session, plan *wallet.Plan) e
 const txExamples = `  akw tx send alice akash1... 1.5akt
   akw tx send alice akash1... 1500000uakt --memo "invoice 42" -y -o json`
 
-func newTxSendCmd(app *App, o *txOptions) *cobra.Command {
-	return &cobra.Command{
+func newTxSendCmd(app *App, o *txOptions, runF func(*txOpOptions) error) *cobra.Command {
+	return newTxOpCmd(app, o, &cobra.Command{
 		Use:     "send FROM TO AMOUNT",
 		Short:   "Send AKT to an account",
 		Example: txExamples,
 		Args:    cobra.ExactArgs(3),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runOp(cmd, app, o, args[0], ops.Request{Kind: ops.KindSend, To: args[1], Amount: args[2]})
-		},
-	}
+	}, runF, func(args []string) (ops.Request, error) {
+		return ops.Request{Kind: ops.KindSend, To: args[1], Amount: args[2]}, nil
+	})
 }
 
-func newTxDelegateCmd(app *App, o *txOptions) *cobra.Command {
-	cmd := &cobra.Command{
+func newTxDelegateCmd(app *App, o *txOptions, runF func(*txOpOptions) error) *cobra.Command {
+	cmd := newTxOpCmd(app, o, &cobra.Command{
 		Use:   "delegate FROM VALOPER AMOUNT",
 		Short: "Stake AKT with a validator",
 		Long: `Stake AKT with a validator. A validator that is jailed or not bonded earns
 its delegators nothing: akw warns, asks when interactive, and refuses in
 scripts unless --allow-inactive is given.`,
 		Args: cobra.ExactArgs(3),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runOp(cmd, app, o, args[0], ops.Request{Kind: ops.KindDelegate, To: args[1], Amount: args[2]})
-		},
-	}
+	}, runF, func(args []string) (ops.Request, error) {
+		return ops.Request{Kind: ops.KindDelegate, To: args[1], Amount: args[2]}, nil
+	})
 	cmd.Flags().BoolVar(&o.AllowInactive, "allow-inactive", false, "delegate even to a jailed or unbonded validator")
 	return cmd
 }
 
-func newTxRedelegateCmd(app *App, o *txOptions) *cobra.Command {
-	cmd := &cobra.Command{
+func newTxRedelegateCmd(app *App, o *txOptions, runF func(*txOpOptions) error) *cobra.Command {
+	cmd := newTxOpCmd(app, o, &cobra.Command{
 		Use:   "redelegate FROM SRC-VALOPER DST-VALOPER AMOUNT",
 		Short: "Move staked AKT from one validator to another without unbonding",
 		Long: `Move staked AKT from one validator to another without unbonding. The chain
 refuses to move stake that arrived by a redelegation still maturing (for the
 chain's unbonding period, 21 days on Akash mainnet); akw checks that first.`,
 		Args: cobra.ExactArgs(4),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runOp(cmd, app, o, args[0], ops.Request{Kind: ops.KindRedelegate, Src: args[1], To: args[2], Amount: args[3]})
-		},
-	}
+	}, runF, func(args []string) (ops.Request, error) {
+		return ops.Request{Kind: ops.KindRedelegate, Src: args[1], To: args[2], Amount: args[3]}, nil
+	})
 	cmd.Flags().BoolVar(&o.AllowInactive, "allow-inactive", false, "redelegate even to a jailed or unbonded validator")
 	return cmd
 }
 
-func newTxUndelegateCmd(app *App, o *txOptions) *cobra.Command {
-	return &cobra.Command{
+func newTxUndelegateCmd(app *App, o *txOptions, runF func(*txOpOptions) error) *cobra.Command {
+	return newTxOpCmd(app, o, &cobra.Command{
 		Use:   "undelegate FROM VALOPER AMOUNT",
 		Short: "Unbond staked AKT (spendable after the chain's unbonding period, 21 days on Akash mainnet)",
 		Args:  cobra.ExactArgs(3),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runOp(cmd, app, o, args[0], ops.Request{Kind: ops.KindUndelegate, To: args[1], Amount: args[2]})
-		},
-	}
+	}, runF, func(args []string) (ops.Request, error) {
+		return ops.Request{Kind: ops.KindUndelegate, To: args[1], Amount: args[2]}, nil
+	})
 }
 
-func newTxWithdrawRewardsCmd(app *App, o *txOptions) *cobra.Command {
+func newTxWithdrawRewardsCmd(app *App, o *txOptions, runF func(*txOpOptions) error) *cobra.Command {
 	var all, commission bool
-	cmd := &cobra.Command{
+	cmd := newTxOpCmd(app, o, &cobra.Command{
 		Use:   "withdraw-rewards FROM [VALOPER...] [--all] [--commission]",
 		Short: "Claim staking rewards from one, several or all validators in one transaction",
 		Long: `Claim staking rewards. --all claims from every validator the account has a
 delegation with (read from proven state). --commission also claims the
 validator commission when FROM is a validator's operator key.`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if all && len(args) > 1 {
-				return output.UsageError("--all and a validator both given", "give one: --all, or the validators to claim from")
-			}
-			if !all && len(args) == 1 && !commission {
-				return output.UsageError("no validator to claim rewards from", "name a validator (akashvaloper1...), or pass --all")
-			}
-			return runOp(cmd, app, o, args[0], ops.Request{Kind: ops.KindWithdrawRewards, Validators: args[1:], All: all, Commission: commission})
-		},
-	}
+	}, runF, func(args []string) (ops.Request, error) {
+		if all && len(args) > 1 {
+			return ops.Request{}, output.UsageError("--all and a validator both given", "give one: --all, or the validators to claim from")
+		}
+		if !all && len(args) == 1 && !commission {
+			return ops.Request{}, output.UsageError("no validator to claim rewards from", "name a validator (akashvaloper1...), or pass --all")
+		}
+		return ops.Request{Kind: ops.KindWithdrawRewards, Validators: args[1:], All: all, Commission: commission}, nil
+	})
 	cmd.Flags().BoolVar(&all, "all", false, "claim from every validator with a delegation")
 	cmd.Flags().BoolVar(&commission, "commission", false, "also claim the commission of FROM's own validator")
 	return cmd
 }
 
-func newTxVoteCmd(app *App, o *txOptions) *cobra.Command {
-	return &cobra.Command{
+func newTxVoteCmd(app *App, o *txOptions, runF func(*txOpOptions) error) *cobra.Command {
+	return newTxOpCmd(app, o, &cobra.Command{
 		Use:   "vote FROM PROPOSAL-ID OPTION",
 		Short: "Vote on a governance proposal: yes, no, abstain, no_with_veto, or weighted yes=0.6,no=0.4",
 		Args:  cobra.ExactArgs(3),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runOp(cmd, app, o, args[0], ops.Request{Kind: ops.KindVote, ProposalID: args[1], Option: args[2]})
-		},
-	}
+	}, runF, func(args []string) (ops.Request, error) {
+		return ops.Request{Kind: ops.KindVote, ProposalID: args[1], Option: args[2]}, nil
+	})
 }
 
 func contextWithTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
