@@ -221,7 +221,9 @@ func openKeyring(app *App, o *keyringOptions) (*keys.Keyring, error) {
 // the keys package, which never puts a secret in one.
 func keysError(err error) error { return keysErrors.wrap(err) }
 
-func newKeysCmd(app *App) *cobra.Command {
+// newKeysCmd is `akw keys` over its verbs; leaves, when not nil, builds
+// the verbs instead (flag tests: one verb with a capturing run function).
+func newKeysCmd(app *App, leaves func(*keyringOptions) []*cobra.Command) *cobra.Command {
 	o := &keyringOptions{}
 	cmd := &cobra.Command{
 		Use:   "keys",
@@ -245,15 +247,20 @@ mnemonic to recover from stdin or the terminal.`,
 	}
 	addKeyringFlags(cmd.PersistentFlags(), o)
 	cmd.PersistentPreRunE = preRunKeyring(o)
-	cmd.AddCommand(
-		newKeysAddCmd(app, o),
-		newKeysListCmd(app, o),
-		newKeysShowCmd(app, o),
-		newKeysDeleteCmd(app, o),
-		newKeysRenameCmd(app, o),
-		newKeysExportCmd(app, o),
-		newKeysImportCmd(app, o),
-	)
+	if leaves == nil {
+		leaves = func(o *keyringOptions) []*cobra.Command {
+			return []*cobra.Command{
+				newKeysAddCmd(app, o, nil),
+				newKeysListCmd(app, o, nil),
+				newKeysShowCmd(app, o, nil),
+				newKeysDeleteCmd(app, o, nil),
+				newKeysRenameCmd(app, o, nil),
+				newKeysExportCmd(app, o, nil),
+				newKeysImportCmd(app, o, nil),
+			}
+		}
+	}
+	cmd.AddCommand(leaves(o)...)
 	return cmd
 }
 

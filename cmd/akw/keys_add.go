@@ -14,7 +14,12 @@ import (
 	"github.com/akash-wallet/akw/keys"
 )
 
+// keysAddOptions are what `akw keys add` was asked: Path is the HD path
+// --account and --index make.
 type keysAddOptions struct {
+	Keyring      *keyringOptions
+	Name         string
+	Path         keys.HDPath
 	Recover      bool
 	Ledger       bool
 	Account      int64
@@ -23,8 +28,8 @@ type keysAddOptions struct {
 	ShowMnemonic bool
 }
 
-func newKeysAddCmd(app *App, ko *keyringOptions) *cobra.Command {
-	o := &keysAddOptions{}
+func newKeysAddCmd(app *App, ko *keyringOptions, runF func(*keysAddOptions) error) *cobra.Command {
+	o := &keysAddOptions{Keyring: ko}
 	cmd := &cobra.Command{
 		Use:   "add NAME",
 		Short: "Add a key: new, recovered from a mnemonic, or on a Ledger",
@@ -42,8 +47,15 @@ m/44'/118'/account'/0/index.
 A key whose name or address is already in the keyring is refused unless
 --overwrite is given.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runKeysAdd(app, ko, o, args[0])
+		RunE: func(_ *cobra.Command, args []string) error {
+			o.Name = args[0]
+			if err := o.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runKeysAdd(app, o)
 		},
 	}
 	f := cmd.Flags()
@@ -70,7 +82,9 @@ type deviceJSON struct {
 	Explanation string `json:"explanation,omitempty"`
 }
 
-func runKeysAdd(app *App, ko *keyringOptions, o *keysAddOptions, name string) error {
+// validate checks the flags and the name, before any keyring is opened
+// or any mnemonic read.
+func (o *keysAddOptions) validate() error {
 	if o.Recover && o.Ledger {
 		return output.UsageError("--recover and --ledger cannot be combined", "a Ledger key is recovered on the device itself")
 	}
@@ -81,10 +95,19 @@ func runKeysAdd(app *App, ko *keyringOptions, o *keysAddOptions, name string) er
 	if err != nil {
 		return keysError(err)
 	}
-	if err := keys.CheckName(name); err != nil {
+	o.Path = path
+	if err := keys.CheckName(o.Name); err != nil {
 		return keysError(err)
 	}
-	var mnemonic string
+	return nil
+}
+
+func runKeysAdd(app *App, o *keysAddOptions) error {
+	ko, name, path := o.Keyring, o.Name, o.Path
+	var (
+		mnemonic string
+		err      error
+	)
 	if o.Recover {
 		// Read the mnemonic before opening the keyring, so a bad one fails
 		// before any passphrase is asked.

@@ -10,52 +10,68 @@ import (
 	"github.com/akash-wallet/akw/keys"
 )
 
-func newKeysListCmd(app *App, ko *keyringOptions) *cobra.Command {
+// keysListOptions are what `akw keys list` was asked.
+type keysListOptions struct {
+	Keyring *keyringOptions
+}
+
+func newKeysListCmd(app *App, ko *keyringOptions, runF func(*keysListOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List the keys in the keyring",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			kr, err := openKeyring(app, ko)
-			if err != nil {
-				return err
+		RunE: func(_ *cobra.Command, _ []string) error {
+			o := &keysListOptions{Keyring: ko}
+			if runF != nil {
+				return runF(o)
 			}
-			ks, err := kr.List()
-			if err != nil {
-				return keysError(err)
-			}
-			res := struct {
-				Backend  string    `json:"backend"`
-				Location string    `json:"location"`
-				Keys     []keyJSON `json:"keys"`
-			}{Backend: kr.Backend(), Location: kr.Location(), Keys: []keyJSON{}}
-			for _, k := range ks {
-				res.Keys = append(res.Keys, toKeyJSON(k))
-			}
-			return app.Printer.Result(res, func(w io.Writer) error {
-				fmt.Fprintf(w, "Keyring: %s (%s)\n", kr.Backend(), kr.Location())
-				if len(ks) == 0 {
-					fmt.Fprintln(w, "No keys. Add one with `akw keys add NAME`.")
-					return nil
-				}
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "NAME\tTYPE\tADDRESS\tPATH")
-				for _, k := range ks {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.Name, k.Type, k.Address, k.Path)
-				}
-				return tw.Flush()
-			})
+			return runKeysList(app, o)
 		},
 	}
 }
 
+func runKeysList(app *App, o *keysListOptions) error {
+	kr, err := openKeyring(app, o.Keyring)
+	if err != nil {
+		return err
+	}
+	ks, err := kr.List()
+	if err != nil {
+		return keysError(err)
+	}
+	res := struct {
+		Backend  string    `json:"backend"`
+		Location string    `json:"location"`
+		Keys     []keyJSON `json:"keys"`
+	}{Backend: kr.Backend(), Location: kr.Location(), Keys: []keyJSON{}}
+	for _, k := range ks {
+		res.Keys = append(res.Keys, toKeyJSON(k))
+	}
+	return app.Printer.Result(res, func(w io.Writer) error {
+		fmt.Fprintf(w, "Keyring: %s (%s)\n", kr.Backend(), kr.Location())
+		if len(ks) == 0 {
+			fmt.Fprintln(w, "No keys. Add one with `akw keys add NAME`.")
+			return nil
+		}
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tTYPE\tADDRESS\tPATH")
+		for _, k := range ks {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.Name, k.Type, k.Address, k.Path)
+		}
+		return tw.Flush()
+	})
+}
+
+// keysShowOptions are what `akw keys show` was asked.
 type keysShowOptions struct {
+	Keyring     *keyringOptions
+	Name        string
 	AddressOnly bool
 	Device      bool
 }
 
-func newKeysShowCmd(app *App, ko *keyringOptions) *cobra.Command {
-	o := &keysShowOptions{}
+func newKeysShowCmd(app *App, ko *keyringOptions, runF func(*keysShowOptions) error) *cobra.Command {
+	o := &keysShowOptions{Keyring: ko}
 	cmd := &cobra.Command{
 		Use:   "show NAME",
 		Short: "Show a key: address, public key, type and path",
@@ -66,44 +82,12 @@ compare with the one printed here. Cosmos app v2.38.12 and later refuse to
 display akash1... addresses; the device then shows the cosmos1... form of the
 same key, and akw says so.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kr, err := openKeyring(app, ko)
-			if err != nil {
-				return err
+		RunE: func(_ *cobra.Command, args []string) error {
+			o.Name = args[0]
+			if runF != nil {
+				return runF(o)
 			}
-			k, err := kr.Key(args[0])
-			if err != nil {
-				return keysError(err)
-			}
-			res := struct {
-				keyJSON
-				Device *deviceJSON `json:"device,omitempty"`
-			}{keyJSON: toKeyJSON(k)}
-			if o.Device {
-				if k.Type != keys.TypeLedger {
-					return keysError(fmt.Errorf("%w: %q is a %s key", keys.ErrNotLedgerKey, k.Name, k.Type))
-				}
-				fmt.Fprintf(app.IO.Err, "The Ledger will show the address of %q. Compare it with %s and approve.\n", k.Name, k.Address)
-				shown, err := kr.ShowOnDevice(k.Name)
-				if err != nil {
-					return keysError(err)
-				}
-				res.Device = &deviceJSON{Shown: shown.Address, HRP: shown.HRP, Fallback: shown.Fallback, Explanation: shown.Explanation()}
-			}
-			return app.Printer.Result(res, func(w io.Writer) error {
-				if o.AddressOnly {
-					fmt.Fprintln(w, k.Address)
-				} else {
-					writeKeyText(w, k)
-				}
-				if res.Device != nil {
-					fmt.Fprintf(w, "device showed: %s (approved)\n", res.Device.Shown)
-					if res.Device.Explanation != "" {
-						fmt.Fprintln(w, res.Device.Explanation)
-					}
-				}
-				return nil
-			})
+			return runKeysShow(app, o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.AddressOnly, "address", false, "print only the address")
@@ -111,70 +95,140 @@ same key, and akw says so.`,
 	return cmd
 }
 
-func newKeysDeleteCmd(app *App, ko *keyringOptions) *cobra.Command {
+func runKeysShow(app *App, o *keysShowOptions) error {
+	kr, err := openKeyring(app, o.Keyring)
+	if err != nil {
+		return err
+	}
+	k, err := kr.Key(o.Name)
+	if err != nil {
+		return keysError(err)
+	}
+	res := struct {
+		keyJSON
+		Device *deviceJSON `json:"device,omitempty"`
+	}{keyJSON: toKeyJSON(k)}
+	if o.Device {
+		if k.Type != keys.TypeLedger {
+			return keysError(fmt.Errorf("%w: %q is a %s key", keys.ErrNotLedgerKey, k.Name, k.Type))
+		}
+		fmt.Fprintf(app.IO.Err, "The Ledger will show the address of %q. Compare it with %s and approve.\n", k.Name, k.Address)
+		shown, err := kr.ShowOnDevice(k.Name)
+		if err != nil {
+			return keysError(err)
+		}
+		res.Device = &deviceJSON{Shown: shown.Address, HRP: shown.HRP, Fallback: shown.Fallback, Explanation: shown.Explanation()}
+	}
+	return app.Printer.Result(res, func(w io.Writer) error {
+		if o.AddressOnly {
+			fmt.Fprintln(w, k.Address)
+		} else {
+			writeKeyText(w, k)
+		}
+		if res.Device != nil {
+			fmt.Fprintf(w, "device showed: %s (approved)\n", res.Device.Shown)
+			if res.Device.Explanation != "" {
+				fmt.Fprintln(w, res.Device.Explanation)
+			}
+		}
+		return nil
+	})
+}
+
+// keysDeleteOptions are what `akw keys delete` was asked.
+type keysDeleteOptions struct {
+	Keyring *keyringOptions
+	Name    string
+}
+
+func newKeysDeleteCmd(app *App, ko *keyringOptions, runF func(*keysDeleteOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "delete NAME",
 		Short: "Delete a key (asks first, or -y)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kr, err := openKeyring(app, ko)
-			if err != nil {
-				return err
+		RunE: func(_ *cobra.Command, args []string) error {
+			o := &keysDeleteOptions{Keyring: ko, Name: args[0]}
+			if runF != nil {
+				return runF(o)
 			}
-			k, err := kr.Key(args[0])
-			if err != nil {
-				return keysError(err)
-			}
-			q := fmt.Sprintf("Delete key %q (%s)? Without its mnemonic or an export it cannot be recovered.", k.Name, k.Address)
-			if k.Type != keys.TypeLocal {
-				q = fmt.Sprintf("Delete key %q (%s, %s)?", k.Name, k.Address, k.Type)
-			}
-			if err := app.Confirm(q); err != nil {
-				return err
-			}
-			if err := kr.Delete(k.Name); err != nil {
-				return keysError(err)
-			}
-			res := struct {
-				Deleted string `json:"deleted"`
-				Address string `json:"address"`
-			}{k.Name, k.Address}
-			return app.Printer.Result(res, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Deleted key %q (%s).\n", k.Name, k.Address)
-				return err
-			})
+			return runKeysDelete(app, o)
 		},
 	}
 }
 
-func newKeysRenameCmd(app *App, ko *keyringOptions) *cobra.Command {
+func runKeysDelete(app *App, o *keysDeleteOptions) error {
+	kr, err := openKeyring(app, o.Keyring)
+	if err != nil {
+		return err
+	}
+	k, err := kr.Key(o.Name)
+	if err != nil {
+		return keysError(err)
+	}
+	q := fmt.Sprintf("Delete key %q (%s)? Without its mnemonic or an export it cannot be recovered.", k.Name, k.Address)
+	if k.Type != keys.TypeLocal {
+		q = fmt.Sprintf("Delete key %q (%s, %s)?", k.Name, k.Address, k.Type)
+	}
+	if err := app.Confirm(q); err != nil {
+		return err
+	}
+	if err := kr.Delete(k.Name); err != nil {
+		return keysError(err)
+	}
+	res := struct {
+		Deleted string `json:"deleted"`
+		Address string `json:"address"`
+	}{k.Name, k.Address}
+	return app.Printer.Result(res, func(w io.Writer) error {
+		_, err := fmt.Fprintf(w, "Deleted key %q (%s).\n", k.Name, k.Address)
+		return err
+	})
+}
+
+// keysRenameOptions are what `akw keys rename` was asked.
+type keysRenameOptions struct {
+	Keyring *keyringOptions
+	Old     string
+	New     string
+}
+
+func newKeysRenameCmd(app *App, ko *keyringOptions, runF func(*keysRenameOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "rename OLD NEW",
 		Short: "Rename a key",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := keys.CheckName(args[1]); err != nil {
+		RunE: func(_ *cobra.Command, args []string) error {
+			o := &keysRenameOptions{Keyring: ko, Old: args[0], New: args[1]}
+			if err := keys.CheckName(o.New); err != nil {
 				return keysError(err)
 			}
-			kr, err := openKeyring(app, ko)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(o)
 			}
-			if err := kr.Rename(args[0], args[1]); err != nil {
-				return keysError(err)
-			}
-			k, err := kr.Key(args[1])
-			if err != nil {
-				return keysError(err)
-			}
-			res := struct {
-				From string  `json:"from"`
-				Key  keyJSON `json:"key"`
-			}{args[0], toKeyJSON(k)}
-			return app.Printer.Result(res, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Renamed %q to %q (%s).\n", args[0], k.Name, k.Address)
-				return err
-			})
+			return runKeysRename(app, o)
 		},
 	}
+}
+
+func runKeysRename(app *App, o *keysRenameOptions) error {
+	args := []string{o.Old, o.New}
+	kr, err := openKeyring(app, o.Keyring)
+	if err != nil {
+		return err
+	}
+	if err := kr.Rename(args[0], args[1]); err != nil {
+		return keysError(err)
+	}
+	k, err := kr.Key(args[1])
+	if err != nil {
+		return keysError(err)
+	}
+	res := struct {
+		From string  `json:"from"`
+		Key  keyJSON `json:"key"`
+	}{args[0], toKeyJSON(k)}
+	return app.Printer.Result(res, func(w io.Writer) error {
+		_, err := fmt.Fprintf(w, "Renamed %q to %q (%s).\n", args[0], k.Name, k.Address)
+		return err
+	})
 }

@@ -62,7 +62,7 @@ func newRootCmd(app *App) *cobra.Command {
 		newConfigCmd(app),
 		newQueryCmd(app, nil),
 		newLightCmd(app),
-		newKeysCmd(app),
+		newKeysCmd(app, nil),
 		newTxCmd(app, nil),
 		newTuiCmd(app),
 		newDemoCmd(app),
