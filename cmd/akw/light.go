@@ -17,7 +17,9 @@ import (
 	"github.com/akash-wallet/akw/wallet"
 )
 
-func newLightCmd(app *App) *cobra.Command {
+// newLightCmd is `akw light` over its verbs; leaves, when not nil, are
+// the verbs instead (flag tests: one verb with a capturing run function).
+func newLightCmd(app *App, leaves ...*cobra.Command) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "light",
 		Short: "Manage the light client's trusted headers",
@@ -26,12 +28,15 @@ trust root: a header you trust, given by height and hash, or the primary's
 newest header cross-checked against every witness (--trust-latest).
 Verified headers are kept per chain-id under --home.`,
 	}
-	cmd.AddCommand(
-		newLightInitCmd(app),
-		newLightStatusCmd(app),
-		newLightUpdateCmd(app),
-		newLightResetCmd(app),
-	)
+	if leaves == nil {
+		leaves = []*cobra.Command{
+			newLightInitCmd(app, nil),
+			newLightStatusCmd(app, nil),
+			newLightUpdateCmd(app, nil),
+			newLightResetCmd(app, nil),
+		}
+	}
+	cmd.AddCommand(leaves...)
 	return cmd
 }
 
@@ -63,11 +68,14 @@ func lightError(err error) error { return lightErrors.wrap(err) }
 
 // ---- init
 
+// lightInitOptions are what `akw light init` was asked; Root is the
+// trust root its flags give.
 type lightInitOptions struct {
 	TrustLatest bool
 	TrustHeight int64
 	TrustHash   string
 	Force       bool
+	Root        trusted.TrustRoot
 }
 
 // lightInitResult is the stored trust root.
@@ -83,7 +91,7 @@ type lightInitResult struct {
 	Store       string                 `json:"store"`
 }
 
-func newLightInitCmd(app *App) *cobra.Command {
+func newLightInitCmd(app *App, runF func(*lightInitOptions) error) *cobra.Command {
 	opts := &lightInitOptions{}
 	cmd := &cobra.Command{
 		Use:   "init (--trust-latest | --trust-height H --trust-hash HEX)",
@@ -100,8 +108,14 @@ The header must be younger than the trusting period. An existing trust root
 is never replaced unless you run "akw light reset" first or pass --force.
 Without a terminal, -y is needed to confirm.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runLightInit(cmd.Context(), app, opts)
+		RunE: func(_ *cobra.Command, _ []string) error {
+			if err := opts.validate(app); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runLightInit(app.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -142,11 +156,14 @@ func parseHash(s string) ([]byte, error) {
 	return b, nil
 }
 
-func runLightInit(ctx context.Context, app *App, opts *lightInitOptions) error {
-	root, err := opts.root()
+// validate finds the trust root the flags give and checks that the network
+// is set and someone can confirm, before any network traffic.
+func (o *lightInitOptions) validate(app *App) error {
+	root, err := o.root()
 	if err != nil {
 		return err
 	}
+	o.Root = root
 	if err := app.RequireNetwork(); err != nil {
 		return err
 	}
@@ -155,6 +172,11 @@ func runLightInit(ctx context.Context, app *App, opts *lightInitOptions) error {
 		return output.UsageError("confirmation required, and akw is not running interactively",
 			"check the trust root, then pass -y/--yes")
 	}
+	return nil
+}
+
+func runLightInit(ctx context.Context, app *App, opts *lightInitOptions) error {
+	root := opts.Root
 	cfg := trustedConfig(app)
 	ctx, cancel := context.WithTimeout(ctx, lightTimeout)
 	defer cancel()
@@ -235,11 +257,12 @@ func roundAge(d time.Duration) string {
 
 // ---- status
 
+// lightStatusOptions are what `akw light status` was asked.
 type lightStatusOptions struct {
 	NoProbe bool
 }
 
-func newLightStatusCmd(app *App) *cobra.Command {
+func newLightStatusCmd(app *App, runF func(*lightStatusOptions) error) *cobra.Command {
 	opts := &lightStatusOptions{}
 	cmd := &cobra.Command{
 		Use:   "status",
@@ -249,8 +272,14 @@ how the store was initialised, and each node: primary, witnesses, and which
 are reachable (asked with /status; node-reported). Nothing is verified or
 changed; "akw light update" brings the store up to date.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runLightStatus(cmd.Context(), app, opts)
+		RunE: func(_ *cobra.Command, _ []string) error {
+			if err := app.RequireNetwork(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runLightStatus(app.Context(), app, opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.NoProbe, "no-probe", false, "do not contact the nodes")
@@ -331,7 +360,11 @@ type lightUpdateResult struct {
 	Verified bool      `json:"verified"`
 }
 
-func newLightUpdateCmd(app *App) *cobra.Command {
+// lightUpdateOptions are what `akw light update` was asked: it has no
+// flags of its own, only the global ones (App).
+type lightUpdateOptions struct{}
+
+func newLightUpdateCmd(app *App, runF func(*lightUpdateOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "update",
 		Short: "Verify the primary's newest header and store it",
@@ -340,40 +373,50 @@ verification at trust level 1/3), cross-check it against the witnesses, and
 store it. A conflicting witness, an expired trust root or no witness left is
 an error and nothing is stored.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, cancel := context.WithTimeout(cmd.Context(), lightTimeout)
-			defer cancel()
-			c, err := openTrusted(ctx, app)
-			if err != nil {
+		RunE: func(_ *cobra.Command, _ []string) error {
+			if err := app.RequireNetwork(); err != nil {
 				return err
 			}
-			defer c.Close()
-			u, err := c.Update(ctx)
-			if err != nil {
-				return lightError(err)
+			if runF != nil {
+				return runF(&lightUpdateOptions{})
 			}
-			res := lightUpdateResult{
-				ChainID: c.ChainID(), Previous: u.Previous, Height: u.Block.Height, Hash: u.Block.Hash().String(),
-				Time: u.Block.Time, Advanced: u.Advanced, Primary: c.PrimaryURL(), Verified: true,
-			}
-			return app.Printer.Result(res, func(w io.Writer) error {
-				if !u.Advanced {
-					// Not "up to date": the nodes may be behind the store
-					// (the notices say so), or the chain halted.
-					age := time.Since(res.Time)
-					fmt.Fprintf(w, "no newer header verified: trusted header %d (%s), made %s (%s ago)\n", res.Height, res.Hash,
-						res.Time.UTC().Format(time.RFC3339), state.AgeWords(age))
-					if sa := time.Duration(app.Network.StaleAfter); sa > 0 && age > sa {
-						fmt.Fprintf(w, "WARNING: %s\n", state.StaleWords(age))
-					}
-					return nil
-				}
-				_, err := fmt.Fprintf(w, "verified header %d (%s), %s; was %d\n", res.Height, res.Hash,
-					res.Time.UTC().Format(time.RFC3339), res.Previous)
-				return err
-			})
+			return runLightUpdate(app)
 		},
 	}
+}
+
+func runLightUpdate(app *App) error {
+	ctx, cancel := context.WithTimeout(app.Context(), lightTimeout)
+	defer cancel()
+	c, err := openTrusted(ctx, app)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	u, err := c.Update(ctx)
+	if err != nil {
+		return lightError(err)
+	}
+	res := lightUpdateResult{
+		ChainID: c.ChainID(), Previous: u.Previous, Height: u.Block.Height, Hash: u.Block.Hash().String(),
+		Time: u.Block.Time, Advanced: u.Advanced, Primary: c.PrimaryURL(), Verified: true,
+	}
+	return app.Printer.Result(res, func(w io.Writer) error {
+		if !u.Advanced {
+			// Not "up to date": the nodes may be behind the store
+			// (the notices say so), or the chain halted.
+			age := time.Since(res.Time)
+			fmt.Fprintf(w, "no newer header verified: trusted header %d (%s), made %s (%s ago)\n", res.Height, res.Hash,
+				res.Time.UTC().Format(time.RFC3339), state.AgeWords(age))
+			if sa := time.Duration(app.Network.StaleAfter); sa > 0 && age > sa {
+				fmt.Fprintf(w, "WARNING: %s\n", state.StaleWords(age))
+			}
+			return nil
+		}
+		_, err := fmt.Fprintf(w, "verified header %d (%s), %s; was %d\n", res.Height, res.Hash,
+			res.Time.UTC().Format(time.RFC3339), res.Previous)
+		return err
+	})
 }
 
 // ---- reset
@@ -384,7 +427,11 @@ type lightResetResult struct {
 	Removed bool   `json:"removed"`
 }
 
-func newLightResetCmd(app *App) *cobra.Command {
+// lightResetOptions are what `akw light reset` was asked: it has no flags
+// of its own, only the global ones (App).
+type lightResetOptions struct{}
+
+func newLightResetCmd(app *App, runF func(*lightResetOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "reset",
 		Short: "Delete the trusted headers of the chain",
@@ -392,29 +439,36 @@ func newLightResetCmd(app *App) *cobra.Command {
 damaged one. Afterwards "akw light init" sets a new trust root. Asks for
 confirmation; without a terminal, -y is needed.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(_ *cobra.Command, _ []string) error {
 			if err := app.RequireNetwork(); err != nil {
 				return err
 			}
-			chainID, home := app.Network.ChainID, app.Paths.DataDir
-			res := lightResetResult{ChainID: chainID, Store: trusted.StoreDir(home, chainID)}
-			if trusted.Exists(home, chainID) {
-				if err := app.Confirm(fmt.Sprintf("Delete the trusted headers of %s in %s?", chainID, res.Store)); err != nil {
-					return err
-				}
-				if err := trusted.Reset(home, chainID); err != nil {
-					return lightError(err)
-				}
-				res.Removed = true
+			if runF != nil {
+				return runF(&lightResetOptions{})
 			}
-			return app.Printer.Result(res, func(w io.Writer) error {
-				if !res.Removed {
-					_, err := fmt.Fprintf(w, "no trusted store for %s in %s; nothing to reset\n", chainID, res.Store)
-					return err
-				}
-				_, err := fmt.Fprintf(w, "removed the trusted store of %s (%s)\n", chainID, res.Store)
-				return err
-			})
+			return runLightReset(app)
 		},
 	}
+}
+
+func runLightReset(app *App) error {
+	chainID, home := app.Network.ChainID, app.Paths.DataDir
+	res := lightResetResult{ChainID: chainID, Store: trusted.StoreDir(home, chainID)}
+	if trusted.Exists(home, chainID) {
+		if err := app.Confirm(fmt.Sprintf("Delete the trusted headers of %s in %s?", chainID, res.Store)); err != nil {
+			return err
+		}
+		if err := trusted.Reset(home, chainID); err != nil {
+			return lightError(err)
+		}
+		res.Removed = true
+	}
+	return app.Printer.Result(res, func(w io.Writer) error {
+		if !res.Removed {
+			_, err := fmt.Fprintf(w, "no trusted store for %s in %s; nothing to reset\n", chainID, res.Store)
+			return err
+		}
+		_, err := fmt.Fprintf(w, "removed the trusted store of %s (%s)\n", chainID, res.Store)
+		return err
+	})
 }
