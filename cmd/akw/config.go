@@ -14,12 +14,17 @@ import (
 	"github.com/akash-wallet/akw/internal/output"
 )
 
-func newConfigCmd(app *App) *cobra.Command {
+// newConfigCmd is `akw config` over its verbs; leaves, when not nil, are
+// the verbs instead (flag tests: one verb with a capturing run function).
+func newConfigCmd(app *App, leaves ...*cobra.Command) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Show or change akw's settings",
 	}
-	cmd.AddCommand(newConfigShowCmd(app), newConfigSetCmd(app))
+	if leaves == nil {
+		leaves = []*cobra.Command{newConfigShowCmd(app, nil), newConfigSetCmd(app, nil)}
+	}
+	cmd.AddCommand(leaves...)
 	return cmd
 }
 
@@ -39,61 +44,72 @@ type configShowResult struct {
 	Networks       []string          `json:"networks"`
 }
 
-func newConfigShowCmd(app *App) *cobra.Command {
+// configShowOptions are what `akw config show` was asked: it has no
+// flags of its own; it shows the global ones as resolved (App).
+type configShowOptions struct{}
+
+func newConfigShowCmd(app *App, runF func(*configShowOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "show",
 		Short: "Show the settings in effect and where each comes from",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			res := configShowResult{
-				ConfigFile:     app.Paths.ConfigFile,
-				DataDir:        app.Paths.DataDir,
-				Output:         string(app.Output),
-				KeyringBackend: app.KeyringBackend,
-				KeyringDir:     app.KeyringDir,
-				Sources:        app.Sources,
-				Networks:       app.Config.NetworkNames(),
+		RunE: func(_ *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(&configShowOptions{})
 			}
-			// A bad network setting is shown, not fatal: this is the
-			// command that helps to find it.
-			if err := app.RequireNetwork(); err != nil {
-				res.NetworkError = err.Error()
-			} else {
-				n := app.Network
-				res.Network, res.ChainID, res.Node, res.Witnesses, res.Params = app.NetworkName, n.ChainID, n.RPC, n.Witnesses, &n
-			}
-			if res.Network == "" {
-				res.Network = app.NetworkName
-			}
-			return app.Printer.Result(res, func(w io.Writer) error {
-				src := func(k string) string {
-					if s := app.Sources[k]; s != "" {
-						return "  (" + s + ")"
-					}
-					return ""
-				}
-				fmt.Fprintf(w, "config file      %s\n", res.ConfigFile)
-				fmt.Fprintf(w, "data dir         %s\n", res.DataDir)
-				if res.NetworkError != "" {
-					fmt.Fprintf(w, "network          error: %s\n", res.NetworkError)
-				} else {
-					fmt.Fprintf(w, "network          %s%s\n", res.Network, src("network"))
-					fmt.Fprintf(w, "chain-id         %s%s\n", res.ChainID, src("chain-id"))
-					fmt.Fprintf(w, "node             %s%s\n", res.Node, src("node"))
-					fmt.Fprintf(w, "witnesses        %s%s\n", strings.Join(res.Witnesses, ", "), src("witness"))
-					fmt.Fprintf(w, "denom            %s (1 %s = 10^%d %s)\n", res.Params.Denom, res.Params.DisplayDenom, res.Params.Exponent, res.Params.Denom)
-					fmt.Fprintf(w, "gas price        %s, adjustment %g\n", res.Params.GasPrice, res.Params.GasAdjustment)
-					fmt.Fprintf(w, "trusting period  %s\n", time.Duration(res.Params.TrustingPeriod))
-					fmt.Fprintf(w, "stale after      %s%s\n", staleAfterText(res.Params.StaleAfter), src("stale-after"))
-				}
-				fmt.Fprintf(w, "output           %s%s\n", res.Output, src("output"))
-				fmt.Fprintf(w, "keyring backend  %s%s\n", res.KeyringBackend, src("keyring-backend"))
-				fmt.Fprintf(w, "keyring dir      %s%s\n", res.KeyringDir, src("keyring-dir"))
-				fmt.Fprintf(w, "networks known   %s\n", strings.Join(res.Networks, ", "))
-				return nil
-			})
+			return runConfigShow(app)
 		},
 	}
+}
+
+func runConfigShow(app *App) error {
+	res := configShowResult{
+		ConfigFile:     app.Paths.ConfigFile,
+		DataDir:        app.Paths.DataDir,
+		Output:         string(app.Output),
+		KeyringBackend: app.KeyringBackend,
+		KeyringDir:     app.KeyringDir,
+		Sources:        app.Sources,
+		Networks:       app.Config.NetworkNames(),
+	}
+	// A bad network setting is shown, not fatal: this is the
+	// command that helps to find it.
+	if err := app.RequireNetwork(); err != nil {
+		res.NetworkError = err.Error()
+	} else {
+		n := app.Network
+		res.Network, res.ChainID, res.Node, res.Witnesses, res.Params = app.NetworkName, n.ChainID, n.RPC, n.Witnesses, &n
+	}
+	if res.Network == "" {
+		res.Network = app.NetworkName
+	}
+	return app.Printer.Result(res, func(w io.Writer) error {
+		src := func(k string) string {
+			if s := app.Sources[k]; s != "" {
+				return "  (" + s + ")"
+			}
+			return ""
+		}
+		fmt.Fprintf(w, "config file      %s\n", res.ConfigFile)
+		fmt.Fprintf(w, "data dir         %s\n", res.DataDir)
+		if res.NetworkError != "" {
+			fmt.Fprintf(w, "network          error: %s\n", res.NetworkError)
+		} else {
+			fmt.Fprintf(w, "network          %s%s\n", res.Network, src("network"))
+			fmt.Fprintf(w, "chain-id         %s%s\n", res.ChainID, src("chain-id"))
+			fmt.Fprintf(w, "node             %s%s\n", res.Node, src("node"))
+			fmt.Fprintf(w, "witnesses        %s%s\n", strings.Join(res.Witnesses, ", "), src("witness"))
+			fmt.Fprintf(w, "denom            %s (1 %s = 10^%d %s)\n", res.Params.Denom, res.Params.DisplayDenom, res.Params.Exponent, res.Params.Denom)
+			fmt.Fprintf(w, "gas price        %s, adjustment %g\n", res.Params.GasPrice, res.Params.GasAdjustment)
+			fmt.Fprintf(w, "trusting period  %s\n", time.Duration(res.Params.TrustingPeriod))
+			fmt.Fprintf(w, "stale after      %s%s\n", staleAfterText(res.Params.StaleAfter), src("stale-after"))
+		}
+		fmt.Fprintf(w, "output           %s%s\n", res.Output, src("output"))
+		fmt.Fprintf(w, "keyring backend  %s%s\n", res.KeyringBackend, src("keyring-backend"))
+		fmt.Fprintf(w, "keyring dir      %s%s\n", res.KeyringDir, src("keyring-dir"))
+		fmt.Fprintf(w, "networks known   %s\n", strings.Join(res.Networks, ", "))
+		return nil
+	})
 }
 
 // settableKeys documents what `akw config set` accepts.
@@ -105,27 +121,46 @@ var settableKeys = []string{
 	"networks.NAME.trusting-period", "networks.NAME.stale-after",
 }
 
-func newConfigSetCmd(app *App) *cobra.Command {
+// configSetOptions are what `akw config set` was asked.
+type configSetOptions struct {
+	Key   string
+	Value string
+}
+
+func newConfigSetCmd(app *App, runF func(*configSetOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "set KEY VALUE",
 		Short: "Set a value in the config file",
 		Long: "Set a value in the config file (written atomically). Keys:\n  " + strings.Join(settableKeys, "\n  ") +
 			"\nAn empty VALUE removes the setting. Lists are comma-separated.",
 		Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f := app.Config
-			if err := setConfigValue(f, args[0], args[1]); err != nil {
+		RunE: func(_ *cobra.Command, args []string) error {
+			o := &configSetOptions{Key: args[0], Value: args[1]}
+			// The key and value are checked by setting them in the file
+			// as read; nothing is written before the run.
+			if err := setConfigValue(app.Config, o.Key, o.Value); err != nil {
 				return err
 			}
-			if err := f.Save(app.Paths.ConfigFile); err != nil {
-				return output.Wrap(output.Failure, err, "cannot write "+app.Paths.ConfigFile, "check the directory's permissions")
+			if runF != nil {
+				return runF(o)
 			}
-			return app.Printer.Result(map[string]string{"key": args[0], "value": args[1], "config_file": app.Paths.ConfigFile}, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "%s = %q written to %s\n", args[0], args[1], app.Paths.ConfigFile)
-				return err
-			})
+			return runConfigSet(app, o)
 		},
 	}
+}
+
+// runConfigSet writes the config file with o's value set (by the command's
+// check, setConfigValue on app.Config).
+func runConfigSet(app *App, o *configSetOptions) error {
+	args := []string{o.Key, o.Value}
+	f := app.Config
+	if err := f.Save(app.Paths.ConfigFile); err != nil {
+		return output.Wrap(output.Failure, err, "cannot write "+app.Paths.ConfigFile, "check the directory's permissions")
+	}
+	return app.Printer.Result(map[string]string{"key": args[0], "value": args[1], "config_file": app.Paths.ConfigFile}, func(w io.Writer) error {
+		_, err := fmt.Fprintf(w, "%s = %q written to %s\n", args[0], args[1], app.Paths.ConfigFile)
+		return err
+	})
 }
 
 func badValue(key, val, why, hint string) error {
