@@ -19,6 +19,7 @@ import (
 	"github.com/akash-wallet/akw/tui"
 )
 
+// demoOptions are what `akw demo` was asked.
 type demoOptions struct {
 	Validators   int
 	Keep         bool
@@ -28,7 +29,7 @@ type demoOptions struct {
 
 // newDemoCmd is `akw demo`: a throwaway local chain with funded keys and
 // the TUI on it, so that a newcomer sees the whole wallet in one command.
-func newDemoCmd(app *App) *cobra.Command {
+func newDemoCmd(app *App, runF func(*demoOptions) error) *cobra.Command {
 	o := &demoOptions{}
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -42,7 +43,15 @@ balances are proven, the transactions are signed and broadcast. Only the
 chain is local and its keys are for play. The chain is deleted when the
 UI quits, unless --keep is given.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runDemo(cmd.Context(), app, o) },
+		RunE: func(_ *cobra.Command, _ []string) error {
+			if err := o.validate(app); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runDemo(app.Context(), app, o)
+		},
 	}
 	cmd.Flags().IntVar(&o.Validators, "validators", devnet.DefaultValidators, "number of validators (at least 2, so the light client has a witness)")
 	cmd.Flags().BoolVar(&o.Keep, "keep", false, "keep the devnet's directory after quitting (it is printed)")
@@ -51,13 +60,19 @@ UI quits, unless --keep is given.`,
 	return cmd
 }
 
-func runDemo(ctx context.Context, app *App, o *demoOptions) error {
+// validate checks what needs no chain: a terminal for the UI, and a
+// witness for the light client.
+func (o *demoOptions) validate(app *App) error {
 	if !app.IO.CanPrompt() {
 		return output.UsageError("akw demo opens the terminal UI and needs a terminal", "use `akw devnet` for a chain without the UI")
 	}
 	if o.Validators < 2 {
 		return output.UsageError("--validators must be at least 2", "the light client needs a witness besides the primary")
 	}
+	return nil
+}
+
+func runDemo(ctx context.Context, app *App, o *demoOptions) error {
 	dir, err := os.MkdirTemp("", "akw-demo-")
 	if err != nil {
 		return output.Wrap(output.Failure, err, "cannot create the demo's directory", "")

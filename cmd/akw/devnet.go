@@ -53,7 +53,7 @@ type devnetAccount struct {
 	Address string `json:"address"`
 }
 
-func newDevnetCmd(app *App) *cobra.Command {
+func newDevnetCmd(app *App, runF func(*devnetOptions) error) *cobra.Command {
 	o := &devnetOptions{}
 	cmd := &cobra.Command{
 		Use:   "devnet --home DIR",
@@ -82,7 +82,15 @@ validators: a light-client attack, for testing fork detection.
 
 The keys of a devnet are for play: they are stored unencrypted.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runDevnet(cmd.Context(), app, o) },
+		RunE: func(_ *cobra.Command, _ []string) error {
+			if err := o.validate(app); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runDevnet(app.Context(), app, o)
+		},
 	}
 	f := cmd.Flags()
 	f.IntVar(&o.Validators, "validators", devnet.DefaultValidators, fmt.Sprintf("number of validators, 1 to %d (at least 2, so the light client has a witness)", devnet.MaxValidators))
@@ -95,7 +103,9 @@ The keys of a devnet are for play: they are stored unencrypted.`,
 	return cmd
 }
 
-func runDevnet(ctx context.Context, app *App, o *devnetOptions) error {
+// validate checks the home and the number of validators before anything
+// is started or written.
+func (o *devnetOptions) validate(app *App) error {
 	home := app.Paths.DataDir
 	// Only with --home (or AKW_HOME) are the config file and the data the
 	// same directory; without it the devnet would rewrite the user's own
@@ -110,6 +120,11 @@ func runDevnet(ctx context.Context, app *App, o *devnetOptions) error {
 		return output.UsageError(fmt.Sprintf("--validators %d: a devnet has at most %d validators", o.Validators, devnet.MaxValidators),
 			fmt.Sprintf("use --validators %d or fewer; every validator is a full node in this process", devnet.MaxValidators))
 	}
+	return nil
+}
+
+func runDevnet(ctx context.Context, app *App, o *devnetOptions) error {
+	home := app.Paths.DataDir
 	if o.Validators == 1 {
 		app.Printer.Warn("with one validator the light client has no witness to cross-check; akw needs --witness or a second validator")
 	}

@@ -28,6 +28,8 @@ type flagsCase struct {
 	want any
 	code output.Code
 	msg  string
+	// tty runs the command as if on a terminal (it may prompt).
+	tty bool
 }
 
 // flagsBuild builds the top-level command holding the verb under test,
@@ -44,7 +46,7 @@ func runFlagsCases(t *testing.T, build flagsBuild, cases []flagsCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := runFlags(t, build, strings.Fields(c.args))
+			got, err := runFlags(t, build, strings.Fields(c.args), c.tty)
 			if c.want == nil {
 				if err == nil {
 					t.Fatalf("akw %s: no error; run called with %+v", c.args, got)
@@ -74,11 +76,11 @@ func runFlagsCases(t *testing.T, build flagsBuild, cases []flagsCase) {
 // options its run function saw (nil if it was not called) and the error
 // as the command line reports it (commandError: cobra's errors are usage
 // errors, library errors are worded).
-func runFlags(t *testing.T, build flagsBuild, args []string) (any, error) {
+func runFlags(t *testing.T, build flagsBuild, args []string, tty bool) (any, error) {
 	t.Helper()
 	flagsEnv(t)
 	var out, errb bytes.Buffer
-	io := &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb}
+	io := &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb, StdinTTY: tty, StdoutTTY: tty, StderrTTY: tty}
 	app := &App{IO: io, Printer: &output.Printer{Format: output.Text, Out: &out, Err: &errb}}
 	var got any
 	root := newRootCmdWith(app, build(app, func(o any) { got = o }))

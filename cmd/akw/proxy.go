@@ -14,6 +14,7 @@ import (
 	"github.com/akash-wallet/akw/wallet"
 )
 
+// proxyOptions are what `akw proxy` was asked.
 type proxyOptions struct {
 	Listen          string
 	Public          bool
@@ -25,7 +26,7 @@ type proxyOptions struct {
 	MaxInFlight     int
 }
 
-func newProxyCmd(app *App) *cobra.Command {
+func newProxyCmd(app *App, runF func(*proxyOptions) error) *cobra.Command {
 	opts := &proxyOptions{}
 	cmd := &cobra.Command{
 		Use:   "proxy",
@@ -48,7 +49,15 @@ Each call is logged on stdout (-o json: one JSON object per line), and a
 summary is printed when SIGINT or SIGTERM stops the proxy. It needs a
 trusted store (akw light init) and leaves it usable by other akw commands.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runProxy(cmd.Context(), app, opts) },
+		RunE: func(_ *cobra.Command, _ []string) error {
+			if err := opts.validate(app); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runProxy(app.Context(), app, opts)
+		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Listen, "listen", "127.0.0.1:26658", "address to serve on (host:port); only loopback unless --public")
@@ -62,7 +71,8 @@ trusted store (akw light init) and leaves it usable by other akw commands.`,
 	return cmd
 }
 
-func runProxy(ctx context.Context, app *App, opts *proxyOptions) error {
+// validate checks the network and the limits before anything listens.
+func (opts *proxyOptions) validate(app *App) error {
 	if err := app.RequireNetwork(); err != nil {
 		return err
 	}
@@ -70,6 +80,10 @@ func runProxy(ctx context.Context, app *App, opts *proxyOptions) error {
 		return output.UsageError("--max-body must be at least 1024, --max-batch and --max-in-flight at least 1, --timeout positive and --max-age not negative",
 			"see `akw proxy --help`")
 	}
+	return nil
+}
+
+func runProxy(ctx context.Context, app *App, opts *proxyOptions) error {
 	ln, err := proxy.Listen(opts.Listen, opts.Public)
 	if errors.Is(err, proxy.ErrNotLoopback) {
 		return output.UsageError(fmt.Sprintf("--listen %s is reachable from other hosts", opts.Listen),

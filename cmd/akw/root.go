@@ -57,17 +57,17 @@ func run(args []string, io *IOStreams) int {
 
 func newRootCmd(app *App) *cobra.Command {
 	return newRootCmdWith(app,
-		newVersionCmd(app),
-		newStatusCmd(app),
+		newVersionCmd(app, nil),
+		newStatusCmd(app, nil),
 		newConfigCmd(app),
 		newQueryCmd(app, nil),
 		newLightCmd(app),
 		newKeysCmd(app, nil),
 		newTxCmd(app, nil),
-		newTuiCmd(app),
-		newDemoCmd(app),
-		newDevnetCmd(app),
-		newProxyCmd(app),
+		newTuiCmd(app, nil),
+		newDemoCmd(app, nil),
+		newDevnetCmd(app, nil),
+		newProxyCmd(app, nil),
 	)
 }
 

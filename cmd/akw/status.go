@@ -12,6 +12,7 @@ import (
 	"github.com/akash-wallet/akw/internal/output"
 )
 
+// statusOptions are what `akw status` was asked.
 type statusOptions struct {
 	Timeout time.Duration
 }
@@ -32,7 +33,7 @@ type statusResult struct {
 	Earliest   int64     `json:"earliest_block_height"`
 }
 
-func newStatusCmd(app *App) *cobra.Command {
+func newStatusCmd(app *App, runF func(*statusOptions) error) *cobra.Command {
 	opts := &statusOptions{}
 	cmd := &cobra.Command{
 		Use:   "status",
@@ -41,11 +42,14 @@ func newStatusCmd(app *App) *cobra.Command {
 whether it is catching up. None of this can be proven, so it is labelled
 node-reported; use "akw light status" for the verified view.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(_ *cobra.Command, _ []string) error {
 			if err := app.RequireNetwork(); err != nil {
 				return err
 			}
-			return runStatus(cmd.Context(), app, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return runStatus(app.Context(), app, opts)
 		},
 	}
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 10*time.Second, "how long to wait for the node")

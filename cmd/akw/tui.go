@@ -14,14 +14,15 @@ import (
 	"github.com/akash-wallet/akw/tui/backend"
 )
 
+// tuiOptions are what `akw tui` was asked.
 type tuiOptions struct {
 	Key     string
-	keyring keyringOptions
+	Keyring keyringOptions
 }
 
 // newTuiCmd is `akw tui`: the terminal UI over the configured network and
 // keyring.
-func newTuiCmd(app *App) *cobra.Command {
+func newTuiCmd(app *App, runF func(*tuiOptions) error) *cobra.Command {
 	o := &tuiOptions{}
 	cmd := &cobra.Command{
 		Use:   "tui",
@@ -33,10 +34,16 @@ header the light client verified; when verification fails the UI says so
 and shows no value. Transactions go through the same checks as akw tx.
 Running akw with no arguments on a terminal opens it too.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runTUI(cmd.Context(), app, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Keyring.setGiven(cmd.Flags())
+			if runF != nil {
+				return runF(o)
+			}
+			return runTUI(app.Context(), app, o)
+		},
 	}
 	cmd.Flags().StringVar(&o.Key, "key", "", "open the dashboard on this key (default: the first key)")
-	addKeyringFlags(cmd.Flags(), &o.keyring)
+	addKeyringFlags(cmd.Flags(), &o.Keyring)
 	return cmd
 }
 
@@ -71,7 +78,7 @@ func runTUI(ctx context.Context, app *App, o *tuiOptions) error {
 		return lightError(err)
 	}
 	defer lc.Close()
-	kr, err := openKeyring(app, &o.keyring)
+	kr, err := openKeyring(app, &o.Keyring)
 	if err != nil {
 		return err
 	}

@@ -61,26 +61,37 @@ func readVersion() versionInfo {
 	return v
 }
 
-func newVersionCmd(app *App) *cobra.Command {
+// versionOptions are what `akw version` was asked: it has no flags of
+// its own.
+type versionOptions struct{}
+
+func newVersionCmd(app *App, runF func(*versionOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the versions of akw, Go, cosmos-sdk and cometbft",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			v := readVersion()
-			return app.Printer.Result(v, func(w io.Writer) error {
-				fmt.Fprintf(w, "akw         %s\n", v.Akw)
-				fmt.Fprintf(w, "go          %s %s\n", v.Go, v.Platform)
-				fmt.Fprintf(w, "cosmos-sdk  %s\n", v.CosmosSDK)
-				fmt.Fprintf(w, "cometbft    %s\n", v.CometBFT)
-				if v.LedgerLib != "" {
-					fmt.Fprintf(w, "ledger      ledger-cosmos-go %s\n", v.LedgerLib)
-				}
-				if v.VCSCommit != "" {
-					fmt.Fprintf(w, "commit      %s\n", v.VCSCommit)
-				}
-				return nil
-			})
+		RunE: func(_ *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(&versionOptions{})
+			}
+			return runVersion(app)
 		},
 	}
+}
+
+func runVersion(app *App) error {
+	v := readVersion()
+	return app.Printer.Result(v, func(w io.Writer) error {
+		fmt.Fprintf(w, "akw         %s\n", v.Akw)
+		fmt.Fprintf(w, "go          %s %s\n", v.Go, v.Platform)
+		fmt.Fprintf(w, "cosmos-sdk  %s\n", v.CosmosSDK)
+		fmt.Fprintf(w, "cometbft    %s\n", v.CometBFT)
+		if v.LedgerLib != "" {
+			fmt.Fprintf(w, "ledger      ledger-cosmos-go %s\n", v.LedgerLib)
+		}
+		if v.VCSCommit != "" {
+			fmt.Fprintf(w, "commit      %s\n", v.VCSCommit)
+		}
+		return nil
+	})
 }
