@@ -77,6 +77,21 @@ func TestFlagsQuery(t *testing.T) {
 			{name: "bad node", args: "query balance " + aliceStr + " --node ftp://x", code: output.Usage},
 		})
 	})
+	t.Run("grants", func(t *testing.T) {
+		runFlagsCases(t, queryVerb(func(app *App, qo *queryOptions, got func(any)) *cobra.Command {
+			return newQueryGrantsCmd(app, qo, capture[queryGrantsOptions](got))
+		}), []flagsCase{
+			{name: "given by default", args: "query grants " + aliceStr, want: &queryGrantsOptions{Query: def, Address: sdk.AccAddress(alice)}},
+			{name: "by", args: "query grants " + aliceStr + " --by", want: &queryGrantsOptions{Query: def, Address: sdk.AccAddress(alice)}},
+			{name: "to", args: "q grants " + aliceStr + " --to --height 4",
+				want: &queryGrantsOptions{Query: &queryOptions{Height: 4, Timeout: 30 * time.Second}, Address: sdk.AccAddress(alice), To: true}},
+			{name: "by and to", args: "query grants " + aliceStr + " --by --to", code: output.Usage, msg: "--by and --to cannot be used together"},
+			{name: "validator address", args: "query grants " + valStr, code: output.Usage},
+			{name: "unknown key", args: "query grants bob --keyring-backend test", code: output.Key, msg: "bob"},
+			{name: "no address", args: "query grants", code: output.Usage, msg: "accepts 1 arg"},
+			{name: "to with a value", args: "query grants " + aliceStr + " --to=maybe", code: output.Usage, msg: "--to"},
+		})
+	})
 	t.Run("validators", func(t *testing.T) {
 		runFlagsCases(t, queryVerb(func(app *App, qo *queryOptions, got func(any)) *cobra.Command {
 			return newQueryValidatorsCmd(app, qo, capture[queryValidatorsOptions](got))

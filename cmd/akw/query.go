@@ -63,6 +63,7 @@ Addresses may be given as bech32 addresses or key names.`,
 				newQueryProposalCmd(app, o, nil),
 				newQueryVoteCmd(app, o, nil),
 				newQueryRewardsCmd(app, o, nil),
+				newQueryGrantsCmd(app, o, nil),
 			}
 		}
 	}
