@@ -98,6 +98,8 @@ func TestQueryDevnet(t *testing.T) {
 		{"proposal", "1"},
 		{"vote", "1", alice.Address},
 		{"rewards", alice.Address},
+		{"grants", info.Validators[0].AccountAddress},
+		{"grants", devnet.GenesisGrantee.String(), "--to"},
 	}
 	for _, q := range queries {
 		code, stdout, stderr := akwRun(t, append(append(base, "-o", "json", "query"), q...)...)
@@ -214,7 +216,8 @@ func TestQueryDevnet(t *testing.T) {
 			// The complete list: its proofs travel in one batched request,
 			// and its values are the neighbours inside the proofs (which a
 			// flipped response value does not touch).
-			qs = append(qs, []string{"balance", alice.Address}, []string{"delegations", alice.Address})
+			qs = append(qs, []string{"balance", alice.Address}, []string{"delegations", alice.Address},
+				[]string{"grants", info.Validators[0].AccountAddress}, []string{"grants", devnet.GenesisGrantee.String(), "--to"})
 		}
 		for _, q := range qs {
 			for _, mode := range []string{"text", "json"} {
