@@ -13,7 +13,7 @@ import (
 // keys, light, config and their own groups) refuse a missing or unknown
 // verb with a usage error (exit 2). Cobra's default for a group that is
 // not runnable is to print its help and exit 0, so that a script asking
-// for a verb this build does not have (`akw query grants ADDR`) could not
+// for a verb this build does not have (`akw query leases ADDR`) could not
 // tell "not supported" from success.
 func requireVerbs(cmd *cobra.Command) {
 	for _, c := range cmd.Commands() {
