@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // TestTUIDemoEndToEnd drives `akw demo` through a real terminal (tmux):
@@ -47,30 +49,35 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 	t.Cleanup(func() { exec.Command(tmux, "-L", sock, "kill-server").Run() })
 
 	screen := func() string { return tm("capture-pane", "-p", "-t", "S") }
-	waitFor := func(what string, d time.Duration) string {
+	// The screen is polled (tmux tells nobody when it changes) until it
+	// shows the state a step waits for; the only bound is the test
+	// binary's -timeout (testctx), never a margin of the step's own.
+	ctx := testctx.New(t)
+	poll := time.NewTicker(100 * time.Millisecond)
+	defer poll.Stop()
+	next := func(what string) {
 		t.Helper()
-		deadline := time.Now().Add(d)
+		select {
+		case <-ctx.Done():
+			errOut, _ := os.ReadFile(filepath.Join(dir, "demo.err"))
+			t.Fatalf("gave up waiting for %q (%v); screen:\n%s\nstderr:\n%s", what, ctx.Err(), screen(), errOut)
+		case <-poll.C:
+		}
+	}
+	waitFor := func(what string) string {
+		t.Helper()
 		for {
-			s := screen()
-			if strings.Contains(s, what) {
+			if s := screen(); strings.Contains(s, what) {
 				return s
 			}
-			if time.Now().After(deadline) {
-				errOut, _ := os.ReadFile(filepath.Join(dir, "demo.err"))
-				t.Fatalf("waited %s for %q; screen:\n%s\nstderr:\n%s", d, what, s, errOut)
-			}
-			time.Sleep(100 * time.Millisecond)
+			next(what)
 		}
 	}
 	// waitGone waits until the screen no longer shows what.
-	waitGone := func(what string, d time.Duration) {
+	waitGone := func(what string) {
 		t.Helper()
-		deadline := time.Now().Add(d)
 		for strings.Contains(screen(), what) {
-			if time.Now().After(deadline) {
-				t.Fatalf("waited %s for %q to go; screen:\n%s", d, what, screen())
-			}
-			time.Sleep(100 * time.Millisecond)
+			next("no " + what)
 		}
 	}
 	// Keys go as fast as tmux sends them: Bubble Tea reads them in order.
@@ -89,32 +96,32 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 	// the dashboard.
 	tx := func(name string) {
 		t.Helper()
-		waitFor("y sign and send", 60*time.Second)
+		waitFor("y sign and send")
 		start := time.Now()
 		keys("y")
-		waitFor("inclusion and result verified.", 90*time.Second)
+		waitFor("inclusion and result verified.")
 		t.Logf("%s: confirmed to verified inclusion in %s", name, time.Since(start).Round(10*time.Millisecond))
 		keys("Enter")
-		waitFor("Balance  ✓ proven at height", 30*time.Second)
+		waitFor("Balance  ✓ proven at height")
 	}
 
 	start := time.Now()
-	waitFor("witnesses agree", 3*time.Minute)
-	waitFor("Balance  ✓ proven at height", time.Minute)
+	waitFor("witnesses agree")
+	waitFor("Balance  ✓ proven at height")
 	t.Logf("akw demo: devnet up and dashboard proven in %s", time.Since(start).Round(10*time.Millisecond))
 	checkNoColour(t, tm("capture-pane", "-e", "-p", "-t", "S"))
 
 	keys("k")
-	s := waitFor("is the key on the dashboard", 10*time.Second)
+	s := waitFor("is the key on the dashboard")
 	carol := regexp.MustCompile(`carol\s+local\s+(akash1[0-9a-z]+)`).FindStringSubmatch(s)
 	if carol == nil {
 		t.Fatalf("no carol on the keys screen:\n%s", s)
 	}
 	keys("Escape")
-	waitGone("is the key on the dashboard", 30*time.Second)
+	waitGone("is the key on the dashboard")
 
 	keys("s")
-	waitFor("Send from alice", 10*time.Second)
+	waitFor("Send from alice")
 	typeText(carol[1])
 	keys("Tab")
 	typeText("3akt")
@@ -122,28 +129,28 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 	tx("send")
 
 	keys("d", "Enter")
-	waitFor("bonded validator set proven at height", 30*time.Second)
+	waitFor("bonded validator set proven at height")
 	keys("Down", "Enter")
-	waitFor("validator1 (", 10*time.Second)
+	waitFor("validator1 (")
 	typeText("7akt")
 	keys("Enter")
 	tx("delegate")
 
 	keys("c")
-	s = waitFor("y sign and send", 60*time.Second)
+	s = waitFor("y sign and send")
 	if !strings.Contains(s, "Rewards") || !strings.Contains(s, "proven at height") {
 		t.Fatalf("the claim review does not show the proven rewards:\n%s", s)
 	}
 	tx("claim")
 
 	keys("v")
-	waitFor("voting ends", 30*time.Second)
+	waitFor("voting ends")
 	keys("Enter")
-	waitFor("Weighted", 10*time.Second)
+	waitFor("Weighted")
 	keys("Enter") // yes
 	tx("vote")
 
-	s = waitFor("your vote: yes", 30*time.Second)
+	s = waitFor("your vote: yes")
 	for _, want := range []string{"Delegations (2)", "validator1", "7 AKT", "validator0", "100 AKT"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("alice's dashboard lacks %q:\n%s", want, s)
@@ -153,37 +160,37 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 	// emulated-ledger): the send waits on the "confirm on your Ledger"
 	// screen until the device approves.
 	keys("Tab", "Tab", "Tab")
-	waitFor("key emulated-ledger (Ledger)", 10*time.Second)
-	waitFor("available  250 AKT", 30*time.Second)
+	waitFor("key emulated-ledger (Ledger)")
+	waitFor("available  250 AKT")
 	keys("s")
-	waitFor("Send from emulated-ledger", 10*time.Second)
+	waitFor("Send from emulated-ledger")
 	typeText(carol[1])
 	keys("Tab")
 	typeText("2akt")
 	keys("Enter", "Enter")
-	s = waitFor("Your Ledger will show:", 60*time.Second)
+	s = waitFor("Your Ledger will show:")
 	if !strings.Contains(s, "2000000 uakt") {
 		t.Fatalf("the review does not show the device's amount:\n%s", s)
 	}
 	start = time.Now()
 	keys("y")
-	waitFor("Confirm on your Ledger", 10*time.Second)
-	waitFor("inclusion and result verified.", 90*time.Second)
+	waitFor("Confirm on your Ledger")
+	waitFor("inclusion and result verified.")
 	t.Logf("ledger send: confirmed to verified inclusion in %s (the emulated device approves after 3 s)", time.Since(start).Round(10*time.Millisecond))
 	keys("Enter")
-	waitFor("Balance  ✓ proven at height", 30*time.Second)
+	waitFor("Balance  ✓ proven at height")
 
 	// Carol's proven balance went up by exactly the 3 + 2 AKT sent.
 	keys("k") // the list opens on the current key
-	waitFor("is the key on the dashboard", 10*time.Second)
+	waitFor("is the key on the dashboard")
 	keys("Up", "Enter")
-	s = waitFor("key carol", 10*time.Second)
+	s = waitFor("key carol")
 	// (carol also holds ACT, listed on the same line.)
-	s = waitFor("1000005 AKT", 30*time.Second)
+	s = waitFor("1000005 AKT")
 	t.Logf("final dashboard (carol):\n%s", s)
 
 	keys("q")
-	waitFor("AKW-EXIT=0", 30*time.Second)
+	waitFor("AKW-EXIT=0")
 }
 
 // checkNoColour fails if a captured screen (with its escape sequences)
