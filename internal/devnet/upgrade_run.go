@@ -56,6 +56,9 @@ func (n *Network) watchUpgrade() {
 			}
 			n.cfg.Logf("%s halted for upgrade %s and runs the new software", v.name, n.genesis.Upgrade.PlanName())
 		}
+		if pending == 0 {
+			n.redialPeers()
+		}
 		n.nodesMu.Unlock()
 		if pending == 0 {
 			n.writeInfo()
@@ -67,6 +70,22 @@ func (n *Network) watchUpgrade() {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// redialPeers makes every node dial its peers again now that all of them
+// run the new software. Each node's persistent-peer reconnection began
+// when its peers went down for the upgrade; on a busy machine a restart
+// can outlast its quick retries, after which CometBFT backs off
+// exponentially (3^n seconds) and a two-validator chain, needing both,
+// waits minutes to make its next block. nodesMu is held.
+func (n *Network) redialPeers() {
+	for _, v := range n.allNodes() {
+		if v.cmt == nil || len(v.params.peers) == 0 {
+			continue
+		}
+		// Peers already connected are refused as duplicates, harmlessly.
+		_ = v.cmt.Switch().DialPeersAsync(v.params.peers)
 	}
 }
 
