@@ -23,6 +23,7 @@ import (
 // and answers no height; from the upgrade on, its key is proven against
 // the app hash, and so is x/upgrade's record of the upgrade.
 func TestUpgradeAddsStore(t *testing.T) {
+	SkipUnlessUpgradeTests(t)
 	ctx := testctx.New(t)
 	const h = 6
 	up := &UpgradeAddsStore{Height: h, Name: "newstore"}

@@ -29,6 +29,7 @@ import (
 // pruned height, and a node that refuses a store the chain has, stay
 // what they are: no node holds the state (ErrUnavailable), nothing proven.
 func TestDevnetQueryAcrossStoreSetChange(t *testing.T) {
+	devnet.SkipUnlessUpgradeTests(t)
 	if testing.Short() {
 		t.Skip("starts a devnet")
 	}
@@ -131,7 +132,7 @@ func TestDevnetQueryAcrossStoreSetChange(t *testing.T) {
 		_, err = v.ProveKeys(ctx, up.Name, [][]byte{devnet.UpgradeKey})
 		var absent *state.ErrStoreAbsent
 		var unavailable *state.ErrUnavailable
-		if errors.As(err, &absent) || !errors.As(err, &unavailable) || errkind.KindOf(err) != errkind.Network {
+		if errors.As(err, &absent) || !errors.As(err, &unavailable) || errkind.KindOf(err) != errkind.Unproven {
 			t.Fatalf("got %v, want the nodes' refusal", err)
 		}
 		// The key three times (held.go's tries), then the two nearest
