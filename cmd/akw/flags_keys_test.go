@@ -38,6 +38,22 @@ func TestFlagsKeys(t *testing.T) {
 			{name: "bad name", args: "keys add al/ice", code: output.Usage, msg: "may only contain"},
 			{name: "no name", args: "keys add", code: output.Usage, msg: "accepts 1 arg"},
 			{name: "bad keyring timeout", args: "keys add alice --keyring-timeout soon", code: output.Usage, msg: "--keyring-timeout"},
+			{name: "multisig", args: "keys add treasury --multisig hw,desk,spare --multisig-threshold 2",
+				want: &keysAddOptions{Keyring: kr, Name: "treasury", MultisigArgs: []string{"hw,desk,spare"}, Multisig: []string{"hw", "desk", "spare"}, MultisigThreshold: 2}},
+			{name: "multisig repeated, a public key's JSON", args: `keys add treasury --multisig hw --multisig {"@type":"/cosmos.crypto.secp256k1.PubKey","key":"A9DL"},desk --multisig-threshold 3 --overwrite`,
+				want: &keysAddOptions{Keyring: kr, Name: "treasury", MultisigArgs: []string{"hw", `{"@type":"/cosmos.crypto.secp256k1.PubKey","key":"A9DL"},desk`},
+					Multisig: []string{"hw", `{"@type":"/cosmos.crypto.secp256k1.PubKey","key":"A9DL"}`, "desk"}, MultisigThreshold: 3, Overwrite: true}},
+			{name: "multisig threshold above members", args: "keys add t --multisig a,b,c --multisig-threshold 4", code: output.Usage, msg: "--multisig-threshold 4 with 3 members"},
+			{name: "multisig threshold zero", args: "keys add t --multisig a,b,c --multisig-threshold 0", code: output.Usage, msg: "must be from 1 to 3"},
+			{name: "multisig without threshold", args: "keys add t --multisig a,b,c", code: output.Usage, msg: "--multisig needs --multisig-threshold"},
+			{name: "threshold without multisig", args: "keys add t --multisig-threshold 2", code: output.Usage, msg: "--multisig-threshold without --multisig"},
+			{name: "multisig duplicate member", args: "keys add t --multisig a,b,a --multisig-threshold 2", code: output.Usage, msg: `member "a" is given twice`},
+			{name: "multisig empty member", args: "keys add t --multisig a,,b --multisig-threshold 2", code: output.Usage, msg: "empty member"},
+			{name: "multisig of one", args: "keys add t --multisig a --multisig-threshold 1", code: output.Usage, msg: "from 2 to 7"},
+			{name: "multisig of eight", args: "keys add t --multisig a,b,c,d,e,f,g,h --multisig-threshold 2", code: output.Usage, msg: "from 2 to 7"},
+			{name: "multisig and ledger", args: "keys add t --multisig a,b --multisig-threshold 1 --ledger", code: output.Usage, msg: "cannot be combined"},
+			{name: "multisig and index", args: "keys add t --multisig a,b --multisig-threshold 1 --index 2", code: output.Usage, msg: "no HD path"},
+			{name: "multisig bad threshold", args: "keys add t --multisig a,b --multisig-threshold two", code: output.Usage, msg: "invalid argument"},
 		})
 	})
 	t.Run("list", func(t *testing.T) {

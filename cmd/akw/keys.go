@@ -271,6 +271,8 @@ type keyJSON struct {
 	Address string      `json:"address"`
 	PubKey  *pubKeyJSON `json:"pubkey,omitempty"`
 	Path    string      `json:"path,omitempty"`
+	// Multisig: a multisig key's threshold and members.
+	Multisig *multisigKeyJSON `json:"multisig,omitempty"`
 }
 
 type pubKeyJSON struct {
@@ -279,7 +281,7 @@ type pubKeyJSON struct {
 }
 
 func toKeyJSON(k keys.Key) keyJSON {
-	j := keyJSON{Name: k.Name, Type: string(k.Type), Address: k.Address, Path: k.Path}
+	j := keyJSON{Name: k.Name, Type: string(k.Type), Address: k.Address, Path: k.Path, Multisig: toMultisigJSON(k)}
 	if k.PubKey != nil {
 		j.PubKey = &pubKeyJSON{Type: k.PubKeyTypeURL(), Key: k.PubKeyBase64()}
 	}

@@ -26,6 +26,11 @@ type keysAddOptions struct {
 	Index        int64
 	Overwrite    bool
 	ShowMnemonic bool
+	// MultisigArgs are the --multisig values as typed; Multisig the
+	// members they name (keys_multisig.go).
+	MultisigArgs      []string
+	Multisig          []string
+	MultisigThreshold int
 }
 
 func newKeysAddCmd(app *App, ko *keyringOptions, runF func(*keysAddOptions) error) *cobra.Command {
@@ -44,16 +49,26 @@ without echo). --ledger stores the public key of a Ledger key; the device
 shows the address for you to approve. --account and --index choose the HD path
 m/44'/118'/account'/0/index.
 
+--multisig a,b,c --multisig-threshold K stores the public key of a multisig
+account: K of the members a, b, c (key names in this keyring, or public keys
+as ` + "`akw keys show`" + ` prints them) must sign its transactions.
+
 A key whose name or address is already in the keyring is refused unless
 --overwrite is given.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(c *cobra.Command, args []string) error {
 			o.Name = args[0]
 			if err := o.validate(); err != nil {
 				return err
 			}
+			if err := o.validateMultisig(c.Flags().Changed("multisig-threshold")); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(o)
+			}
+			if o.Multisig != nil {
+				return runKeysAddMultisig(app, o)
 			}
 			return runKeysAdd(app, o)
 		},
@@ -65,6 +80,7 @@ A key whose name or address is already in the keyring is refused unless
 	f.Int64Var(&o.Index, "index", 0, "HD address index: m/44'/118'/account'/0/INDEX")
 	f.BoolVar(&o.Overwrite, "overwrite", false, "replace a key with the same name or the same address")
 	f.BoolVar(&o.ShowMnemonic, "show-mnemonic", false, "with -o json, include the new mnemonic in the JSON answer")
+	addMultisigFlags(f, o)
 	return cmd
 }
 

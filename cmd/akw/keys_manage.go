@@ -44,8 +44,14 @@ func runKeysList(app *App, o *keysListOptions) error {
 		Location string    `json:"location"`
 		Keys     []keyJSON `json:"keys"`
 	}{Backend: kr.Backend(), Location: kr.Location(), Keys: []keyJSON{}}
+	names := map[string]string{}
 	for _, k := range ks {
-		res.Keys = append(res.Keys, toKeyJSON(k))
+		names[k.Address] = k.Name
+	}
+	for _, k := range ks {
+		j := toKeyJSON(k)
+		nameMembersFrom(names, &j)
+		res.Keys = append(res.Keys, j)
 	}
 	return app.Printer.Result(res, func(w io.Writer) error {
 		fmt.Fprintf(w, "Keyring: %s (%s)\n", kr.Backend(), kr.Location())
@@ -55,8 +61,8 @@ func runKeysList(app *App, o *keysListOptions) error {
 		}
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "NAME\tTYPE\tADDRESS\tPATH")
-		for _, k := range ks {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.Name, k.Type, k.Address, k.Path)
+		for i, k := range ks {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.Name, listType(res.Keys[i]), k.Address, k.Path)
 		}
 		return tw.Flush()
 	})
@@ -108,6 +114,7 @@ func runKeysShow(app *App, o *keysShowOptions) error {
 		keyJSON
 		Device *deviceJSON `json:"device,omitempty"`
 	}{keyJSON: toKeyJSON(k)}
+	nameMembers(kr, &res.keyJSON)
 	if o.Device {
 		if k.Type != keys.TypeLedger {
 			return keysError(fmt.Errorf("%w: %q is a %s key", keys.ErrNotLedgerKey, k.Name, k.Type))
@@ -124,6 +131,7 @@ func runKeysShow(app *App, o *keysShowOptions) error {
 			fmt.Fprintln(w, k.Address)
 		} else {
 			writeKeyText(w, k)
+			writeMultisigText(w, res.Multisig)
 		}
 		if res.Device != nil {
 			fmt.Fprintf(w, "device showed: %s (approved)\n", res.Device.Shown)
