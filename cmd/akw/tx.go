@@ -100,6 +100,11 @@ address); "akw tx sign FILE --from KEY --offline --account-number N
 --sequence N --chain-id ID" signs without any network; "akw tx broadcast
 FILE" broadcasts and confirms.
 
+Multisig: "akw tx send MULTISIG ... --generate-only" (a multisig key made by
+"akw keys add NAME --multisig a,b,c --multisig-threshold K"); each member
+"akw tx sign FILE --multisig MULTISIG --from MEMBER"; "akw tx multisign FILE
+MULTISIG SIG..." combines; "akw tx broadcast" sends.
+
 Amounts: 1.5akt or 1500000uakt.`,
 	}
 	pf := cmd.PersistentFlags()
@@ -139,6 +144,7 @@ Amounts: 1.5akt or 1500000uakt.`,
 				newTxWithdrawRewardsCmd(app, o, nil),
 				newTxVoteCmd(app, o, nil),
 				newTxSignCmd(app, o, nil),
+				newTxMultisignCmd(app, o, nil),
 				newTxBroadcastCmd(app, o, nil),
 				newTxDecodeCmd(app, o, nil),
 				newTxStatusCmd(app, o, nil),

@@ -22,6 +22,9 @@ type txSignOptions struct {
 	Tx   *txOptions
 	File string
 	From string
+	// Multisig: sign as a member of this multisig key (name or address),
+	// writing a partial signature (tx_multisig.go).
+	Multisig string
 }
 
 func newTxSignCmd(app *App, to *txOptions, runF func(*txSignOptions) error) *cobra.Command {
@@ -33,7 +36,12 @@ func newTxSignCmd(app *App, to *txOptions, runF func(*txSignOptions) error) *cob
 The account number and sequence come from verified state, or with --offline
 from --account-number and --sequence: then akw opens no connection at all,
 which is how a Ledger on an air-gapped machine signs. FILE may be - for
-stdin. The signed transaction goes to stdout or --out.`,
+stdin. The signed transaction goes to stdout or --out.
+
+With --multisig MULTISIG (a multisig key's name or address) the key --from
+signs as one member of that multisig, in amino JSON (so a Ledger member can),
+for the multisig account's number and sequence; what is written is that
+member's signature, to combine with the others' by "akw tx multisign".`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			so.File = args[0]
@@ -43,10 +51,14 @@ stdin. The signed transaction goes to stdout or --out.`,
 			if runF != nil {
 				return runF(so)
 			}
+			if so.Multisig != "" {
+				return runTxSignMultisig(app, so)
+			}
 			return runTxSign(app, so)
 		},
 	}
 	cmd.Flags().StringVar(&so.From, "from", "", "key to sign with")
+	cmd.Flags().StringVar(&so.Multisig, "multisig", "", "sign as a member of this multisig (key name or address): writes a partial signature for `akw tx multisign`")
 	return cmd
 }
 
@@ -170,6 +182,9 @@ func runTxBroadcast(app *App, bo *txBroadcastOptions) error {
 		return txError(err)
 	}
 	d := sign.Describe(env.Enc, b, env.Denoms)
+	if multisigPartial(d) {
+		return output.UsageError("the multisig transaction carries too few signatures", "combine as many members' signatures as its threshold with `akw tx multisign FILE MULTISIG SIG...`")
+	}
 	if !d.Signed {
 		return output.UsageError("the transaction is not signed", "sign it first with `akw tx sign FILE --from KEY`")
 	}
@@ -275,8 +290,12 @@ func writeDecoded(w io.Writer, d sign.Decoded) {
 		f = append(f, ops.Field{Label: "unordered", Value: "valid until " + d.Timeout.Format(time.RFC3339)})
 	}
 	f = append(f, ops.Field{Label: "signer", Value: strings.Join(d.Signers, ", ")})
-	if d.Signed {
+	if d.Signed || multisigPartial(d) {
 		for _, s := range d.Sigs {
+			if s.Multisig != nil {
+				f = append(f, ops.Field{Label: "signature", Value: multisigSigText(s)})
+				continue
+			}
 			f = append(f, ops.Field{Label: "signature", Value: fmt.Sprintf("by %s, sequence %d, %s", s.Signer, s.Sequence, s.Mode)})
 		}
 	} else {

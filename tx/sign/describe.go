@@ -41,11 +41,17 @@ type SigView struct {
 	Multisig *MultisigView `json:"multisig,omitempty"`
 }
 
-// MultisigView is a multisignature's count.
+// MultisigView is a multisignature's count, and whose signatures it
+// carries.
 type MultisigView struct {
 	Collected int `json:"collected"`
 	Threshold int `json:"threshold"`
 	Members   int `json:"members"`
+	// MemberAddresses are the members' addresses in the multisig's order;
+	// SignedBy those whose signature the transaction carries (by the
+	// multisignature's bit array: what it claims, verified on broadcast).
+	MemberAddresses []string `json:"member_addresses"`
+	SignedBy        []string `json:"signed_by"`
 }
 
 // Decoded is what a human is about to sign or broadcast.
@@ -96,9 +102,17 @@ func Describe(cfg *encoding.Config, b client.TxBuilder, d amount.Denoms) Decoded
 				out.Signed = out.Signed || len(sd.Signature) > 0
 			}
 			if multi, ok := s.PubKey.(*kmultisig.LegacyAminoPubKey); ok {
-				mv := &MultisigView{Threshold: int(multi.Threshold), Members: len(multi.GetPubKeys())}
+				mv := &MultisigView{Threshold: int(multi.Threshold), Members: len(multi.GetPubKeys()), MemberAddresses: []string{}, SignedBy: []string{}}
+				for _, pk := range multi.GetPubKeys() {
+					mv.MemberAddresses = append(mv.MemberAddresses, cfg.Bech32(sdk.AccAddress(pk.Address())))
+				}
 				if md, ok := s.Data.(*signingtypes.MultiSignatureData); ok {
 					mv.Collected = len(md.Signatures)
+					for i, a := range mv.MemberAddresses {
+						if md.BitArray != nil && md.BitArray.GetIndex(i) {
+							mv.SignedBy = append(mv.SignedBy, a)
+						}
+					}
 					v.Mode = "multisig"
 					out.Signed = out.Signed || mv.Collected >= mv.Threshold
 				}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
@@ -135,6 +137,28 @@ func DecodeSignatures(cfg *encoding.Config, bz []byte) (sigs []signingtypes.Sign
 		if !validPubKey(s.PubKey) {
 			return nil, tx.Inputf(sigFileHint, "signature %d carries a malformed public key", i+1)
 		}
+	}
+	return sigs, nil
+}
+
+// ReadSignatures reads a signature file (the SDK's signature JSON, as
+// `tx sign --multisig` writes it), at most MaxFileSize bytes.
+func ReadSignatures(cfg *encoding.Config, path string) ([]signingtypes.SignatureV2, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, tx.Inputf("check the path", "cannot read signature file: %w", err)
+	}
+	defer f.Close()
+	bz, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, tx.Inputf("check the path", "cannot read signature file: %w", err)
+	}
+	if len(bz) > MaxFileSize {
+		return nil, tx.Inputf(sigFileHint, "signature file %s is larger than %d bytes", path, MaxFileSize)
+	}
+	sigs, err := DecodeSignatures(cfg, bz)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return sigs, nil
 }

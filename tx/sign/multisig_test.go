@@ -2,6 +2,7 @@ package sign
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -85,8 +86,17 @@ func TestMultisigSignAndCombine(t *testing.T) {
 		t.Fatal(err)
 	}
 	d = Describe(cfg, b.b, amount.Akash)
-	if len(d.Sigs) != 1 || d.Sigs[0].Multisig == nil || *d.Sigs[0].Multisig != (MultisigView{Collected: 2, Threshold: 2, Members: 3}) || !d.Signed {
-		t.Fatalf("described %+v", d.Sigs)
+	var members, signedBy []string
+	for _, pk := range multi.GetPubKeys() {
+		a := cfg.Bech32(sdk.AccAddress(pk.Address()))
+		members = append(members, a)
+		if pk.Equals(back[0].PubKey) || pk.Equals(s3.PubKey) {
+			signedBy = append(signedBy, a)
+		}
+	}
+	want := MultisigView{Collected: 2, Threshold: 2, Members: 3, MemberAddresses: members, SignedBy: signedBy}
+	if len(d.Sigs) != 1 || d.Sigs[0].Multisig == nil || !reflect.DeepEqual(*d.Sigs[0].Multisig, want) || !d.Signed {
+		t.Fatalf("described %+v, want %+v", d.Sigs[0].Multisig, want)
 	}
 	if _, err := Encode(cfg, b.b); err != nil {
 		t.Fatal(err)
