@@ -159,7 +159,31 @@ func TestFlagsTxFiles(t *testing.T) {
 					o.Given = map[string]bool{"account-number": true, "sequence": true}
 				}), File: "-", From: "alice"}},
 			{name: "no from", args: "tx sign tx.json", code: output.Usage, msg: "--from is required"},
+			{name: "multisig member", args: "tx sign tx.json --multisig treasury --from hw --out hw.sig",
+				want: &txSignOptions{Tx: txDefaults(func(o *txOptions) { o.Out = "hw.sig" }), File: "tx.json", From: "hw", Multisig: "treasury"}},
+			{name: "multisig member offline", args: "tx sign tx.json --multisig treasury --from hw --offline --account-number 3 --sequence 0",
+				want: &txSignOptions{Tx: txDefaults(func(o *txOptions) {
+					o.Offline, o.AccountNumber = true, 3
+					o.Given = map[string]bool{"account-number": true, "sequence": true}
+				}), File: "tx.json", From: "hw", Multisig: "treasury"}},
+			{name: "multisig without from", args: "tx sign tx.json --multisig treasury", code: output.Usage, msg: "--from is required"},
+			{name: "multisig without a value", args: "tx sign tx.json --from hw --multisig", code: output.Usage, msg: "needs an argument"},
 			{name: "no file", args: "tx sign --from alice", code: output.Usage, msg: "accepts 1 arg"},
+		})
+	})
+	t.Run("multisign", func(t *testing.T) {
+		runFlagsCases(t, txVerb(func(app *App, to *txOptions, got func(any)) *cobra.Command {
+			return newTxMultisignCmd(app, to, capture[txMultisignOptions](got))
+		}), []flagsCase{
+			{name: "two signatures", args: "tx multisign tx.json treasury hw.sig desk.sig --out signed.json",
+				want: &txMultisignOptions{Tx: txDefaults(func(o *txOptions) { o.Out = "signed.json" }), File: "tx.json", Multisig: "treasury", Signatures: []string{"hw.sig", "desk.sig"}}},
+			{name: "offline", args: "tx multisign - treasury hw.sig --offline --account-number 3 --sequence 4",
+				want: &txMultisignOptions{Tx: txDefaults(func(o *txOptions) {
+					o.Offline, o.AccountNumber, o.Sequence = true, 3, 4
+					o.Given = map[string]bool{"account-number": true, "sequence": true}
+				}), File: "-", Multisig: "treasury", Signatures: []string{"hw.sig"}}},
+			{name: "no signature", args: "tx multisign tx.json treasury", code: output.Usage, msg: "requires at least 3 arg"},
+			{name: "signature from stdin", args: "tx multisign tx.json treasury -", code: output.Usage, msg: "cannot be stdin"},
 		})
 	})
 	t.Run("broadcast", func(t *testing.T) {
