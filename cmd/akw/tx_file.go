@@ -67,19 +67,11 @@ func runTxSign(app *App, so *txSignOptions) error {
 	ctx := app.Context()
 	pctx, cancel := contextWithTimeout(ctx, o.Timeout)
 	defer cancel()
-	s, err := openTx(pctx, app, o, true, o.Offline)
+	s, env, b, err := openTxFile(pctx, app, o, so.File)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	env, err := s.Env()
-	if err != nil {
-		return txError(err)
-	}
-	b, err := sign.ReadFile(env.Enc, so.File, app.IO.In)
-	if err != nil {
-		return txError(err)
-	}
 	key, err := s.Signer(pctx, from, false)
 	if err != nil {
 		return txError(err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cosmos/cosmos-sdk/client"
 	kmultisig "github.com/cosmos/cosmos-sdk/crypto/keys/multisig"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
@@ -107,6 +108,24 @@ func multisigSignerData(ctx context.Context, s *wallet.Session, env *flow.Env, o
 	return sd, verified, nil
 }
 
+// openTxFile opens the session a command over a transaction file works
+// in (with the keyring; offline with --offline) and reads the file.
+func openTxFile(ctx context.Context, app *App, o *txOptions, path string) (*wallet.Session, *flow.Env, client.TxBuilder, error) {
+	s, err := openTx(ctx, app, o, true, o.Offline)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	env, err := s.Env()
+	if err == nil {
+		var b client.TxBuilder
+		if b, err = sign.ReadFile(env.Enc, path, app.IO.In); err == nil {
+			return s, env, b, nil
+		}
+	}
+	s.Close()
+	return nil, nil, nil, txError(err)
+}
+
 // runTxSignMultisig is `tx sign FILE --multisig M --from MEMBER`: the
 // member's partial signature, written as the SDK's signature JSON.
 func runTxSignMultisig(app *App, so *txSignOptions) error {
@@ -114,19 +133,11 @@ func runTxSignMultisig(app *App, so *txSignOptions) error {
 	ctx := app.Context()
 	pctx, cancel := contextWithTimeout(ctx, o.Timeout)
 	defer cancel()
-	s, err := openTx(pctx, app, o, true, o.Offline)
+	s, env, b, err := openTxFile(pctx, app, o, so.File)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	env, err := s.Env()
-	if err != nil {
-		return txError(err)
-	}
-	b, err := sign.ReadFile(env.Enc, so.File, app.IO.In)
-	if err != nil {
-		return txError(err)
-	}
 	m, err := resolveMultisig(pctx, s, env, so.Multisig, o.Offline)
 	if err != nil {
 		return err
@@ -209,19 +220,11 @@ func runTxMultisign(app *App, mo *txMultisignOptions) error {
 	ctx := app.Context()
 	pctx, cancel := contextWithTimeout(ctx, o.Timeout)
 	defer cancel()
-	s, err := openTx(pctx, app, o, true, o.Offline)
+	s, env, b, err := openTxFile(pctx, app, o, mo.File)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	env, err := s.Env()
-	if err != nil {
-		return txError(err)
-	}
-	b, err := sign.ReadFile(env.Enc, mo.File, app.IO.In)
-	if err != nil {
-		return txError(err)
-	}
 	m, err := resolveMultisig(pctx, s, env, mo.Multisig, o.Offline)
 	if err != nil {
 		return err
