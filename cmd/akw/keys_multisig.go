@@ -40,7 +40,9 @@ func splitMembers(vals []string) []string {
 			case '{':
 				depth++
 			case '}':
-				depth--
+				if depth > 0 { // a stray brace opens nothing
+					depth--
+				}
 			case ',':
 				if depth == 0 {
 					out = append(out, strings.TrimSpace(v[start:i]))
