@@ -149,7 +149,7 @@ func runTxSignMultisig(app *App, so *txSignOptions) error {
 	if err := sign.CheckMemo(b.GetTx().GetMemo()); err != nil {
 		return txError(err)
 	}
-	fmt.Fprintf(app.IO.Err, "signing as %s, one member of the multisig %s (%s: %d of %d members must sign):\n",
+	fmt.Fprintf(app.IO.Err, "signing as %s for the multisig %s (%s: %d of %d members must sign):\n",
 		so.From, env.Enc.Bech32(m.Address), m.From, m.Pub.Threshold, len(m.Pub.GetPubKeys()))
 	writeDecoded(app.IO.Err, sign.Describe(env.Enc, b, env.Denoms))
 	src := "given"
