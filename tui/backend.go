@@ -67,6 +67,22 @@ type Backend interface {
 	// voter's vote on each (voter may be empty).
 	Proposals(ctx context.Context, voter string) ([]Proposal, error)
 
+	// DepositProposals returns the proven proposals in their deposit
+	// period, with what has been deposited and what the chain requires.
+	DepositProposals(ctx context.Context) ([]Proposal, error)
+
+	// Grants returns the authz grants the address gave and received,
+	// each list proven complete, with each authorization in words.
+	Grants(ctx context.Context, address string) (*GrantSet, error)
+
+	// History returns one page of the address's transactions, newest
+	// first: the list node-reported, each row proven or refused. cursor
+	// is "" for the newest page, else a page's Next.
+	History(ctx context.Context, address, cursor string) (*HistoryPage, error)
+
+	// Contacts lists the address book. It reads a local file only.
+	Contacts(ctx context.Context) ([]Contact, error)
+
 	// CheckField runs the command line's own check of one form field as
 	// the user types: amount syntax and denom, address prefix and
 	// checksum, vote options, memo length. It must not block on I/O.
@@ -101,14 +117,15 @@ type Backend interface {
 type Field int
 
 const (
-	FieldAddress   Field = iota // recipient account address
-	FieldValidator              // validator operator address
-	FieldAmount                 // amount with denom: 1.5akt, 1500000uakt
-	FieldMemo                   // transaction memo
-	FieldVote                   // yes|no|abstain|no_with_veto or weighted yes=0.6,no=0.4
-	FieldKeyName                // name of a new key
-	FieldMnemonic               // BIP-39 mnemonic to recover
-	FieldHDIndex                // Ledger account or address index
+	FieldAddress    Field = iota // recipient account address
+	FieldValidator               // validator operator address
+	FieldAmount                  // amount with denom: 1.5akt, 1500000uakt
+	FieldMemo                    // transaction memo
+	FieldVote                    // yes|no|abstain|no_with_veto or weighted yes=0.6,no=0.4
+	FieldKeyName                 // name of a new key
+	FieldMnemonic                // BIP-39 mnemonic to recover
+	FieldHDIndex                 // Ledger account or address index
+	FieldExpiration              // a grant's end: 1y, 30d, 2027-01-31
 )
 
 // ChainInfo describes the network the Backend talks to.
@@ -245,6 +262,11 @@ type Proposal struct {
 	Vote []VoteOption
 	// Height is the verified height the proposal (and vote) is proven at.
 	Height int64
+	// For a proposal in its deposit period: when it ends, what has been
+	// deposited, and the minimum deposit that starts the vote.
+	DepositEnd   time.Time
+	TotalDeposit sdk.Coins
+	MinDeposit   sdk.Coins
 }
 
 // TxKind is what a flow does.
@@ -257,6 +279,9 @@ const (
 	TxUndelegate
 	TxClaim
 	TxVote
+	TxRevoke       // revoke an authz grant the key gave
+	TxAutoCompound // the REStake preset: a bot may delegate to one validator and claim
+	TxDeposit      // a deposit on a proposal in its deposit period
 )
 
 func (k TxKind) String() string {
@@ -273,6 +298,12 @@ func (k TxKind) String() string {
 		return "Claim rewards"
 	case TxVote:
 		return "Vote"
+	case TxRevoke:
+		return "Revoke grant"
+	case TxAutoCompound:
+		return "Auto-compound"
+	case TxDeposit:
+		return "Deposit"
 	}
 	return "?"
 }
@@ -295,8 +326,15 @@ type TxRequest struct {
 	ProposalID uint64
 	Option     string
 	// ToName and SrcName are the validators' monikers as the picker showed
-	// them, for the summary only: the addresses are what is signed.
+	// them (or the contact's "@name" a send goes to), for the summary only:
+	// the addresses are what is signed.
 	ToName, SrcName string
+	// Grantee of a revoke (with MsgType, the grant's message type URL) or
+	// the bot of an auto-compound grant (with Expiration as typed; To is
+	// its validator). A deposit uses ProposalID and Amount.
+	Grantee    string
+	MsgType    string
+	Expiration string
 }
 
 // PlanLine is one labelled line of a confirmation screen.

@@ -49,7 +49,9 @@ func (s *confirm) view(w, h int) string {
 		b.WriteString("  " + st.label.Render(pad(label, labelW)) + value + "\n")
 	}
 	for _, l := range p.Lines {
-		line(l.Label, l.Value)
+		// Wrapped, never cut: what a grant allows, a validator's full
+		// address, are read before signing.
+		line(l.Label, wrapIndent(l.Value, w-labelW-2, labelW+2))
 	}
 	fee := fmtCoins(ci, p.Fee)
 	gas := "gas limit " + itoa64(int64(p.Gas))

@@ -43,7 +43,7 @@ func (d *dashboard) typing() bool  { return false }
 func (d *dashboard) busy() bool    { return d.loading }
 
 func (d *dashboard) help() []binding {
-	return []binding{{"s", "send"}, {"d", "delegate"}, {"m", "redelegate"}, {"u", "undelegate"}, {"c", "claim"}, {"v", "vote"}, {"k", "keys"}, {"tab", "next key"}, {"l", "light client"}, {"r", "refresh"}}
+	return []binding{{"s", "send"}, {"d", "delegate"}, {"m", "redelegate"}, {"u", "undelegate"}, {"c", "claim"}, {"v", "vote"}, {"g", "grants"}, {"h", "history"}, {"k", "keys"}, {"tab", "next key"}, {"l", "light client"}, {"r", "refresh"}}
 }
 
 // load fetches the chosen key's portfolio. Results of an older load (or
@@ -149,6 +149,10 @@ func (d *dashboard) key(k tea.KeyPressMsg) tea.Cmd {
 		return d.c.push(newFlow(c, TxClaim))
 	case "v":
 		return d.c.push(newProposalsScreen(c))
+	case "g":
+		return d.c.push(newGrantsScreen(c))
+	case "h":
+		return d.c.push(newHistoryScreen(c))
 	}
 	return nil
 }

@@ -42,6 +42,14 @@ type fakeBackend struct {
 	// header of the status and the portfolio (3 s beyond it).
 	staleAfter time.Duration
 	headerAge  time.Duration
+
+	grants    *GrantSet
+	grantsErr error
+	deps      []Proposal
+	// history is the pages by cursor; histErr fails every page.
+	history  map[string]*HistoryPage
+	histErr  error
+	contacts []Contact
 }
 
 func uakt(n int64) sdk.Coin { return sdk.NewInt64Coin("uakt", n) }
@@ -51,9 +59,11 @@ func decUakt(n int64) sdk.DecCoins {
 }
 
 const (
-	aliceAddr = "akash1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu"
-	bobAddr   = "akash1xv9tklw7d82sezh9haa573wufgy59vmwnxhnsl"
-	ledgerAdr = "akash1k5q6x2gxl3pkn2tcz5ke2q9mgk0rcp4r2q8hq7"
+	aliceAddr  = "akash1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu"
+	bobAddr    = "akash1xv9tklw7d82sezh9haa573wufgy59vmwnxhnsl"
+	ledgerAdr  = "akash1k5q6x2gxl3pkn2tcz5ke2q9mgk0rcp4r2q8hq7"
+	botAddr    = "akash1restakeqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
+	krakenAddr = "akash1krakenpppppppppppppppppppppppppppppppp"
 )
 
 func valoper(i int) string { return fmt.Sprintf("akashvaloper1val%034d", i) }
@@ -99,6 +109,35 @@ func newFake(nVals, nDels int) *fakeBackend {
 		f.vals[i].Delegation = amt
 	}
 	f.pf[aliceAddr] = pf
+	exp := testNow.Add(365 * 24 * time.Hour)
+	f.grants = &GrantSet{Address: aliceAddr, Height: 1234, HeaderTime: testNow.Add(-3 * time.Second),
+		Given: []Grant{
+			{Granter: aliceAddr, Grantee: botAddr, MsgType: "/cosmos.staking.v1beta1.MsgDelegate",
+				Allows: "delegate your tokens, any amount, with only " + valoper(0), Expiration: &exp},
+			{Granter: aliceAddr, Grantee: botAddr, MsgType: "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward",
+				Allows: "withdraw your staking rewards, without limit", Expiration: &exp},
+		},
+		Received: []Grant{{Granter: bobAddr, Grantee: aliceAddr, MsgType: "/cosmos.bank.v1beta1.MsgSend",
+			Allows: "send up to 5 AKT of your tokens in total, to anyone"}},
+		ReceivedBy: "grantee index (authz 0x03) walked complete, then each granter's grants"}
+	f.deps = []Proposal{{ID: 9, Title: "Fund the Akash docs sprint", Status: "deposit", Height: 1234,
+		DepositEnd: testNow.Add(2 * 24 * time.Hour), TotalDeposit: sdk.NewCoins(uakt(100_000_000)), MinDeposit: sdk.NewCoins(uakt(500_000_000))}}
+	f.contacts = []Contact{{Name: "bob", Address: bobAddr}, {Name: "kraken", Address: krakenAddr, Memo: "104983"}}
+	f.history = map[string]*HistoryPage{
+		"": {Address: aliceAddr, Next: "1200.0", Cache: "0 from the cache, 3 proven now", Rows: []HistoryRow{
+			{Hash: strings.Repeat("A1", 32), Height: 1230, Time: testNow.Add(-time.Hour), Status: HistoryProven,
+				What: "send 2 AKT from " + aliceAddr + " to " + bobAddr, Amount: "-2 AKT", Fee: "0.005 AKT", Memo: "rent"},
+			{Hash: strings.Repeat("B2", 32), Height: 1220, Time: testNow.Add(-2 * time.Hour), Status: HistoryNodeReported,
+				What: "withdraw rewards from " + valoper(0), Amount: "+1.2 AKT*", Fee: "0.005 AKT",
+				Reason: "* node-reported: reward 1.2 AKT (from the node's events; the transaction itself is proven)"},
+			{Hash: strings.Repeat("C3", 32), Height: 1210, Status: HistoryRefused,
+				Reason: "refused: the transaction is not in block 1210 (the node listed it; nothing of it is shown)"},
+		}},
+		"1200.0": {Address: aliceAddr, Cache: "1 from the cache, 0 proven now; no node asked", Rows: []HistoryRow{
+			{Hash: strings.Repeat("D4", 32), Height: 1100, Time: testNow.Add(-30 * time.Hour), Status: HistoryProven,
+				What: "delegate 100 AKT to " + valoper(0), Amount: "-100 AKT", Fee: "0.005 AKT", FromCache: true},
+		}},
+	}
 	f.pf[bobAddr] = &Portfolio{Address: bobAddr, Height: 1234, Balances: sdk.NewCoins(uakt(5_000_000))}
 	f.pf[ledgerAdr] = &Portfolio{Address: ledgerAdr, Height: 1234, Balances: sdk.NewCoins(uakt(77_000_000))}
 	return f
@@ -151,7 +190,39 @@ func (f *fakeBackend) Proposals(ctx context.Context, voter string) ([]Proposal, 
 	return f.props, nil
 }
 
+func (f *fakeBackend) DepositProposals(ctx context.Context) ([]Proposal, error) {
+	return f.deps, nil
+}
+
+func (f *fakeBackend) Grants(ctx context.Context, address string) (*GrantSet, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.grantsErr != nil {
+		return nil, f.grantsErr
+	}
+	if address != aliceAddr {
+		return &GrantSet{Address: address, Height: 1234}, nil
+	}
+	return f.grants, nil
+}
+
+func (f *fakeBackend) History(ctx context.Context, address, cursor string) (*HistoryPage, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.histErr != nil {
+		return nil, f.histErr
+	}
+	p, ok := f.history[cursor]
+	if !ok || address != aliceAddr {
+		return &HistoryPage{Address: address, Cache: "0 from the cache, 0 proven now"}, nil
+	}
+	return p, nil
+}
+
+func (f *fakeBackend) Contacts(ctx context.Context) ([]Contact, error) { return f.contacts, nil }
+
 var (
+	expiryRE = regexp.MustCompile(`^([0-9]+[smhdwy]|[0-9]{4}-[0-9]{2}-[0-9]{2})$`)
 	amountRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(akt|uakt)$`)
 	addrRE   = regexp.MustCompile(`^akash1[02-9ac-hj-np-z]{38}$`)
 )
@@ -168,6 +239,10 @@ func (f *fakeBackend) CheckField(field Field, v string) error {
 	case FieldAmount:
 		if !amountRE.MatchString(v) {
 			return errors.New("write an amount with its denom: 1.5akt or 1500000uakt")
+		}
+	case FieldExpiration:
+		if !expiryRE.MatchString(v) {
+			return errors.New("give a duration (30d, 12h, 1y), a date (2027-01-31), a time or Unix seconds")
 		}
 	case FieldVote:
 		switch v {
@@ -191,6 +266,12 @@ func (f *fakeBackend) Plan(ctx context.Context, req TxRequest) (*TxPlan, error) 
 	case TxSend:
 		p.Summary = "Send " + req.Amount + " from " + req.From.Name + " to " + req.To + "."
 		p.Lines = []PlanLine{{"To", req.To}, {"Amount", req.Amount}}
+		if req.ToName != "" {
+			p.Summary = "Send " + req.Amount + " from " + req.From.Name + " to " + req.ToName + " (" + req.To + ")."
+		}
+		if req.Memo != "" {
+			p.Lines = append(p.Lines, PlanLine{"Memo", req.Memo})
+		}
 		p.BalanceAfter = uakt(1_000_500_000 - 2_000_000 - 5000)
 		p.DeviceShows = []PlanLine{{"Chain ID", "akash-devnet-1"}, {"Type", "Send"}, {"Amount", req.Amount}, {"To", req.To}}
 	case TxDelegate:
@@ -210,6 +291,24 @@ func (f *fakeBackend) Plan(ctx context.Context, req TxRequest) (*TxPlan, error) 
 	case TxVote:
 		p.Summary = fmt.Sprintf("Vote %s on proposal #%d.", req.Option, req.ProposalID)
 		p.BalanceAfter = uakt(1_000_500_000 - 5000)
+	case TxRevoke:
+		// As tx/ops words a revoke.
+		p.Summary = "Revoke the grant " + req.From.Name + " gave " + req.Grantee + " for " + req.MsgType + "."
+		p.Lines = []PlanLine{{"Grantee", req.Grantee}, {"Message type", req.MsgType},
+			{"Grantee will no longer", "delegate your tokens, any amount, with only " + valoper(0)}}
+		p.BalanceAfter = uakt(1_000_500_000 - 5000)
+	case TxAutoCompound:
+		p.Summary = "Let the bot " + req.Grantee + " auto-compound " + req.From.Name + "'s staking rewards with " + req.ToName + " (" + req.To + ") (REStake)."
+		p.Lines = []PlanLine{{"Action", "grant auto-compounding (REStake): the grantee may claim your staking rewards and delegate them again"},
+			{"Grantee", req.Grantee},
+			{"Grantee may", "delegate your tokens, any amount, with only " + req.To},
+			{"Grantee may", "withdraw your staking rewards, without limit"},
+			{"Until", "2027-11-24 12:00:00 UTC (in 1 year)"}}
+		p.BalanceAfter = uakt(1_000_500_000 - 5000)
+	case TxDeposit:
+		p.Summary = fmt.Sprintf("Deposit %s from %s on proposal #%d.", req.Amount, req.From.Name, req.ProposalID)
+		p.Lines = []PlanLine{{"Proposal", fmt.Sprint(req.ProposalID)}, {"Amount", req.Amount}}
+		p.BalanceAfter = uakt(1_000_500_000 - 10_000_000 - 5000)
 	default:
 		p.Summary = req.Kind.String()
 		p.BalanceAfter = uakt(1_000_500_000 - 5000)

@@ -35,7 +35,7 @@ func newFlow(c *common, kind TxKind) *flow {
 	switch kind {
 	case TxSend:
 		f.form.fields = []*field{
-			{label: "To", check: FieldAddress, placeholder: "akash1…", hint: "the recipient's account address"},
+			{label: "To", check: FieldAddress, placeholder: "akash1… or @ for a contact", hint: "the recipient's account address; type @ to choose from your contacts"},
 			amount,
 			{label: "Memo", check: FieldMemo, optional: true, placeholder: "(optional)", hint: "exchanges often require one; it is public"},
 		}
@@ -123,6 +123,13 @@ func (f *flow) request() TxRequest {
 	switch f.kind {
 	case TxSend:
 		r.To = get("To")
+		for _, fl := range f.form.fields {
+			if fl.label == "To" {
+				r.ToName = fl.name // "@contact", for the review
+			}
+		}
+	case TxAutoCompound:
+		r.Grantee, r.Expiration = get("Bot"), get("Expires")
 	case TxDelegate:
 		r.To, r.ToName = get("Validator"), name("Validator")
 	case TxRedelegate:
@@ -165,7 +172,16 @@ func (f *flow) update(msg tea.Msg) tea.Cmd {
 		}
 		return f.c.push(newConfirm(f.c, msg.plan))
 	case pickedMsg:
-		f.form.picked(msg)
+		if f.form.picked(msg) && msg.memo != "" {
+			// A contact's memo (an exchange's deposit id) is the default
+			// memo; one already typed is kept.
+			for _, fl := range f.form.fields {
+				if fl.label == "Memo" && strings.TrimSpace(fl.value) == "" {
+					fl.value = msg.memo
+					f.form.checkField(fl)
+				}
+			}
+		}
 	case tea.PasteMsg:
 		f.form.paste(msg.Content)
 	case tea.KeyPressMsg:
@@ -181,6 +197,9 @@ func (f *flow) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		f.err = nil
+		if cur := f.form.cur(); f.kind == TxSend && cur != nil && cur.label == "To" && cur.value == "" && msg.Text == contactPrefix {
+			return f.c.push(newContactPicker(f.c, cur))
+		}
 		cmd, submit := f.form.update(msg)
 		if submit {
 			return f.submit()

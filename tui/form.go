@@ -13,6 +13,7 @@ type field struct {
 	check       Field // which Backend check applies
 	value       string
 	display     string // for picked values: what to show instead (moniker)
+	name        string // for picked values: the moniker or "@contact" alone
 	placeholder string
 	hint        string
 	secret      bool // mnemonic: show a word count, never the words
@@ -27,6 +28,8 @@ type pickedMsg struct {
 	f       *field
 	value   string
 	display string
+	// name is the moniker or contact name alone; memo a contact's memo.
+	name, memo string
 }
 
 // form is a list of fields with a focus; a component of flow and key
@@ -123,6 +126,9 @@ func (f *form) update(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		return nil, false
 	}
+	// An edit makes the value the user's own: a contact's name shown
+	// for it no longer applies.
+	cur.display, cur.name = "", ""
 	switch k.String() {
 	case "backspace":
 		if r := []rune(cur.value); len(r) > 0 {
@@ -154,6 +160,7 @@ func (f *form) paste(s string) {
 			s = strings.ReplaceAll(s, "\n", "")
 		}
 		cur.value += s
+		cur.display, cur.name = "", ""
 		f.checkField(cur)
 	}
 }
@@ -161,7 +168,7 @@ func (f *form) paste(s string) {
 func (f *form) picked(m pickedMsg) bool {
 	for i, fl := range f.fields {
 		if fl == m.f {
-			fl.value, fl.display, fl.err = m.value, m.display, nil
+			fl.value, fl.display, fl.name, fl.err = m.value, m.display, m.name, nil
 			if i < len(f.fields)-1 {
 				f.focus = i + 1
 			}

@@ -56,6 +56,16 @@ func TestGolden(t *testing.T) {
 		{name: "key_created", keys: []string{"k", "a"}, typed: "savings", after: []string{"enter"}, wait: "will not show them again"},
 		{name: "ledger_add_wait", setup: func(f *fakeBackend) { f.deviceGate = make(chan error) },
 			keys: []string{"k", "l"}, typed: "hw", after: []string{"enter", "enter", "enter"}, wait: "waiting for the Ledger"},
+		{name: "grants", keys: []string{"g"}, wait: "Granted to you"},
+		{name: "grants_revoke_review", keys: []string{"g"}, mid: "Granted to you", then: []string{"x"}, wait: "y sign and send"},
+		{name: "autocompound_form", keys: []string{"g", "a"}, mid: "validator-09", then: []string{"down", "enter"}, wait: "restake.app"},
+		{name: "autocompound_review", keys: []string{"g", "a"}, mid: "validator-09", then: append([]string{"down", "enter"}, chars(botAddr+"\n\n")...), wait: "y sign and send"},
+		{name: "proposals_deposit", keys: []string{"v"}, wait: "deposited / needed"},
+		{name: "deposit_review", keys: []string{"v"}, mid: "deposited / needed", then: append([]string{"down", "enter"}, chars("10akt\n")...), wait: "y sign and send"},
+		{name: "history", keys: []string{"h"}, wait: "newest first"},
+		{name: "history_older", keys: []string{"h"}, mid: "newest first", then: []string{"n"}, wait: "page 2"},
+		{name: "contacts_picker", keys: []string{"s", "@"}, wait: "104983"},
+		{name: "send_contact_review", keys: []string{"s", "@"}, mid: "104983", then: append([]string{"down", "enter"}, chars("2akt\n\n")...), wait: "y sign and send"},
 		{name: "alarm", setup: func(f *fakeBackend) { f.statusErr = lyingNode{} }, wait: "No balance, delegation or vote is shown"},
 		{name: "unreachable", setup: func(f *fakeBackend) {
 			f.statusErr = errors.New("cannot reach any node (http://127.0.0.1:26657: connection refused)")
@@ -110,6 +120,19 @@ func TestGolden(t *testing.T) {
 			})
 		}
 	}
+}
+
+// chars are the key presses that type s; a newline is enter.
+func chars(s string) []string {
+	var out []string
+	for _, r := range s {
+		if r == '\n' {
+			out = append(out, "enter")
+			continue
+		}
+		out = append(out, string(r))
+	}
+	return out
 }
 
 // snapModel lets a test read the frame the program would draw now,

@@ -67,6 +67,26 @@ func (g guarded) Proposals(ctx context.Context, voter string) (ps []Proposal, er
 	return g.be.Proposals(ctx, voter)
 }
 
+func (g guarded) DepositProposals(ctx context.Context) (ps []Proposal, err error) {
+	defer recoverInto(&err, "DepositProposals")
+	return g.be.DepositProposals(ctx)
+}
+
+func (g guarded) Grants(ctx context.Context, address string) (s *GrantSet, err error) {
+	defer recoverInto(&err, "Grants")
+	return g.be.Grants(ctx, address)
+}
+
+func (g guarded) History(ctx context.Context, address, cursor string) (p *HistoryPage, err error) {
+	defer recoverInto(&err, "History")
+	return g.be.History(ctx, address, cursor)
+}
+
+func (g guarded) Contacts(ctx context.Context) (cs []Contact, err error) {
+	defer recoverInto(&err, "Contacts")
+	return g.be.Contacts(ctx)
+}
+
 func (g guarded) CheckField(field Field, value string) (err error) {
 	defer recoverInto(&err, "CheckField")
 	return g.be.CheckField(field, value)

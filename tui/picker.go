@@ -15,6 +15,15 @@ type pickItem struct {
 	display string // what the form shows (a moniker)
 	row     string // the rendered row
 	search  string // lower-case text the search matches
+	name    string // the moniker or contact name alone, when the row has one
+	memo    string // a contact's memo: the default memo of a send to it
+}
+
+// pickAction is a key that does something with the row under the cursor
+// other than answering the field (auto-compound with this validator).
+type pickAction struct {
+	key, desc string
+	do        func(it pickItem) tea.Cmd
 }
 
 type pickerData struct {
@@ -40,6 +49,10 @@ type picker struct {
 	filtered []int
 	cursor   int
 	offset   int
+	// choose, when set, is what enter does with the row instead of
+	// answering target (a picker opened to start a flow).
+	choose  func(it pickItem) tea.Cmd
+	actions []pickAction
 }
 
 type pickerLoadedMsg struct {
@@ -55,7 +68,11 @@ func (p *picker) help() []binding {
 	if p.inSearch {
 		return []binding{{"enter", "done"}, {"esc", "clear search"}}
 	}
-	return []binding{{"↑/↓", "move"}, {"/", "search"}, {"enter", "choose"}, {"esc", "back"}}
+	bs := []binding{{"↑/↓", "move"}, {"/", "search"}, {"enter", "choose"}}
+	for _, a := range p.actions {
+		bs = append(bs, binding{a.key, a.desc})
+	}
+	return append(bs, binding{"esc", "back"})
 }
 
 func (p *picker) close() {
@@ -132,11 +149,19 @@ func (p *picker) update(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			it := p.data.items[p.filtered[p.cursor]]
-			target := p.target
-			return p.c.popThen(pickedMsg{target, it.value, it.display})
+			if p.choose != nil {
+				return p.choose(it)
+			}
+			return p.c.popThen(pickedMsg{f: p.target, value: it.value, display: it.display, memo: it.memo, name: it.name})
 		case "r":
 			if !p.loading {
 				return p.start()
+			}
+		default:
+			for _, a := range p.actions {
+				if k == a.key && !p.loading && len(p.filtered) > 0 {
+					return a.do(p.data.items[p.filtered[p.cursor]])
+				}
 			}
 		}
 	}
@@ -216,7 +241,9 @@ func newValidatorPicker(c *common, target *field, exclude string) *picker {
 	if c.key != nil {
 		delegator = c.key.Address
 	}
-	return &picker{c: c, target: target, name: "Validators", load: func(ctx context.Context) (pickerData, error) {
+	autoCompound := func(it pickItem) tea.Cmd { return c.replace(newAutoCompoundFlow(c, it.value, it.name)) }
+	actions := []pickAction{{"a", "auto-compound with it (REStake)", autoCompound}}
+	return &picker{c: c, target: target, name: "Validators", actions: actions, load: func(ctx context.Context) (pickerData, error) {
 		vs, err := c.be.Validators(ctx, delegator)
 		if err != nil {
 			return pickerData{}, err
@@ -253,10 +280,19 @@ func newValidatorPicker(c *common, target *field, exclude string) *picker {
 				row: pad(name, nameW) + padLeft(fmtPercent(v.Commission), 11) +
 					padLeft(fmt.Sprintf("%.2f%%", v.PowerShare*100), 8) + "  " + pad(status, 9) + padLeft(mine, 18),
 				search: strings.ToLower(v.Moniker + " " + v.Operator),
+				name:   v.Moniker,
 			})
 		}
 		return d, nil
 	}}
+}
+
+// autoCompoundOnEnter makes enter start the auto-compound flow with the
+// chosen validator (the picker opened from the grants screen).
+func (p *picker) autoCompoundOnEnter() *picker {
+	p.name = "Auto-compound with"
+	p.choose, p.actions = p.actions[0].do, nil
+	return p
 }
 
 // newDelegationPicker lists the user's proven delegations.

@@ -7,10 +7,12 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// proposalsScreen lists the proven proposals in voting period.
+// proposalsScreen lists the proven proposals in voting period, to vote
+// on, and those in their deposit period, to deposit on.
 type proposalsScreen struct {
 	c       *common
 	props   []Proposal
+	deps    []Proposal // in deposit period
 	loading bool
 	err     error
 	cancel  context.CancelFunc
@@ -20,6 +22,7 @@ type proposalsScreen struct {
 type proposalsMsg struct {
 	s     *proposalsScreen
 	props []Proposal
+	deps  []Proposal
 	err   error
 }
 
@@ -29,7 +32,7 @@ func (s *proposalsScreen) title() string { return "Proposals" }
 func (s *proposalsScreen) typing() bool  { return false }
 func (s *proposalsScreen) busy() bool    { return s.loading }
 func (s *proposalsScreen) help() []binding {
-	return []binding{{"↑/↓", "move"}, {"enter", "details and vote"}, {"r", "reload"}, {"esc", "back"}}
+	return []binding{{"↑/↓", "move"}, {"enter", "vote / deposit"}, {"r", "reload"}, {"esc", "back"}}
 }
 func (s *proposalsScreen) close() {
 	if s.cancel != nil {
@@ -42,10 +45,25 @@ func (s *proposalsScreen) init() tea.Cmd {
 	s.cancel, s.loading = cancel, true
 	be, voter := s.c.be, s.c.key.Address
 	return func() tea.Msg {
+		var (
+			deps []Proposal
+			derr error
+			done = make(chan struct{})
+		)
+		go func() {
+			defer close(done)
+			deps, derr = be.DepositProposals(ctx)
+		}()
 		ps, err := be.Proposals(ctx, voter)
-		return proposalsMsg{s, ps, err}
+		<-done
+		if err == nil {
+			err = derr
+		}
+		return proposalsMsg{s, ps, deps, err}
 	}
 }
+
+func (s *proposalsScreen) rows() int { return len(s.props) + len(s.deps) }
 
 func (s *proposalsScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
@@ -53,27 +71,29 @@ func (s *proposalsScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.s != s {
 			return nil
 		}
-		s.loading, s.props, s.err = false, msg.props, msg.err
+		s.loading, s.props, s.deps, s.err = false, msg.props, msg.deps, msg.err
 		if s.err != nil {
-			s.props = nil
+			s.props, s.deps = nil, nil
 		}
-		s.cursor = min(s.cursor, max(0, len(s.props)-1))
+		s.cursor = min(s.cursor, max(0, s.rows()-1))
 	case homeMsg:
 	case tea.KeyPressMsg:
 		switch msg.String() {
 		case "esc":
 			return s.c.pop()
-		case "up", "k":
-			s.cursor = max(0, s.cursor-1)
-		case "down", "j":
-			s.cursor = min(max(0, len(s.props)-1), s.cursor+1)
+		case "up", "k", "down", "j":
+			s.cursor = listMove(msg.String(), s.cursor, s.rows())
 		case "r":
 			if !s.loading {
 				return s.init()
 			}
 		case "enter":
-			if !s.loading && len(s.props) > 0 {
+			switch {
+			case s.loading:
+			case s.cursor < len(s.props):
 				return s.c.push(newProposalDetail(s.c, s.props[s.cursor]))
+			case s.cursor < s.rows():
+				return s.c.push(newDepositFlow(s.c, s.deps[s.cursor-len(s.props)]))
 			}
 		}
 	}
@@ -89,26 +109,59 @@ func (s *proposalsScreen) view(w, h int) string {
 		return st.alarm.Render(" ✗ VERIFICATION FAILED ") + "\n\n" + wrap(s.err.Error(), w) + "\n\nNothing is shown. Press r to retry."
 	case s.err != nil:
 		return st.err.Render("✗ ") + wrap(plainError(s.err), w-2) + "\n\nPress r to retry."
-	case len(s.props) == 0:
-		return "No proposal is in its voting period."
+	case s.rows() == 0:
+		return "No proposal is in its voting or deposit period."
 	}
-	var b strings.Builder
-	b.WriteString(st.ok.Render("✓ proven at height "+itoa64(s.props[0].Height)) + "\n\n")
+	var lines []string
+	height := int64(0)
+	if len(s.props) > 0 {
+		height = s.props[0].Height
+	} else {
+		height = s.deps[0].Height
+	}
+	lines = append(lines, st.ok.Render("✓ proven at height "+itoa64(height)), "")
 	now := c.now()
 	titleW := max(20, w-50)
-	b.WriteString(st.faint.Render("  "+pad("proposal", titleW)+"  "+pad("voting ends", 22)+"your vote") + "\n")
-	start := max(0, s.cursor-(h-4)+1)
-	for i := start; i < len(s.props) && i < start+h-3; i++ {
-		p := s.props[i]
-		row := pad("#"+itoa64(int64(p.ID))+" "+p.Title, titleW) + "  " +
-			pad(p.VotingEnd.UTC().Format("2006-01-02")+" (in "+fmtAge(p.VotingEnd.Sub(now))+")", 22) + fmtVote(p.Vote)
+	cursorLine := 0
+	row := func(i int, text string) {
 		if i == s.cursor {
-			b.WriteString(st.selected.Render("▸ "+row) + "\n")
+			cursorLine = len(lines)
+			lines = append(lines, st.selected.Render("▸ "+text))
 		} else {
-			b.WriteString("  " + row + "\n")
+			lines = append(lines, "  "+text)
 		}
 	}
-	return b.String()
+	if len(s.props) == 0 {
+		lines = append(lines, st.faint.Render("  No proposal is in its voting period."))
+	} else {
+		lines = append(lines, st.faint.Render("  "+pad("voting period", titleW)+"  "+pad("voting ends", 22)+"your vote"))
+	}
+	for i, p := range s.props {
+		row(i, pad("#"+itoa64(int64(p.ID))+" "+p.Title, titleW)+"  "+
+			pad(p.VotingEnd.UTC().Format("2006-01-02")+" (in "+fmtAge(p.VotingEnd.Sub(now))+")", 22)+fmtVote(p.Vote))
+	}
+	if len(s.deps) > 0 {
+		lines = append(lines, "", st.faint.Render("  "+pad("deposit period", titleW)+"  "+pad("deposits end", 22)+"deposited / needed"))
+	}
+	for i, p := range s.deps {
+		row(len(s.props)+i, pad("#"+itoa64(int64(p.ID))+" "+p.Title, titleW)+"  "+
+			pad(p.DepositEnd.UTC().Format("2006-01-02")+" (in "+fmtAge(p.DepositEnd.Sub(now))+")", 22)+
+			fmtCoins(c.chain, p.TotalDeposit)+" / "+fmtCoins(c.chain, p.MinDeposit))
+	}
+	return scrollTo(lines, cursorLine, h)
+}
+
+// newDepositFlow deposits on a proposal in its deposit period: once the
+// deposits reach the minimum, the vote starts.
+func newDepositFlow(c *common, p Proposal) *flow {
+	f := &flow{c: c, kind: TxDeposit, form: form{c: c}}
+	f.req.ProposalID = p.ID
+	f.form.fields = []*field{{label: "Amount", check: FieldAmount, placeholder: "10akt",
+		hint: "what you deposit; refunded when the proposal ends, unless the chain burns deposits (a vetoed or failed proposal)"}}
+	f.note = "Proposal #" + itoa64(int64(p.ID)) + ": " + p.Title + " — " + fmtCoins(c.chain, p.TotalDeposit) +
+		" deposited of the " + fmtCoins(c.chain, p.MinDeposit) + " that start the vote (proven at height " + itoa64(p.Height) +
+		"); the deposit period ends " + p.DepositEnd.UTC().Format("2006-01-02 15:04 UTC") + "."
+	return f
 }
 
 // proposalDetail shows one proposal and takes the vote.

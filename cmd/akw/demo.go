@@ -117,7 +117,7 @@ func runDemo(ctx context.Context, app *App, o *demoOptions) error {
 			return err
 		}
 	}
-	be, err := newTUIBackend(lc, kr, config.Devnet, net, true)
+	be, err := newTUIBackend(lc, kr, config.Devnet, net, true, dir)
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ func runTUI(ctx context.Context, app *App, o *tuiOptions) error {
 			return keysError(err)
 		}
 	}
-	be, err := newTUIBackend(lc, kr, app.NetworkName, app.Network, false)
+	be, err := newTUIBackend(lc, kr, app.NetworkName, app.Network, false, app.Paths.DataDir)
 	if err != nil {
 		return err
 	}
@@ -98,8 +98,8 @@ func runTUI(ctx context.Context, app *App, o *tuiOptions) error {
 
 // newTUIBackend wires the TUI to the light client, proven state, the
 // keyring and the transaction flow.
-func newTUIBackend(lc *trusted.Client, kr *keys.Keyring, name string, n config.Network, demo bool) (*backend.Backend, error) {
-	be, err := backend.Open(backend.Parts{Name: name, Network: n, Light: lc, Keyring: kr, Demo: demo})
+func newTUIBackend(lc *trusted.Client, kr *keys.Keyring, name string, n config.Network, demo bool, home string) (*backend.Backend, error) {
+	be, err := backend.Open(backend.Parts{Name: name, Network: n, Light: lc, Keyring: kr, Demo: demo, Home: home})
 	if err != nil {
 		return nil, output.Wrap(output.Usage, err, "", "check the network's settings with `akw config show`")
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/amount"
 	"github.com/akash-wallet/akw/tx/fee"
+	"github.com/akash-wallet/akw/tx/ops"
 	"github.com/akash-wallet/akw/tx/sign"
 	"github.com/akash-wallet/akw/tx/vote"
 	"github.com/akash-wallet/akw/wallet"
@@ -70,13 +71,16 @@ type Parts struct {
 	Keyring *keys.Keyring
 	// Demo marks a throwaway devnet (akw demo).
 	Demo bool
+	// Home is the data directory: the history cache and the address book
+	// live under it ("" : neither is available).
+	Home string
 }
 
 // Open opens a long-lived wallet session over the parts and a Backend
 // over it. The network's gas settings are checked now.
 func Open(p Parts) (*Backend, error) {
 	n := p.Network
-	s, err := wallet.Open(context.Background(), wallet.Config{Name: p.Name, Network: n, Light: p.Light, Keyring: p.Keyring, LongLived: true})
+	s, err := wallet.Open(context.Background(), wallet.Config{Name: p.Name, Network: n, Light: p.Light, Keyring: p.Keyring, LongLived: true, Home: p.Home})
 	if err != nil {
 		return nil, err
 	}
@@ -171,6 +175,8 @@ func (b *Backend) CheckField(f tui.Field, v string) error {
 		err = keys.CheckName(v)
 	case tui.FieldMnemonic:
 		_, err = keys.NormalizeMnemonic(v)
+	case tui.FieldExpiration:
+		_, err = ops.ParseExpiration(v, time.Now())
 	case tui.FieldHDIndex:
 		var n uint64
 		n, err = strconv.ParseUint(v, 10, 32)

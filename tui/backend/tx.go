@@ -51,7 +51,17 @@ func (b *Backend) Plan(ctx context.Context, req tui.TxRequest) (*tui.TxPlan, err
 	if err != nil {
 		return nil, err
 	}
-	p, err := b.s.Prepare(ctx, opRequest(req), key, flow.Options{Gas: b.cfg.Gas, Memo: req.Memo})
+	build, err := b.opBuilder(req, key.Address)
+	if err != nil {
+		return nil, err
+	}
+	opts := flow.Options{Gas: b.cfg.Gas, Memo: req.Memo}
+	var p *wallet.Plan
+	if build != nil {
+		p, err = b.s.PrepareOp(ctx, build, key, opts)
+	} else {
+		p, err = b.s.Prepare(ctx, opRequest(req), key, opts)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +80,11 @@ func (b *Backend) Plan(ctx context.Context, req tui.TxRequest) (*tui.TxPlan, err
 		default:
 			out.Lines = append(out.Lines, tui.PlanLine{Label: capitalise(f.Label), Value: f.Value})
 		}
+	}
+	if req.Memo != "" {
+		// What an exchange needs to credit a deposit (a contact's memo
+		// is the default): shown before signing, as it is sent.
+		out.Lines = append(out.Lines, tui.PlanLine{Label: "Memo", Value: req.Memo})
 	}
 	if p.Balance != nil && p.Balance.Verified {
 		out.Height = p.Balance.Height
@@ -151,6 +166,12 @@ func summary(req tui.TxRequest, name string, ledger bool) string {
 		return "Claim the pending staking rewards of " + who + " from every validator."
 	case tui.TxVote:
 		return fmt.Sprintf("Vote %s on proposal #%d as %s.", req.Option, req.ProposalID, who)
+	case tui.TxRevoke:
+		return "Revoke the grant " + who + " gave " + req.Grantee + " for " + req.MsgType + "."
+	case tui.TxAutoCompound:
+		return "Let the bot " + req.Grantee + " auto-compound " + who + "'s staking rewards with " + req.To + " (REStake)."
+	case tui.TxDeposit:
+		return fmt.Sprintf("Deposit %s from %s on proposal #%d.", req.Amount, who, req.ProposalID)
 	}
 	return req.Kind.String()
 }
