@@ -124,7 +124,9 @@ func testAutoCompoundFromValidatorPicker(t *testing.T) {
 
 // From the grants screen, a opens the validator picker whose enter goes
 // straight to the auto-compound flow.
-func TestAutoCompoundFromGrantsScreen(t *testing.T) { synctest.Test(t, testAutoCompoundFromGrantsScreen) }
+func TestAutoCompoundFromGrantsScreen(t *testing.T) {
+	synctest.Test(t, testAutoCompoundFromGrantsScreen)
+}
 
 func testAutoCompoundFromGrantsScreen(t *testing.T) {
 	f := newFake(10, 2)
