@@ -13,8 +13,9 @@
 // screens over the dashboard, a header with the path and the chosen key, a
 // footer with the screen's keys, and the light client's status bar. Each
 // screen is one type (dashboard, flow + form, picker, confirm, progress,
-// proposals, keys, light, task) sharing a *common (Backend, styles, size,
-// keys, the latest LightStatus, the context every operation derives from).
+// proposals, grants, history, keys, light, task) sharing a *common
+// (Backend, styles, size, keys, the latest LightStatus, the context every
+// operation derives from).
 // All I/O runs in tea.Cmds with a context per operation; leaving a screen
 // cancels its work, quitting cancels everything. Navigation is queued on
 // common and carried out by the root before the next message, so keys

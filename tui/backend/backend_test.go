@@ -71,7 +71,7 @@ func openWith(t *testing.T, primary string, witnesses []string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	be, err := backend.Open(backend.Parts{Name: config.Devnet, Network: net, Light: lc, Keyring: kr})
+	be, err := backend.Open(backend.Parts{Name: config.Devnet, Network: net, Light: lc, Keyring: kr, Home: home})
 	if err != nil {
 		t.Fatal(err)
 	}

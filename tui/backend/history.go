@@ -83,7 +83,7 @@ func historyRow(r history.Row, addr string, d amount.Denoms) tui.HistoryRow {
 	if !r.Fee.IsZero() {
 		row.Fee = amount.FormatCoins(r.Fee, d)
 		if r.FeePayer != "" && r.FeePayer != addr {
-			row.Fee += " (paid by " + r.FeePayer + ")"
+			row.Fee += ", paid by " + r.FeePayer + " (not this address)"
 		}
 	}
 	return row
