@@ -46,6 +46,7 @@ type fakeBackend struct {
 	grants    *GrantSet
 	grantsErr error
 	deps      []Proposal
+	depsErr   error
 	// history is the pages by cursor; histErr fails every page.
 	history  map[string]*HistoryPage
 	histErr  error
@@ -191,6 +192,11 @@ func (f *fakeBackend) Proposals(ctx context.Context, voter string) ([]Proposal, 
 }
 
 func (f *fakeBackend) DepositProposals(ctx context.Context) ([]Proposal, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.depsErr != nil {
+		return nil, f.depsErr
+	}
 	return f.deps, nil
 }
 

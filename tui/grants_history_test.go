@@ -256,3 +256,28 @@ func testSendToContactKeepsTypedMemo(t *testing.T) {
 	d.wantNot("Contacts")
 	d.want("x@█", "✗ not an akash address")
 }
+
+// Proposals in deposit period that cannot be proven (or not now) do not
+// hold up the vote: the voting list is shown, the deposit list says why
+// it is not.
+func TestDepositListFailureKeepsVoting(t *testing.T) {
+	synctest.Test(t, testDepositListFailureKeepsVoting)
+}
+
+func testDepositListFailureKeepsVoting(t *testing.T) {
+	f := newFake(10, 2)
+	f.depsErr = lyingNode{}
+	d := newDriver(t, f, 120, 40)
+	d.press("v")
+	d.want("#7 Raise the community pool tax", "VERIFICATION FAILED", "proposals in deposit period")
+	d.wantNot("#9", "deposited / needed")
+	d.press("down", "enter") // only the voting proposal is there
+	d.want("Weighted…")
+	d.press("esc")
+	f.mu.Lock()
+	f.depsErr = errors.New("cannot reach any node")
+	f.mu.Unlock()
+	d.press("r")
+	d.want("#7 Raise", "✗ proposals in deposit period: cannot reach any node (r to retry)")
+	d.wantNot("VERIFICATION FAILED")
+}

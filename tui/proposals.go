@@ -12,25 +12,35 @@ import (
 type proposalsScreen struct {
 	c       *common
 	props   []Proposal
-	deps    []Proposal // in deposit period
 	loading bool
 	err     error
 	cancel  context.CancelFunc
 	cursor  int
+	// The proposals in deposit period load on their own: proving them
+	// walks every proposal the chain keeps, which must not hold up the
+	// vote.
+	deps        []Proposal
+	depsLoading bool
+	depsErr     error
 }
 
 type proposalsMsg struct {
 	s     *proposalsScreen
 	props []Proposal
-	deps  []Proposal
 	err   error
+}
+
+type depositProposalsMsg struct {
+	s    *proposalsScreen
+	deps []Proposal
+	err  error
 }
 
 func newProposalsScreen(c *common) *proposalsScreen { return &proposalsScreen{c: c} }
 
 func (s *proposalsScreen) title() string { return "Proposals" }
 func (s *proposalsScreen) typing() bool  { return false }
-func (s *proposalsScreen) busy() bool    { return s.loading }
+func (s *proposalsScreen) busy() bool    { return s.loading || s.depsLoading }
 func (s *proposalsScreen) help() []binding {
 	return []binding{{"↑/↓", "move"}, {"enter", "vote / deposit"}, {"r", "reload"}, {"esc", "back"}}
 }
@@ -42,25 +52,15 @@ func (s *proposalsScreen) close() {
 
 func (s *proposalsScreen) init() tea.Cmd {
 	ctx, cancel := context.WithCancel(s.c.ctx)
-	s.cancel, s.loading = cancel, true
+	s.cancel, s.loading, s.depsLoading = cancel, true, true
 	be, voter := s.c.be, s.c.key.Address
-	return func() tea.Msg {
-		var (
-			deps []Proposal
-			derr error
-			done = make(chan struct{})
-		)
-		go func() {
-			defer close(done)
-			deps, derr = be.DepositProposals(ctx)
-		}()
+	return tea.Batch(func() tea.Msg {
 		ps, err := be.Proposals(ctx, voter)
-		<-done
-		if err == nil {
-			err = derr
-		}
-		return proposalsMsg{s, ps, deps, err}
-	}
+		return proposalsMsg{s, ps, err}
+	}, func() tea.Msg {
+		deps, err := be.DepositProposals(ctx)
+		return depositProposalsMsg{s, deps, err}
+	})
 }
 
 func (s *proposalsScreen) rows() int { return len(s.props) + len(s.deps) }
@@ -71,9 +71,18 @@ func (s *proposalsScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.s != s {
 			return nil
 		}
-		s.loading, s.props, s.deps, s.err = false, msg.props, msg.deps, msg.err
+		s.loading, s.props, s.err = false, msg.props, msg.err
 		if s.err != nil {
-			s.props, s.deps = nil, nil
+			s.props = nil
+		}
+		s.cursor = min(s.cursor, max(0, s.rows()-1))
+	case depositProposalsMsg:
+		if msg.s != s {
+			return nil
+		}
+		s.depsLoading, s.deps, s.depsErr = false, msg.deps, msg.err
+		if s.depsErr != nil {
+			s.deps = nil
 		}
 		s.cursor = min(s.cursor, max(0, s.rows()-1))
 	case homeMsg:
@@ -84,7 +93,7 @@ func (s *proposalsScreen) update(msg tea.Msg) tea.Cmd {
 		case "up", "k", "down", "j":
 			s.cursor = listMove(msg.String(), s.cursor, s.rows())
 		case "r":
-			if !s.loading {
+			if !s.loading && !s.depsLoading {
 				return s.init()
 			}
 		case "enter":
@@ -109,17 +118,14 @@ func (s *proposalsScreen) view(w, h int) string {
 		return st.alarm.Render(" ✗ VERIFICATION FAILED ") + "\n\n" + wrap(s.err.Error(), w) + "\n\nNothing is shown. Press r to retry."
 	case s.err != nil:
 		return st.err.Render("✗ ") + wrap(plainError(s.err), w-2) + "\n\nPress r to retry."
-	case s.rows() == 0:
-		return "No proposal is in its voting or deposit period."
 	}
 	var lines []string
-	height := int64(0)
-	if len(s.props) > 0 {
-		height = s.props[0].Height
-	} else {
-		height = s.deps[0].Height
+	switch {
+	case len(s.props) > 0:
+		lines = append(lines, st.ok.Render("✓ proven at height "+itoa64(s.props[0].Height)), "")
+	case len(s.deps) > 0:
+		lines = append(lines, st.ok.Render("✓ proven at height "+itoa64(s.deps[0].Height)), "")
 	}
-	lines = append(lines, st.ok.Render("✓ proven at height "+itoa64(height)), "")
 	now := c.now()
 	titleW := max(20, w-50)
 	cursorLine := 0
@@ -140,8 +146,18 @@ func (s *proposalsScreen) view(w, h int) string {
 		row(i, pad("#"+itoa64(int64(p.ID))+" "+p.Title, titleW)+"  "+
 			pad(p.VotingEnd.UTC().Format("2006-01-02")+" (in "+fmtAge(p.VotingEnd.Sub(now))+")", 22)+fmtVote(p.Vote))
 	}
-	if len(s.deps) > 0 {
-		lines = append(lines, "", st.faint.Render("  "+pad("deposit period", titleW)+"  "+pad("deposits end", 22)+"deposited / needed"))
+	lines = append(lines, "")
+	switch {
+	case s.depsLoading:
+		lines = append(lines, "  "+c.spinner()+" proving the proposals in deposit period…")
+	case s.depsErr != nil && verificationFailed(s.depsErr):
+		lines = append(lines, "  "+st.alarm.Render(" ✗ VERIFICATION FAILED ")+" proposals in deposit period: "+wrap(s.depsErr.Error(), w-40))
+	case s.depsErr != nil:
+		lines = append(lines, "  "+st.err.Render("✗ ")+"proposals in deposit period: "+wrap(plainError(s.depsErr), w-34)+" (r to retry)")
+	case len(s.deps) == 0:
+		lines = append(lines, st.faint.Render("  No proposal is in its deposit period."))
+	default:
+		lines = append(lines, st.faint.Render("  "+pad("deposit period", titleW)+"  "+pad("deposits end", 22)+"deposited / needed"))
 	}
 	for i, p := range s.deps {
 		row(len(s.props)+i, pad("#"+itoa64(int64(p.ID))+" "+p.Title, titleW)+"  "+
