@@ -71,6 +71,8 @@ type validator struct {
 
 	app     *runtime.App
 	cmt     *cmtnode.Node
+	rpcLis  *rpcListener // the node's RPC port, bound before the node starts
+	rpcSrv  *rpcServer   // see rpcserver.go
 	dbs     *dbTracker
 	grpcSrv *grpc.Server
 	apiSrv  *http.Server
@@ -240,6 +242,18 @@ func (v *validator) start(ctx context.Context, p nodeParams, rpcPort, p2pPort in
 	if err := c.ValidateBasic(); err != nil {
 		return fmt.Errorf("devnet: %s: comet config: %w", v.name, err)
 	}
+	// The RPC port first: taken, it is the caller's cue to pick others.
+	rpcLis, err := listenRPC(fmt.Sprintf("127.0.0.1:%d", rpcPort), c.RPC.MaxOpenConnections)
+	if err != nil {
+		return fmt.Errorf("devnet: %s: rpc: %w", v.name, err)
+	}
+	v.rpcLis = rpcLis
+	defer func() {
+		if err != nil && v.rpcLis != nil {
+			v.rpcLis.closeAll()
+			v.rpcLis = nil
+		}
+	}()
 	pv, nodeKey, err := v.writeKeys(c, p.genesis.Doc)
 	if err != nil {
 		return err
@@ -294,6 +308,10 @@ func (v *validator) start(ctx context.Context, p nodeParams, rpcPort, p2pPort in
 	if err != nil {
 		return fmt.Errorf("devnet: %s: %w", v.name, err)
 	}
+	// NewNode has put the RPC address into the node's info (/status);
+	// cleared now, it keeps Start from serving the RPC itself: the
+	// devnet serves it (serveRPC), so that stop ends every connection.
+	c.RPC.ListenAddress = ""
 	if err := node.Start(); err != nil {
 		// A failed Start does not stop what NewNode started (event bus,
 		// indexer) nor close the listeners it opened; OnStop does both.
@@ -301,6 +319,10 @@ func (v *validator) start(ctx context.Context, p nodeParams, rpcPort, p2pPort in
 		return fmt.Errorf("devnet: %s: starting node: %w", v.name, err)
 	}
 	v.cmt = node
+	v.rpcSrv, err = serveRPC(node, c, v.rpcLis, logger)
+	if err != nil {
+		return fmt.Errorf("devnet: %s: rpc: %w", v.name, err)
+	}
 	v.rpcAddr = fmt.Sprintf("127.0.0.1:%d", rpcPort)
 	v.p2pAddr = fmt.Sprintf("127.0.0.1:%d", p2pPort)
 	return v.startServers(p, logger)
@@ -377,6 +399,16 @@ func (v *validator) stop() {
 		// consensus can stop.
 		close(v.stopping)
 		v.stopping = nil
+	}
+	// The RPC before the node: no client is answered by a node that
+	// stops, or has stopped (rpcserver.go).
+	if v.rpcSrv != nil {
+		v.rpcSrv.stop()
+		v.rpcSrv = nil
+	}
+	if v.rpcLis != nil {
+		v.rpcLis.closeAll()
+		v.rpcLis = nil
 	}
 	if v.cmt != nil {
 		if v.cmt.IsRunning() {
