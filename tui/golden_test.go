@@ -14,6 +14,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // Golden screens: each screen is driven through a real Bubble Tea program
@@ -155,9 +157,13 @@ type screens struct{ tm *teatest.TestModel }
 // wait polls the current frame until it shows one of texts.
 func (l *screens) wait(t testing.TB, texts ...string) string {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	// Until the test binary's deadline, not a margin of its own: a busy
+	// machine draws slowly. Polled: the program tells nobody it drew.
+	ctx := testctx.New(t)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
 	var last string
-	for time.Now().Before(deadline) {
+	for {
 		ch := make(chan string, 1)
 		l.tm.Send(snapReq{ch})
 		select {
@@ -167,10 +173,13 @@ func (l *screens) wait(t testing.TB, texts ...string) string {
 					return last
 				}
 			}
-		case <-time.After(time.Second):
+		case <-ctx.Done():
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			t.Fatalf("the screen never showed %q; last frame:\n%s", texts, last)
+			return ""
+		}
 	}
-	t.Fatalf("the screen never showed %q; last frame:\n%s", texts, last)
-	return ""
 }

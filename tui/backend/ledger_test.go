@@ -13,6 +13,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/ledgeremu"
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/tui"
 )
@@ -37,9 +38,13 @@ type screens struct{ tm *teatest.TestModel }
 // wait polls the current frame until it shows text.
 func (l *screens) wait(t testing.TB, text string) string {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	// Until the test binary's deadline, not a margin of its own: a busy
+	// machine draws slowly. Polled: the program tells nobody it drew.
+	ctx := testctx.New(t)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
 	var last string
-	for time.Now().Before(deadline) {
+	for {
 		ch := make(chan string, 1)
 		l.tm.Send(snapReq{ch})
 		select {
@@ -47,12 +52,15 @@ func (l *screens) wait(t testing.TB, text string) string {
 			if strings.Contains(last, text) {
 				return last
 			}
-		case <-time.After(time.Second):
+		case <-ctx.Done():
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			t.Fatalf("the screen never showed %q; last frame:\n%s", text, last)
+			return ""
+		}
 	}
-	t.Fatalf("the screen never showed %q; last frame:\n%s", text, last)
-	return ""
 }
 
 func key(k string) tea.KeyPressMsg {
@@ -97,7 +105,7 @@ func TestLedgerThroughTUI(t *testing.T) {
 		select {
 		case p := <-user.Prompts:
 			return p
-		case <-time.After(60 * time.Second):
+		case <-testctx.New(t).Done():
 			t.Fatal("the device was never asked")
 			return nil
 		}
