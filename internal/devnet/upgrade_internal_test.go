@@ -23,7 +23,6 @@ import (
 // and answers no height; from the upgrade on, its key is proven against
 // the app hash, and so is x/upgrade's record of the upgrade.
 func TestUpgradeAddsStore(t *testing.T) {
-	SkipUnlessUpgradeTests(t)
 	ctx := testctx.New(t)
 	const h = 6
 	up := &UpgradeAddsStore{Height: h, Name: "newstore"}
@@ -32,8 +31,12 @@ func TestUpgradeAddsStore(t *testing.T) {
 	defer n.Stop()
 
 	require.NoError(t, n.WaitForUpgrade(ctx))
-	require.NoError(t, n.WaitForAppHeight(ctx, h+2))
-	require.NoError(t, n.WaitForFullNodeHeight(ctx, 0, h+2))
+	if err := n.WaitForAppHeight(ctx, h+2); err != nil {
+		t.Fatalf("%v\n%s", err, n.Diagnose(ctx))
+	}
+	if err := n.WaitForFullNodeHeight(ctx, 0, h+2); err != nil {
+		t.Fatalf("%v\n%s", err, n.Diagnose(ctx))
+	}
 	for _, v := range n.allNodes() {
 		require.FileExists(t, filepath.Join(v.home, "data", "upgrade-info.json"), v.name)
 	}

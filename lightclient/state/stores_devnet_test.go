@@ -29,7 +29,6 @@ import (
 // pruned height, and a node that refuses a store the chain has, stay
 // what they are: no node holds the state (ErrUnavailable), nothing proven.
 func TestDevnetQueryAcrossStoreSetChange(t *testing.T) {
-	devnet.SkipUnlessUpgradeTests(t)
 	if testing.Short() {
 		t.Skip("starts a devnet")
 	}
@@ -48,7 +47,7 @@ func TestDevnetQueryAcrossStoreSetChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := n.WaitForAppHeight(ctx, h+2); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v\n%s", err, n.Diagnose(ctx))
 	}
 	rpc := n.RPC()
 	c, err := trusted.Init(ctx, trusted.Config{
