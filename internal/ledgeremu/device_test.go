@@ -14,6 +14,7 @@ import (
 	secp "github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 
+	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/keys/signdoc"
 )
 
@@ -183,7 +184,7 @@ func TestGetAddrInteractiveUserWaits(t *testing.T) {
 	var p *Prompt
 	select {
 	case p = <-u.Prompts:
-	case <-time.After(10 * time.Second):
+	case <-testctx.New(t).Done():
 		t.Fatal("no prompt")
 	}
 	select {
