@@ -630,10 +630,16 @@ func rssKiB(t *testing.T) int {
 // telemetry and config singletons) may stay.
 func waitGoroutines(t *testing.T, before int) {
 	const slack = 10
-	// A bound for goroutines that never end, not for a slow machine.
-	deadline := time.Now().Add(time.Minute)
-	for runtime.NumGoroutine() > before+slack && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
+	// Until the test binary's deadline, which only goroutines that never
+	// end reach: a busy machine ends them slowly.
+	ctx := testctx.New(t)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for runtime.NumGoroutine() > before+slack && ctx.Err() == nil {
+		select {
+		case <-ctx.Done():
+		case <-tick.C:
+		}
 	}
 	if n := runtime.NumGoroutine(); n > before+slack {
 		buf := make([]byte, 1<<20)
