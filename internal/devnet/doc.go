@@ -21,7 +21,9 @@
 // by default), each a full node with its own RPC, P2P, gRPC and REST
 // listener on 127.0.0.1 and nothing else; blocks come about every
 // Config.BlockTime; validators keep every version of the state (proofs at
-// any past height) and index transactions (/tx?hash=). Start returns once
+// any past height) and index transactions (/tx?hash=). A node stopped
+// (Stop, or its restart at an upgrade) answers nothing more, not even on
+// a connection kept alive from before (rpcserver.go). Start returns once
 // every node has committed block 2, and has then written:
 //
 //	DIR/devnet.json      Info: chain-id, RPC URLs, accounts with mnemonics (removed on Stop)
