@@ -14,6 +14,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/config"
 	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // lockedBuffer is a bytes.Buffer the command may write while the test reads.
@@ -49,7 +50,11 @@ func TestDevnetCommand(t *testing.T) {
 		done <- run([]string{"devnet", "--home", home, "-o", "json"}, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb})
 	}()
 
-	deadline := time.After(3 * time.Minute)
+	// Until the test binary's deadline: a busy machine starts a devnet
+	// slowly, and no margin of this test's own can tell slow from stuck.
+	ctx := testctx.New(t)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		if _, err := os.Stat(filepath.Join(home, devnet.InfoFile)); err == nil && out.String() != "" {
 			break
@@ -57,9 +62,9 @@ func TestDevnetCommand(t *testing.T) {
 		select {
 		case code := <-done:
 			t.Fatalf("akw devnet exited with %d before it was ready\nstdout: %s\nstderr: %s", code, out.String(), errb.String())
-		case <-deadline:
-			t.Fatalf("akw devnet not ready after 3 minutes\nstderr: %s", errb.String())
-		case <-time.After(100 * time.Millisecond):
+		case <-ctx.Done():
+			t.Fatalf("akw devnet not ready by the test's deadline\nstderr: %s", errb.String())
+		case <-tick.C:
 		}
 	}
 	// The JSON printer writes the document in one call; it is complete
@@ -128,8 +133,8 @@ func TestDevnetCommand(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d after SIGINT: %s", code, errb.String())
 		}
-	case <-time.After(time.Minute):
-		t.Fatal("akw devnet did not stop within a minute of SIGINT")
+	case <-ctx.Done():
+		t.Fatal("akw devnet did not stop after SIGINT by the test's deadline")
 	}
 	if _, err := os.Stat(filepath.Join(home, devnet.InfoFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("devnet.json left after stop: %v", err)

@@ -491,7 +491,7 @@ func faultInterruptSync(t *testing.T, e *faultEnv) {
 		case <-entered:
 		case <-p.done:
 			t.Fatalf("light update ended before %s: exit %d: %s", c.where, p.code, p.err.String())
-		case <-time.After(60 * time.Second):
+		case <-ctx.Done():
 			t.Fatalf("light update never reached %s", c.where)
 		}
 		p.signal(t, c.sig)
@@ -535,7 +535,7 @@ func faultInterruptSync(t *testing.T, e *faultEnv) {
 		case <-entered:
 		case <-p.done:
 			t.Fatalf("light init ended before the witness check: exit %d: %s", p.code, p.err.String())
-		case <-time.After(60 * time.Second):
+		case <-ctx.Done():
 			t.Fatal("light init never asked the witness")
 		}
 		p.signal(t, sig)

@@ -595,8 +595,7 @@ func (c *countingListener) opened(t *testing.T) int {
 	}
 	marker := conn.LocalAddr().String()
 	conn.Close()
-	timeout := time.NewTimer(time.Minute)
-	defer timeout.Stop()
+	ctx := testctx.New(t)
 	for {
 		c.mu.Lock()
 		from, more := c.from, c.more
@@ -608,7 +607,7 @@ func (c *countingListener) opened(t *testing.T) int {
 		}
 		select {
 		case <-more:
-		case <-timeout.C:
+		case <-ctx.Done():
 			t.Fatal("the counting listener never accepted its own marker connection")
 		}
 	}
