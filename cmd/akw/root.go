@@ -68,6 +68,7 @@ func newRootCmd(app *App) *cobra.Command {
 		newDemoCmd(app, nil),
 		newDevnetCmd(app, nil),
 		newProxyCmd(app, nil),
+		newContactsCmd(app, contactsRunners{}),
 	)
 }
 
