@@ -10,14 +10,23 @@ import (
 	"github.com/akash-wallet/akw/tx/address"
 )
 
-// ResolveAddress turns what the user typed — a bech32 account address or
-// the name of a key in the keyring — into an account address. A string
+// ResolveAddress turns what the user typed — a bech32 account address,
+// @NAME for a contact, or the name of a key in the keyring — into an
+// account address. A string
 // that decodes as bech32 is taken as an address and checked against the
 // network's prefixes (tx/address, the one bech32 parser); anything else is
 // looked up as a key name, so that a mistyped address never silently
 // becomes a key lookup and vice versa.
 func (a *App) ResolveAddress(s string) (sdk.AccAddress, error) {
 	p := a.prefixes()
+	if isContactRef(s) {
+		// @NAME: a contact of the address book (recipient.go).
+		r, err := resolveContact(a, s)
+		if err != nil {
+			return nil, err
+		}
+		return address.Account(r.Address, p)
+	}
 	acc, err := address.Account(s, p)
 	if err == nil {
 		return acc, nil

@@ -9,6 +9,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/spf13/cobra"
 
+	"github.com/akash-wallet/akw/contacts"
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/flow"
@@ -25,6 +26,10 @@ type txOpOptions struct {
 	From    string
 	Request ops.Request
 	Flow    flow.Options
+	// Recipient is the contact a send's @NAME named (nil: an address was
+	// typed); MemoFromContact: its memo is the transaction's.
+	Recipient       *contacts.Resolved
+	MemoFromContact bool
 }
 
 // newTxOpCmd is an operation command: request turns the arguments into
@@ -106,6 +111,7 @@ func runOp(app *App, oo *txOpOptions) error {
 	if err != nil {
 		return txError(err)
 	}
+	plan.Summary = withContact(plan.Summary, oo.Recipient, oo.MemoFromContact)
 	// "build" is everything before signing, from the command's start:
 	// opening the keyring and the light client, the verified account,
 	// the checks and the simulation.
@@ -182,14 +188,39 @@ const txExamples = `  akw tx send alice akash1... 1.5akt
   akw tx send alice akash1... 1500000uakt --memo "invoice 42" -y -o json`
 
 func newTxSendCmd(app *App, o *txOptions, runF func(*txOpOptions) error) *cobra.Command {
-	return newTxOpCmd(app, o, &cobra.Command{
-		Use:     "send FROM TO AMOUNT",
-		Short:   "Send AKT to an account",
-		Example: txExamples,
+	var (
+		cmd       *cobra.Command
+		recipient *contacts.Resolved
+	)
+	cmd = newTxOpCmd(app, o, &cobra.Command{
+		Use:   "send FROM TO|@NAME AMOUNT",
+		Short: "Send AKT to an account or a contact (@NAME)",
+		Long: `Send AKT to an account. TO is an account address, or @NAME for a contact of
+the address book ("akw contacts"): its address, and its memo as the memo
+unless --memo is given. The review shows the contact's name beside the full
+address. A TO without @ is always an address, never looked up.`,
+		Example: txExamples + "\n  akw tx send alice @kraken 10akt",
 		Args:    cobra.ExactArgs(3),
-	}, runF, func(args []string) (ops.Request, error) {
-		return ops.Request{Kind: ops.KindSend, To: args[1], Amount: args[2]}, nil
+	}, func(oo *txOpOptions) error {
+		// The contact's memo is the default: an explicit --memo (even
+		// an empty one) wins.
+		oo.Recipient = recipient
+		if recipient != nil && recipient.Memo != "" && !cmd.Flags().Changed("memo") {
+			oo.Flow.Memo, oo.MemoFromContact = recipient.Memo, true
+		}
+		if runF != nil {
+			return runF(oo)
+		}
+		return runOp(app, oo)
+	}, func(args []string) (ops.Request, error) {
+		to, r, err := resolveRecipient(app, args[1])
+		if err != nil {
+			return ops.Request{}, err
+		}
+		recipient = r
+		return ops.Request{Kind: ops.KindSend, To: to, Amount: args[2]}, nil
 	})
+	return cmd
 }
 
 func newTxDelegateCmd(app *App, o *txOptions, runF func(*txOpOptions) error) *cobra.Command {
