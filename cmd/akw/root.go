@@ -69,6 +69,7 @@ func newRootCmd(app *App) *cobra.Command {
 		newDevnetCmd(app, nil),
 		newProxyCmd(app, nil),
 		newContactsCmd(app, contactsRunners{}),
+		newHistoryCmd(app, nil),
 	)
 }
 
