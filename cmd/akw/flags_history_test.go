@@ -53,7 +53,9 @@ func TestFlagsHistory(t *testing.T) {
 			})},
 		{name: "heights", args: h + " --from-height 10 --to-height 20", want: def(func(o *historyOptions) { o.Query.FromHeight, o.Query.ToHeight = 10, 20 })},
 		{name: "csv", args: h + " --csv out.csv --overwrite --since 2026-01-01",
-			want: def(func(o *historyOptions) { o.CSV, o.Overwrite, o.Query.Since = "out.csv", true, day("2026-01-01T00:00:00Z") })},
+			want: def(func(o *historyOptions) {
+				o.CSV, o.Overwrite, o.Query.Since = "out.csv", true, day("2026-01-01T00:00:00Z")
+			})},
 		{name: "csv stdout", args: h + " --csv -", want: def(func(o *historyOptions) { o.CSV = "-" })},
 		{name: "offline", args: h + " --offline --csv out.csv", want: def(func(o *historyOptions) { o.Query.Offline, o.CSV = true, "out.csv" })},
 		{name: "refresh", args: h + " --refresh", want: def(func(o *historyOptions) { o.Query.Refresh = true })},
