@@ -147,6 +147,11 @@ func (l *Lister) resolveRange(ctx context.Context, q Query, c *cache, nodeFn fun
 		if hi == 0 {
 			return 0, 0, &ErrNotCached{Address: c.body.Address, What: "any range"}
 		}
+		if hi < lo {
+			// Above everything cached: not an empty history, an
+			// unknown one.
+			return 0, 0, &ErrNotCached{Address: c.body.Address, What: fmt.Sprintf("heights from %d (it ends at %d)", lo, hi)}
+		}
 	case hi == 0 || !c.coversAll(lo, hi) || q.Refresh:
 		// The node will be asked: nothing above the newest provable
 		// height can be listed.
