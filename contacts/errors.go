@@ -116,7 +116,7 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 
 // Hint names the explicit choices.
 func (e *ConflictError) Hint() string {
-	return "nothing was imported; choose: keep the book's entries (MergeKeep, --keep), take the file's (MergeReplace, --replace), or rename them first"
+	return "nothing was imported; import again with --keep to keep the book's entries, or --replace to take the file's; or rename them first (`akw contacts rename`)"
 }
 
 func (e *ConflictError) Kind() errkind.Kind { return errkind.Usage }

@@ -30,12 +30,16 @@ import (
 // export parses with encoding/csv and its totals equal the balance change
 // proven by `akw query balance --height`, and a second export of the same
 // range with every node unreachable and --offline reads only the cache and
-// writes the same bytes.
+// writes the same bytes; a node with its transaction index off is the
+// clear error.
 func TestHistoryDevnet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a devnet")
 	}
-	n := devnettest.Start(t, devnettest.WithVotingPeriod(10*time.Minute))
+	// Validator 1 runs with its transaction index off, as many public
+	// nodes do.
+	n := devnettest.Start(t, devnettest.WithVotingPeriod(10*time.Minute),
+		devnettest.WithConfig(func(c *devnet.Config) { c.TxIndexOff = []int{1} }))
 	home := devnettest.NewHomeFor(t, n)
 	ctx := testctx.New(t)
 	alice, _ := n.Account("alice")
@@ -246,6 +250,15 @@ func TestHistoryDevnet(t *testing.T) {
 		}
 	}
 
+	// A node with its index off: the clear error, exit 1, the hint to use
+	// another node (--refresh: the range is cached).
+	rpc := n.RPC()
+	code, out, errOut = akwRun(t, append([]string{"--home", home, "--node", rpc[1], "--witness", rpc[0], "history", "alice", "--refresh"}, rng...)...)
+	if code != 1 || out != "" || !strings.Contains(errOut, "error: node "+rpc[1]+" has its transaction index turned off") ||
+		!strings.Contains(errOut, "hint: use a node that indexes transactions") {
+		t.Fatalf("history through a node without index: exit %d\n%s%s", code, out, errOut)
+	}
+
 	// The text output says where each part comes from.
 	out, _ = akw(append([]string{"history", "@carol"}, rng...)...)
 	for _, want := range []string{"list: node-reported", "proven", "deposit 7", "received"} {
@@ -253,6 +266,7 @@ func TestHistoryDevnet(t *testing.T) {
 			t.Fatalf("history @carol does not say %q:\n%s", want, out)
 		}
 	}
+	t.Logf("akw history @carol:\n%s", out)
 }
 
 // provenBalance is alice's uakt after block h, as `akw query balance
