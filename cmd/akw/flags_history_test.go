@@ -75,6 +75,7 @@ func TestFlagsHistory(t *testing.T) {
 		{name: "negative height", args: h + " --from-height -1", code: output.Usage, msg: "negative"},
 		{name: "offline refresh", args: h + " --offline --refresh", code: output.Usage, msg: "--offline and --refresh"},
 		{name: "csv and page", args: h + " --csv x.csv --limit 5", code: output.Usage, msg: "--csv exports the whole range"},
+		{name: "csv stdout and json", args: h + " --csv - -o json", code: output.Usage, msg: "--csv - and -o json"},
 		{name: "overwrite without csv", args: h + " --overwrite", code: output.Usage, msg: "--overwrite without"},
 		{name: "reconcile offline", args: h + " --reconcile --offline --since 2026-01-01", code: output.Usage, msg: "--reconcile"},
 		{name: "reconcile open range", args: h + " --reconcile", code: output.Usage, msg: "start of the range"},

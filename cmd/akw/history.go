@@ -106,6 +106,10 @@ akw says which, and the hint names another --node or a narrower range.`,
 			if err := o.check(c, since, until); err != nil {
 				return err
 			}
+			if o.CSV == "-" && app.Output == output.JSON {
+				// With -o json, stdout carries one JSON document.
+				return output.UsageError("--csv - and -o json both write stdout", "give --csv FILE with -o json, or leave -o json out")
+			}
 			if err := queryArgs(app, func() (err error) { o.Address, err = resolveAccount(app, args[0]); return }); err != nil {
 				return err
 			}
