@@ -13,7 +13,6 @@ import (
 	"github.com/akash-wallet/akw/history"
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/keys"
-	"github.com/akash-wallet/akw/wallet"
 )
 
 // historyOptions are what `akw history` was asked, parsed and checked.
@@ -204,10 +203,9 @@ func runHistory(app *App, o *historyOptions) error {
 	defer cancel()
 	// Opening the session costs no round trip: an offline answer, or a
 	// range the cache holds, touches no node.
-	s, err := wallet.Open(ctx, wallet.Config{Name: app.NetworkName, Network: app.Network, Home: app.Paths.DataDir,
-		Notify: func(m string) { app.Printer.Notice("%s", m) }})
+	s, err := openReadSession(ctx, app)
 	if err != nil {
-		return lightError(err)
+		return err
 	}
 	defer s.Close()
 	prefix := app.Network.Bech32Prefix

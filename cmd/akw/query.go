@@ -93,14 +93,24 @@ func runQuery(app *App, opts *queryOptions, run func(ctx context.Context, v *sta
 	// is printed).
 	ctx, cancel := context.WithTimeout(app.Context(), opts.Timeout)
 	defer cancel()
-	s, err := wallet.Open(ctx, wallet.Config{Name: app.NetworkName, Network: app.Network, Home: app.Paths.DataDir,
-		Notify: func(m string) { app.Printer.Notice("%s", m) }})
+	s, err := openReadSession(ctx, app)
 	if err != nil {
-		return lightError(err)
+		return err
 	}
 	defer s.Close()
 	view := wallet.View{Height: opts.Height, MaxAge: opts.MaxAge, Pipelined: opts.Height <= 0 && opts.MaxAge <= 0}
 	return queryError(s.Query(ctx, view, run))
+}
+
+// openReadSession opens the wallet session of a command that reads the
+// chain (no keyring); its notices go to stderr.
+func openReadSession(ctx context.Context, app *App) (*wallet.Session, error) {
+	s, err := wallet.Open(ctx, wallet.Config{Name: app.NetworkName, Network: app.Network, Home: app.Paths.DataDir,
+		Notify: func(m string) { app.Printer.Notice("%s", m) }})
+	if err != nil {
+		return nil, lightError(err)
+	}
+	return s, nil
 }
 
 // queryAddrOptions are the options of a query about one account
