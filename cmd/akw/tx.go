@@ -13,6 +13,7 @@ import (
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/tx"
+	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/amount"
 	"github.com/akash-wallet/akw/tx/fee"
 	"github.com/akash-wallet/akw/tx/flow"
@@ -45,6 +46,11 @@ type txOptions struct {
 
 	AllowInactive bool
 	WaitTimeout   time.Duration
+
+	// FeeGranter and FeePayer are --fee-granter and --fee-payer as
+	// typed: account addresses.
+	FeeGranter string
+	FeePayer   string
 	Timeout       time.Duration
 
 	// Given holds the flags of givenFlags that were given: for them,
@@ -125,6 +131,8 @@ Amounts: 1.5akt or 1500000uakt.`,
 	pf.DurationVar(&o.TimeoutDuration, "timeout-duration", 0, "lifetime of an --unordered transaction, at most 10m (e.g. 5m)")
 	pf.DurationVar(&o.WaitTimeout, "wait-timeout", 2*time.Minute, "how long to wait for proven inclusion after broadcast")
 	pf.DurationVar(&o.Timeout, "timeout", 60*time.Second, "bound on the checks before signing (light client, proofs, simulation)")
+	pf.StringVar(&o.FeeGranter, "fee-granter", "", "account address whose fee allowance (feegrant) pays the fee; checked against the proven allowance before signing")
+	pf.StringVar(&o.FeePayer, "fee-payer", "", "account address charged the fee instead of the signer (it must sign too: use with --generate-only)")
 	cmd.PersistentPreRunE = func(c *cobra.Command, args []string) error {
 		o.setGiven(c)
 		o.keyring.setGiven(c.Flags())
@@ -143,6 +151,14 @@ Amounts: 1.5akt or 1500000uakt.`,
 				newTxUndelegateCmd(app, o, nil),
 				newTxWithdrawRewardsCmd(app, o, nil),
 				newTxVoteCmd(app, o, nil),
+				newTxGrantCmd(app, o, nil),
+				newTxRestakeCmd(app, o, nil),
+				newTxRevokeCmd(app, o, nil),
+				newTxExecCmd(app, o, nil),
+				newTxFeegrantCmd(app, o, nil),
+				newTxRevokeFeegrantCmd(app, o, nil),
+				newTxDepositCmd(app, o, nil),
+				newTxSubmitProposalCmd(app, o, nil),
 				newTxSignCmd(app, o, nil),
 				newTxMultisignCmd(app, o, nil),
 				newTxBroadcastCmd(app, o, nil),
@@ -256,6 +272,12 @@ func (o *txOptions) flowOptions(app *App, d amount.Denoms) (flow.Options, error)
 	}
 	fo.AllowInactive = o.AllowInactive
 	fo.Unsigned = o.GenerateOnly || o.DryRun
+	if fo.FeeGranter, err = feePartyFlag(app, "--fee-granter", o.FeeGranter); err != nil {
+		return fo, err
+	}
+	if fo.FeePayer, err = feePartyFlag(app, "--fee-payer", o.FeePayer); err != nil {
+		return fo, err
+	}
 	if app.IO.CanPrompt() {
 		fo.ConfirmInactive = func(q string) error {
 			// Asked even with -y: -y confirms the broadcast, not a
@@ -267,6 +289,22 @@ func (o *txOptions) flowOptions(app *App, d amount.Denoms) (flow.Options, error)
 		}
 	}
 	return fo, nil
+}
+
+// feePartyFlag reads --fee-granter or --fee-payer: an account address of
+// the network ("" for none). Key names are not taken: the flags are read
+// before any keyring is opened, and a name that silently resolved to
+// another key's address would move who pays.
+func feePartyFlag(app *App, flag, s string) (sdk.AccAddress, error) {
+	if s == "" {
+		return nil, nil
+	}
+	a, err := address.Account(s, app.prefixes())
+	if err != nil {
+		return nil, output.Wrap(output.Usage, err, fmt.Sprintf("%s: %v", flag, err),
+			"give an account address (akash1...); `akw keys show NAME` prints a key's")
+	}
+	return a, nil
 }
 
 func (o *txOptions) checkModes() error {

@@ -80,8 +80,17 @@ func (o *txOpOptions) validate(app *App) error {
 // dry-run, generate-only, sign offline, or sign, broadcast and confirm
 // (wallet.Send, its stages as notes).
 func runOp(app *App, oo *txOpOptions) error {
+	req, fo := oo.Request, oo.Flow
+	return runPrepare(app, oo.Tx, oo.From, func(ctx context.Context, s *wallet.Session, key flow.Key) (*wallet.Plan, error) {
+		return s.Prepare(ctx, req, key, fo)
+	})
+}
+
+// runPrepare is runOp over any way of preparing the plan: ops.Parse's
+// requests (runOp), or the operations with parsers of their own (grants,
+// fee allowances, deposits, proposals: runOpX).
+func runPrepare(app *App, o *txOptions, from string, prepare func(context.Context, *wallet.Session, flow.Key) (*wallet.Plan, error)) error {
 	start := time.Now()
-	o, from, req, fo := oo.Tx, oo.From, oo.Request, oo.Flow
 	offline := o.Offline
 	needKey := !o.GenerateOnly && !o.DryRun
 	ctx := app.Context()
@@ -107,7 +116,7 @@ func runOp(app *App, oo *txOpOptions) error {
 	if err != nil {
 		return txError(err)
 	}
-	plan, err := s.Prepare(pctx, req, key, fo)
+	plan, err := prepare(pctx, s, key)
 	if err != nil {
 		return txError(err)
 	}
