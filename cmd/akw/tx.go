@@ -51,7 +51,7 @@ type txOptions struct {
 	// typed: account addresses.
 	FeeGranter string
 	FeePayer   string
-	Timeout       time.Duration
+	Timeout    time.Duration
 
 	// Given holds the flags of givenFlags that were given: for them,
 	// being given matters, not only the value (--sequence 0).
