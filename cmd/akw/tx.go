@@ -46,12 +46,12 @@ type txOptions struct {
 
 	AllowInactive bool
 	WaitTimeout   time.Duration
+	Timeout       time.Duration
 
 	// FeeGranter and FeePayer are --fee-granter and --fee-payer as
 	// typed: account addresses.
 	FeeGranter string
 	FeePayer   string
-	Timeout    time.Duration
 
 	// Given holds the flags of givenFlags that were given: for them,
 	// being given matters, not only the value (--sequence 0).
