@@ -5,6 +5,7 @@ import (
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	"github.com/spf13/cobra"
 
 	"github.com/akash-wallet/akw/internal/output"
@@ -114,8 +115,8 @@ func TestFlagsQuery(t *testing.T) {
 		runFlagsCases(t, queryVerb(func(app *App, qo *queryOptions, got func(any)) *cobra.Command {
 			return newQueryProposalsCmd(app, qo, capture[queryProposalsOptions](got))
 		}), []flagsCase{
-			{name: "plain", args: "query proposals", want: &queryProposalsOptions{Query: def}},
-			{name: "timeout", args: "query proposals --timeout 1m", want: &queryProposalsOptions{Query: &queryOptions{Timeout: time.Minute}}},
+			{name: "plain", args: "query proposals", want: &queryProposalsOptions{Query: def, Status: govv1.StatusVotingPeriod}},
+			{name: "timeout", args: "query proposals --timeout 1m", want: &queryProposalsOptions{Query: &queryOptions{Timeout: time.Minute}, Status: govv1.StatusVotingPeriod}},
 			{name: "an argument", args: "query proposals 1", code: output.Usage, msg: "unknown command"},
 		})
 	})

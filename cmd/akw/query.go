@@ -64,6 +64,8 @@ Addresses may be given as bech32 addresses or key names.`,
 				newQueryVoteCmd(app, o, nil),
 				newQueryRewardsCmd(app, o, nil),
 				newQueryGrantsCmd(app, o, nil),
+				newQueryAllowancesCmd(app, o, nil),
+				newQueryDepositsCmd(app, o, nil),
 			}
 		}
 	}

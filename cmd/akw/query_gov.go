@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -116,16 +117,28 @@ func parseProposalID(s string) (uint64, error) {
 // queryProposalsOptions are what `akw query proposals` was asked.
 type queryProposalsOptions struct {
 	Query *queryOptions
+	// Status is --status: StatusVotingPeriod by default, StatusNil for all.
+	Status govv1.ProposalStatus
 }
 
 func newQueryProposalsCmd(app *App, qo *queryOptions, runF func(*queryProposalsOptions) error) *cobra.Command {
-	return &cobra.Command{
-		Use:   "proposals",
-		Short: "Governance proposals in their voting period, proven complete",
-		Args:  cobra.NoArgs,
+	var status string
+	cmd := &cobra.Command{
+		Use:   "proposals [--status deposit|voting|passed|rejected|failed|all]",
+		Short: "Governance proposals in their voting period (or with --status), proven complete",
+		Long: `Governance proposals in their voting period, or with the status --status
+asks for, proven complete: the voting ones through the chain's voting-period
+index, the others by walking every proposal the chain keeps.`,
+		Args: cobra.NoArgs,
 		RunE: func(_ *cobra.Command, _ []string) error {
 			o := &queryProposalsOptions{Query: qo}
-			if err := queryArgs(app, nil); err != nil {
+			parse := func() (err error) {
+				if o.Status, err = state.ParseProposalStatus(status); err != nil {
+					return output.Wrap(output.Usage, err, "", "give --status "+strings.Join(state.ProposalStatuses, ", --status "))
+				}
+				return nil
+			}
+			if err := queryArgs(app, parse); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -134,27 +147,63 @@ func newQueryProposalsCmd(app *App, qo *queryOptions, runF func(*queryProposalsO
 			return runQueryProposals(app, o)
 		},
 	}
+	cmd.Flags().StringVar(&status, "status", "voting", "which proposals: "+strings.Join(state.ProposalStatuses, ", "))
+	return cmd
 }
 
 func runQueryProposals(app *App, o *queryProposalsOptions) error {
+	status := o.Status
 	return runQuery(app, o.Query, func(ctx context.Context, v *state.View) error {
-		ps, err := v.VotingProposals(ctx)
-		if err != nil {
-			return err
+		var (
+			proven    state.Proven
+			proposals []*govv1.Proposal
+			what      = proposalStatusWords(status)
+		)
+		if status == govv1.StatusVotingPeriod {
+			ps, err := v.VotingProposals(ctx)
+			if err != nil {
+				return err
+			}
+			proven, proposals = ps.Proven, ps.Proposals
+		} else {
+			ps, err := v.ProposalsWithStatus(ctx, status)
+			if err != nil {
+				return err
+			}
+			proven, proposals = ps.Proven, ps.Proposals
 		}
-		out := proposalsAnswer{Proven: ps.Proven, Proposals: []proposalView{}}
-		for _, p := range ps.Proposals {
+		out := proposalsAnswer{Proven: proven, Proposals: []proposalView{}}
+		for _, p := range proposals {
 			out.Proposals = append(out.Proposals, toProposalView(p))
 		}
 		return app.Printer.Result(out, func(w io.Writer) error {
-			fmt.Fprintf(w, "Proposals in voting period: %d\n", len(out.Proposals))
+			fmt.Fprintf(w, "Proposals %s: %d\n", what, len(out.Proposals))
 			for _, p := range out.Proposals {
 				printProposal(app, w, p)
 			}
-			provenLine(w, out.Proven, "the list of proposals in voting period (complete) and each proposal")
+			provenLine(w, out.Proven, "the list of proposals "+what+" (complete) and each proposal")
 			return nil
 		})
 	})
+}
+
+// proposalStatusWords names the proposals a --status asks for.
+func proposalStatusWords(s govv1.ProposalStatus) string {
+	switch s {
+	case govv1.StatusNil:
+		return "of every status"
+	case govv1.StatusDepositPeriod:
+		return "in deposit period"
+	case govv1.StatusVotingPeriod:
+		return "in voting period"
+	case govv1.StatusPassed:
+		return "passed"
+	case govv1.StatusRejected:
+		return "rejected"
+	case govv1.StatusFailed:
+		return "failed"
+	}
+	return "with status " + s.String()
 }
 
 // queryProposalOptions are what `akw query proposal` was asked.

@@ -115,7 +115,7 @@ grant to FROM itself. For auto-compounding see "akw tx restake".`,
 				return err
 			}
 			o.Request.Kind = kind
-			if err := checkOpX(app, to, &o.Flow, o); err != nil {
+			if err := checkOpX(app, to, o.From, &o.Flow, o); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -171,7 +171,7 @@ and "akw tx revoke".`,
 		Args:    cobra.ExactArgs(3),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.From, o.Bot, o.Validator = args[0], args[1], args[2]
-			if err := checkOpX(app, to, &o.Flow, o); err != nil {
+			if err := checkOpX(app, to, o.From, &o.Flow, o); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -215,7 +215,7 @@ what FROM granted.`,
 		Args:    cobra.ExactArgs(3),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.From, o.Grantee, o.MsgType = args[0], args[1], args[2]
-			if err := checkOpX(app, to, &o.Flow, o); err != nil {
+			if err := checkOpX(app, to, o.From, &o.Flow, o); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -263,7 +263,7 @@ is refused. FROM pays the fee.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.From, o.File = args[0], args[1]
-			if err := checkOpX(app, to, &o.Flow, o); err != nil {
+			if err := checkOpX(app, to, o.From, &o.Flow, o); err != nil {
 				return err
 			}
 			if runF != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
@@ -93,15 +94,21 @@ func fileName(path string) string {
 	return path
 }
 
-// placeholderSigner stands for the signer while no keyring is open: the
-// checks before the run parse everything but who signs.
-var placeholderSigner = sdk.AccAddress(make([]byte, 20))
+// placeholderSigner stands for a signer given by key name while no
+// keyring is open: the checks before the run parse everything but who
+// signs. It is no one's address (a hash, not a key's), so that no
+// argument is taken for the signer itself.
+var placeholderSigner = func() sdk.AccAddress {
+	h := sha256.Sum256([]byte("akw: the signer, not yet known"))
+	return sdk.AccAddress(h[:20])
+}()
 
 // checkOpX checks what an operation command was asked, with no keyring
-// and no node: the shared flags into fo, then the operation parsed for a
-// placeholder signer. What depends on the signer (a grant to oneself) is
-// refused by the same parser in the run, still before anything is signed.
-func checkOpX(app *App, o *txOptions, fo *flow.Options, spec opSpec) error {
+// and no node: the shared flags into fo, then the operation parsed for
+// the signer when from is an address, else for a placeholder. What
+// depends on a signer given by key name (a grant to oneself) is refused
+// by the same parser in the run, still before anything is signed.
+func checkOpX(app *App, o *txOptions, from string, fo *flow.Options, spec opSpec) error {
 	if err := o.checkModes(); err != nil {
 		return err
 	}
@@ -117,8 +124,13 @@ func checkOpX(app *App, o *txOptions, fo *flow.Options, spec opSpec) error {
 	if err != nil {
 		return fmt.Errorf("the codec: %w", err)
 	}
-	e := &opEnv{Denoms: d, Prefixes: address.For(n.Bech32Prefix), Enc: enc, Now: time.Now()}
-	if _, err := spec.build(e, placeholderSigner); err != nil {
+	p := address.For(n.Bech32Prefix)
+	signer, aerr := address.Account(from, p)
+	if aerr != nil {
+		signer = placeholderSigner
+	}
+	e := &opEnv{Denoms: d, Prefixes: p, Enc: enc, Now: time.Now()}
+	if _, err := spec.build(e, signer); err != nil {
 		return txError(err)
 	}
 	return nil
