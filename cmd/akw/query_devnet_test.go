@@ -100,6 +100,9 @@ func TestQueryDevnet(t *testing.T) {
 		{"rewards", alice.Address},
 		{"grants", info.Validators[0].AccountAddress},
 		{"grants", devnet.GenesisGrantee.String(), "--to"},
+		{"allowances", alice.Address},
+		{"proposals", "--status", "all"},
+		{"deposits", "1"},
 	}
 	for _, q := range queries {
 		code, stdout, stderr := akwRun(t, append(append(base, "-o", "json", "query"), q...)...)
@@ -217,7 +220,8 @@ func TestQueryDevnet(t *testing.T) {
 			// and its values are the neighbours inside the proofs (which a
 			// flipped response value does not touch).
 			qs = append(qs, []string{"balance", alice.Address}, []string{"delegations", alice.Address},
-				[]string{"grants", info.Validators[0].AccountAddress}, []string{"grants", devnet.GenesisGrantee.String(), "--to"})
+				[]string{"grants", info.Validators[0].AccountAddress}, []string{"grants", devnet.GenesisGrantee.String(), "--to"},
+				[]string{"allowances", alice.Address}, []string{"proposals", "--status", "all"}, []string{"deposits", "1"})
 		}
 		for _, q := range qs {
 			for _, mode := range []string{"text", "json"} {

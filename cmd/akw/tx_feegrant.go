@@ -42,13 +42,7 @@ on what, until when. "akw query allowances" shows it, proven.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.From, o.Grantee = args[0], args[1]
-			if err := checkOpX(app, to, o.From, &o.Flow, o); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			return runOpX(app, to, o.From, o.Flow, o)
+			return runOpCmd(app, to, o, o.From, &o.Flow, runF)
 		},
 	}
 	f := cmd.Flags()
@@ -87,13 +81,7 @@ spend.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.From, o.Grantee = args[0], args[1]
-			if err := checkOpX(app, to, o.From, &o.Flow, o); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			return runOpX(app, to, o.From, o.Flow, o)
+			return runOpCmd(app, to, o, o.From, &o.Flow, runF)
 		},
 	}
 }

@@ -39,13 +39,7 @@ except when the chain's rules burn them.`,
 		Args:    cobra.ExactArgs(3),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.From, o.ProposalID, o.Amount = args[0], args[1], args[2]
-			if err := checkOpX(app, to, o.From, &o.Flow, o); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			return runOpX(app, to, o.From, o.Flow, o)
+			return runOpCmd(app, to, o, o.From, &o.Flow, runF)
 		},
 	}
 }
@@ -94,13 +88,7 @@ denom the chain does not take, a file that does not read.`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.From, o.File = args[0], args[1]
-			if err := checkOpX(app, to, o.From, &o.Flow, o); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			return runOpX(app, to, o.From, o.Flow, o)
+			return runOpCmd(app, to, o, o.From, &o.Flow, runF)
 		},
 	}
 	cmd.Flags().StringVar(&o.Deposit, "deposit", "", "initial deposit, e.g. 1000akt (replaces the file's \"deposit\")")

@@ -115,13 +115,7 @@ grant to FROM itself. For auto-compounding see "akw tx restake".`,
 				return err
 			}
 			o.Request.Kind = kind
-			if err := checkOpX(app, to, o.From, &o.Flow, o); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			return runOpX(app, to, o.From, o.Flow, o)
+			return runOpCmd(app, to, o, o.From, &o.Flow, runF)
 		},
 	}
 	f := cmd.Flags()
@@ -171,13 +165,7 @@ and "akw tx revoke".`,
 		Args:    cobra.ExactArgs(3),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.From, o.Bot, o.Validator = args[0], args[1], args[2]
-			if err := checkOpX(app, to, o.From, &o.Flow, o); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			return runOpX(app, to, o.From, o.Flow, o)
+			return runOpCmd(app, to, o, o.From, &o.Flow, runF)
 		},
 	}
 	cmd.Flags().StringVar(&o.Expiration, "expiration", "", "when the grant ends (required): 30d, 1y, 2027-01-31, an RFC 3339 time or Unix seconds")
@@ -215,13 +203,7 @@ what FROM granted.`,
 		Args:    cobra.ExactArgs(3),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.From, o.Grantee, o.MsgType = args[0], args[1], args[2]
-			if err := checkOpX(app, to, o.From, &o.Flow, o); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			return runOpX(app, to, o.From, o.Flow, o)
+			return runOpCmd(app, to, o, o.From, &o.Flow, runF)
 		},
 	}
 }
@@ -263,13 +245,7 @@ is refused. FROM pays the fee.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.From, o.File = args[0], args[1]
-			if err := checkOpX(app, to, o.From, &o.Flow, o); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			return runOpX(app, to, o.From, o.Flow, o)
+			return runOpCmd(app, to, o, o.From, &o.Flow, runF)
 		},
 	}
 }

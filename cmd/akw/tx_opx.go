@@ -136,6 +136,19 @@ func checkOpX(app *App, o *txOptions, from string, fo *flow.Options, spec opSpec
 	return nil
 }
 
+// runOpCmd is the end of an operation command's RunE once its arguments
+// are in o: the checks that need nothing opened, then runF (flag tests)
+// or the run.
+func runOpCmd[O opSpec](app *App, to *txOptions, o O, from string, fo *flow.Options, runF func(O) error) error {
+	if err := checkOpX(app, to, from, fo, o); err != nil {
+		return err
+	}
+	if runF != nil {
+		return runF(o)
+	}
+	return runOpX(app, to, from, *fo, o)
+}
+
 // runOpX runs an operation command whose options checkOpX passed: the
 // operation built for the signer's address, then prepared, reviewed,
 // signed and broadcast as every operation is (runPrepare).
