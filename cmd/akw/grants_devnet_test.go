@@ -81,6 +81,7 @@ func TestGrantsGovDevnet(t *testing.T) {
 				t.Fatalf("the review does not say %q:\n%s", want, out)
 			}
 		}
+		t.Logf("akw tx restake --dry-run:\n%s", out)
 		e.tx(t, "restake", "alice", bob.Address, val0, "--expiration", "30d")
 		gs := grantsBy(t, alice.Address)
 		kinds := map[string]state.Grant{}
@@ -127,6 +128,11 @@ func TestGrantsGovDevnet(t *testing.T) {
 	})
 
 	t.Run("fee allowance pays a transaction", func(t *testing.T) {
+		code, out, stderr := e.run(t, "tx", "feegrant", "alice", carol.Address, "--spend-limit", "1akt", "--expiration", "30d", "--dry-run")
+		if code != 0 || !strings.Contains(out, "have its transaction fees paid, up to 1 AKT") || !strings.Contains(out, "until") {
+			t.Fatalf("feegrant --dry-run: exit %d, the review does not say what the grantee may spend:\n%s%s", code, out, stderr)
+		}
+		t.Logf("akw tx feegrant --dry-run:\n%s", out)
 		e.tx(t, "feegrant", "alice", carol.Address, "--spend-limit", "1akt", "--expiration", "30d")
 		var a state.Allowances
 		e.query(t, &a, "allowances", carol.Address)
