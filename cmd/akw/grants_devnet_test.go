@@ -202,6 +202,23 @@ func TestGrantsGovDevnet(t *testing.T) {
 		if !found {
 			t.Fatalf("proposal %d is not in its voting period after reaching the minimum deposit: %+v", id, ps.Proposals)
 		}
+		// An expedited proposal with its minimum deposit (2 AKT on the
+		// devnet) votes at once, as expedited.
+		fast := filepath.Join(dir, "expedited.json")
+		body = `{"messages": [], "metadata": "ipfs://akw-expedited", "deposit": "2akt",
+			"title": "akw expedited proposal", "summary": "An expedited text proposal.", "expedited": true}`
+		if err := os.WriteFile(fast, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e.tx(t, "submit-proposal", "carol", fast)
+		e.query(t, &ps, "proposals", "--status", "voting")
+		found = false
+		for _, p := range ps.Proposals {
+			found = found || (p.Title == "akw expedited proposal" && p.Expedited)
+		}
+		if !found {
+			t.Fatalf("the expedited proposal is not voting as expedited: %+v", ps.Proposals)
+		}
 		// A deposit in a token the chain does not take for deposits.
 		refused(t, 2, "the chain takes deposits in", bob.Address, "tx", "deposit", "bob", strconv.FormatUint(id, 10), "5ufoo")
 	})

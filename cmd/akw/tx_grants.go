@@ -120,7 +120,7 @@ grant to FROM itself. For auto-compounding see "akw tx restake".`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&typ, "type", "", "kind of grant: generic, send, delegate, undelegate, redelegate (default: what the other flags imply)")
-	f.StringVar(&o.Request.MsgType, "msg-type", "", "generic grant: the message type, e.g. /cosmos.gov.v1.MsgVote or MsgVote")
+	f.StringVar(&o.Request.MsgType, "msg-type", "", "generic grant: the message type, e.g. /cosmos.gov.v1.MsgVote, or its last name when unique (MsgWithdrawDelegatorReward)")
 	f.StringVar(&o.Request.SpendLimit, "spend-limit", "", "send grant: the most the grantee may send in total, e.g. 10akt (several: comma-separated)")
 	f.StringSliceVar(&o.Request.AllowList, "allow-list", nil, "send grant: the only accounts the grantee may send to (comma-separated)")
 	f.StringSliceVar(&o.Request.AllowValidators, "allow-validators", nil, "staking grant: the only validators the grantee may use (comma-separated)")
