@@ -71,7 +71,9 @@ func TestFlagsTxGrants(t *testing.T) {
 			{name: "zero spend limit", args: "tx grant alice " + bob + " --spend-limit 0akt", code: output.Usage},
 			{name: "bad max tokens", args: "tx grant alice " + bob + " --type delegate --allow-validators " + val + " --max-tokens 1atom", code: output.Usage, msg: "unknown denom"},
 			{name: "validator as grantee", args: "tx grant alice " + val + " --msg-type MsgWithdrawDelegatorReward", code: output.Usage},
-			{name: "bad fee granter", args: "tx grant alice " + bob + " --msg-type MsgWithdrawDelegatorReward --fee-granter carol", code: output.Usage, msg: "--fee-granter"},
+			{name: "fee granter by key name", args: "tx grant alice " + bob + " --msg-type MsgWithdrawDelegatorReward --fee-granter carol",
+				want: grant(ops.GrantRequest{Kind: "generic", MsgType: "MsgWithdrawDelegatorReward"}, txDefaults(func(o *txOptions) { o.FeeGranter = "carol" }), auto)},
+			{name: "mistyped fee granter", args: "tx grant alice " + bob + " --msg-type MsgWithdrawDelegatorReward --fee-granter " + carol[:len(carol)-1] + "q", code: output.Usage, msg: "--fee-granter"},
 			{name: "validator as fee payer", args: "tx grant alice " + bob + " --msg-type MsgWithdrawDelegatorReward --fee-payer " + val, code: output.Usage, msg: "--fee-payer"},
 			{name: "one argument", args: "tx grant alice --msg-type MsgWithdrawDelegatorReward", code: output.Usage, msg: "accepts 2 arg"},
 		})

@@ -141,9 +141,10 @@ func TestGrantsGovDevnet(t *testing.T) {
 			t.Fatalf("allowances of carol: %+v", a)
 		}
 
-		// carol sends 1uakt; alice's allowance pays the fee.
+		// carol sends 1uakt; alice's allowance pays the fee (the granter
+		// named by key).
 		c0, a0 := e.balance(t, carol.Address), e.balance(t, alice.Address)
-		r := e.tx(t, "send", "carol", bob.Address, "1uakt", "--fee-granter", alice.Address)
+		r := e.tx(t, "send", "carol", bob.Address, "1uakt", "--fee-granter", "alice")
 		if got := c0.Sub(e.balance(t, carol.Address)); !got.Equal(sdkmath.NewInt(1)) {
 			t.Fatalf("carol paid %s, want the 1uakt sent (the fee is alice's)", got)
 		}

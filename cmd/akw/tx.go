@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -49,7 +50,7 @@ type txOptions struct {
 	Timeout       time.Duration
 
 	// FeeGranter and FeePayer are --fee-granter and --fee-payer as
-	// typed: account addresses.
+	// typed: account addresses or key names.
 	FeeGranter string
 	FeePayer   string
 
@@ -131,8 +132,8 @@ Amounts: 1.5akt or 1500000uakt.`,
 	pf.DurationVar(&o.TimeoutDuration, "timeout-duration", 0, "lifetime of an --unordered transaction, at most 10m (e.g. 5m)")
 	pf.DurationVar(&o.WaitTimeout, "wait-timeout", 2*time.Minute, "how long to wait for proven inclusion after broadcast")
 	pf.DurationVar(&o.Timeout, "timeout", 60*time.Second, "bound on the checks before signing (light client, proofs, simulation)")
-	pf.StringVar(&o.FeeGranter, "fee-granter", "", "account address whose fee allowance (feegrant) pays the fee; checked against the proven allowance before signing")
-	pf.StringVar(&o.FeePayer, "fee-payer", "", "account address charged the fee instead of the signer (it must sign too: use with --generate-only)")
+	pf.StringVar(&o.FeeGranter, "fee-granter", "", "account (address or key name) whose fee allowance (feegrant) pays the fee; checked against the proven allowance before signing")
+	pf.StringVar(&o.FeePayer, "fee-payer", "", "account (address or key name) charged the fee instead of the signer (it must sign too: use with --generate-only)")
 	cmd.PersistentPreRunE = func(c *cobra.Command, args []string) error {
 		o.setGiven(c)
 		o.keyring.setGiven(c.Flags())
@@ -292,19 +293,38 @@ func (o *txOptions) flowOptions(app *App, d amount.Denoms) (flow.Options, error)
 }
 
 // feePartyFlag reads --fee-granter or --fee-payer: an account address of
-// the network ("" for none). Key names are not taken: the flags are read
-// before any keyring is opened, and a name that silently resolved to
-// another key's address would move who pays.
+// the network, or a key name ("" for none). A key name is nil here: the
+// flags are read before any keyring is opened, and the run resolves it
+// (feePartyKey). As for every address akw reads, a mistyped address is
+// refused as such, never looked up as a key name.
 func feePartyFlag(app *App, flag, s string) (sdk.AccAddress, error) {
 	if s == "" {
 		return nil, nil
 	}
-	a, err := address.Account(s, app.prefixes())
-	if err != nil {
-		return nil, output.Wrap(output.Usage, err, fmt.Sprintf("%s: %v", flag, err),
-			"give an account address (akash1...); `akw keys show NAME` prints a key's")
+	p := app.prefixes()
+	a, err := address.Account(s, p)
+	if err == nil {
+		return a, nil
 	}
-	return a, nil
+	if notBech32(err) && !strings.HasPrefix(s, p.Account+"1") {
+		return nil, nil // a key name
+	}
+	return nil, output.Wrap(output.Usage, err, fmt.Sprintf("%s: %v", flag, err),
+		"give an account address (akash1...) or the name of a key in the keyring")
+}
+
+// feePartyKey is the address of the key named by --fee-granter or
+// --fee-payer, from the session's keyring.
+func feePartyKey(s *wallet.Session, flag, name string) (sdk.AccAddress, error) {
+	kr := s.Keyring()
+	if kr == nil {
+		return nil, output.UsageError(fmt.Sprintf("%s %s: no keyring to look the key up in", flag, name), "give an account address (akash1...)")
+	}
+	k, err := kr.Key(name)
+	if err != nil {
+		return nil, output.Wrap(output.Key, err, fmt.Sprintf("%s %s: %v", flag, name, err), "give an account address, or a key of `akw keys list`")
+	}
+	return address.Account(k.Address, s.Prefixes())
 }
 
 func (o *txOptions) checkModes() error {

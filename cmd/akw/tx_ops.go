@@ -80,16 +80,18 @@ func (o *txOpOptions) validate(app *App) error {
 // dry-run, generate-only, sign offline, or sign, broadcast and confirm
 // (wallet.Send, its stages as notes).
 func runOp(app *App, oo *txOpOptions) error {
-	req, fo := oo.Request, oo.Flow
-	return runPrepare(app, oo.Tx, oo.From, func(ctx context.Context, s *wallet.Session, key flow.Key) (*wallet.Plan, error) {
+	req := oo.Request
+	return runPrepare(app, oo.Tx, oo.From, oo.Flow, func(ctx context.Context, s *wallet.Session, key flow.Key, fo flow.Options) (*wallet.Plan, error) {
 		return s.Prepare(ctx, req, key, fo)
 	})
 }
 
 // runPrepare is runOp over any way of preparing the plan: ops.Parse's
 // requests (runOp), or the operations with parsers of their own (grants,
-// fee allowances, deposits, proposals: runOpX).
-func runPrepare(app *App, o *txOptions, from string, prepare func(context.Context, *wallet.Session, flow.Key) (*wallet.Plan, error)) error {
+// fee allowances, deposits, proposals: runOpX). fo is the options as
+// the flags gave them; a fee granter or payer given by key name is
+// resolved here, in the keyring, before prepare is called with them.
+func runPrepare(app *App, o *txOptions, from string, fo flow.Options, prepare func(context.Context, *wallet.Session, flow.Key, flow.Options) (*wallet.Plan, error)) error {
 	start := time.Now()
 	offline := o.Offline
 	needKey := !o.GenerateOnly && !o.DryRun
@@ -105,6 +107,8 @@ func runPrepare(app *App, o *txOptions, from string, prepare func(context.Contex
 			needKey = true
 		}
 	}
+	namedGranter, namedPayer := o.FeeGranter != "" && fo.FeeGranter == nil, o.FeePayer != "" && fo.FeePayer == nil
+	needKey = needKey || namedGranter || namedPayer
 	pctx, cancel := contextWithTimeout(ctx, o.Timeout)
 	defer cancel()
 	s, err := openTx(pctx, app, o, needKey, offline)
@@ -116,7 +120,17 @@ func runPrepare(app *App, o *txOptions, from string, prepare func(context.Contex
 	if err != nil {
 		return txError(err)
 	}
-	plan, err := prepare(pctx, s, key)
+	if namedGranter {
+		if fo.FeeGranter, err = feePartyKey(s, "--fee-granter", o.FeeGranter); err != nil {
+			return err
+		}
+	}
+	if namedPayer {
+		if fo.FeePayer, err = feePartyKey(s, "--fee-payer", o.FeePayer); err != nil {
+			return err
+		}
+	}
+	plan, err := prepare(pctx, s, key, fo)
 	if err != nil {
 		return txError(err)
 	}

@@ -154,7 +154,7 @@ func runOpCmd[O opSpec](app *App, to *txOptions, o O, from string, fo *flow.Opti
 // signed and broadcast as every operation is (runPrepare).
 func runOpX(app *App, o *txOptions, from string, fo flow.Options, spec opSpec) error {
 	var e *opEnv
-	return runPrepare(app, o, from, func(ctx context.Context, s *wallet.Session, key flow.Key) (*wallet.Plan, error) {
+	return runPrepare(app, o, from, fo, func(ctx context.Context, s *wallet.Session, key flow.Key, fo flow.Options) (*wallet.Plan, error) {
 		env, err := s.Env()
 		if err != nil {
 			return nil, err
