@@ -14,6 +14,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/lightclient/state"
+	"github.com/akash-wallet/akw/tx/ops"
 )
 
 // proposalView is a proposal as akw shows it: the messages by type, times,
@@ -192,18 +193,10 @@ func proposalStatusWords(s govv1.ProposalStatus) string {
 	switch s {
 	case govv1.StatusNil:
 		return "of every status"
-	case govv1.StatusDepositPeriod:
-		return "in deposit period"
-	case govv1.StatusVotingPeriod:
-		return "in voting period"
-	case govv1.StatusPassed:
-		return "passed"
-	case govv1.StatusRejected:
-		return "rejected"
-	case govv1.StatusFailed:
-		return "failed"
+	case govv1.StatusDepositPeriod, govv1.StatusVotingPeriod:
+		return "in " + ops.StatusWords(s)
 	}
-	return "with status " + s.String()
+	return ops.StatusWords(s)
 }
 
 // queryProposalOptions are what `akw query proposal` was asked.

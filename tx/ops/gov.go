@@ -46,7 +46,7 @@ func (o *Deposit) Summary(d amount.Denoms, p address.Prefixes) []Field {
 		{"amount", amount.FormatCoins(o.Amount, d)},
 	}
 	if o.prop != nil {
-		f = append(f, Field{"title", o.prop.Title}, Field{"status", statusWords(o.prop.Status)})
+		f = append(f, Field{"title", o.prop.Title}, Field{"status", StatusWords(o.prop.Status)})
 		if o.params != nil && o.prop.Status == govv1.StatusDepositPeriod {
 			need := minDepositFor(o.params, o.prop.Expedited)
 			after := o.prop.TotalDeposit.Add(o.Amount...)
@@ -73,7 +73,8 @@ func nonNegative(cs sdk.Coins) sdk.Coins {
 	return out
 }
 
-func statusWords(s govv1.ProposalStatus) string {
+// StatusWords names a proposal's status for people ("voting period").
+func StatusWords(s govv1.ProposalStatus) string {
 	switch s {
 	case govv1.StatusDepositPeriod:
 		return "deposit period"
@@ -161,7 +162,7 @@ func noProposal(id uint64) error {
 }
 
 func closedProposal(id uint64, s govv1.ProposalStatus) error {
-	return &tx.CheckError{Check: "proposal", Reason: fmt.Sprintf("proposal %d is %s: it takes no more deposits", id, statusWords(s)),
+	return &tx.CheckError{Check: "proposal", Reason: fmt.Sprintf("proposal %d is %s: it takes no more deposits", id, StatusWords(s)),
 		Fix: "deposits are taken only in the deposit and voting periods; list the proposals in their deposit period"}
 }
 
