@@ -82,7 +82,12 @@ func (o *txOpOptions) validate(app *App) error {
 func runOp(app *App, oo *txOpOptions) error {
 	req := oo.Request
 	return runPrepare(app, oo.Tx, oo.From, oo.Flow, func(ctx context.Context, s *wallet.Session, key flow.Key, fo flow.Options) (*wallet.Plan, error) {
-		return s.Prepare(ctx, req, key, fo)
+		plan, err := s.Prepare(ctx, req, key, fo)
+		if err == nil {
+			// A send to @NAME: the review names the contact beside its address.
+			plan.Summary = withContact(plan.Summary, oo.Recipient, oo.MemoFromContact)
+		}
+		return plan, err
 	})
 }
 
@@ -134,7 +139,6 @@ func runPrepare(app *App, o *txOptions, from string, fo flow.Options, prepare fu
 	if err != nil {
 		return txError(err)
 	}
-	plan.Summary = withContact(plan.Summary, oo.Recipient, oo.MemoFromContact)
 	// "build" is everything before signing, from the command's start:
 	// opening the keyring and the light client, the verified account,
 	// the checks and the simulation.
