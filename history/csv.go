@@ -29,6 +29,11 @@ const (
 	LabelTransfer     = "transfer"
 	LabelFee          = "fee"
 	LabelVote         = "vote"
+	// LabelGovDeposit: tokens that left the balance for a governance
+	// proposal. Not a transfer to anyone: the gov module holds them and
+	// returns them (or burns them) when the vote ends, in no transaction
+	// of the address, so no line of the export shows the return.
+	LabelGovDeposit = "governance deposit"
 )
 
 // CSVSummary says what WriteCSV wrote.
@@ -107,12 +112,12 @@ func csvLines(r Row, d amount.Denoms) [][]string {
 		}
 		desc := describeMovement(m, d)
 		if m.Direction == None || len(m.Coins) == 0 {
-			l := line(labelOf(m.Kind), desc)
+			l := line(labelOf(m), desc)
 			out = append(out, l)
 			continue
 		}
 		for _, c := range m.Coins {
-			l := line(labelOf(m.Kind), desc)
+			l := line(labelOf(m), desc)
 			a, cur := csvAmount(c, d)
 			if m.Direction == Out {
 				l[1], l[2] = a, cur
@@ -165,9 +170,16 @@ func csvLines(r Row, d amount.Denoms) [][]string {
 	return kept
 }
 
-func labelOf(k Kind) string {
-	switch k {
-	case KindSend, KindReceive, KindDeposit:
+func labelOf(m Movement) string {
+	switch m.Kind {
+	case KindDeposit:
+		if m.Counterparty == CounterpartyGov {
+			return LabelGovDeposit
+		}
+		// A contribution to the community pool or a validator's
+		// rewards pool: tokens given away for good.
+		return LabelTransfer
+	case KindSend, KindReceive:
 		return LabelTransfer
 	case KindDelegate, KindRedelegate:
 		return LabelDelegation
@@ -199,6 +211,11 @@ func describeMovement(m Movement, d amount.Denoms) string {
 	case KindVote:
 		s = "vote"
 	case KindDeposit:
+		// The detail says it all: "deposit on proposal 4", "initial
+		// deposit of a new proposal".
+		if m.Detail != "" {
+			return oneLine(m.Detail)
+		}
 		s = "deposit"
 	default:
 		s = "other"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"cosmossdk.io/x/feegrant"
 	abci "github.com/cometbft/cometbft/abci/types"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
@@ -16,6 +17,7 @@ import (
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	govv1beta1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1beta1"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/amount"
@@ -37,6 +39,12 @@ const (
 	KindDeposit    Kind = "deposit"    // a governance deposit or a community-pool contribution
 	KindOther      Kind = "other"      // a message whose effect akw does not decode
 )
+
+// CounterpartyGov is the counterparty of a governance deposit (a
+// proposal's initial deposit or a deposit on one): the gov module holds
+// it until the vote ends, then returns or burns it outside any
+// transaction.
+const CounterpartyGov = "gov"
 
 // Direction says how a movement changes the address's spendable balance.
 type Direction string
@@ -83,8 +91,8 @@ type Effects struct {
 }
 
 // Decoder reads transaction bytes with the SDK's codecs (tx/encoding,
-// plus authz so that MsgExec is read through), tolerating message types it
-// does not know.
+// which knows authz and feegrant: MsgExec is read through, grants and fee
+// allowances are described), tolerating message types it does not know.
 type Decoder struct {
 	cfg      *encoding.Config
 	denoms   amount.Denoms
@@ -99,10 +107,6 @@ func NewDecoder(prefix string, d amount.Denoms) (*Decoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Read-only: authz is registered here, not in tx/encoding, because
-	// akw signs no authz message; it reads them (REStake and other
-	// auto-compounders delegate through MsgExec).
-	authz.RegisterInterfaces(cfg.Registry)
 	return &Decoder{cfg: cfg, denoms: d, prefix: prefix,
 		distrAcc: address.Bech32(prefix, authtypes.NewModuleAddress(distrtypes.ModuleName))}, nil
 }
@@ -214,9 +218,31 @@ func (d *Decoder) unpack(a *codectypes.Any) decodedMsg {
 	}
 	var m sdk.Msg
 	if err := d.cfg.Registry.UnpackAny(a, &m); err != nil {
+		// A message akw knows that carries an Any of a type it does not
+		// (a MsgGrant of one of Akash's own authorizations, a MsgExec
+		// of an Akash message) is still read, its inner Any left packed:
+		// the describers name what they cannot read, and a MsgExec's
+		// inner messages are unpacked one by one.
+		if m := d.shallow(a); m != nil {
+			return decodedMsg{typeURL: a.TypeUrl, msg: m}
+		}
 		return decodedMsg{typeURL: a.TypeUrl}
 	}
 	return decodedMsg{typeURL: a.TypeUrl, msg: m}
+}
+
+// shallow reads a message of a known type without unpacking the Anys
+// inside it; nil when the type is unknown or the bytes are not one.
+func (d *Decoder) shallow(a *codectypes.Any) sdk.Msg {
+	pm, err := d.cfg.Registry.Resolve(a.TypeUrl)
+	if err != nil {
+		return nil
+	}
+	m, ok := pm.(sdk.Msg)
+	if !ok || proto.Unmarshal(a.Value, pm) != nil {
+		return nil
+	}
+	return m
 }
 
 // firstSigner is the default fee payer: the first signer of the first
@@ -318,19 +344,19 @@ func (d *Decoder) moves(m decodedMsg, addr string) []Movement {
 		}
 	case *govv1.MsgDeposit:
 		if msg.Depositor == addr {
-			return proven(Movement{Kind: KindDeposit, Direction: Out, Coins: msg.Amount, Counterparty: "gov", Detail: fmt.Sprintf("deposit on proposal %d", msg.ProposalId)})
+			return proven(Movement{Kind: KindDeposit, Direction: Out, Coins: msg.Amount, Counterparty: CounterpartyGov, Detail: fmt.Sprintf("deposit on proposal %d", msg.ProposalId)})
 		}
 	case *govv1beta1.MsgDeposit:
 		if msg.Depositor == addr {
-			return proven(Movement{Kind: KindDeposit, Direction: Out, Coins: msg.Amount, Counterparty: "gov", Detail: fmt.Sprintf("deposit on proposal %d", msg.ProposalId)})
+			return proven(Movement{Kind: KindDeposit, Direction: Out, Coins: msg.Amount, Counterparty: CounterpartyGov, Detail: fmt.Sprintf("deposit on proposal %d", msg.ProposalId)})
 		}
 	case *govv1.MsgSubmitProposal:
 		if msg.Proposer == addr && !sdk.Coins(msg.InitialDeposit).IsZero() {
-			return proven(Movement{Kind: KindDeposit, Direction: Out, Coins: msg.InitialDeposit, Counterparty: "gov", Detail: "initial deposit of a new proposal"})
+			return proven(Movement{Kind: KindDeposit, Direction: Out, Coins: msg.InitialDeposit, Counterparty: CounterpartyGov, Detail: "initial deposit of a new proposal"})
 		}
 	case *govv1beta1.MsgSubmitProposal:
 		if msg.Proposer == addr && !msg.InitialDeposit.IsZero() {
-			return proven(Movement{Kind: KindDeposit, Direction: Out, Coins: msg.InitialDeposit, Counterparty: "gov", Detail: "initial deposit of a new proposal"})
+			return proven(Movement{Kind: KindDeposit, Direction: Out, Coins: msg.InitialDeposit, Counterparty: CounterpartyGov, Detail: "initial deposit of a new proposal"})
 		}
 	case *distrtypes.MsgFundCommunityPool:
 		if msg.Depositor == addr {
@@ -399,8 +425,26 @@ func (d *Decoder) describe(m decodedMsg) Message {
 		out.Summary = fmt.Sprintf("vote %s on proposal %d", voteOption(msg.Option.String()), msg.ProposalId)
 	case *govv1.MsgDeposit:
 		out.Summary = fmt.Sprintf("deposit %s on proposal %d", c(msg.Amount), msg.ProposalId)
+	case *govv1beta1.MsgVoteWeighted:
+		parts := make([]string, 0, len(msg.Options))
+		for _, o := range msg.Options {
+			parts = append(parts, voteOption(o.Option.String())+"="+o.Weight.String())
+		}
+		out.Summary = fmt.Sprintf("vote %s on proposal %d", strings.Join(parts, ","), msg.ProposalId)
+	case *govv1beta1.MsgDeposit:
+		out.Summary = fmt.Sprintf("deposit %s on proposal %d", c(msg.Amount), msg.ProposalId)
 	case *govv1.MsgSubmitProposal:
-		out.Summary = fmt.Sprintf("submit proposal %q with deposit %s", trunc(msg.Title, 60), c(msg.InitialDeposit))
+		out.Summary = d.describeProposal(msg)
+	case *govv1beta1.MsgSubmitProposal:
+		out.Summary = d.describeProposalV1beta1(msg)
+	case *authz.MsgGrant:
+		out.Summary = d.describeGrant(msg)
+	case *authz.MsgRevoke:
+		out.Summary = describeRevoke(msg)
+	case *feegrant.MsgGrantAllowance:
+		out.Summary = d.describeAllowance(msg)
+	case *feegrant.MsgRevokeAllowance:
+		out.Summary = describeRevokeAllowance(msg)
 	case *authz.MsgExec:
 		parts := make([]string, 0, len(msg.Msgs))
 		for _, a := range msg.Msgs {
@@ -479,11 +523,4 @@ func feeCharged(events []abci.Event) bool {
 		}
 	}
 	return false
-}
-
-func trunc(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -32,7 +32,7 @@
 // /block_results per height serve every listed transaction of that height.
 //
 // What a transaction moved is decoded from the proven bytes (Decoder, the
-// codecs of tx/encoding plus authz, so that MsgExec is read through):
+// codecs of tx/encoding, so that MsgExec is read through):
 // type, counterparties, amounts, fee, memo, and the proven result code.
 //
 // # Values only events carry: labelled node-reported
@@ -132,7 +132,7 @@
 //	Fee Currency
 //	Net Worth Amount     empty: akw does not price tokens
 //	Net Worth Currency   empty
-//	Label                staking reward, delegation, undelegation, transfer, fee or vote
+//	Label                staking reward, delegation, undelegation, transfer, governance deposit, fee or vote
 //	Description          what happened, counterparties, the memo, a failure, node-reported parts
 //	TxHash               the transaction hash
 //
@@ -141,7 +141,13 @@
 // are written in their base unit under their own name. Undelegations and
 // redelegations move no coins when they are made (the coins return when
 // unbonding completes, outside any transaction); their line carries the
-// fee and names the amount in Description. Refused rows are not written;
+// fee and names the amount in Description. A governance deposit (on a
+// proposal, or a new proposal's initial deposit) is sent, labelled
+// "governance deposit": the gov module returns or burns it when the vote
+// ends, outside any transaction, so no line shows the return (Reconcile
+// shows it as a difference). Grants, fee allowances and their revocations
+// move nothing: their line is the fee, labelled "fee", its description
+// saying what it paid for. Refused rows are not written;
 // the summary lists them. A description starts with akw's own words,
 // never with the memo, so that a spreadsheet never reads a memo as a
 // formula.

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"sort"
 	"testing"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtjson "github.com/cometbft/cometbft/libs/json"
 	coretypes "github.com/cometbft/cometbft/rpc/core/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/x/authz"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 
 	"github.com/akash-wallet/akw/lightclient"
 )
@@ -40,6 +43,12 @@ func FuzzEffects(f *testing.F) {
 	send := mk(&banktypes.MsgSend{FromAddress: a, ToAddress: b, Amount: sdk.NewCoins(sdk.NewInt64Coin("uakt", 10))})
 	multi := mk(&banktypes.MsgMultiSend{Inputs: []banktypes.Input{{Address: a, Coins: sdk.NewCoins(sdk.NewInt64Coin("uakt", 10))}},
 		Outputs: []banktypes.Output{{Address: b, Coins: sdk.NewCoins(sdk.NewInt64Coin("uakt", 10))}}})
+	grant, err := authz.NewGrant(time.Unix(0, 0), banktypes.NewSendAuthorization(sdk.NewCoins(sdk.NewInt64Coin("uakt", 10)), nil), nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(mk(&authz.MsgGrant{Granter: a, Grantee: b, Grant: grant}), true, "", "", "")
+	f.Add(mk(&govv1.MsgDeposit{ProposalId: 1, Depositor: a, Amount: sdk.NewCoins(sdk.NewInt64Coin("uakt", 10))}), true, "", "", "")
 	f.Add(send, true, "transfer", "amount", "5uakt,7uact")
 	f.Add(multi, true, "transfer", "amount", "1uakt,1uakt")
 	f.Add(send, false, "tx", "fee", "5000uakt")
