@@ -691,7 +691,7 @@ func testOffline(t *testing.T, e *txEnv, n *devnet.Network) {
 	if code, _, stderr := akwRun(t, exArgs...); code != 0 {
 		t.Fatalf("unordered offline: %s", stderr)
 	}
-	time.Sleep(3 * time.Second)
+	e.waitVerifiedPast(t, alice.Address, unorderedTimeout(t, cold, expired))
 	code, _, stderr = e.run(t, "tx", "broadcast", expired, "-y")
 	if code != 4 || !strings.Contains(stderr, "expired") {
 		t.Fatalf("expired unordered: exit %d: %s", code, stderr)
@@ -981,6 +981,41 @@ func testJailed(t *testing.T, e *txEnv, n *devnet.Network) {
 	code, out, stderr := e.run(t, "tx", "delegate", "alice", val1, "1akt", "--allow-inactive", "-y", "-o", "json")
 	if code != 0 || !strings.Contains(stderr, "warning") && !strings.Contains(stderr, "jailed") {
 		t.Fatalf("--allow-inactive: exit %d: %s %s", code, out, stderr)
+	}
+}
+
+// unorderedTimeout is the timeout of the unordered transaction in file,
+// as akw tx decode reads it.
+func unorderedTimeout(t *testing.T, home, file string) time.Time {
+	t.Helper()
+	code, out, stderr := akwRun(t, "--home", home, "--network", "devnet", "tx", "decode", file, "-o", "json")
+	var d struct {
+		Unordered bool      `json:"unordered"`
+		Timeout   time.Time `json:"timeout_timestamp"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &d) != nil || !d.Unordered || d.Timeout.IsZero() {
+		t.Fatalf("tx decode %s: exit %d: %s %s", file, code, out, stderr)
+	}
+	return d.Timeout
+}
+
+// waitVerifiedPast waits, block by block, until the newest state akw
+// verifies rests on a header whose time is not before ts: the chain's
+// own clock has passed ts, whatever the local clock says.
+func (e *txEnv) waitVerifiedPast(t *testing.T, addr string, ts time.Time) {
+	t.Helper()
+	ctx := testctx.New(t)
+	for {
+		var a struct {
+			HeaderTime time.Time `json:"header_time"`
+		}
+		e.query(t, &a, "balance", addr, "--denom", "uakt")
+		if !a.HeaderTime.Before(ts) {
+			return
+		}
+		if _, err := e.n.WaitForNextBlock(ctx); err != nil {
+			t.Fatalf("waiting for a block after %s (newest verified %s): %v", ts, a.HeaderTime, err)
+		}
 	}
 }
 
