@@ -121,11 +121,14 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 // script hold it for well under a second each.
 func openWaiting(ctx context.Context, cfg Config, dir string) (dbm.DB, error) {
 	deadline := time.Now().Add(cfg.BusyWait)
-	for {
+	for waiting := false; ; waiting = true {
 		db, err := openDB(cfg.ChainID, dir, false)
 		var busy *lightclient.ErrStoreBusy
 		if err == nil || !errors.As(err, &busy) || !time.Now().Before(deadline) {
 			return db, err
+		}
+		if !waiting && cfg.OnBusyWait != nil {
+			cfg.OnBusyWait()
 		}
 		select {
 		case <-time.After(50 * time.Millisecond):

@@ -581,10 +581,12 @@ func TestStoreBusy(t *testing.T) {
 	cfg := n.config(t.TempDir())
 	first := initLatest(t, cfg)
 	cfg.BusyWait = 200 * time.Millisecond
+	waits := 0
+	cfg.OnBusyWait = func() { waits++ }
 	start := time.Now()
 	_, err := trusted.Open(context.Background(), cfg)
-	if time.Since(start) < 200*time.Millisecond {
-		t.Fatalf("gave up after %s", time.Since(start))
+	if time.Since(start) < 200*time.Millisecond || waits != 1 {
+		t.Fatalf("gave up after %s, %d waits", time.Since(start), waits)
 	}
 	var busy *lightclient.ErrStoreBusy
 	if !errors.As(err, &busy) {
@@ -594,19 +596,46 @@ func TestStoreBusy(t *testing.T) {
 		t.Fatalf("reset of a store in use: %v", err)
 	}
 	// Released while waiting: the second opener gets it. The holder lets
-	// go a moment after the second opener starts; the opener's bound is
-	// far beyond that moment, so a loaded machine cannot turn the wait
-	// into a refusal.
+	// go once the second opener has found the store busy and waits; the
+	// opener's bound is far beyond that moment, so a loaded machine
+	// cannot turn the wait into a refusal.
 	cfg.BusyWait = time.Minute
-	go func() {
-		time.Sleep(300 * time.Millisecond)
-		first.Close()
-	}()
+	released := releaseOnWait(&cfg, first.Close)
 	c, err := trusted.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("open after release: %v", err)
 	}
 	c.Close()
+	waitedFor(t, released)
+}
+
+// releaseOnWait makes release run once whoever opens with cfg starts
+// waiting for the store; the returned channel is closed after it ran.
+func releaseOnWait(cfg *trusted.Config, release func() error) <-chan struct{} {
+	waiting, released := make(chan struct{}, 1), make(chan struct{})
+	cfg.OnBusyWait = func() {
+		select {
+		case waiting <- struct{}{}:
+		default:
+		}
+	}
+	go func() {
+		<-waiting
+		release()
+		close(released)
+	}()
+	return released
+}
+
+// waitedFor fails unless the opener waited and the holder let go: an
+// open that never found the store busy did not test the wait.
+func waitedFor(t *testing.T, released <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-released:
+	default:
+		t.Fatal("the opener got the store without waiting for its holder")
+	}
 }
 
 func TestResetAndForce(t *testing.T) {
@@ -710,6 +739,8 @@ func TestShareStore(t *testing.T) {
 	// moment it does (not the 3 s default) keeps a loaded machine from
 	// turning that wait into a refusal.
 	shared.BusyWait = time.Minute
+	var release func() error
+	released := releaseOnWait(&shared, func() error { return release() })
 	tui, err := trusted.Open(context.Background(), shared)
 	if err != nil {
 		t.Fatal(err)
@@ -728,14 +759,12 @@ func TestShareStore(t *testing.T) {
 	if lb, err := cmd.Latest(context.Background()); err != nil || lb.Height != 40 {
 		t.Fatalf("command latest: %v %v", lb, err)
 	}
+	release = cmd.Close
 	// The command holds the store: the TUI waits for it, then goes on.
-	go func() {
-		time.Sleep(200 * time.Millisecond)
-		cmd.Close()
-	}()
 	if lb, err := tui.LastTrusted(); err != nil || lb.Height != 40 {
 		t.Fatalf("tui after the command: %v %v", lb, err)
 	}
+	waitedFor(t, released)
 	n.chain.SetTip(60)
 	if lb, err := tui.Latest(context.Background()); err != nil || lb.Height != 60 {
 		t.Fatalf("tui latest: %v %v", lb, err)

@@ -79,6 +79,12 @@ type Config struct {
 	// BusyWait is how long Open waits for another process to release the
 	// store: DefaultBusyWait when zero; negative fails at once.
 	BusyWait time.Duration
+	// OnBusyWait, when set, is called when Open (or a shared store
+	// opening for one operation) finds the store held by another process
+	// and starts waiting for it, once per wait, before the first pause:
+	// a face can say why it pauses, a test can release the holder once
+	// the wait has begun. It must not block.
+	OnBusyWait func()
 	// ShareStore opens the store for each operation and closes it after,
 	// instead of holding it (and its lock) from Open to Close, so that
 	// other akw processes can use it meanwhile. For long-lived clients
