@@ -41,7 +41,7 @@ func newFlow(c *common, kind TxKind) *flow {
 		}
 	case TxDelegate:
 		v := &field{label: "Validator", check: FieldValidator, placeholder: "(choose from the bonded set)"}
-		v.pick = func() screen { return newValidatorPicker(c, v, "") }
+		v.pick = func() screen { return newValidatorPicker(c, v, "").withAutoCompound() }
 		f.form.fields = []*field{v, amount}
 		f.note = "Delegated tokens earn rewards and can be slashed if the validator misbehaves."
 	case TxRedelegate:

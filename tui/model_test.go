@@ -217,6 +217,12 @@ func testRedelegateExcludesSource(t *testing.T) {
 	d.press("enter")         // open the destination picker
 	d.want("validator-00", "validator-02")
 	d.wantNot("validator-01")
+	// Auto-compounding is no choice of a redelegation's destination: no
+	// a in the help, and a does nothing.
+	d.wantNot("auto-compound")
+	d.press("a")
+	d.want("validator-00", "validator-02")
+	d.wantNot("Auto-compound", "Bot")
 	d.press("enter")
 	d.typeText("1akt")
 	d.press("enter")

@@ -241,9 +241,7 @@ func newValidatorPicker(c *common, target *field, exclude string) *picker {
 	if c.key != nil {
 		delegator = c.key.Address
 	}
-	autoCompound := func(it pickItem) tea.Cmd { return c.replace(newAutoCompoundFlow(c, it.value, it.name)) }
-	actions := []pickAction{{"a", "auto-compound with it (REStake)", autoCompound}}
-	return &picker{c: c, target: target, name: "Validators", actions: actions, load: func(ctx context.Context) (pickerData, error) {
+	return &picker{c: c, target: target, name: "Validators", load: func(ctx context.Context) (pickerData, error) {
 		vs, err := c.be.Validators(ctx, delegator)
 		if err != nil {
 			return pickerData{}, err
@@ -287,11 +285,25 @@ func newValidatorPicker(c *common, target *field, exclude string) *picker {
 	}}
 }
 
+// autoCompound starts the auto-compound flow with the validator it.
+func (p *picker) autoCompound(it pickItem) tea.Cmd {
+	return p.c.replace(newAutoCompoundFlow(p.c, it.value, it.name))
+}
+
+// withAutoCompound adds the a key: auto-compound with the validator under
+// the cursor instead of delegating to it. Only the delegation's picker
+// has it: choosing where to delegate is choosing a validator to compound
+// with; a redelegation's destination is not.
+func (p *picker) withAutoCompound() *picker {
+	p.actions = append(p.actions, pickAction{"a", "auto-compound with it (REStake)", p.autoCompound})
+	return p
+}
+
 // autoCompoundOnEnter makes enter start the auto-compound flow with the
 // chosen validator (the picker opened from the grants screen).
 func (p *picker) autoCompoundOnEnter() *picker {
 	p.name = "Auto-compound with"
-	p.choose, p.actions = p.actions[0].do, nil
+	p.choose = p.autoCompound
 	return p
 }
 
