@@ -8,6 +8,7 @@ RACE_PKGS ?= ./lightclient/... ./internal/rpcproxy/...
 
 build:
 	$(GO) build -o akw ./cmd/akw
+	$(GO) build -o akw-devnet ./cmd/akw-devnet
 
 # The whole suite, against the real parts: a devnet started by the tests,
 # gnome-keyring under dbus-run-session, pass with a throwaway gpg key,

@@ -2,21 +2,25 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/output"
-	"github.com/akash-wallet/akw/lightclient/trusted"
+)
+
+// The devnet's defaults and limits (internal/devnet's, which akw does not
+// link: the flag tests check that they agree).
+const (
+	devnetDefaultValidators   = 2
+	devnetMaxValidators       = 30
+	devnetDefaultBlockTime    = time.Second
+	devnetDefaultVotingPeriod = 20 * time.Second
+	devnetDefaultMinGasPrices = "0.0025uakt"
 )
 
 type devnetOptions struct {
@@ -29,37 +33,14 @@ type devnetOptions struct {
 	Genesis      string
 }
 
-// devnetResult is what `akw devnet` prints once the chain is up. The
-// mnemonics are not in it: they are in devnet.json and the keyring, and
-// stdout may end up in a log.
-type devnetResult struct {
-	ChainID        string                 `json:"chain_id"`
-	Resumed        bool                   `json:"resumed"`
-	RPC            []string               `json:"rpc"`
-	GRPC           []string               `json:"grpc"`
-	API            []string               `json:"api"`
-	Validators     []devnet.ValidatorInfo `json:"validators"`
-	Accounts       []devnetAccount        `json:"accounts"`
-	Home           string                 `json:"home"`
-	InfoFile       string                 `json:"info_file"`
-	ConfigFile     string                 `json:"config_file"`
-	KeyringBackend string                 `json:"keyring_backend"`
-	KeyringDir     string                 `json:"keyring_dir"`
-	PID            int                    `json:"pid"`
-}
-
-type devnetAccount struct {
-	Name    string `json:"name"`
-	Address string `json:"address"`
-}
-
 func newDevnetCmd(app *App, runF func(*devnetOptions) error) *cobra.Command {
 	o := &devnetOptions{}
 	cmd := &cobra.Command{
 		Use:   "devnet --home DIR",
 		Short: "Run a local Akash chain on 127.0.0.1 for trying akw and for tests",
 		Long: `Run a local chain (chain-id akash-devnet-1, prefix akash, denom uakt) in
-this process: --validators full nodes, each with its own RPC, all listening
+the program akw-devnet, which akw runs (found next to akw, on PATH, or
+built from the source akw runs in): --validators full nodes, each with its own RPC, all listening
 on 127.0.0.1 only, a block about every second, and funded accounts alice,
 bob and carol.
 
@@ -93,11 +74,11 @@ The keys of a devnet are for play: they are stored unencrypted.`,
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&o.Validators, "validators", devnet.DefaultValidators, fmt.Sprintf("number of validators, 1 to %d (at least 2, so the light client has a witness)", devnet.MaxValidators))
+	f.IntVar(&o.Validators, "validators", devnetDefaultValidators, fmt.Sprintf("number of validators, 1 to %d (at least 2, so the light client has a witness)", devnetMaxValidators))
 	f.BoolVar(&o.Reset, "reset", false, "discard the chain in DIR/devnet and start a new one")
-	f.DurationVar(&o.BlockTime, "block-time", devnet.DefaultBlockTime, "pause between blocks")
-	f.DurationVar(&o.VotingPeriod, "voting-period", devnet.DefaultVotingPeriod, "governance voting period (new chains only)")
-	f.StringVar(&o.MinGasPrices, "min-gas-prices", devnet.DefaultMinGasPrices, "validators' minimum gas price")
+	f.DurationVar(&o.BlockTime, "block-time", devnetDefaultBlockTime, "pause between blocks")
+	f.DurationVar(&o.VotingPeriod, "voting-period", devnetDefaultVotingPeriod, "governance voting period (new chains only)")
+	f.StringVar(&o.MinGasPrices, "min-gas-prices", devnetDefaultMinGasPrices, "validators' minimum gas price")
 	f.StringVar(&o.LogLevel, "log-level", "error", "node log level on stderr: error, warn, info or debug")
 	f.StringVar(&o.Genesis, "genesis", "", "start from another devnet's chain (its DIR/devnet/chain.json): same genesis and validator keys, a fork of it")
 	return cmd
@@ -116,166 +97,33 @@ func (o *devnetOptions) validate(app *App) error {
 	if o.Validators < 1 {
 		return output.UsageError(fmt.Sprintf("--validators %d: a chain needs at least one validator", o.Validators), "use --validators 2 (the default) or more")
 	}
-	if o.Validators > devnet.MaxValidators {
-		return output.UsageError(fmt.Sprintf("--validators %d: a devnet has at most %d validators", o.Validators, devnet.MaxValidators),
-			fmt.Sprintf("use --validators %d or fewer; every validator is a full node in this process", devnet.MaxValidators))
+	if o.Validators > devnetMaxValidators {
+		return output.UsageError(fmt.Sprintf("--validators %d: a devnet has at most %d validators", o.Validators, devnetMaxValidators),
+			fmt.Sprintf("use --validators %d or fewer; every validator is a full node in this process", devnetMaxValidators))
 	}
 	return nil
 }
 
+// runDevnet runs the chain in akw-devnet (devnet_exec.go) with the
+// checked flags; --validators only when given, as the devnet resumes a
+// chain with the validators it has otherwise.
 func runDevnet(ctx context.Context, app *App, o *devnetOptions) error {
-	home := app.Paths.DataDir
 	if o.Validators == 1 {
 		app.Printer.Warn("with one validator the light client has no witness to cross-check; akw needs --witness or a second validator")
 	}
-	validators := o.Validators
-	if !o.Reset && !changedFlag(app, "validators") {
-		validators = 0 // resume whatever DIR holds; a new chain gets the default
+	args := []string{"devnet", "--home", app.Paths.DataDir, "-o", string(app.Printer.Format),
+		"--block-time", o.BlockTime.String(), "--voting-period", o.VotingPeriod.String(),
+		"--min-gas-prices", o.MinGasPrices, "--log-level", o.LogLevel}
+	if changedFlag(app, "validators") {
+		args = append(args, "--validators", strconv.Itoa(o.Validators))
 	}
-
-	// A closed terminal ends the devnet too. (CometBFT catches SIGHUP
-	// for its own log files, which would otherwise leave the process
-	// running with nobody to stop it.)
-	ctx, stopHup := signal.NotifyContext(ctx, syscall.SIGHUP)
-	defer stopHup()
-
-	var genesis *devnet.Genesis
+	if o.Reset {
+		args = append(args, "--reset")
+	}
 	if o.Genesis != "" {
-		g, err := devnet.ReadGenesis(o.Genesis)
-		if err != nil {
-			return output.Wrap(output.Usage, err, fmt.Sprintf("cannot use %s as a devnet genesis: %v", o.Genesis, err), "give the chain.json of another devnet's DIR/devnet")
-		}
-		genesis = g
-		if !changedFlag(app, "validators") {
-			validators = 0
-		}
+		args = append(args, "--genesis", o.Genesis)
 	}
-
-	cfg := devnet.Config{
-		Genesis:      genesis,
-		Dir:          home,
-		Validators:   validators,
-		BlockTime:    o.BlockTime,
-		VotingPeriod: o.VotingPeriod,
-		MinGasPrices: o.MinGasPrices,
-		Reset:        o.Reset,
-		Log:          app.IO.Err,
-		LogLevel:     o.LogLevel,
-		Logf:         app.Printer.Notice,
-	}
-	began := time.Now()
-	n, err := devnet.Start(ctx, cfg)
-	if err != nil {
-		return devnetError(ctx, err, home)
-	}
-	stopped := false
-	defer func() {
-		if !stopped {
-			_ = n.Stop()
-		}
-	}()
-	info := n.Info()
-
-	if !n.Resumed() && trusted.Exists(home, info.ChainID) {
-		// The store trusts headers of a chain that no longer runs; the
-		// light client would report the new one as an attack.
-		if err := trusted.Reset(home, info.ChainID); err != nil {
-			return output.Wrap(output.Failure, err, "cannot remove the light-client store of the previous devnet chain", "run `akw --home "+home+" light reset`")
-		}
-		app.Printer.Notice("removed the light-client store of the previous %s chain (%s)", info.ChainID, trusted.StoreDir(home, info.ChainID))
-	}
-	configFile, err := devnet.ConfigureHome(home, &info, home)
-	if err != nil {
-		return output.Wrap(output.Failure, err, "cannot write the devnet's config", "")
-	}
-
-	res := devnetResult{
-		ChainID: info.ChainID, Resumed: n.Resumed(),
-		RPC: info.RPC, GRPC: info.GRPC, API: info.API, Validators: info.Validators,
-		Home: home, InfoFile: n.InfoPath(), ConfigFile: configFile,
-		KeyringBackend: info.KeyringBackend, KeyringDir: info.KeyringDir, PID: info.PID,
-	}
-	for _, a := range info.Accounts {
-		res.Accounts = append(res.Accounts, devnetAccount{Name: a.Name, Address: a.Address})
-	}
-	if err := app.Printer.Result(res, func(w io.Writer) error { return printDevnet(w, res, o, time.Since(began)) }); err != nil {
-		return err
-	}
-
-	select {
-	case <-ctx.Done():
-		app.Printer.Notice("stopping the devnet …")
-	case <-n.Done():
-	}
-	stopped = true
-	if err := n.Stop(); err != nil {
-		return output.Wrap(output.Failure, err, "the devnet did not stop cleanly", "")
-	}
-	app.Printer.Notice("devnet stopped; the chain is kept in %s (resume with `akw devnet --home %s`)", filepath.Join(home, devnet.ChainDir), home)
-	return nil
-}
-
-func printDevnet(w io.Writer, r devnetResult, o *devnetOptions, took time.Duration) error {
-	state := "new chain"
-	if r.Resumed {
-		state = "resumed"
-	}
-	fmt.Fprintf(w, "%s is running (%s, %d validator(s), a block every ~%s; ready in %s)\n\n",
-		r.ChainID, state, len(r.Validators), o.BlockTime, took.Round(100*time.Millisecond))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for i, v := range r.Validators {
-		role := "witness"
-		if i == 0 {
-			role = "primary"
-		}
-		label := ""
-		if i == 0 {
-			label = "rpc"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s, %s\n", label, v.RPC, v.Name, role)
-	}
-	for i, a := range r.Accounts {
-		label := ""
-		if i == 0 {
-			label = "accounts"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", label, a.Name, a.Address)
-	}
-	fmt.Fprintf(tw, "  info\t%s\t(RPC URLs, accounts and their mnemonics)\n", r.InfoFile)
-	fmt.Fprintf(tw, "  config\t%s\t(network devnet, keyring %s in %s)\n", r.ConfigFile, r.KeyringBackend, r.KeyringDir)
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nIn another terminal:  akw --home %s status\n", shellQuote(r.Home))
-	fmt.Fprintf(w, "Stop with Ctrl-C.\n")
-	return nil
-}
-
-// devnetError maps the devnet's typed errors to exit codes and hints.
-func devnetError(ctx context.Context, err error, home string) error {
-	var (
-		ce *devnet.ConfigError
-		ec *devnet.ExistingChainError
-		kc *devnet.KeyConflictError
-		nr *devnet.NotReadyError
-	)
-	switch {
-	case ctx.Err() != nil:
-		return output.Wrap(output.Cancelled, err, "devnet start cancelled", "")
-	case errors.As(err, &ce):
-		return output.Wrap(output.Usage, err, "", "see `akw devnet --help`")
-	case errors.As(err, &ec):
-		return output.Wrap(output.Usage, err, "", "start it as it is (drop the changed flags), or add --reset to discard it and start a new chain")
-	case errors.Is(err, devnet.ErrInUse):
-		return output.Wrap(output.Failure, err, fmt.Sprintf("a devnet is already running in %s", home), "stop it first, or use another --home")
-	case errors.As(err, &kc):
-		return output.Wrap(output.Key, err, "", "use another --home, delete that key, or add --reset to replace the devnet's own keys")
-	case errors.As(err, &nr):
-		return output.Wrap(output.Failure, err, "", "run with --log-level info to see the nodes' logs")
-	case errors.Is(err, devnet.ErrSDKConfigSealed):
-		return output.Wrap(output.Failure, err, "", "")
-	}
-	return output.Wrap(output.Failure, err, "the devnet did not start", "")
+	return runDevnetProgram(ctx, app, args)
 }
 
 func changedFlag(app *App, name string) bool {

@@ -69,7 +69,13 @@ func TestDevnetCommand(t *testing.T) {
 	}
 	// The JSON printer writes the document in one call; it is complete
 	// once stdout is non-empty.
-	var res devnetResult
+	// What akw-devnet prints (cmd/akw-devnet devnetResult), the fields
+	// this test reads.
+	var res struct {
+		ChainID string   `json:"chain_id"`
+		Resumed bool     `json:"resumed"`
+		RPC     []string `json:"rpc"`
+	}
 	if err := json.Unmarshal([]byte(out.String()), &res); err != nil {
 		t.Fatalf("stdout is not one JSON document: %v\n%s", err, out.String())
 	}

@@ -37,6 +37,10 @@ func run(args []string, io *IOStreams) int {
 	if err == nil {
 		return int(output.OK)
 	}
+	var child *childExitError
+	if errors.As(err, &child) {
+		return child.code // akw-devnet has said what went wrong
+	}
 	// Every error the command line prints is worded for it: an error of a
 	// library that reached this far unworded gets its kind's exit code and
 	// its hint in the command line's words.

@@ -27,9 +27,12 @@ func TestTUIDemoEndToEnd(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "akw")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	// akw demo runs the akw-devnet found next to it.
+	for _, b := range [][]string{{"-o", bin, "."}, {"-o", filepath.Join(dir, "akw-devnet"), "../akw-devnet"}} {
+		build := exec.Command("go", append([]string{"build"}, b...)...)
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
 	}
 	sock := fmt.Sprintf("akwtest-%d", os.Getpid())
 	tm := func(args ...string) string {
