@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"errors"
+	"sync"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
@@ -24,12 +25,18 @@ import (
 // own definitions: same prefixes, same key and value codecs.
 
 var (
-	bankSchema    = collections.NewSchemaBuilder(storeService("bank"))
-	bankBalances  = collections.NewMap(bankSchema, banktypes.BalancesPrefix, "balances", collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), banktypes.BalanceValueCodec)
-	bankDenomMeta = collections.NewMap(bankSchema, banktypes.DenomMetadataPrefix, "denom_metadata", collections.StringKey, codec.CollValue[banktypes.Metadata](state.Codec()))
+	bankSchema   = collections.NewSchemaBuilder(storeService("bank"))
+	bankBalances = collections.NewMap(bankSchema, banktypes.BalancesPrefix, "balances", collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), banktypes.BalanceValueCodec)
+	// Lazy: state.Codec() builds the interface registry, which every
+	// akw command would otherwise pay for at start (akw version too).
+	bankDenomMeta = sync.OnceValue(func() collections.Map[string, banktypes.Metadata] {
+		return collections.NewMap(bankSchema, banktypes.DenomMetadataPrefix, "denom_metadata", collections.StringKey, codec.CollValue[banktypes.Metadata](state.Codec()))
+	})
 
 	authSchema   = collections.NewSchemaBuilder(storeService("acc"))
-	authAccounts = collections.NewMap(authSchema, authtypes.AddressStoreKeyPrefix, "accounts", sdk.AccAddressKey, codec.CollInterfaceValue[sdk.AccountI](state.Codec()))
+	authAccounts = sync.OnceValue(func() collections.Map[sdk.AccAddress, sdk.AccountI] {
+		return collections.NewMap(authSchema, authtypes.AddressStoreKeyPrefix, "accounts", sdk.AccAddressKey, codec.CollInterfaceValue[sdk.AccountI](state.Codec()))
+	})
 )
 
 var bankMethods = []grpcMethod{
@@ -101,7 +108,7 @@ func bankAllBalances(q *provenQuery, req *banktypes.QueryAllBalancesRequest) (*b
 	balances, pageRes, err := query.CollectionPaginate(q.ctx, bankBalances, req.Pagination,
 		func(key collections.Pair[sdk.AccAddress, string], value math.Int) (sdk.Coin, error) {
 			if req.ResolveDenom {
-				if md, err := bankDenomMeta.Get(q.ctx, key.K2()); err == nil {
+				if md, err := bankDenomMeta().Get(q.ctx, key.K2()); err == nil {
 					return sdk.NewCoin(md.Display, value), nil
 				}
 			}
@@ -168,7 +175,7 @@ func spendableCoins(q *provenQuery, addr sdk.AccAddress) sdk.Coins {
 
 // getAccount is AccountKeeper.GetAccount.
 func getAccount(q *provenQuery, addr sdk.AccAddress) sdk.AccountI {
-	acc, err := authAccounts.Get(q.ctx, addr)
+	acc, err := authAccounts().Get(q.ctx, addr)
 	if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		panic(err)
 	}
