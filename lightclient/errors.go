@@ -312,3 +312,21 @@ type ErrCancelled struct {
 
 func (e *ErrCancelled) Error() string      { return "cancelled: " + e.What }
 func (e *ErrCancelled) Kind() errkind.Kind { return errkind.Cancelled }
+
+// ErrAboveTip means a header was asked at a height the primary does not
+// have yet: a guess of the newest height that was ahead of the chain. Tip
+// is the newest height the node said it has (its own word, unverified;
+// 0 if it did not say). Callers that guessed ask again at the tip.
+type ErrAboveTip struct {
+	Node   string
+	Height int64
+	Tip    int64
+}
+
+func (e *ErrAboveTip) Error() string {
+	if e.Tip > 0 {
+		return fmt.Sprintf("%s has no header at height %d yet (its newest is %d)", e.Node, e.Height, e.Tip)
+	}
+	return fmt.Sprintf("%s has no header at height %d yet", e.Node, e.Height)
+}
+func (e *ErrAboveTip) Kind() errkind.Kind { return errkind.Network }

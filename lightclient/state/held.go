@@ -88,6 +88,9 @@ func (v *View) ask(ctx context.Context, q proof.Query) (string, *abci.ResponseQu
 					return "", nil, ctx.Err()
 				}
 				if i == 0 {
+					if aerr := v.aboveTip(ctx); aerr != nil {
+						return "", nil, aerr
+					}
 					return "", nil, &ErrNode{Op: "abci_query " + q.Path(), Err: err}
 				}
 				refused = append(refused, Refusal{Node: nodeURL(node), Reason: err.Error()})
@@ -100,6 +103,13 @@ func (v *View) ask(ctx context.Context, q proof.Query) (string, *abci.ResponseQu
 			}
 			if res.Response.Code == 0 {
 				return nodeURL(node), &res.Response, nil
+			}
+			if i == 0 {
+				// A guessed height above the chain: the state below it
+				// is refused for that, not missing (newest.go).
+				if err := v.aboveTip(ctx); err != nil {
+					return "", nil, err
+				}
 			}
 			refused = append(refused, Refusal{Node: nodeURL(node), Code: res.Response.Code,
 				Codespace: res.Response.Codespace, Reason: res.Response.Log})

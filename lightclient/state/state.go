@@ -137,6 +137,7 @@ type View struct {
 	height     int64
 	next       *headerFuture // verified header at height+1
 	historical bool          // pinned to a height the caller asked for (At)
+	guess      bool          // header at a guessed height (Newest)
 }
 
 // Latest verifies the newest header the primary has (cross-checked by
@@ -244,22 +245,7 @@ func (q *Querier) LatestPipelined(ctx context.Context) (*View, error) {
 	if h < 3 {
 		return nil, &ErrTooEarly{Height: h}
 	}
-	f := &headerFuture{done: make(chan struct{})}
-	go func() {
-		defer close(f.done)
-		// This goroutine verifies what a node sent: a panic in it could
-		// not be recovered by any caller and would end the process.
-		defer func() {
-			if r := recover(); r != nil {
-				f.lb, f.err = nil, panicked(fmt.Sprintf("the header at height %d", h), r)
-			}
-		}()
-		f.lb, f.err = q.headers.VerifiedAt(ctx, h)
-		if f.err == nil && (f.lb == nil || f.lb.Height != h) {
-			f.lb, f.err = nil, fmt.Errorf("light client returned header %v for height %d", f.lb, h)
-		}
-	}()
-	return &View{q: q, height: h - 1, next: f}, nil
+	return q.pipelinedAt(ctx, h, q.headers.VerifiedAt), nil
 }
 
 // floor is the height of the newest header already verified (0 if the

@@ -371,7 +371,7 @@ func (e *endpoint) signedHeader(ctx context.Context, height *int64) (*types.Sign
 	defer cancel()
 	began := time.Now()
 	res, err := e.rpc.Commit(cctx, height)
-	for try := 0; try < heldRetries && height != nil && notHeld(err) && ctx.Err() == nil; try++ {
+	for try := 0; try < heldRetriesFor(ctx) && height != nil && notHeld(err) && ctx.Err() == nil; try++ {
 		e.commits.Add(1)
 		res, err = e.rpc.Commit(cctx, height)
 	}
@@ -448,7 +448,7 @@ func (e *endpoint) validatorPage(ctx context.Context, height int64, page int) (*
 	defer cancel()
 	perPage := validatorsPerPage
 	res, err := e.rpc.Validators(cctx, &height, &page, &perPage)
-	for try := 0; try < heldRetries && notHeld(err) && ctx.Err() == nil; try++ {
+	for try := 0; try < heldRetriesFor(ctx) && notHeld(err) && ctx.Err() == nil; try++ {
 		e.validators.Add(1)
 		res, err = e.rpc.Validators(cctx, &height, &page, &perPage)
 	}

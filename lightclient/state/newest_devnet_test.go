@@ -1,0 +1,231 @@
+package state_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
+	"github.com/akash-wallet/akw/lightclient/state"
+	"github.com/akash-wallet/akw/lightclient/trusted"
+)
+
+// TestDevnetNewestOneRoundTrip is the one-round-trip path of "the newest
+// state" (Querier.Newest): the header at a height predicted from the
+// store is asked for together with the proofs below it, no /status
+// first. The nodes play a chain whose tip is frozen (rpcproxy.ClaimTip,
+// refusing every height above it), and the querier's clock is set so
+// that the prediction is the tip, above it, or the nodes lie or lag.
+// Every answer must be the node's own state at the height it names, and
+// never older than the newest verified header.
+func TestDevnetNewestOneRoundTrip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a devnet")
+	}
+	if err := devnet.SetSDKConfig(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := testctx.New(t)
+	cfg := devnet.Config{Dir: t.TempDir(), Validators: 3, Logf: t.Logf}
+	if os.Getenv("AKW_DEVNET_LOG") != "" {
+		cfg.Log = os.Stderr
+	}
+	n, err := devnet.Start(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = n.Stop() })
+	if err := n.WaitForHeight(ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	var proxies []*rpcproxy.Proxy
+	for _, u := range n.RPC() {
+		p, err := rpcproxy.New(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { p.Close() })
+		proxies = append(proxies, p)
+	}
+	direct := n.Client(0)
+	alice, _ := n.Account("alice")
+	aliceAddr, _ := alice.AccAddress()
+	bob, _ := n.Account("bob")
+
+	lcfg := trusted.Config{ChainID: n.ChainID(), Primary: proxies[0].URL(), Witnesses: []string{proxies[1].URL(), proxies[2].URL()}, Home: t.TempDir()}
+	c, err := trusted.Init(ctx, lcfg, trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: func(trusted.Candidate) (bool, error) { return true, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	initH, err := c.LastTrusted()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	// A later header than the root of trust, for the interval.
+	if err := n.WaitForHeight(ctx, initH.Height+2); err != nil {
+		t.Fatal(err)
+	}
+	open := func(t *testing.T) *trusted.Client {
+		c, err := trusted.Open(ctx, lcfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	// trustNow brings the store to the newest header (a second stored
+	// header: the block interval can be measured) and returns its height.
+	trustNow := func(t *testing.T) int64 {
+		c := open(t)
+		lb, err := c.Latest(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		return lb.Height
+	}
+	// clockFor is a clock at which c predicts height h.
+	clockFor := func(t *testing.T, c *trusted.Client, h int64) func() time.Time {
+		lt, err := c.LastTrusted()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for now := lt.Time; now.Before(lt.Time.Add(time.Hour)); now = now.Add(20 * time.Millisecond) {
+			if p, ok := c.PredictHeight(now); ok && p == h {
+				return func() time.Time { return now }
+			} else if !ok {
+				t.Fatal("no prediction from a store of two headers")
+			}
+		}
+		t.Fatalf("no clock predicts height %d", h)
+		return nil
+	}
+	freeze := func(h int64, ps ...*rpcproxy.Proxy) {
+		for _, p := range ps {
+			p.ClaimTip(h, true)
+		}
+	}
+	reset := func() {
+		for _, p := range proxies {
+			p.ClaimTip(0, false)
+			p.ResetCounts()
+		}
+	}
+	// newest runs a proven balance query through Querier.Newest and checks
+	// it against the node's own (unproven) answer at the same height.
+	newest := func(t *testing.T, c *trusted.Client, now func() time.Time) int64 {
+		t.Helper()
+		for _, p := range proxies {
+			p.ResetCounts()
+		}
+		var b *state.Balances
+		err := state.New(c, nil, state.WithClock(now)).Newest(ctx, func(v *state.View) error {
+			var err error
+			b, err = v.Balances(ctx, aliceAddr)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r banktypes.QueryAllBalancesResponse
+		grpc(t, direct, b.Height, "/cosmos.bank.v1beta1.Query/AllBalances", &banktypes.QueryAllBalancesRequest{Address: alice.Address}, &r)
+		if !b.Coins.Equal(r.Balances) {
+			t.Fatalf("proven %s at %d, node %s", b.Coins, b.Height, r.Balances)
+		}
+		return b.Height
+	}
+	// tipNow is the newest height every node has.
+	tipNow := func(t *testing.T) int64 {
+		tip := int64(-1)
+		for i := range proxies {
+			h, err := n.LatestHeight(ctx, i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tip < 0 || h < tip {
+				tip = h
+			}
+		}
+		return tip
+	}
+	// A block that changes alice's balance, so that an answer from the
+	// wrong height could not pass for the right one.
+	spend := func(t *testing.T) {
+		if _, err := n.Send(ctx, "alice", bob.Address, sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 1_000))); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("correct guess", func(t *testing.T) {
+		defer reset()
+		trustNow(t)
+		spend(t)
+		tip := tipNow(t)
+		freeze(tip, proxies...)
+		c := open(t)
+		if got := newest(t, c, clockFor(t, c, tip)); got != tip-1 {
+			t.Fatalf("state at %d, want %d (header %d, the tip)", got, tip-1, tip)
+		}
+		if s := proxies[0].Count("status"); s != 0 {
+			t.Fatalf("the primary was asked /status %d times: a guess needs no tip first", s)
+		}
+		if cm := proxies[0].Count("commit"); cm != 1 {
+			t.Fatalf("the primary was asked /commit %d times, want 1", cm)
+		}
+	})
+
+	t.Run("guess above the tip", func(t *testing.T) {
+		defer reset()
+		trustNow(t)
+		spend(t)
+		tip := tipNow(t)
+		freeze(tip, proxies...)
+		c := open(t)
+		if got := newest(t, c, clockFor(t, c, tip+3)); got != tip-1 {
+			t.Fatalf("state at %d, want %d (header %d, the tip the primary named)", got, tip-1, tip)
+		}
+		if s := proxies[0].Count("status"); s != 0 {
+			t.Fatalf("the primary was asked /status %d times: its refusal names its tip", s)
+		}
+		// The refused guess and the tip, each asked once: no retries of
+		// a height the node said it does not have yet.
+		if cm := proxies[0].Count("commit"); cm != 2 {
+			t.Fatalf("the primary was asked /commit %d times, want 2", cm)
+		}
+	})
+
+	t.Run("primary lies about the tip", func(t *testing.T) {
+		defer reset()
+		trusted := trustNow(t)
+		spend(t)
+		tip := tipNow(t)
+		freeze(tip, proxies[1:]...)
+		// The primary claims a tip below the verified header, refusing
+		// everything above it, to roll the state back.
+		freeze(trusted-3, proxies[0])
+		c := open(t)
+		if got := newest(t, c, clockFor(t, c, tip)); got < trusted-1 {
+			t.Fatalf("state at %d, older than the verified header %d", got, trusted)
+		}
+	})
+
+	t.Run("witness lags", func(t *testing.T) {
+		defer reset()
+		trusted := trustNow(t)
+		spend(t)
+		tip := tipNow(t)
+		freeze(tip, proxies[0], proxies[2])
+		freeze(tip-1, proxies[1])
+		c := open(t)
+		got := newest(t, c, clockFor(t, c, tip))
+		if got < trusted-1 || got > tip-1 {
+			t.Fatalf("state at %d, want between %d and %d", got, trusted-1, tip-1)
+		}
+	})
+}

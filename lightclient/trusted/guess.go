@@ -1,0 +1,112 @@
+package trusted
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/cometbft/cometbft/light/provider"
+	"github.com/cometbft/cometbft/types"
+
+	"github.com/akash-wallet/akw/lightclient"
+)
+
+// A one-shot query of "the newest state" needs the newest header, whose
+// height a node's /status would tell — one round trip before the header
+// and the proofs can be asked for. PredictHeight guesses it from the
+// store instead (the newest verified header's time and the block
+// interval measured between it and the stored header below it), so that
+// the header, the witnesses' copies and the proofs are all asked for at
+// once. A guess decides only which header is verified, never whether it
+// is: a wrong guess costs a round trip or a block of freshness, never
+// correctness.
+
+// PredictHeight is the height of the newest block the chain should have
+// at now, from the newest verified header and the average block interval
+// between it and the stored header below it; never below the newest
+// verified header. ok is false when the store cannot tell (a single
+// stored header, or times that do not increase).
+func (c *Client) PredictHeight(now time.Time) (height int64, ok bool) {
+	if err := c.store.acquire(); err != nil {
+		return 0, false
+	}
+	defer c.store.release()
+	newest, err := c.lastTrusted()
+	if err != nil {
+		return 0, false
+	}
+	prev, err := c.store.LightBlockBefore(newest.Height)
+	if err != nil || prev == nil || prev.Height >= newest.Height || !prev.Time.Before(newest.Time) {
+		return 0, false
+	}
+	interval := newest.Time.Sub(prev.Time) / time.Duration(newest.Height-prev.Height)
+	if interval <= 0 {
+		return 0, false
+	}
+	// Rounded down: a block that is due but late would cost a round
+	// trip; one block of freshness costs less.
+	ahead := int64(0)
+	if elapsed := now.Sub(newest.Time); elapsed > 0 {
+		ahead = int64(elapsed / interval)
+	}
+	return newest.Height + ahead, true
+}
+
+// VerifiedAtGuess is VerifiedAt for a height that was guessed: the
+// primary is asked for the header at once, without waiting for a block it
+// does not have yet (VerifiedAt waits a few seconds for a node a few
+// blocks behind), and the witnesses are asked for theirs at the same
+// time. If the primary does not have that height, the error is
+// *lightclient.ErrAboveTip with the tip the primary claims, and nothing
+// is held against the primary: the guess was wrong, not the node.
+func (c *Client) VerifiedAtGuess(ctx context.Context, height int64) (*types.LightBlock, error) {
+	if height <= 0 {
+		return c.VerifiedAt(ctx, height) // its error
+	}
+	if err := c.store.acquire(); err != nil {
+		return nil, err
+	}
+	lb, err := c.store.LightBlock(height)
+	c.store.release()
+	if err == nil {
+		return lb, nil
+	}
+	p := c.currentPrimary()
+	if dead, _ := p.dead(); !dead {
+		c.prefetchOthers(p, height)
+		lb, err := p.fetchOnce(context.WithValue(ctx, guessing{}, true), height)
+		switch {
+		case errors.Is(err, provider.ErrHeightTooHigh):
+			p.mu.Lock()
+			tip := p.tooHighLatest()
+			p.mu.Unlock()
+			p.resetFailure()
+			if tip < 0 {
+				tip = 0
+			}
+			return nil, &lightclient.ErrAboveTip{Node: p.url, Height: height, Tip: tip}
+		case err == nil:
+			// Fetched, not trusted: VerifiedAt verifies it from the
+			// store's header below and cross-checks it with the
+			// witnesses' copies asked for above.
+			p.mu.Lock()
+			p.remember(lb)
+			p.mu.Unlock()
+		}
+		// Any other failure: VerifiedAt asks again, with its failover.
+	}
+	return c.VerifiedAt(ctx, height)
+}
+
+// guessing marks the context of a request for a guessed height: the
+// node's "not yet" is the answer (the guess was ahead), not a load
+// balancer's backend to ask past (heldRetries), which would add round
+// trips to every wrong guess.
+type guessing struct{}
+
+func heldRetriesFor(ctx context.Context) int {
+	if ctx.Value(guessing{}) != nil {
+		return 0
+	}
+	return heldRetries
+}
