@@ -180,6 +180,7 @@ func section(w io.Writer, rs results, cmd, machine string, elapsed time.Duration
 			{"verified-all-balances-with-header-update", "verified balance, light client brought up to the newest header first"},
 			{"verified-all-balances-new-block-latest", "verified balance one block later, as a one-shot command finds it (new header verified, then the proofs)"},
 			{"verified-all-balances-new-block-pipelined", "the same with the header and the proofs overlapped (`LatestPipelined`)"},
+			{"verified-all-balances-new-block-newest", "the same in one round trip, the header's height predicted (`Newest`, what `akw query` does)"},
 		} {
 			if v, ok := rs.get("BenchmarkBalance/rtt="+rtt+"/"+c.sub, "ns/op"); ok {
 				row(c.label+", at "+rtt+" RTT", fmt.Sprintf("%s: %.2f×", ms(v), v/base), "")
@@ -213,6 +214,22 @@ func section(w io.Writer, rs results, cmd, machine string, elapsed time.Duration
 			fig += fmt.Sprintf("; stock light client (skipping) %s, %s", ms(st), num(sh))
 		}
 		row("light-client catch-up, synthetic 100-validator chain, "+strings.Replace(cfg, "changes=", "validator changes per block: ", 1), fig, "")
+	}
+
+	// akw and the stock client interleaved: the ratio the target is about.
+	for _, cfg := range []string{"0", "0.1"} {
+		name := "BenchmarkCatchUpPair/changes=" + cfg
+		r, ok := rs.get(name, "ratio")
+		if !ok {
+			continue
+		}
+		a, _ := rs.get(name, "akw-ms")
+		st, _ := rs.get(name, "stock-ms")
+		ah, _ := rs.get(name, "akw-primary-headers")
+		sh, _ := rs.get(name, "stock-primary-headers")
+		row("light-client catch-up beside the stock client, interleaved (medians), validator changes per block: "+cfg,
+			fmt.Sprintf("akw %.1f ms vs stock %.1f ms: **%.2f×**; headers %s vs %s", a, st, r, num(ah), num(sh)),
+			"≤ 1.0×, no more headers: "+verdict(r <= 1.0 && ah <= sh))
 	}
 
 	for _, c := range []struct{ name, label string }{
