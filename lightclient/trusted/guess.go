@@ -43,10 +43,14 @@ func (c *Client) PredictHeight(now time.Time) (height int64, ok bool) {
 	if interval <= 0 {
 		return 0, false
 	}
-	// Rounded down: a block that is due but late would cost a round
-	// trip; one block of freshness costs less.
+	// A header's time is when its block was proposed; the block is
+	// committed, and its /commit served, a consensus round later. A block
+	// counted as there when it is not costs a round trip (the guess is
+	// refused), one not counted costs a block of freshness: so a quarter
+	// of an interval is allowed for the round, and the count is rounded
+	// down.
 	ahead := int64(0)
-	if elapsed := now.Sub(newest.Time); elapsed > 0 {
+	if elapsed := now.Sub(newest.Time) - interval/4; elapsed > 0 {
 		ahead = int64(elapsed / interval)
 	}
 	return newest.Height + ahead, true
