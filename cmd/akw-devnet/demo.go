@@ -93,7 +93,7 @@ func runDemo(ctx context.Context, app *app, o *demoOptions) error {
 			return err
 		}
 	}
-	be, err := backend.Open(backend.Parts{Name: config.Devnet, Network: net, Light: lc, Keyring: kr, Demo: true})
+	be, err := backend.Open(backend.Parts{Name: config.Devnet, Network: net, Light: lc, Keyring: kr, Demo: true, Home: dir})
 	if err != nil {
 		return libraryError(err, "")
 	}
