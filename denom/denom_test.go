@@ -2,6 +2,7 @@ package denom
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -39,7 +40,7 @@ func TestDescribe(t *testing.T) {
 	if !akt.Metadata || akt.Display.Denom != "akt" || akt.Display.Exponent != 6 || akt.Note != "" || akt.Label() != "AKT" || len(akt.Units) != 3 {
 		t.Fatalf("AKT: %+v", akt)
 	}
-	if akt.Denoms() != amount.Akash {
+	if !reflect.DeepEqual(akt.Denoms(), amount.Akash) {
 		t.Fatalf("AKT as tx/amount denoms: %+v", akt.Denoms())
 	}
 	// ACT: Display names the base unit; akw shows act, and says why.
@@ -196,5 +197,21 @@ func TestAmountParseRoundTrip(t *testing.T) {
 				t.Errorf("%s -> %q -> %v, %v", c, s.Coin(c), back, err)
 			}
 		}
+	}
+}
+
+// A set's Denoms carries its tokens with a display unit to tx/amount's
+// formatters; the network's token stays first, and tokens without
+// metadata are left out (shown as they are).
+func TestSetDenoms(t *testing.T) {
+	act := Describe("uact", &banktypes.Metadata{Base: "uact", Display: "uact", DenomUnits: []*banktypes.DenomUnit{
+		{Denom: "uact", Exponent: 0}, {Denom: "mact", Exponent: 3}, {Denom: "act", Exponent: 6}}})
+	s := NewSet(act, Unknown(ibc), Unknown("uakt"))
+	d := s.Denoms(amount.Akash)
+	if d.Base != "uakt" || d.Exponent != 6 || len(d.Tokens) != 1 || !reflect.DeepEqual(d.Tokens[0], amount.Denoms{Base: "uact", Display: "act", Exponent: 6}) {
+		t.Fatalf("Denoms = %+v", d)
+	}
+	if got := amount.FormatCoins(sdk.NewCoins(sdk.NewInt64Coin("uact", 2_500_000), sdk.NewInt64Coin("uakt", 1), sdk.NewInt64Coin(ibc, 7)), d); got != "7"+ibc+", 2.5 ACT, 0.000001 AKT" {
+		t.Errorf("FormatCoins = %q", got)
 	}
 }

@@ -53,14 +53,27 @@ func (s *Set) Tokens() []Token {
 	return out
 }
 
-// Amount shows v base units of base in its display unit, exactly:
-// "1.5 ACT", "0.000001 AKT", "250000000 ibc/27394F…".
-func (s *Set) Amount(v sdkmath.Int, base string) string {
-	t := s.Token(base)
-	if t.Display.Exponent == 0 {
-		return v.String() + " " + t.Base
+// Denoms is network (the network's token, as its flags read amounts)
+// with the set's other tokens whose metadata gives a display unit: what
+// tx/amount's formatters take to show every amount of those tokens in
+// that unit (reviews, history, the TUI). Parsing with it still reads only
+// the network's token.
+func (s *Set) Denoms(network amount.Denoms) amount.Denoms {
+	d := network
+	d.Tokens = nil
+	for _, t := range s.Tokens() {
+		if t.Base != network.Base && t.Metadata && t.Display.Exponent > 0 {
+			d.Tokens = append(d.Tokens, t.Denoms())
+		}
 	}
-	return amount.FormatDisplay(v, t.Denoms()) + " " + t.Label()
+	return d
+}
+
+// Amount shows v base units of base in its display unit, exactly:
+// "1.5 ACT", "0.000001 AKT", "250000000 ibc/27394F…" (tx/amount's Text,
+// the one formatter, over the set's tokens).
+func (s *Set) Amount(v sdkmath.Int, base string) string {
+	return amount.Text(v, base, s.Denoms(amount.Denoms{}))
 }
 
 // Coin is Amount of a coin.

@@ -23,6 +23,13 @@ type Denoms struct {
 	Base     string // e.g. "uakt"
 	Display  string // e.g. "akt"
 	Exponent int    // e.g. 6
+	// Tokens are other denoms whose display unit and exponent the chain's
+	// proven bank metadata states (denom.Set.Denoms lists them: ACT as
+	// act at 6): FormatCoin, Text, Exact and DecText show their amounts
+	// in that unit too. A denom neither the network's nor listed here is
+	// shown as it is; akw guesses no exponent. Parse and ParseFee read
+	// only the network's token (denom.Set.Parse reads the others).
+	Tokens []Denoms
 }
 
 // Akash is the denom set of every Akash network.
@@ -201,11 +208,15 @@ func FormatDisplay(v sdkmath.Int, d Denoms) string {
 	return b
 }
 
-// FormatCoin writes a coin: the display denom when it is the network's
-// base denom, else the raw coin ("5uact").
+// FormatCoin writes a coin: in its display denom when it is the
+// network's token or one of d.Tokens ("1.5 ACT"), else the raw coin
+// ("5uxyz").
 func FormatCoin(c sdk.Coin, d Denoms) string {
 	if c.Denom == d.Base {
 		return Format(c.Amount, d)
+	}
+	if t, ok := d.lookup(c.Denom); ok {
+		return Format(c.Amount, t)
 	}
 	return c.Amount.String() + c.Denom
 }
@@ -223,18 +234,34 @@ func FormatCoins(cs sdk.Coins, d Denoms) string {
 }
 
 // known reports whether denom is the network's token with a display
-// form: only then does akw convert; it knows no other denom's exponent.
+// form.
 func (d Denoms) known(denom string) bool {
 	return denom == d.Base && d.Display != "" && d.Exponent > 0
 }
 
-// Text shows an amount of denom to people: the network's token in its
-// display denom, exactly ("1.5 AKT"); any other denom as it is, with a
-// space ("5 uact", "7 ibc/27394F..."): akw knows no other denom's
-// exponent, and a guess — "u" for micro — would misstate the amount.
-func Text(v sdkmath.Int, denom string, d Denoms) string {
+// lookup finds the display form of denom: the network's token, or one of
+// d.Tokens with a display form. Only then does akw convert; it knows no
+// other denom's exponent.
+func (d Denoms) lookup(denom string) (Denoms, bool) {
 	if d.known(denom) {
-		return Format(v, d)
+		return d, true
+	}
+	for _, t := range d.Tokens {
+		if t.known(denom) {
+			return t, true
+		}
+	}
+	return Denoms{}, false
+}
+
+// Text shows an amount of denom to people: the network's token, or a
+// token of d.Tokens, in its display denom, exactly ("1.5 AKT", "2 ACT");
+// any other denom as it is, with a space ("5 uxyz", "7 ibc/27394F..."):
+// akw knows no exponent the chain did not state, and a guess — "u" for
+// micro — would misstate the amount.
+func Text(v sdkmath.Int, denom string, d Denoms) string {
+	if t, ok := d.lookup(denom); ok {
+		return Format(v, t)
 	}
 	return v.String() + " " + denom
 }
@@ -243,18 +270,19 @@ func Text(v sdkmath.Int, denom string, d Denoms) string {
 // answers whose exact figure matters: "1.5 AKT (1500000uakt)". Other
 // denoms are as Text shows them.
 func Exact(v sdkmath.Int, denom string, d Denoms) string {
-	if d.known(denom) {
-		return Format(v, d) + " (" + v.String() + denom + ")"
+	if t, ok := d.lookup(denom); ok {
+		return Format(v, t) + " (" + v.String() + denom + ")"
 	}
 	return Text(v, denom, d)
 }
 
-// DecText is Text for a decimal amount (pending rewards): the network's
-// token rounded down to its base unit, so that nothing is overstated;
-// other denoms as the decimal they are, without trailing zeros.
+// DecText is Text for a decimal amount (pending rewards): a token with a
+// display form rounded down to its base unit, so that nothing is
+// overstated; other denoms as the decimal they are, without trailing
+// zeros.
 func DecText(v sdkmath.LegacyDec, denom string, d Denoms) string {
-	if d.known(denom) {
-		return Format(v.TruncateInt(), d)
+	if t, ok := d.lookup(denom); ok {
+		return Format(v.TruncateInt(), t)
 	}
 	s := v.String()
 	if strings.Contains(s, ".") {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	sdkmath "cosmossdk.io/math"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
 func TestParse(t *testing.T) {
@@ -197,5 +198,43 @@ func TestTextConvertsOnlyTheNetworksToken(t *testing.T) {
 	}
 	if got := DecText(sdkmath.LegacyMustNewDecFromStr("2.50"), "uact", d); got != "2.5 uact" {
 		t.Errorf("DecText other = %q", got)
+	}
+}
+
+// Tokens whose display unit the chain's proven metadata states (d.Tokens)
+// are converted by every formatter; any other denom still is not.
+func TestTokensFromMetadataAreConverted(t *testing.T) {
+	d := Akash
+	d.Tokens = []Denoms{{Base: "uact", Display: "act", Exponent: 6}, {Base: "uzero", Display: "uzero"}}
+	const ibc = "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2"
+	for _, c := range []struct {
+		v                 int64
+		denom             string
+		text, exact, coin string
+	}{
+		{1_500_000, "uakt", "1.5 AKT", "1.5 AKT (1500000uakt)", "1.5 AKT"},
+		{2_000_000, "uact", "2 ACT", "2 ACT (2000000uact)", "2 ACT"},
+		{1, "uact", "0.000001 ACT", "0.000001 ACT (1uact)", "0.000001 ACT"},
+		// Exponent 0: nothing to convert, shown as it is.
+		{5, "uzero", "5 uzero", "5 uzero", "5uzero"},
+		{250_000_000, ibc, "250000000 " + ibc, "250000000 " + ibc, "250000000" + ibc},
+	} {
+		v := sdkmath.NewInt(c.v)
+		if got := Text(v, c.denom, d); got != c.text {
+			t.Errorf("Text(%d%s) = %q, want %q", c.v, c.denom, got, c.text)
+		}
+		if got := Exact(v, c.denom, d); got != c.exact {
+			t.Errorf("Exact(%d%s) = %q, want %q", c.v, c.denom, got, c.exact)
+		}
+		if got := FormatCoin(sdk.NewCoin(c.denom, v), d); got != c.coin {
+			t.Errorf("FormatCoin(%d%s) = %q, want %q", c.v, c.denom, got, c.coin)
+		}
+	}
+	if got := DecText(sdkmath.LegacyMustNewDecFromStr("2500000.9"), "uact", d); got != "2.5 ACT" {
+		t.Errorf("DecText(uact) = %q", got)
+	}
+	// Parsing stays the network's token's: "1act" is no amount of AKT.
+	if _, err := Parse("1act", d); !errors.Is(err, ErrUnknownDenom) {
+		t.Errorf("Parse(1act) with ACT among the tokens: %v, want unknown denom", err)
 	}
 }
