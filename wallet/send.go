@@ -9,6 +9,7 @@ import (
 	sdkkeyring "github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/akash-wallet/akw/denom"
 	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/tx"
@@ -90,10 +91,21 @@ func (s *Session) record(ctx context.Context, name string) (*sdkkeyring.Record, 
 // is signed before they pass. Offline, nothing is checked.
 func (s *Session) Prepare(ctx context.Context, req ops.Request, key flow.Key, opts flow.Options) (plan *Plan, err error) {
 	defer guard(&err, "the checks before signing")
+	var tokens *denom.Set
+	if req.Kind == ops.KindSend && req.Tokens == nil && s.state != nil {
+		// A send may move any token the sender holds, written in any unit
+		// its proven metadata lists ("1.5act"), and its review shows it
+		// in that metadata's display unit. Offline, only the network's
+		// token is known.
+		if tokens, err = s.sendTokens(ctx, key.Address); err != nil {
+			return nil, err
+		}
+		req.Tokens = tokens
+	}
 	if _, err := ops.Parse(req, key.Address, s.denoms, s.prefixes); err != nil {
 		return nil, err
 	}
-	return s.PrepareOp(ctx, func() (ops.Op, error) { return ops.Parse(req, key.Address, s.denoms, s.prefixes) }, key, opts)
+	return s.prepareOp(ctx, func() (ops.Op, error) { return ops.Parse(req, key.Address, s.denoms, s.prefixes) }, key, opts, tokens)
 }
 
 // PrepareOp is Prepare for an operation the face parsed itself with the
@@ -102,6 +114,12 @@ func (s *Session) Prepare(ctx context.Context, req ops.Request, key flow.Key, op
 // a codec or the clock). build is called for each attempt and should
 // return the operation afresh: its checks fill it in.
 func (s *Session) PrepareOp(ctx context.Context, build func() (ops.Op, error), key flow.Key, opts flow.Options) (plan *Plan, err error) {
+	return s.prepareOp(ctx, build, key, opts, nil)
+}
+
+// prepareOp is PrepareOp whose review shows amounts of tokens in their
+// display units too (nil: only the network's token is converted).
+func (s *Session) prepareOp(ctx context.Context, build func() (ops.Op, error), key flow.Key, opts flow.Options, tokens *denom.Set) (plan *Plan, err error) {
 	defer guard(&err, "the checks before signing")
 	env, err := s.Env()
 	if err != nil {
@@ -117,6 +135,7 @@ func (s *Session) PrepareOp(ctx context.Context, build func() (ops.Op, error), k
 		var mu sync.Mutex
 		p := &Plan{env: new(flow.Env)}
 		*p.env = *env
+		p.env.Denoms = s.DenomsWith(tokens)
 		p.env.Notice = func(m string) {
 			mu.Lock()
 			p.Notes = append(p.Notes, m)

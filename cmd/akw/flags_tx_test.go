@@ -73,6 +73,12 @@ func TestFlagsTxOps(t *testing.T) {
 					o.keyring = keyringOptions{App: "akash", Timeout: 3 * time.Second, Given: map[string]bool{"keyring-app": true, "keyring-timeout": true}}
 				}), auto)},
 			{name: "bad amount", args: "tx send alice " + bob + " lots", code: output.Usage, msg: "lots"},
+			// Another token's unit is read against the chain's proven
+			// metadata at run time; the rest is checked now.
+			{name: "other token", args: "tx send alice " + bob + " 1.5act",
+				want: op(ops.Request{Kind: ops.KindSend, To: bob, Amount: "1.5act"}, txDefaults(nil), auto)},
+			{name: "other token bad recipient", args: "tx send alice " + val + " 1.5act", code: output.Usage},
+			{name: "other token malformed", args: "tx send alice " + bob + " 1,5act", code: output.Usage, msg: "1,5act"},
 			{name: "bad recipient", args: "tx send alice " + val + " 1akt", code: output.Usage},
 			{name: "bad fee", args: "tx send alice " + bob + " 1akt --fees five", code: output.Usage, msg: "five"},
 			{name: "bad gas", args: "tx send alice " + bob + " 1akt --gas lots", code: output.Usage, msg: "--gas"},
@@ -95,6 +101,7 @@ func TestFlagsTxOps(t *testing.T) {
 				want: op(req, txDefaults(func(o *txOptions) { o.AllowInactive = true }), flow.Options{Gas: fee.Gas{Auto: true}, AllowInactive: true})},
 			{name: "account address", args: "tx delegate alice " + bob + " 10akt", code: output.Usage},
 			{name: "no amount", args: "tx delegate alice " + val, code: output.Usage, msg: "accepts 3 arg"},
+			{name: "another token", args: "tx delegate alice " + val + " 1act", code: output.Usage, msg: "1act"},
 		})
 	})
 	t.Run("redelegate", func(t *testing.T) {

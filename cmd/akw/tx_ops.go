@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/akash-wallet/akw/contacts"
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/tx/address"
+	"github.com/akash-wallet/akw/tx/amount"
 	"github.com/akash-wallet/akw/tx/flow"
 	"github.com/akash-wallet/akw/tx/ops"
 	"github.com/akash-wallet/akw/tx/sign"
@@ -67,7 +69,15 @@ func (o *txOpOptions) validate(app *App) error {
 	if o.Flow, err = o.Tx.flowOptions(app, wallet.Denoms(n)); err != nil {
 		return err
 	}
-	if _, err := ops.Parse(o.Request, sdk.AccAddress(make([]byte, 20)), wallet.Denoms(n), address.For(n.Bech32Prefix)); err != nil {
+	_, err = ops.Parse(o.Request, sdk.AccAddress(make([]byte, 20)), wallet.Denoms(n), address.For(n.Bech32Prefix))
+	if o.Request.Kind == ops.KindSend && errors.Is(err, amount.ErrUnknownDenom) {
+		// A send's unit other than the network's token's ("1.5act",
+		// "250ibc/…") is read once the chain's proven metadata of the
+		// sender's tokens is known (wallet.Session.Prepare); the recipient,
+		// parsed before the amount, has been checked.
+		err = nil
+	}
+	if err != nil {
 		return txError(err)
 	}
 	return nil
