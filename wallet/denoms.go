@@ -25,8 +25,9 @@ type Holdings struct {
 	Tokens *denom.Set
 }
 
-// Holdings proves addr's balances and each held denom's metadata at v.
-func (s *Session) Holdings(ctx context.Context, v *state.View, addr sdk.AccAddress) (*Holdings, error) {
+// ProveHoldings proves addr's balances and each held denom's metadata at
+// v (a view a face got from Session.Query).
+func ProveHoldings(ctx context.Context, v *state.View, addr sdk.AccAddress) (*Holdings, error) {
 	h, err := v.Holdings(ctx, addr)
 	if err != nil {
 		return nil, err
@@ -34,9 +35,9 @@ func (s *Session) Holdings(ctx context.Context, v *state.View, addr sdk.AccAddre
 	return &Holdings{Holdings: h, Tokens: TokenSet(h.Denoms)}, nil
 }
 
-// Tokens proves the metadata of denoms at v: the tokens to show amounts
-// of those denoms in.
-func (s *Session) Tokens(ctx context.Context, v *state.View, denoms ...string) (*denom.Set, *state.DenomsMetadata, error) {
+// ProveTokens proves the metadata of denoms at v: the tokens to show
+// amounts of those denoms in.
+func ProveTokens(ctx context.Context, v *state.View, denoms ...string) (*denom.Set, *state.DenomsMetadata, error) {
 	md, err := v.DenomsMetadata(ctx, denoms)
 	if err != nil {
 		return nil, nil, err
@@ -72,7 +73,7 @@ func (s *Session) DenomsWith(set *denom.Set) amount.Denoms {
 func (s *Session) sendTokens(ctx context.Context, addr sdk.AccAddress) (*denom.Set, error) {
 	var set *denom.Set
 	err := s.Query(ctx, View{}, func(ctx context.Context, v *state.View) error {
-		h, err := s.Holdings(ctx, v, addr)
+		h, err := ProveHoldings(ctx, v, addr)
 		if err != nil {
 			return err
 		}
@@ -80,7 +81,7 @@ func (s *Session) sendTokens(ctx context.Context, addr sdk.AccAddress) (*denom.S
 		if h.Coins.AmountOf(s.denoms.Base).IsZero() {
 			// Nothing of the network's token is held; "1akt" still
 			// names it (the send's checks say the balance is short).
-			fee, _, err := s.Tokens(ctx, v, s.denoms.Base)
+			fee, _, err := ProveTokens(ctx, v, s.denoms.Base)
 			if err != nil {
 				return err
 			}

@@ -68,6 +68,9 @@ func TestFlagsQuery(t *testing.T) {
 			return newQueryBalanceCmd(app, qo, capture[queryBalanceOptions](got))
 		}), []flagsCase{
 			{name: "all", args: "query balance " + aliceStr, want: &queryBalanceOptions{Query: def, Address: sdk.AccAddress(alice)}},
+			{name: "balances", args: "query balances " + aliceStr, want: &queryBalanceOptions{Query: def, Address: sdk.AccAddress(alice)}},
+			{name: "ibc denom", args: "query balance " + aliceStr + " --denom ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2",
+				want: &queryBalanceOptions{Query: def, Address: sdk.AccAddress(alice), Denom: "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2"}},
 			{name: "denom", args: "q balance " + aliceStr + " --denom uakt --height 3",
 				want: &queryBalanceOptions{Query: &queryOptions{Height: 3, Timeout: 30 * time.Second}, Address: sdk.AccAddress(alice), Denom: "uakt"}},
 			{name: "mistyped address", args: "query balance akash1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq --keyring-backend test", code: output.Usage, msg: "neither a valid address"},

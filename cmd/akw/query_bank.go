@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/akash-wallet/akw/lightclient/state"
+	"github.com/akash-wallet/akw/wallet"
 )
 
 // queryBalanceOptions are what `akw query balance` was asked.
@@ -21,9 +22,10 @@ type queryBalanceOptions struct {
 func newQueryBalanceCmd(app *App, qo *queryOptions, runF func(*queryBalanceOptions) error) *cobra.Command {
 	o := &queryBalanceOptions{Query: qo}
 	cmd := &cobra.Command{
-		Use:   "balance ADDRESS|KEY",
-		Short: "All balances of an address, proven complete (or one denom with --denom)",
-		Args:  cobra.ExactArgs(1),
+		Use:     "balance ADDRESS|KEY",
+		Aliases: []string{"balances"},
+		Short:   "All balances of an address, proven complete (or one denom with --denom), each in the unit its proven metadata states",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if err := queryArgs(app, func() (err error) { o.Address, err = resolveAccount(app, args[0]); return }); err != nil {
 				return err
@@ -39,32 +41,41 @@ func newQueryBalanceCmd(app *App, qo *queryOptions, runF func(*queryBalanceOptio
 }
 
 func runQueryBalance(app *App, o *queryBalanceOptions) error {
-	addr, denom := o.Address, o.Denom
+	addr, denomName := o.Address, o.Denom
 	return runQuery(app, o.Query, func(ctx context.Context, v *state.View) error {
-		if denom != "" {
-			b, err := v.Balance(ctx, addr, denom)
+		if denomName != "" {
+			b, err := v.Balance(ctx, addr, denomName)
 			if err != nil {
 				return err
 			}
-			return app.Printer.Result(b, func(w io.Writer) error {
-				fmt.Fprintf(w, "Balance of %s\n  %s\n", b.Address, app.coinText(b.Coin.Amount, b.Coin.Denom))
-				provenLine(w, b.Proven, "amount")
+			// The denom's metadata at the same height: the unit it is shown in.
+			tokens, md, err := wallet.ProveTokens(ctx, v, denomName)
+			if err != nil {
+				return err
+			}
+			out := oneBalanceJSON{Proven: b.Proven, Address: b.Address, Balance: newBalanceJSON(b.Coin.Amount, md.Denoms[0], tokens.Token(denomName))}
+			return app.Printer.Result(out, func(w io.Writer) error {
+				fmt.Fprintf(w, "Balance of %s\n", b.Address)
+				balanceLines(w, sdk.Coins{b.Coin}, md.Denoms, tokens)
+				provenLine(w, b.Proven, "amount and its denom's metadata")
 				return nil
 			})
 		}
-		b, err := v.Balances(ctx, addr)
+		h, err := wallet.ProveHoldings(ctx, v, addr)
 		if err != nil {
 			return err
 		}
-		return app.Printer.Result(b, func(w io.Writer) error {
-			fmt.Fprintf(w, "Balances of %s\n", b.Address)
-			if len(b.Coins) == 0 {
+		out := balancesJSON{Proven: h.Proven, Address: h.Address, Balances: make([]balanceJSON, 0, len(h.Coins))}
+		for i, c := range h.Coins {
+			out.Balances = append(out.Balances, newBalanceJSON(c.Amount, h.Denoms[i], h.Tokens.Token(c.Denom)))
+		}
+		return app.Printer.Result(out, func(w io.Writer) error {
+			fmt.Fprintf(w, "Balances of %s\n", h.Address)
+			if len(h.Coins) == 0 {
 				fmt.Fprintf(w, "  (none)\n")
 			}
-			for _, c := range b.Coins {
-				fmt.Fprintf(w, "  %s\n", app.coinText(c.Amount, c.Denom))
-			}
-			provenLine(w, b.Proven, "every balance, and that there are no others")
+			balanceLines(w, h.Coins, h.Denoms, h.Tokens)
+			provenLine(w, h.Proven, "every balance, that there are no others, and each denom's metadata")
 			return nil
 		})
 	})
