@@ -28,6 +28,7 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	sdkmath "cosmossdk.io/math"
@@ -143,11 +144,31 @@ type ChainInfo struct {
 	// labelled stale (the chain may have halted, or the nodes withhold
 	// new blocks); 0 never.
 	StaleAfter time.Duration
+	// Tokens are the other denoms whose display unit the chain's proven
+	// metadata states (ACT as act), as the portfolios loaded so far
+	// showed them; any other denom is shown as it is.
+	Tokens []amount.Denoms
 }
 
-// Denoms is the chain's token as tx/amount formats and parses it.
+// Denoms is the chain's token as tx/amount formats and parses it, with
+// the tokens whose units the chain's proven metadata states, for
+// showing amounts.
 func (c ChainInfo) Denoms() amount.Denoms {
-	return amount.Denoms{Base: c.Denom, Display: c.DisplayDenom, Exponent: c.Exponent}
+	return amount.Denoms{Base: c.Denom, Display: c.DisplayDenom, Exponent: c.Exponent, Tokens: c.Tokens}
+}
+
+// addTokens adds ts to the tokens c knows, a later token of a base
+// replacing an earlier one: the metadata is the chain's, whichever
+// account's portfolio brought it.
+func (c *ChainInfo) addTokens(ts []amount.Denoms) {
+	for _, t := range ts {
+		i := slices.IndexFunc(c.Tokens, func(x amount.Denoms) bool { return x.Base == t.Base })
+		if i < 0 {
+			c.Tokens = append(c.Tokens, t)
+		} else {
+			c.Tokens[i] = t
+		}
+	}
 }
 
 // Key is one keyring entry.
@@ -199,8 +220,12 @@ type Portfolio struct {
 	Height  int64 // the verified height every value below is proven at
 	// HeaderTime is the block time of the verified header at Height+1,
 	// for the age of what is shown.
-	HeaderTime  time.Time
-	Balances    sdk.Coins
+	HeaderTime time.Time
+	Balances   sdk.Coins
+	// Tokens are the display units of the held denoms other than the
+	// chain's token, from their proven metadata at Height (none for a
+	// denom without metadata: it is shown as it is).
+	Tokens      []amount.Denoms
 	Delegations []Delegation
 	Unbonding   []Unbonding
 	// Rewards is the total pending reward over all delegations.

@@ -1,9 +1,14 @@
 package tui
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/akash-wallet/akw/tx/amount"
 )
 
 // dashboard is the home screen: the chosen key's proven state.
@@ -91,6 +96,11 @@ func (d *dashboard) update(msg tea.Msg) tea.Cmd {
 			d.pf = nil
 		}
 		c.pf = d.pf
+		if d.pf != nil {
+			// Every amount the TUI shows from now on reads in the units
+			// this proven metadata states.
+			c.chain.addTokens(d.pf.Tokens)
+		}
 	case tea.KeyPressMsg:
 		return d.key(msg)
 	}
@@ -219,7 +229,31 @@ func (d *dashboard) lines(w int) []string {
 	if note := c.staleNote(pf.HeaderTime); note != "" {
 		add("  " + st.warn.Render("! "+note))
 	}
-	add("  available  " + st.label.Render(fmtCoins(ci, pf.Balances)))
+	// One row per denom: the chain's token, then the tokens with a
+	// display unit from their proven metadata (ACT), then those shown as
+	// they are (vouchers, whose full denoms are long).
+	if len(pf.Balances) <= 1 {
+		add("  available  " + st.label.Render(fmtCoins(ci, pf.Balances)))
+	} else {
+		rows := slices.Clone(pf.Balances)
+		rank := func(c sdk.Coin) int {
+			switch {
+			case c.Denom == ci.Denom:
+				return 0
+			case slices.ContainsFunc(ci.Tokens, func(t amount.Denoms) bool { return t.Base == c.Denom }):
+				return 1 // a display unit, from proven metadata
+			}
+			return 2
+		}
+		slices.SortStableFunc(rows, func(a, b sdk.Coin) int { return cmp.Compare(rank(a), rank(b)) })
+		for i, cn := range rows {
+			lead := "  available  "
+			if i > 0 {
+				lead = "             "
+			}
+			add(lead + st.label.Render(fmtCoin(ci, cn)))
+		}
+	}
 	add("  rewards    " + fmtDecCoins(ci, pf.Rewards) + st.faint.Render("  (pending; c to claim)"))
 	add("")
 

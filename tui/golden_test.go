@@ -14,9 +14,15 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/akash-wallet/akw/internal/testctx"
+	"github.com/akash-wallet/akw/tx/amount"
 )
+
+// testIBCDenom is an IBC voucher's denom ("transfer/channel-0/uusdc"'s),
+// which the chain gives no metadata.
+const testIBCDenom = "ibc/8E27BA2D5493AF5636760E354E46004562C46AB7EC0CC4C1CA14E9E20E2545B5"
 
 // Golden screens: each screen is driven through a real Bubble Tea program
 // (teatest) at 80×24 and 120×40, and its last frame is compared with
@@ -36,6 +42,13 @@ func TestGolden(t *testing.T) {
 		wait  string   // text the last frame must show
 	}{
 		{name: "dashboard", wait: "your vote"},
+		// ACT in act (its proven metadata), a voucher without metadata as
+		// it is, one row each, the chain's token first.
+		{name: "dashboard_denoms", setup: func(f *fakeBackend) {
+			pf := f.pf[aliceAddr]
+			pf.Balances = pf.Balances.Add(sdk.NewCoins(sdk.NewInt64Coin("uact", 10_000_500_000), sdk.NewInt64Coin(testIBCDenom, 250_000_000))...)
+			pf.Tokens = []amount.Denoms{{Base: "uact", Display: "act", Exponent: 6}}
+		}, wait: "your vote"},
 		{name: "help", keys: []string{"?"}, wait: "Press any key to close."},
 		{name: "keys", keys: []string{"k"}, wait: "is the key on the dashboard"},
 		{name: "send_form", keys: []string{"s"}, typed: "akash1qq", wait: "44 characters"},

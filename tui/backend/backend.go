@@ -12,10 +12,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/akash-wallet/akw/denom"
 	"github.com/akash-wallet/akw/internal/config"
 	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/lightclient/trusted"
@@ -47,6 +49,32 @@ type Config struct {
 type Backend struct {
 	cfg Config
 	s   *wallet.Session
+
+	mu     sync.Mutex
+	tokens *denom.Set // of the newest portfolio: units a send's amount may name
+}
+
+// keepTokens remembers the tokens of a portfolio's proven holdings.
+func (b *Backend) keepTokens(t *denom.Set) {
+	b.mu.Lock()
+	b.tokens = t
+	b.mu.Unlock()
+}
+
+// checkAmount reads an amount as the command line does: the chain's
+// token, or — a send of another token the account holds — a unit its
+// proven metadata lists ("1.5act", "250ibc/…"). Whether that token may
+// be sent at all is checked against the proven send rule when the
+// transaction is prepared.
+func (b *Backend) checkAmount(v string) error {
+	_, err := amount.Parse(v, b.s.Denoms())
+	b.mu.Lock()
+	t := b.tokens
+	b.mu.Unlock()
+	if errors.Is(err, amount.ErrUnknownDenom) && t != nil {
+		_, err = t.Parse(v)
+	}
+	return err
 }
 
 var _ tui.Backend = (*Backend)(nil)
@@ -166,7 +194,7 @@ func (b *Backend) CheckField(f tui.Field, v string) error {
 	case tui.FieldValidator:
 		_, err = address.Validator(v, b.s.Prefixes())
 	case tui.FieldAmount:
-		_, err = amount.Parse(v, b.s.Denoms())
+		err = b.checkAmount(v)
 	case tui.FieldMemo:
 		err = sign.CheckMemo(v)
 	case tui.FieldVote:

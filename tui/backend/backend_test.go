@@ -2,6 +2,8 @@ package backend_test
 
 import (
 	"context"
+	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +25,7 @@ import (
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/tui"
 	"github.com/akash-wallet/akw/tui/backend"
+	"github.com/akash-wallet/akw/tx/amount"
 	"github.com/akash-wallet/akw/tx/ops"
 )
 
@@ -97,6 +100,19 @@ func TestStatusAndPortfolioAreProven(t *testing.T) {
 	}
 	if pf.Height < 1 || pf.Balances.AmountOf("uakt").IsZero() {
 		t.Fatalf("portfolio %+v", pf)
+	}
+	// ACT's unit comes from its proven metadata (act at 6, though its
+	// Display names uact); the voucher has none and is shown as it is.
+	if pf.Balances.AmountOf(devnet.ActDenom).IsZero() || pf.Balances.AmountOf(devnet.IBCDenom).IsZero() ||
+		!reflect.DeepEqual(pf.Tokens, []amount.Denoms{{Base: devnet.ActDenom, Display: "act", Exponent: 6}}) {
+		t.Fatalf("portfolio's tokens %+v (balances %s)", pf.Tokens, pf.Balances)
+	}
+	// Once the portfolio is known, a send's amount may name its tokens.
+	if err := f.be.CheckField(tui.FieldAmount, "1.5act"); err != nil {
+		t.Errorf("1.5act: %v", err)
+	}
+	if err := f.be.CheckField(tui.FieldAmount, "1.5xyz"); !errors.Is(err, amount.ErrUnknownDenom) {
+		t.Errorf("1.5xyz: %v", err)
 	}
 	vs, err := f.be.Validators(ctx, alice.Address)
 	if err != nil {

@@ -42,14 +42,14 @@ func (b *Backend) Portfolio(ctx context.Context, addr string) (*tui.Portfolio, e
 
 func (b *Backend) portfolio(ctx context.Context, v *state.View, addr string, acc sdk.AccAddress) (*tui.Portfolio, error) {
 	var (
-		bal   *state.Balances
+		bal   *wallet.Holdings
 		dels  *state.Delegations
 		unbs  *state.Unbondings
 		rews  *state.Rewards
 		props []tui.Proposal
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { bal, err = v.Balances(gctx, acc); return })
+	g.Go(func() (err error) { bal, err = wallet.ProveHoldings(gctx, v, acc); return })
 	g.Go(func() (err error) { dels, err = v.Delegations(gctx, acc); return })
 	g.Go(func() (err error) { unbs, err = v.Unbondings(gctx, acc); return })
 	g.Go(func() (err error) { rews, err = v.Rewards(gctx, acc); return })
@@ -62,7 +62,9 @@ func (b *Backend) portfolio(ctx context.Context, v *state.View, addr string, acc
 			return nil, &notProven{p.Reason}
 		}
 	}
-	pf := &tui.Portfolio{Address: addr, Height: v.Height(), HeaderTime: bal.HeaderTime, Balances: bal.Coins, Rewards: rews.Total, Proposals: props}
+	b.keepTokens(bal.Tokens)
+	pf := &tui.Portfolio{Address: addr, Height: v.Height(), HeaderTime: bal.HeaderTime, Balances: bal.Coins, Rewards: rews.Total, Proposals: props,
+		Tokens: b.s.DenomsWith(bal.Tokens).Tokens}
 	rewardOf := map[string]sdk.DecCoins{}
 	for _, r := range rews.Rewards {
 		rewardOf[r.ValidatorAddress] = r.Reward
