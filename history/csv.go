@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	sdkmath "cosmossdk.io/math"
@@ -47,9 +48,11 @@ type CSVSummary struct {
 // WriteCSV writes rows (as List or All return them, newest first) to w,
 // oldest first, one line per movement, in the layout of CSVHeader. Only
 // proven rows are written; refused ones are listed in the summary. d is
-// the chain's token: its base denom is written in the display unit with
-// exactly d.Exponent decimals ("1.500000", "AKT"); any other denom as it
-// is, in its base unit.
+// the chain's token with the tokens whose units the chain's proven
+// metadata states (wallet.Session.DenomsFor of Denoms(rows)): each is
+// written in its display unit with exactly its exponent's decimals
+// ("1.500000", "AKT"; "10000.000000", "ACT"); any other denom as it is,
+// in its base unit, its full denom the currency.
 func WriteCSV(w io.Writer, rows []Row, d amount.Denoms) (*CSVSummary, error) {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -226,13 +229,36 @@ func describeMovement(m Movement, d amount.Denoms) string {
 	return s
 }
 
-// csvAmount writes a coin: the chain's base denom in its display unit
-// with all its decimals, anything else as it is.
+// csvAmount writes a coin: the chain's token, or a token of d.Tokens (the
+// units the chain's proven metadata states, ACT), in its display unit
+// with all its decimals ("1.500000", "AKT"); anything else as it is, in
+// base units with its full denom as the currency. A currency is always
+// in one unit: the same d is used for the whole export.
 func csvAmount(c sdk.Coin, d amount.Denoms) (string, string) {
-	if c.Denom == d.Base && d.Exponent > 0 {
-		return fixed(c.Amount, d.Exponent), strings.ToUpper(d.Display)
+	if t, ok := d.Lookup(c.Denom); ok {
+		return fixed(c.Amount, t.Exponent), strings.ToUpper(t.Display)
 	}
 	return c.Amount.String(), c.Denom
+}
+
+// Denoms lists the denoms rows move or pay fees in, sorted: those whose
+// proven metadata the caller fetches (wallet.Session.DenomsFor) to pass
+// the units WriteCSV writes them in.
+func Denoms(rows []Row) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range rows {
+		for _, m := range r.Movements {
+			for _, c := range m.Coins {
+				if !seen[c.Denom] {
+					seen[c.Denom] = true
+					out = append(out, c.Denom)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // fixed writes v × 10^-exp with exactly exp decimals.

@@ -88,3 +88,45 @@ func TestFixed(t *testing.T) {
 		}
 	}
 }
+
+// With ACT's units from its proven metadata (act at 6), ACT is written in
+// ACT with six decimals wherever it appears, AKT in AKT, and a voucher
+// without metadata in base units under its full denom: each currency in
+// one unit only, never base and display mixed.
+func TestWriteCSVTokens(t *testing.T) {
+	const ibc = "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2"
+	at := time.Date(2026, 3, 1, 13, 5, 9, 0, time.UTC)
+	rows := []Row{
+		{Hash: "RECV", Status: Proven, Success: true, Time: at, Effects: Effects{
+			Movements: []Movement{
+				{Kind: KindReceive, Direction: In, Coins: sdk.NewCoins(sdk.NewInt64Coin("uact", 2_500_000), sdk.NewInt64Coin(ibc, 42)), Counterparty: "akash1x", Verified: true},
+				{Kind: KindFee, Direction: Out, Coins: sdk.NewCoins(sdk.NewInt64Coin("uakt", 5000), sdk.NewInt64Coin("uact", 7)), Verified: true},
+			},
+		}},
+	}
+	if got := Denoms(rows); strings.Join(got, ",") != ibc+",uact,uakt" {
+		t.Fatalf("Denoms = %v", got)
+	}
+	d := amount.Akash
+	d.Tokens = []amount.Denoms{{Base: "uact", Display: "act", Exponent: 6}}
+	var buf bytes.Buffer
+	if _, err := WriteCSV(&buf, rows, d); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range lines[1:] {
+		got = append(got, strings.Join([]string{l[3], l[4], l[5], l[6], l[9]}, "|"))
+	}
+	want := []string{
+		"42|" + ibc + "|0.005000|AKT|transfer",
+		"2.500000|ACT|||transfer",
+		"||0.000007|ACT|fee",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -8,7 +8,8 @@
 //	l, _ := history.New(lightClient, nil, history.WithCache(home))
 //	page, err := l.List(ctx, history.Query{Address: addr, Limit: 20, Cursor: next})
 //	all, err := l.All(ctx, history.Query{Address: addr, Since: t0, Until: t1})
-//	sum, err := history.WriteCSV(file, all.Rows, amount.Akash)
+//	d, err := session.DenomsFor(ctx, history.Denoms(all.Rows)) // units from proven metadata
+//	sum, err := history.WriteCSV(file, all.Rows, d)
 //
 // # Where each part comes from
 //
@@ -125,7 +126,7 @@
 //
 //	Date                 block time of the verified header, UTC: 2006-01-02 15:04:05 UTC
 //	Sent Amount          coins that left the balance: a send, a delegation, a deposit
-//	Sent Currency        AKT for uakt; any other denom as it is (uact, ibc/...)
+//	Sent Currency        AKT for uakt, ACT for uact (units from proven metadata); a denom without metadata as it is (ibc/...)
 //	Received Amount      coins that came in: a receipt, staking rewards
 //	Received Currency
 //	Fee Amount           the fee the address paid, on the transaction's first line
@@ -137,8 +138,12 @@
 //	TxHash               the transaction hash
 //
 // Amounts in uakt are written in AKT with exactly six decimals
-// ("1.500000"), never in uakt: a column never mixes the two. Other denoms
-// are written in their base unit under their own name. Undelegations and
+// ("1.500000"), never in uakt: a column never mixes the two. So is every
+// denom whose display unit the chain's proven bank metadata states, when
+// the caller passes it (the wallet layer proves it: Session.DenomsFor):
+// uact as ACT with six decimals. Other denoms (IBC vouchers without
+// metadata) are written in their base unit under their full name; akw
+// guesses no exponent. Undelegations and
 // redelegations move no coins when they are made (the coins return when
 // unbonding completes, outside any transaction); their line carries the
 // fee and names the amount in Description. A governance deposit (on a

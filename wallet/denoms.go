@@ -91,3 +91,23 @@ func (s *Session) sendTokens(ctx context.Context, addr sdk.AccAddress) (*denom.S
 	})
 	return set, err
 }
+
+// DenomsFor proves, at the newest state, the metadata of denoms (those of
+// a history export: history.Denoms) and returns the network's token with
+// their tokens, for tx/amount's formatters and history.WriteCSV. Units
+// are the chain's, not a height's: metadata proven now describes past
+// amounts of the same denom too.
+func (s *Session) DenomsFor(ctx context.Context, denoms []string) (amount.Denoms, error) {
+	if len(denoms) == 0 {
+		return s.denoms, nil
+	}
+	var set *denom.Set
+	err := s.Query(ctx, View{}, func(ctx context.Context, v *state.View) (err error) {
+		set, _, err = ProveTokens(ctx, v, denoms...)
+		return err
+	})
+	if err != nil {
+		return amount.Denoms{}, err
+	}
+	return s.DenomsWith(set), nil
+}

@@ -215,7 +215,7 @@ func FormatCoin(c sdk.Coin, d Denoms) string {
 	if c.Denom == d.Base {
 		return Format(c.Amount, d)
 	}
-	if t, ok := d.lookup(c.Denom); ok {
+	if t, ok := d.Lookup(c.Denom); ok {
 		return Format(c.Amount, t)
 	}
 	return c.Amount.String() + c.Denom
@@ -239,10 +239,10 @@ func (d Denoms) known(denom string) bool {
 	return denom == d.Base && d.Display != "" && d.Exponent > 0
 }
 
-// lookup finds the display form of denom: the network's token, or one of
+// Lookup finds the display form of denom: the network's token, or one of
 // d.Tokens with a display form. Only then does akw convert; it knows no
 // other denom's exponent.
-func (d Denoms) lookup(denom string) (Denoms, bool) {
+func (d Denoms) Lookup(denom string) (Denoms, bool) {
 	if d.known(denom) {
 		return d, true
 	}
@@ -260,7 +260,7 @@ func (d Denoms) lookup(denom string) (Denoms, bool) {
 // akw knows no exponent the chain did not state, and a guess — "u" for
 // micro — would misstate the amount.
 func Text(v sdkmath.Int, denom string, d Denoms) string {
-	if t, ok := d.lookup(denom); ok {
+	if t, ok := d.Lookup(denom); ok {
 		return Format(v, t)
 	}
 	return v.String() + " " + denom
@@ -270,7 +270,7 @@ func Text(v sdkmath.Int, denom string, d Denoms) string {
 // answers whose exact figure matters: "1.5 AKT (1500000uakt)". Other
 // denoms are as Text shows them.
 func Exact(v sdkmath.Int, denom string, d Denoms) string {
-	if t, ok := d.lookup(denom); ok {
+	if t, ok := d.Lookup(denom); ok {
 		return Format(v, t) + " (" + v.String() + denom + ")"
 	}
 	return Text(v, denom, d)
@@ -281,7 +281,7 @@ func Exact(v sdkmath.Int, denom string, d Denoms) string {
 // overstated; other denoms as the decimal they are, without trailing
 // zeros.
 func DecText(v sdkmath.LegacyDec, denom string, d Denoms) string {
-	if t, ok := d.lookup(denom); ok {
+	if t, ok := d.Lookup(denom); ok {
 		return Format(v.TruncateInt(), t)
 	}
 	s := v.String()
