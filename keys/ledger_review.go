@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 
+	sdkmath "cosmossdk.io/math"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/akash-wallet/akw/keys/signdoc"
 )
 
@@ -12,6 +15,11 @@ import (
 type ReviewScreen struct {
 	Title string `json:"title"`
 	Value string `json:"value"`
+	// Coin is the coin an amount page shows, in the base denom as the
+	// device does: a face may say it beside in its display unit (the
+	// one formatter, tx/amount, with the units of proven metadata),
+	// never instead. Nil for other pages.
+	Coin *sdk.Coin `json:"-"`
 }
 
 // LedgerReview is what the Cosmos app on a Ledger will show, page by
@@ -40,12 +48,12 @@ func LedgerReview(signBytes []byte) ([]ReviewScreen, error) {
 			out = append(out, ReviewScreen{Title: it.Key, Value: it.Value})
 			continue
 		}
-		pages, err := appAmountPages(it.Value)
+		pages, coins, err := appAmountPages(it.Value)
 		if err != nil {
 			return nil, &LedgerError{Kind: LedgerDataInvalid, Local: true, Reason: fmt.Sprintf("%s: %v", it.Path, err), Err: err}
 		}
-		for _, p := range pages {
-			out = append(out, ReviewScreen{Title: it.Key, Value: p})
+		for i, p := range pages {
+			out = append(out, ReviewScreen{Title: it.Key, Value: p, Coin: coins[i]})
 		}
 	}
 	return out, nil
@@ -66,25 +74,30 @@ type appCoin struct {
 
 // appAmountPages writes an amount field as the app does
 // (parser_formatAmount): a coin, or a list of coins each on its own page,
-// as "AMOUNT DENOM"; an empty list as "Empty".
-func appAmountPages(raw string) ([]string, error) {
+// as "AMOUNT DENOM"; an empty list as "Empty". coins has each page's coin
+// when its amount is an integer (nil otherwise: shown as it is only).
+func appAmountPages(raw string) (pages []string, coins []*sdk.Coin, err error) {
 	var list []appCoin
 	if err := json.Unmarshal([]byte(raw), &list); err != nil {
 		var one appCoin
 		if err := json.Unmarshal([]byte(raw), &one); err != nil {
-			return nil, fmt.Errorf("not a coin or a list of coins")
+			return nil, nil, fmt.Errorf("not a coin or a list of coins")
 		}
 		list = []appCoin{one}
 	}
 	if len(list) == 0 {
-		return []string{"Empty"}, nil
+		return []string{"Empty"}, []*sdk.Coin{nil}, nil
 	}
-	pages := make([]string, len(list))
+	pages = make([]string, len(list))
+	coins = make([]*sdk.Coin, len(list))
 	for i, c := range list {
 		if c.Amount == "" || c.Denom == "" {
-			return nil, fmt.Errorf("a coin without an amount or a denom")
+			return nil, nil, fmt.Errorf("a coin without an amount or a denom")
 		}
 		pages[i] = c.Amount + " " + c.Denom
+		if v, ok := sdkmath.NewIntFromString(c.Amount); ok && !v.IsNegative() {
+			coins[i] = &sdk.Coin{Denom: c.Denom, Amount: v}
+		}
 	}
-	return pages, nil
+	return pages, coins, nil
 }

@@ -82,6 +82,14 @@ func TestLedgerReviewAmounts(t *testing.T) {
 	if got := pages(r, "Type"); got != "Delegate" {
 		t.Errorf("type %q", got)
 	}
+	// Each amount page carries its coin, for a face to say it beside in
+	// its display unit; other pages none.
+	for _, s := range r {
+		want := s.Title == "Fee" || s.Title == "Amount"
+		if (s.Coin != nil) != want || want && s.Coin.Amount.String()+" "+s.Coin.Denom != s.Value {
+			t.Errorf("page %q %q: coin %v", s.Title, s.Value, s.Coin)
+		}
+	}
 	r, err = keys.LedgerReview(doc(`[]`, `{"amount":"2","denom":"uakt"}`))
 	if err != nil || pages(r, "Fee") != "Empty" {
 		t.Fatalf("empty fee: %+v %v", r, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/akash-wallet/akw/keys"
 	"github.com/akash-wallet/akw/tx"
 	"github.com/akash-wallet/akw/tx/address"
+	"github.com/akash-wallet/akw/tx/amount"
 	"github.com/akash-wallet/akw/tx/broadcast"
 	"github.com/akash-wallet/akw/tx/flow"
 	"github.com/akash-wallet/akw/tx/ops"
@@ -35,6 +36,10 @@ type Plan struct {
 
 	env *flow.Env
 }
+
+// Denoms is how the plan's amounts are shown: the network's token and
+// the tokens whose units the chain's proven metadata states (ACT).
+func (p *Plan) Denoms() amount.Denoms { return p.env.Denoms }
 
 // Signer finds who signs: a key of the keyring by name, or — when
 // addressOK, for a transaction only generated or checked here — an

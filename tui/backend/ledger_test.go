@@ -162,7 +162,7 @@ func TestLedgerThroughTUI(t *testing.T) {
 		review := out.wait(t, "Your Ledger will show:")
 		shows := review[strings.Index(review, "Your Ledger will show:"):]
 		lastReview = shows
-		for _, want := range []string{"Type", "Send", "1000000 uakt", bob.Address, "Chain ID"} {
+		for _, want := range []string{"Type", "Send", "1000000 uakt (1 AKT)", bob.Address, "Chain ID"} {
 			if !strings.Contains(shows, want) {
 				t.Fatalf("the review does not say the device will show %q:\n%s", want, review)
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/akash-wallet/akw/tui"
 	"github.com/akash-wallet/akw/tx"
+	"github.com/akash-wallet/akw/tx/amount"
 	"github.com/akash-wallet/akw/tx/flow"
 	"github.com/akash-wallet/akw/tx/ops"
 	"github.com/akash-wallet/akw/wallet"
@@ -93,8 +94,17 @@ func (b *Backend) Plan(ctx context.Context, req tui.TxRequest) (*tui.TxPlan, err
 			out.BalanceAfter = sdk.NewCoin(p.Balance.Denom, *p.After)
 		}
 	}
+	d := p.Denoms()
 	for _, s := range p.Review {
-		out.DeviceShows = append(out.DeviceShows, tui.PlanLine{Label: s.Title, Value: s.Value})
+		v := s.Value
+		if s.Coin != nil {
+			if _, ok := d.Lookup(s.Coin.Denom); ok {
+				// The device shows base units; the same amount in the
+				// display unit beside, to compare with the review above.
+				v += " (" + amount.FormatCoin(*s.Coin, d) + ")"
+			}
+		}
+		out.DeviceShows = append(out.DeviceShows, tui.PlanLine{Label: s.Title, Value: v})
 	}
 	return out, nil
 }
