@@ -126,6 +126,15 @@ func TestDenomsDevnet(t *testing.T) {
 			t.Fatalf("a refused send changed the sequence: %d -> %d", s0, s)
 		}
 	})
+	t.Run("unknown unit", func(t *testing.T) {
+		// A unit of no token alice holds: refused with the units she
+		// may write, nothing signed.
+		code, out, stderr := e.run(t, "tx", "send", "alice", bob.Address, "1atom", "-y")
+		if code != 2 || out != "" || !strings.Contains(stderr, "unknown denom") || !strings.Contains(stderr, "hint: write the amount in one of the units") ||
+			!strings.Contains(stderr, "act") {
+			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
+		}
+	})
 	t.Run("review", func(t *testing.T) {
 		// A dry run shows the plan as it would be signed: the voucher in
 		// its base units with its full denom, AKT in akt.
