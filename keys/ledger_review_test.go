@@ -103,3 +103,23 @@ func TestLedgerReviewAmounts(t *testing.T) {
 		t.Fatalf("unsorted document: %v", err)
 	}
 }
+
+// The review is computed from sign bytes that may come from a file (tx
+// sign FILE): whatever they hold, it never panics, and an amount page's
+// coin is exactly what the page says.
+func FuzzLedgerReview(f *testing.F) {
+	f.Add([]byte(`{"account_number":"7","chain_id":"akash-devnet-1","fee":{"amount":[{"amount":"5000","denom":"uakt"}],"gas":"200000"},"memo":"","msgs":[{"type":"cosmos-sdk/MsgSend","value":{"amount":[{"amount":"1500000","denom":"uact"}],"from_address":"akash1a","to_address":"akash1b"}}],"sequence":"0"}`))
+	f.Add([]byte(`{"account_number":"7","chain_id":"c","fee":{"amount":{"amount":"-1","denom":"uakt"},"gas":"1"},"memo":"","msgs":[],"sequence":"0"}`))
+	f.Add([]byte(`{"account_number":"7","chain_id":"c","fee":{"amount":[{"amount":"1e9","denom":"x"}],"gas":"1"},"memo":"","msgs":[],"sequence":"0"}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		r, err := keys.LedgerReview(doc)
+		if err != nil {
+			return
+		}
+		for _, s := range r {
+			if s.Coin != nil && s.Coin.Amount.String()+" "+s.Coin.Denom != s.Value {
+				t.Fatalf("page %q shows %q but carries %v", s.Title, s.Value, s.Coin)
+			}
+		}
+	})
+}
