@@ -25,6 +25,7 @@ import (
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/tui"
 	"github.com/akash-wallet/akw/tui/backend"
+	"github.com/akash-wallet/akw/tx"
 	"github.com/akash-wallet/akw/tx/amount"
 	"github.com/akash-wallet/akw/tx/ops"
 )
@@ -172,6 +173,14 @@ func TestSendThroughBackend(t *testing.T) {
 		if k.Name == "carol" {
 			from = k
 		}
+	}
+	// ACT, which carol holds, cannot be sent: refused with the proven
+	// send rule before anything is signed, a usage error, as in the
+	// command line.
+	var disabled *tx.SendDisabledError
+	if _, err := f.be.Plan(ctx, tui.TxRequest{Kind: tui.TxSend, From: from, To: to.Address, Amount: "1act"}); !errors.As(err, &disabled) ||
+		disabled.Denom != devnet.ActDenom || errkind.KindOf(err) != errkind.Usage {
+		t.Fatalf("a send of ACT: %v", err)
 	}
 	plan, err := f.be.Plan(ctx, tui.TxRequest{Kind: tui.TxSend, From: from, To: to.Address, Amount: "1.25akt", Memo: "tui test"})
 	if err != nil {
