@@ -66,13 +66,19 @@ func (s *Session) DenomsWith(set *denom.Set) amount.Denoms {
 }
 
 // sendTokens proves, for a send by addr, the tokens addr holds and the
-// network's token: the units
-// its amount may be written in ("1.5act", "250ibc/…") and shown in. The
-// newest state, with the failover policy; the send's own checks prove
-// the balance and the send rule again at their height.
+// network's token: the units its amount may be written in ("1.5act",
+// "250ibc/…") and shown in. The newest state, with the failover policy
+// of the checks before signing, of which it is the first (nothing is
+// signed before they pass); the send's own checks prove the balance and
+// the send rule again at their height.
 func (s *Session) sendTokens(ctx context.Context, addr sdk.AccAddress) (*denom.Set, error) {
 	var set *denom.Set
-	err := s.Query(ctx, View{}, func(ctx context.Context, v *state.View) error {
+	err := s.withFailover(ctx, "checking again through the witnesses (nothing was signed)", func() (err error) {
+		defer guard(&err, "the checks before signing")
+		v, err := s.view(ctx, View{})
+		if err != nil {
+			return err
+		}
 		h, err := ProveHoldings(ctx, v, addr)
 		if err != nil {
 			return err
