@@ -13,6 +13,8 @@ import (
 	"github.com/akash-wallet/akw/history"
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/keys"
+	"github.com/akash-wallet/akw/tx/amount"
+	"github.com/akash-wallet/akw/wallet"
 )
 
 // historyOptions are what `akw history` was asked, parsed and checked.
@@ -247,7 +249,11 @@ func runHistory(app *App, o *historyOptions) error {
 	}
 	if o.CSV != "" {
 		var buf strings.Builder
-		sum, err := history.WriteCSV(&buf, page.Rows, s.Denoms())
+		d, err := csvDenoms(ctx, app, s, page.Rows, o.Query.Offline)
+		if err != nil {
+			return historyError(err)
+		}
+		sum, err := history.WriteCSV(&buf, page.Rows, d)
 		if err != nil {
 			return err
 		}
@@ -276,3 +282,26 @@ func runHistory(app *App, o *historyOptions) error {
 // historyError words an error of the history: the library's hints name
 // this command's flags (--node, --since, --limit, --offline).
 func historyError(err error) error { return queryErrors.wrap(err) }
+
+// csvDenoms is the units the CSV writes amounts in: the network's token
+// from its preset, every other token in the unit its proven bank metadata
+// states (ACT as ACT). Proving that needs a node; a CSV of uakt alone, or
+// one made with --offline, asks none — offline, other tokens are written in
+// their base unit under their full denom (no exponent is guessed), and a
+// note says so.
+func csvDenoms(ctx context.Context, app *App, s *wallet.Session, rows []history.Row, offline bool) (amount.Denoms, error) {
+	var others []string
+	for _, d := range history.Denoms(rows) {
+		if d != s.Denoms().Base {
+			others = append(others, d)
+		}
+	}
+	if len(others) == 0 {
+		return s.Denoms(), nil
+	}
+	if offline {
+		app.Printer.Notice("offline: %s written in base units (their display units come from proven metadata, which needs a node)", strings.Join(others, ", "))
+		return s.Denoms(), nil
+	}
+	return s.DenomsFor(ctx, others)
+}
