@@ -6,8 +6,18 @@ package main
 
 import (
 	"os"
+
+	"github.com/akash-wallet/akw/internal/output"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], newSystemIO()))
+	io := newSystemIO()
+	stopDebug, err := startDebug(os.Getenv)
+	if err != nil {
+		(&output.Printer{Format: output.Text, Out: io.Out, Err: io.Err}).PrintError(err)
+		os.Exit(int(output.ExitCode(err)))
+	}
+	code := run(os.Args[1:], io)
+	stopDebug()
+	os.Exit(code)
 }
