@@ -88,6 +88,7 @@ func (s *Server) abciQuery(ctx context.Context, c *call, p any) *answer {
 // cachedAnswer returns the encoded ResultABCIQuery for key, computing it
 // once for all callers.
 func (s *Server) cachedAnswer(ctx context.Context, key string, fn func(ctx context.Context) (*abci.ResponseQuery, error)) ([]byte, error) {
+	fn = s.withFailover(fn)
 	if s.cfg.AnswerBytes < 0 {
 		res, err := fn(ctx)
 		if err != nil {
@@ -147,4 +148,19 @@ func (s *Server) storeQuery(ctx context.Context, store string, key []byte, prove
 		out.ProofOps = nil
 	}
 	return &out, nil
+}
+
+// withFailover runs fn under Config.Failover, when there is one.
+func (s *Server) withFailover(fn func(ctx context.Context) (*abci.ResponseQuery, error)) func(ctx context.Context) (*abci.ResponseQuery, error) {
+	if s.cfg.Failover == nil {
+		return fn
+	}
+	return func(ctx context.Context) (*abci.ResponseQuery, error) {
+		var res *abci.ResponseQuery
+		err := s.cfg.Failover(ctx, func(ctx context.Context) (err error) {
+			res, err = fn(ctx)
+			return err
+		})
+		return res, err
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -19,12 +20,14 @@ import (
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/akash-wallet/akw/internal/config"
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/proxy"
+	"github.com/akash-wallet/akw/wallet"
 )
 
 // The proxy's tests run against the shared devnet of this test binary,
@@ -156,12 +159,14 @@ type harnessCfg struct {
 	primary   string   // the light client's primary (default validator 0)
 	witnesses []string // its witnesses (default the other validators)
 	proxy     proxy.Config
+	session   bool // state and failover through a long-lived wallet.Session, as akw proxy has them
 }
 
 func withPrimary(url string) harnessOpt { return func(c *harnessCfg) { c.primary = url } }
 func withWitnesses(urls ...string) harnessOpt {
 	return func(c *harnessCfg) { c.witnesses = urls }
 }
+func withSession() harnessOpt { return func(c *harnessCfg) { c.session = true } }
 func withConfig(f func(*proxy.Config)) harnessOpt {
 	return func(c *harnessCfg) { f(&c.proxy) }
 }
@@ -193,6 +198,17 @@ func startProxy(t testing.TB, opts ...harnessOpt) *harness {
 	cfg := hc.proxy
 	cfg.Headers = client
 	cfg.Views = state.New(client, nil)
+	if hc.session {
+		net := config.Presets()[config.Devnet]
+		net.ChainID, net.RPC, net.Witnesses = n.ChainID(), hc.primary, hc.witnesses
+		sess, err := wallet.Open(testctx.New(t), wallet.Config{Name: config.Devnet, Network: net, Light: client, LongLived: true,
+			Notify: func(m string) { fmt.Fprintf(h.log, "notice: %s\n", m) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(sess.Close)
+		cfg.Views, cfg.Failover = sess.State(), sess.Failover
+	}
 	cfg.Upstream = proxy.UpstreamFunc(func() (proxy.Node, error) {
 		n, ok := client.Primary().(proxy.Node)
 		if !ok {

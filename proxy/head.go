@@ -18,8 +18,9 @@ import (
 // asked for a newer one whenever the last time is more than MaxAge ago.
 // Concurrent requests share one such round (singleflight), and a
 // background refresh every MaxAge/2 keeps requests from waiting on it.
-// Failover is the light client's: a primary that fails is replaced by a
-// witness, and queries go to whichever node it uses.
+// Failover is the wallet session's (Config.Failover): a primary that
+// fails is replaced by a witness, one whose answer did not verify is
+// demoted, and queries go to whichever node the light client uses.
 
 // head is the newest verified header.
 func (s *Server) head(ctx context.Context) (*cmttypes.LightBlock, error) {

@@ -62,6 +62,14 @@ type Config struct {
 	Views    Views
 	Upstream Upstream
 
+	// Failover runs the work behind one proven answer with the wallet
+	// session's failover policy (wallet.Session.Failover): once more
+	// through the witnesses when the primary failed midway, and a node
+	// whose answer did not verify demoted, so that the answers after it
+	// are asked of a witness; the call that met the lie still fails.
+	// Nil: run once, and a lying primary stays the primary.
+	Failover func(ctx context.Context, op func(ctx context.Context) error) error
+
 	// Bech32Prefix is the chain's account address prefix ("akash");
 	// validator operators use Bech32Prefix+"valoper". Query requests are
 	// checked with it exactly as the node's own address codec does.

@@ -62,6 +62,22 @@ func (s *Session) Query(ctx context.Context, v View, q func(ctx context.Context,
 	})
 }
 
+// Failover runs op with the failover policy, for a face that picks and
+// pins its verified headers itself (the proxy: one header and one proven
+// answer shared by many clients). op is run at most twice and must not
+// show anything before it returns; a node whose answer did not verify is
+// named and, in a long-lived session, demoted, so that what follows is
+// asked of a witness.
+func (s *Session) Failover(ctx context.Context, op func(ctx context.Context) error) error {
+	if s.state == nil {
+		return errOffline
+	}
+	return s.withFailover(ctx, "trying again through the witnesses", func() (err error) {
+		defer guard(&err, "the query")
+		return op(ctx)
+	})
+}
+
 func (s *Session) view(ctx context.Context, v View) (*state.View, error) {
 	switch {
 	case v.Height > 0:

@@ -114,6 +114,7 @@ func runProxy(ctx context.Context, app *App, opts *proxyOptions) error {
 		Headers:  client,
 		Views:    sess.State(),
 		Upstream: proxy.UpstreamFunc(func() (proxy.Node, error) { return primaryNode(client) }),
+		Failover: sess.Failover,
 
 		Bech32Prefix:    app.Network.Bech32Prefix,
 		AllowUnverified: opts.AllowUnverified,
