@@ -125,6 +125,13 @@ func classify(what string, err error) *callError {
 		return &callError{code: CodeUnavailable, message: "node unavailable", outcome: Unavailable, err: err,
 			reason: what + ": " + err.Error(), hint: hint}
 	}
+	var busy *lightclient.ErrStoreBusy
+	if errors.As(err, &busy) {
+		// No node was asked and nothing failed to verify: another akw
+		// process holds the store.
+		return &callError{code: CodeUnavailable, message: "light-client store busy", outcome: Unavailable, err: err,
+			reason: what + ": " + err.Error(), hint: "another akw process on the same --home holds the store (a transaction waiting for inclusion); retry in a few seconds"}
+	}
 	var tooEarly *state.ErrTooEarly
 	if errors.As(err, &tooEarly) {
 		return &callError{code: CodeUnavailable, message: "node unavailable", outcome: Unavailable, err: err,
