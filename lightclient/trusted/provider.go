@@ -63,7 +63,7 @@ const (
 type endpoint struct {
 	url       string
 	chainID   string
-	rpc       *rpchttp.HTTP
+	rpc       *queryNode // cometbft's client, abci_query decoded cheaply (abciquery.go)
 	dialer    *preDialer
 	transport *http.Transport
 	limits    *retryTransport // 429 and 503 with Retry-After (ratelimit.go)
@@ -169,7 +169,7 @@ func newEndpoint(base context.Context, raw, chainID string, timeout, wait time.D
 		loopback:  isLoopback(parsed.Hostname()),
 		url:       parsed.Redacted(),
 		chainID:   chainID,
-		rpc:       c,
+		rpc:       newQueryNode(c, hc, u),
 		timeout:   timeout,
 		wait:      wait,
 		base:      base,
