@@ -9,9 +9,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtbytes "github.com/cometbft/cometbft/libs/bytes"
-	cmtjson "github.com/cometbft/cometbft/libs/json"
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
-	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 
 	"github.com/akash-wallet/akw/lightclient/proof"
 	"github.com/akash-wallet/akw/lightclient/state"
@@ -94,7 +92,7 @@ func (s *Server) cachedAnswer(ctx context.Context, key string, fn func(ctx conte
 		if err != nil {
 			return nil, err
 		}
-		return cmtjson.Marshal(&ctypes.ResultABCIQuery{Response: *res})
+		return encodeQueryResult(res)
 	}
 	if bz, ok := s.answers.get(key); ok {
 		return bz, nil
@@ -104,7 +102,7 @@ func (s *Server) cachedAnswer(ctx context.Context, key string, fn func(ctx conte
 		if err != nil {
 			return nil, err
 		}
-		bz, err := cmtjson.Marshal(&ctypes.ResultABCIQuery{Response: *res})
+		bz, err := encodeQueryResult(res)
 		if err != nil {
 			return nil, err
 		}
