@@ -21,11 +21,22 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/akash-wallet/akw/internal/debugserver"
 	"github.com/akash-wallet/akw/internal/output"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// AKW_DEBUG_ADDR, as in akw: the soak run counts this process's
+	// goroutines too (akw devnet strips it from this program's
+	// environment, so that only one of the two listens there).
+	stopDebug, err := debugserver.Start(os.Getenv)
+	if err != nil {
+		(&output.Printer{Format: output.Text, Out: os.Stdout, Err: os.Stderr}).PrintError(err)
+		os.Exit(int(output.ExitCode(err)))
+	}
+	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stopDebug()
+	os.Exit(code)
 }
 
 // app is what both commands get: the home, the printer, the streams.

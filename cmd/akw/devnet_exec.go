@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/akash-wallet/akw/internal/debugserver"
 	"github.com/akash-wallet/akw/internal/fslock"
 	"github.com/akash-wallet/akw/internal/output"
 )
@@ -150,6 +151,9 @@ func runDevnetProgram(ctx context.Context, app *App, args []string) error {
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = app.IO.In, app.IO.Out, app.IO.Err
+	// This process already serves AKW_DEBUG_ADDR, if set; the child
+	// would fail to listen there too.
+	cmd.Env = withoutEnv(os.Environ(), debugserver.Env)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Minute // a busy machine's nodes may take this long to stop
 	err = cmd.Run()
@@ -162,4 +166,15 @@ func runDevnetProgram(ctx context.Context, app *App, args []string) error {
 		return &childExitError{code: st.ExitCode()}
 	}
 	return output.Wrap(output.Failure, err, fmt.Sprintf("cannot run %s: %v", bin, err), "")
+}
+
+// withoutEnv is env without the variable name.
+func withoutEnv(env []string, name string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

@@ -7,12 +7,13 @@ package main
 import (
 	"os"
 
+	"github.com/akash-wallet/akw/internal/debugserver"
 	"github.com/akash-wallet/akw/internal/output"
 )
 
 func main() {
 	io := newSystemIO()
-	stopDebug, err := startDebug(os.Getenv)
+	stopDebug, err := debugserver.Start(os.Getenv)
 	if err != nil {
 		(&output.Printer{Format: output.Text, Out: io.Out, Err: io.Err}).PrintError(err)
 		os.Exit(int(output.ExitCode(err)))

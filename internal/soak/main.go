@@ -26,6 +26,7 @@ import (
 
 type options struct {
 	akw       string
+	akwDevnet string
 	out       string
 	dur       time.Duration
 	sample    time.Duration
@@ -38,6 +39,7 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.akw, "akw", "", "the akw binary to run (required)")
+	flag.StringVar(&o.akwDevnet, "akw-devnet", "", "the akw-devnet binary to run the devnet with (default: akw-devnet next to -akw); run directly, so that its own process is sampled, not akw's wrapper")
 	flag.StringVar(&o.out, "out", ".soak-out", "directory for the devnet's home, the logs, soak.csv and soak.md")
 	flag.DurationVar(&o.dur, "dur", time.Hour, "how long to run the traffic")
 	flag.DurationVar(&o.sample, "sample", time.Minute, "how often to sample the processes")
@@ -60,6 +62,13 @@ func main() {
 		fatal(err)
 	}
 	o.akw = abs
+	if o.akwDevnet == "" {
+		o.akwDevnet = filepath.Join(filepath.Dir(abs), "akw-devnet")
+	}
+	if _, err := os.Stat(o.akwDevnet); err != nil {
+		fmt.Fprintf(os.Stderr, "error: no akw-devnet at %s: %v\nhint: build it with `go build -o %s ./cmd/akw-devnet` (.ci/soak does), or give -akw-devnet\n", o.akwDevnet, err, o.akwDevnet)
+		os.Exit(2)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	flat, err := run(ctx, o)

@@ -43,8 +43,8 @@ func run(ctx context.Context, o options) (bool, error) {
 	}
 	loadStart := loadAvg()
 
-	logf("starting akw devnet in %s", home)
-	devnet, err := start("devnet", o.akw, filepath.Join(out, "devnet.log"), "--home", home, "devnet", "--reset")
+	logf("starting akw-devnet devnet in %s (the program akw devnet runs, sampled as itself)", home)
+	devnet, err := start("devnet", o.akwDevnet, filepath.Join(out, "devnet.log"), "--home", home, "devnet", "--reset")
 	if err != nil {
 		return false, err
 	}

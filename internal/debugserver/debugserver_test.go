@@ -1,4 +1,4 @@
-package main
+package debugserver
 
 import (
 	"io"
@@ -11,23 +11,23 @@ import (
 	"github.com/akash-wallet/akw/internal/output"
 )
 
-func TestDebugEndpoint(t *testing.T) {
+func TestEndpoint(t *testing.T) {
 	env := func(v string) func(string) string {
 		return func(k string) string {
-			if k == debugAddrEnv {
+			if k == Env {
 				return v
 			}
 			return ""
 		}
 	}
-	stop, err := startDebug(env(""))
+	stop, err := Start(env(""))
 	if err != nil {
 		t.Fatalf("unset: %v", err)
 	}
 	stop()
 	for _, bad := range []string{"0.0.0.0:6060", "192.0.2.1:6060", ":6060", "127.0.0.1"} {
-		if _, err := startDebug(env(bad)); output.ExitCode(err) != output.Usage || output.HintOf(err) == "" {
-			t.Errorf("%s=%s: got %v (exit %d), want a usage error with a hint", debugAddrEnv, bad, err, output.ExitCode(err))
+		if _, err := Start(env(bad)); output.ExitCode(err) != output.Usage || output.HintOf(err) == "" {
+			t.Errorf("%s=%s: got %v (exit %d), want a usage error with a hint", Env, bad, err, output.ExitCode(err))
 		}
 	}
 	// A free loopback port: listen, note it, free it.
@@ -37,7 +37,7 @@ func TestDebugEndpoint(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	stop, err = startDebug(env(addr))
+	stop, err = Start(env(addr))
 	if err != nil {
 		t.Fatal(err)
 	}

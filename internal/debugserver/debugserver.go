@@ -1,4 +1,7 @@
-package main
+// Package debugserver serves a process's runtime profiles on an opt-in
+// loopback address (AKW_DEBUG_ADDR), for akw and akw-devnet alike: the soak
+// run (.ci/soak) reads goroutine counts from it.
+package debugserver
 
 import (
 	"context"
@@ -13,32 +16,32 @@ import (
 	"github.com/akash-wallet/akw/internal/output"
 )
 
-// debugAddrEnv names the opt-in runtime-profile endpoint: with
-// AKW_DEBUG_ADDR=127.0.0.1:PORT set, any akw process serves its goroutines,
+// Env names the opt-in runtime-profile endpoint: with
+// AKW_DEBUG_ADDR=127.0.0.1:PORT set, any akw or akw-devnet process serves its goroutines,
 // heap and CPU profiles there for as long as it runs (the soak run,
 // .ci/soak, reads goroutine counts from it). Unset, nothing listens.
-const debugAddrEnv = "AKW_DEBUG_ADDR"
+const Env = "AKW_DEBUG_ADDR"
 
-// startDebug serves the runtime profiles on AKW_DEBUG_ADDR when it is set.
+// Start serves the runtime profiles on AKW_DEBUG_ADDR when it is set.
 // Only a loopback address is accepted: profiles show memory, and so
 // secrets, to whoever reads them. The handlers are on a mux of their own,
 // never on http.DefaultServeMux, so that no other server in the process
 // (the proxy, the devnet's) can expose them by accident.
-func startDebug(getenv func(string) string) (stop func(), err error) {
-	addr := getenv(debugAddrEnv)
+func Start(getenv func(string) string) (stop func(), err error) {
+	addr := getenv(Env)
 	if addr == "" {
 		return func() {}, nil
 	}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return nil, output.UsageError(fmt.Sprintf("%s=%q is not host:port: %v", debugAddrEnv, addr, err), "set it to a loopback address such as 127.0.0.1:6060, or unset it")
+		return nil, output.UsageError(fmt.Sprintf("%s=%q is not host:port: %v", Env, addr, err), "set it to a loopback address such as 127.0.0.1:6060, or unset it")
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, output.UsageError(fmt.Sprintf("%s=%q: the debug endpoint listens on loopback only", debugAddrEnv, addr), "set it to a loopback address such as 127.0.0.1:6060")
+		return nil, output.UsageError(fmt.Sprintf("%s=%q: the debug endpoint listens on loopback only", Env, addr), "set it to a loopback address such as 127.0.0.1:6060")
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, output.Wrap(output.Failure, err, fmt.Sprintf("%s=%q: cannot listen", debugAddrEnv, addr), "choose a free port, or unset it")
+		return nil, output.Wrap(output.Failure, err, fmt.Sprintf("%s=%q: cannot listen", Env, addr), "choose a free port, or unset it")
 	}
 	srv := &http.Server{Handler: debugMux(), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on stop
