@@ -24,7 +24,8 @@ import (
 // grantOps is one of every issue-15 operation (grants, fee allowances,
 // deposits, proposals), from signer; allOps includes them, so every test
 // over allOps (amino JSON, canonical sign docs, signing and verifying)
-// covers them too.
+// covers them too; TestLedgerSignsGrantOps signs each on the Ledger
+// emulator.
 func grantOps(signer sdk.AccAddress) map[string]ops.Op {
 	cfg, err := encoding.New("akash")
 	if err != nil {
