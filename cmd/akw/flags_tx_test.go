@@ -155,6 +155,7 @@ func TestFlagsTxOps(t *testing.T) {
 }
 
 func TestFlagsTxFiles(t *testing.T) {
+	_, bob := testAddr(t, 2)
 	t.Run("sign", func(t *testing.T) {
 		runFlagsCases(t, txVerb(func(app *App, to *txOptions, got func(any)) *cobra.Command {
 			return newTxSignCmd(app, to, capture[txSignOptions](got))
@@ -166,6 +167,9 @@ func TestFlagsTxFiles(t *testing.T) {
 					o.Given = map[string]bool{"account-number": true, "sequence": true}
 				}), File: "-", From: "alice"}},
 			{name: "no from", args: "tx sign tx.json", code: output.Usage, msg: "--from is required"},
+			{name: "memo refused", args: "tx sign tx.json --from alice --memo hi", code: output.Usage, msg: "--memo does not apply to tx sign"},
+			{name: "fee granter refused", args: "tx sign tx.json --from alice --fee-granter " + bob, code: output.Usage, msg: "--fee-granter does not apply to tx sign"},
+			{name: "fee payer refused", args: "tx sign tx.json --from alice --fee-payer " + bob, code: output.Usage, msg: "--fee-payer does not apply to tx sign"},
 			{name: "multisig member", args: "tx sign tx.json --multisig treasury --from hw --out hw.sig",
 				want: &txSignOptions{Tx: txDefaults(func(o *txOptions) { o.Out = "hw.sig" }), File: "tx.json", From: "hw", Multisig: "treasury"}},
 			{name: "multisig member offline", args: "tx sign tx.json --multisig treasury --from hw --offline --account-number 3 --sequence 0",

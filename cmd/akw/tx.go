@@ -64,6 +64,29 @@ type txOptions struct {
 // account number and sequence given rather than read from proven state.
 var givenFlags = []string{"gas", "gas-adjustment", "account-number", "sequence"}
 
+// fileVerbs are the tx verbs that take a transaction already built (a file
+// or a hash); buildFlags shape a transaction as it is built. Given to a
+// file verb they would change nothing, so they are refused rather than
+// silently ignored: the user meant a memo or a fee granter to count.
+var (
+	fileVerbs  = map[string]bool{"sign": true, "multisign": true, "broadcast": true, "decode": true, "status": true}
+	buildFlags = []string{"memo", "fee-granter", "fee-payer"}
+)
+
+// refuseBuildFlags is the usage error for a build flag given to a file verb.
+func refuseBuildFlags(c *cobra.Command) error {
+	if !fileVerbs[c.Name()] {
+		return nil
+	}
+	for _, name := range buildFlags {
+		if c.Flags().Changed(name) {
+			return output.UsageError(fmt.Sprintf("--%s does not apply to tx %s: the transaction is signed as it was built", name, c.Name()),
+				fmt.Sprintf("give --%s when the transaction is built (akw tx send ... --generate-only --%s ...), and sign that file", name, name))
+		}
+	}
+	return nil
+}
+
 // setGiven records which of givenFlags c's command line gave.
 func (o *txOptions) setGiven(c *cobra.Command) {
 	o.Given = nil
@@ -135,6 +158,9 @@ Amounts: 1.5akt or 1500000uakt.`,
 	pf.StringVar(&o.FeeGranter, "fee-granter", "", "account (address or key name) whose fee allowance (feegrant) pays the fee; checked against the proven allowance before signing")
 	pf.StringVar(&o.FeePayer, "fee-payer", "", "account (address or key name) charged the fee instead of the signer (it must sign too: use with --generate-only)")
 	cmd.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+		if err := refuseBuildFlags(c); err != nil {
+			return err
+		}
 		o.setGiven(c)
 		o.keyring.setGiven(c.Flags())
 		// Run the root's pre-run too (cobra runs only the nearest).
