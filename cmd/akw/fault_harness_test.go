@@ -23,6 +23,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // faultBin returns a path named "akw" that runs this test binary as the
@@ -173,7 +175,11 @@ type faultStall struct {
 	mu       sync.Mutex
 	conns    []net.Conn
 	requests int64
-	// more is closed (and replaced) at each request read in full.
+	// finished counts the connections read to their end (closed by the
+	// client).
+	finished int64
+	// more is closed (and replaced) at each request read in full, and at
+	// each connection read to its end.
 	more chan struct{}
 }
 
@@ -190,8 +196,8 @@ func newFaultStall(t *testing.T) *faultStall {
 			if err != nil {
 				return
 			}
-			s.accepted.Add(1)
 			s.mu.Lock()
+			s.accepted.Add(1)
 			s.conns = append(s.conns, c)
 			s.mu.Unlock()
 			go s.read(c)
@@ -211,6 +217,13 @@ func newFaultStall(t *testing.T) *faultStall {
 // read reads the HTTP requests of one connection to their end, so the
 // client has sent each in full and waits for an answer that never comes.
 func (s *faultStall) read(c net.Conn) {
+	defer func() {
+		s.mu.Lock()
+		s.finished++
+		close(s.more)
+		s.more = make(chan struct{})
+		s.mu.Unlock()
+	}()
 	br := bufio.NewReader(c)
 	for {
 		req, err := http.ReadRequest(br)
@@ -229,6 +242,30 @@ func (s *faultStall) read(c net.Conn) {
 }
 
 func (s *faultStall) URL() string { return "http://" + s.ln.Addr().String() }
+
+// settledRequests is the number of requests the node was asked, once the
+// client has gone: it waits until every connection accepted has been read
+// to its end (the client process exited and its connections closed), so
+// that no request still in a socket buffer is missed. A connection opened
+// and never used (akw dials its nodes ahead of the first request) asks
+// nothing.
+func (s *faultStall) settledRequests(t *testing.T) int64 {
+	t.Helper()
+	ctx := testctx.New(t)
+	for {
+		s.mu.Lock()
+		done, n, more := s.finished == s.accepted.Load(), s.requests, s.more
+		s.mu.Unlock()
+		if done {
+			return n
+		}
+		select {
+		case <-more:
+		case <-ctx.Done():
+			t.Fatalf("the stalled node's connections were not closed by the client: %v", ctx.Err())
+		}
+	}
+}
 
 // waitRequests waits until the node has read n requests in full. It
 // fails the test if p ends first, or after bound (a generous bound on a

@@ -441,7 +441,7 @@ func faultStalled(t *testing.T, e *faultEnv, carol string) {
 			// One request (the query's /status probe, or the light
 			// client's /commit) timed out; nothing asked it again, not
 			// the fork detector that keeps it as a witness.
-			if n := j.stall.accepted.Load(); n != 1 {
+			if n := j.stall.settledRequests(t); n != 1 {
 				t.Fatalf("%s: the stalled primary was asked %d times, want 1", j.name, n)
 			}
 		}

@@ -229,6 +229,7 @@ func TestFreshnessDevnet(t *testing.T) {
 		}
 		for _, q := range queries {
 			what := "query " + strings.Join(q, " ")
+			proxies[0].ResetCounts()
 			stdout, stderr := ok(lying, append([]string{"-o", "json", "query"}, q...)...)
 			a := decodeFresh(t, what, stdout)
 			stdout = compactJSON(t, stdout)
@@ -238,7 +239,11 @@ func TestFreshnessDevnet(t *testing.T) {
 			if *a.Historical || *a.Stale != (*a.AgeSeconds > int64(time.Minute/time.Second)) {
 				t.Fatalf("%s: historical %v, stale %v at age %ds (devnet bound 60s)", what, *a.Historical, *a.Stale, *a.AgeSeconds)
 			}
-			if !strings.Contains(stderr, behindNotice(proxies[0], old, trusted)) {
+			// The one-round-trip path (state.Querier.Newest) predicts the
+			// newest height from the trusted header and never asks /status:
+			// then no tip was claimed to akw and none is named. A claim akw
+			// did read must be named.
+			if proxies[0].Count("status") > 0 && !strings.Contains(stderr, behindNotice(proxies[0], old, trusted)) {
 				t.Fatalf("%s: the lagging primary is not named with both heights:\n%s", what, stderr)
 			}
 			switch q[0] {
@@ -369,6 +374,7 @@ func TestFreshnessDevnet(t *testing.T) {
 			p.ClaimTip(old, false)
 			p.Handle("commit", nil) // the lie is in /status only, as in the issue
 		}
+		proxies[0].ResetCounts()
 		code, stdout, stderr := e.run(t, faultBound, nil, with(pair, "query", "balance", alice.Address, "--denom", devnet.Denom, "-o", "json")...)
 		if code != 0 {
 			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
@@ -378,7 +384,7 @@ func TestFreshnessDevnet(t *testing.T) {
 		if a.Height < trusted-1 || !strings.Contains(stdout, `"amount":"`+after.Balance+`"`) || strings.Contains(stdout, `"amount":"`+before.Balance+`"`) {
 			t.Fatalf("the old state was shown (trusted header %d, claimed tip %d; balance then %s, now %s):\n%s\n%s", trusted, old, before.Balance, after.Balance, stdout, stderr)
 		}
-		if !strings.Contains(stderr, behindNotice(proxies[0], old, trusted)) {
+		if proxies[0].Count("status") > 0 && !strings.Contains(stderr, behindNotice(proxies[0], old, trusted)) {
 			t.Fatalf("the lagging primary is not named:\n%s", stderr)
 		}
 		t.Logf("status lie, binary: exit %d\n%s%s", code, stdout, stderr)
