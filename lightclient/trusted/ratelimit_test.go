@@ -233,8 +233,18 @@ func TestEndpointRateLimited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var waits []time.Duration
-	e.limits.waitFor = func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+	// The light block's commit and validators are fetched at once: the
+	// waits are recorded from two goroutines.
+	var (
+		mu    sync.Mutex
+		waits []time.Duration
+	)
+	e.limits.waitFor = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		waits = append(waits, d)
+		return nil
+	}
 
 	_, err = e.rpc.Status(context.Background())
 	var rl *ErrRateLimited
@@ -249,9 +259,11 @@ func TestEndpointRateLimited(t *testing.T) {
 	if kind != kindRateLimited || !strings.Contains(describe(kind, reason, nil), "rate-limited akw") {
 		t.Fatalf("failure %v %v", kind, reason)
 	}
+	mu.Lock()
 	if len(waits) == 0 || waits[0] != time.Second {
 		t.Fatalf("waits %v", waits)
 	}
+	mu.Unlock()
 	// Given up on, the node is not asked again for a while: the next
 	// request fails at once, without waiting its backoff again.
 	sent := len(s.requests())
