@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -258,9 +259,17 @@ func TestFreshnessDevnet(t *testing.T) {
 			}
 		}
 		// light update: nothing newer, and it does not call that "up to date".
+		// The queries above may have verified a header newer than trusted
+		// (the one-round-trip path predicts the height, ignoring the tip
+		// the nodes claim): the store's header is trusted or newer.
 		text, stderr := ok(lying, "light", "update")
-		if !strings.Contains(text, fmt.Sprintf("no newer header verified: trusted header %d", trusted)) || !strings.Contains(stderr, behindNotice(proxies[0], old, trusted)) {
-			t.Fatalf("light update:\n%s%s", text, stderr)
+		m := regexp.MustCompile(`no newer header verified: trusted header (\d+)`).FindStringSubmatch(text)
+		var now int64
+		if m != nil {
+			now, _ = strconv.ParseInt(m[1], 10, 64)
+		}
+		if m == nil || now < trusted || !strings.Contains(stderr, behindNotice(proxies[0], old, now)) {
+			t.Fatalf("light update (trusted header %d or newer expected):\n%s%s", trusted, text, stderr)
 		}
 		// In text: the answer and its age; the notice on stderr.
 		text, stderr = ok(lying, "query", "balance", alice.Address)
