@@ -241,20 +241,33 @@ func TestLifecycle(t *testing.T) {
 
 	t.Run("tx indexed", func(t *testing.T) {
 		require.NotEmpty(t, sendHash)
+		// A node indexes a block's transactions after it commits the
+		// block, in a goroutine of its own: on a busy machine a node may
+		// answer "not found" for a moment. Each "not found" waits for the
+		// next block and asks again, until the test's deadline.
 		for _, url := range info.RPC {
-			resp, err := http.Get(url + "/tx?hash=0x" + sendHash)
-			require.NoError(t, err)
-			var body struct {
-				Result struct {
-					Hash   string `json:"hash"`
-					Height string `json:"height"`
-				} `json:"result"`
-				Error json.RawMessage `json:"error"`
+			for {
+				resp, err := http.Get(url + "/tx?hash=0x" + sendHash)
+				require.NoError(t, err)
+				var body struct {
+					Result struct {
+						Hash   string `json:"hash"`
+						Height string `json:"height"`
+					} `json:"result"`
+					Error json.RawMessage `json:"error"`
+				}
+				require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+				resp.Body.Close()
+				if body.Error != nil && strings.Contains(string(body.Error), "not found") {
+					h, err := n.LatestHeight(ctx, 0)
+					require.NoError(t, err)
+					require.NoError(t, n.WaitForHeight(ctx, h+1), "the transaction was never indexed by %s", url)
+					continue
+				}
+				require.Nil(t, body.Error)
+				require.Equal(t, sendHash, body.Result.Hash)
+				break
 			}
-			require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
-			resp.Body.Close()
-			require.Nil(t, body.Error)
-			require.Equal(t, sendHash, body.Result.Hash)
 		}
 	})
 
