@@ -1,6 +1,7 @@
 package state_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -29,32 +30,8 @@ func TestDevnetOldTip(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a devnet")
 	}
-	if err := devnet.SetSDKConfig(); err != nil {
-		t.Fatal(err)
-	}
-	ctx := testctx.New(t)
-	cfg := devnet.Config{Dir: t.TempDir(), Validators: 3, Logf: t.Logf}
-	if os.Getenv("AKW_DEVNET_LOG") != "" {
-		cfg.Log = os.Stderr
-	}
-	n, err := devnet.Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = n.Stop() })
 	// Room for a tip 20 blocks below the trusted header.
-	if err := n.WaitForHeight(ctx, 25); err != nil {
-		t.Fatal(err)
-	}
-	var proxies []*rpcproxy.Proxy
-	for _, u := range n.RPC() {
-		p, err := rpcproxy.New(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { p.Close() })
-		proxies = append(proxies, p)
-	}
+	ctx, n, proxies := proxiedDevnet(t, 25)
 	direct := n.Client(0)
 	alice, _ := n.Account("alice")
 	aliceAddr, _ := alice.AccAddress()
@@ -232,4 +209,37 @@ func TestDevnetOldTip(t *testing.T) {
 			t.Fatalf("error does not say why: %v", err)
 		}
 	})
+}
+
+// proxiedDevnet starts a 3-validator devnet, waits for height, and puts an
+// rpcproxy in front of each validator, for tests that make nodes lie or
+// lag. The context ends before the test binary's deadline.
+func proxiedDevnet(t *testing.T, height int64) (context.Context, *devnet.Network, []*rpcproxy.Proxy) {
+	t.Helper()
+	if err := devnet.SetSDKConfig(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := testctx.New(t)
+	cfg := devnet.Config{Dir: t.TempDir(), Validators: 3, Logf: t.Logf}
+	if os.Getenv("AKW_DEVNET_LOG") != "" {
+		cfg.Log = os.Stderr
+	}
+	n, err := devnet.Start(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = n.Stop() })
+	if err := n.WaitForHeight(ctx, height); err != nil {
+		t.Fatal(err)
+	}
+	var proxies []*rpcproxy.Proxy
+	for _, u := range n.RPC() {
+		p, err := rpcproxy.New(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { p.Close() })
+		proxies = append(proxies, p)
+	}
+	return ctx, n, proxies
 }

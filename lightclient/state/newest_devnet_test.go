@@ -1,7 +1,6 @@
 package state_test
 
 import (
-	"os"
 	"testing"
 	"time"
 
@@ -10,7 +9,6 @@ import (
 
 	"github.com/akash-wallet/akw/internal/devnet"
 	"github.com/akash-wallet/akw/internal/rpcproxy"
-	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 )
@@ -27,31 +25,7 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a devnet")
 	}
-	if err := devnet.SetSDKConfig(); err != nil {
-		t.Fatal(err)
-	}
-	ctx := testctx.New(t)
-	cfg := devnet.Config{Dir: t.TempDir(), Validators: 3, Logf: t.Logf}
-	if os.Getenv("AKW_DEVNET_LOG") != "" {
-		cfg.Log = os.Stderr
-	}
-	n, err := devnet.Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = n.Stop() })
-	if err := n.WaitForHeight(ctx, 5); err != nil {
-		t.Fatal(err)
-	}
-	var proxies []*rpcproxy.Proxy
-	for _, u := range n.RPC() {
-		p, err := rpcproxy.New(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { p.Close() })
-		proxies = append(proxies, p)
-	}
+	ctx, n, proxies := proxiedDevnet(t, 5)
 	direct := n.Client(0)
 	alice, _ := n.Account("alice")
 	aliceAddr, _ := alice.AccAddress()
