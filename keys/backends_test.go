@@ -164,7 +164,7 @@ func TestHelperProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Printf("KEYS=%s BACKEND=%s VERIFIED=%v\n", strings.Join(ns, ","), kr.Backend(), pub.VerifySignature(msg, sig))
+	fmt.Printf("KEYS=%s BACKEND=%s VERIFIED=%v\n", strings.Join(ownNames(h.Cfg, ns), ","), kr.Backend(), pub.VerifySignature(msg, sig))
 }
 
 // inNewProcess opens the keyring in a child process and returns what it
