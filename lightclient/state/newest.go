@@ -26,10 +26,14 @@ type guesser interface {
 // it are all asked for at once: one round trip. If the guess was ahead of
 // the chain, read is run again on a view at the tip the primary named
 // (LatestPipelined's second half: one more round trip, as many as
-// LatestPipelined takes in all); a guess behind the chain gives state up
-// to a block older than the newest, never older than the newest header
-// already verified (the guess is never below it). Without a prediction
-// it is LatestPipelined.
+// LatestPipelined takes in all). The primary's tip is asked for in the
+// same round trip (/status, beside the header and the proofs): a guess
+// more than a block behind it (a block interval measured in a slow
+// spell, a store last brought up long ago) is read again at that tip,
+// one more round trip, so that the state shown is at most a block older
+// than the newest block the primary has, and never older than the
+// newest header already verified (the guess is never below it). Without
+// a prediction it is LatestPipelined.
 //
 // read may be run twice; it must not show anything before it returns.
 func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
@@ -41,19 +45,64 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	if !ok || h < 3 || h < q.floor() {
 		return q.readPipelined(ctx, read)
 	}
+	tipc := q.primaryTip(ctx)
 	v := q.pipelinedAt(ctx, h, g.VerifiedAtGuess)
 	v.guess = true
 	err := read(v)
 	var above *lightclient.ErrAboveTip
-	if err == nil || !errors.As(err, &above) {
+	if err != nil && !errors.As(err, &above) {
 		return err
 	}
-	// The primary's tip is its own word, as /status would be: it only
-	// chooses the height, and never one below the newest verified header.
-	if above.Tip < 3 || above.Tip < q.floor() || above.Tip >= h {
-		return q.readPipelined(ctx, read)
+	if err != nil {
+		// The primary's tip is its own word, as /status would be: it only
+		// chooses the height, and never one below the newest verified
+		// header.
+		if above.Tip < 3 || above.Tip < q.floor() || above.Tip >= h {
+			return q.readPipelined(ctx, read)
+		}
+		return read(q.pipelinedAt(ctx, above.Tip, q.headers.VerifiedAt))
 	}
-	return read(q.pipelinedAt(ctx, above.Tip, q.headers.VerifiedAt))
+	// The guess was there; was it the newest? The state at h-1 stands on
+	// header h, so a tip of h+1 (a block made while the guess was asked
+	// for, or one the prediction did not count yet) is a block of
+	// freshness; more is stale state, read again at the tip.
+	var tip int64
+	select {
+	case tip = <-tipc:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if tip > h+1 && tip >= q.floor() {
+		return read(q.pipelinedAt(ctx, tip, q.headers.VerifiedAt))
+	}
+	return nil
+}
+
+// primaryTip asks the primary for its newest height (/status, through the
+// light client's endpoint where there is one) and delivers it on the
+// channel, or 0 if it cannot say: without a tip, a guess stands, as it
+// did before the tip was asked. The tip only chooses a height to read at;
+// whatever is read there is proven like any other.
+func (q *Querier) primaryTip(ctx context.Context) <-chan int64 {
+	ch := make(chan int64, 1)
+	p, ok := q.headers.(statusProber)
+	if !ok {
+		ch <- 0
+		return ch
+	}
+	go func() {
+		var tip int64
+		// The answer is a node's: a panic decoding it must not end the
+		// process (no caller could recover it in this goroutine).
+		defer func() {
+			_ = recover()
+			ch <- tip
+		}()
+		if st, err := p.PrimaryStatus(ctx); err == nil && st != nil {
+			tip = st.SyncInfo.LatestBlockHeight
+		}
+	}()
+	return ch
 }
 
 func (q *Querier) readPipelined(ctx context.Context, read func(*View) error) error {
