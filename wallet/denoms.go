@@ -35,6 +35,25 @@ func ProveHoldings(ctx context.Context, v *state.View, addr sdk.AccAddress) (*Ho
 	return &Holdings{Holdings: h, Tokens: TokenSet(h.Denoms)}, nil
 }
 
+// Balance is one denom's balance with the token its proven metadata
+// makes, at one height.
+type Balance struct {
+	*state.TokenBalance
+	// Tokens has the denom's token (denom.Unknown when the absence of
+	// its metadata was proven).
+	Tokens *denom.Set
+}
+
+// ProveBalance proves addr's balance of denomName and the denom's
+// metadata at v, in one round of proofs.
+func ProveBalance(ctx context.Context, v *state.View, addr sdk.AccAddress, denomName string) (*Balance, error) {
+	b, err := v.TokenBalance(ctx, addr, denomName)
+	if err != nil {
+		return nil, err
+	}
+	return &Balance{TokenBalance: b, Tokens: TokenSet([]state.DenomMetadata{b.Denom})}, nil
+}
+
 // ProveTokens proves the metadata of denoms at v: the tokens to show
 // amounts of those denoms in.
 func ProveTokens(ctx context.Context, v *state.View, denoms ...string) (*denom.Set, *state.DenomsMetadata, error) {

@@ -44,19 +44,16 @@ func runQueryBalance(app *App, o *queryBalanceOptions) error {
 	addr, denomName := o.Address, o.Denom
 	return runQuery(app, o.Query, func(ctx context.Context, v *state.View) error {
 		if denomName != "" {
-			b, err := v.Balance(ctx, addr, denomName)
+			// The denom's metadata at the same height, in the same batch
+			// of proofs: the unit it is shown in.
+			b, err := wallet.ProveBalance(ctx, v, addr, denomName)
 			if err != nil {
 				return err
 			}
-			// The denom's metadata at the same height: the unit it is shown in.
-			tokens, md, err := wallet.ProveTokens(ctx, v, denomName)
-			if err != nil {
-				return err
-			}
-			out := oneBalanceJSON{Proven: b.Proven, Address: b.Address, Balance: newBalanceJSON(b.Coin.Amount, md.Denoms[0], tokens.Token(denomName))}
+			out := oneBalanceJSON{Proven: b.Proven, Address: b.Address, Balance: newBalanceJSON(b.Coin.Amount, b.Denom, b.Tokens.Token(denomName))}
 			return app.Printer.Result(out, func(w io.Writer) error {
 				fmt.Fprintf(w, "Balance of %s\n", b.Address)
-				balanceLines(w, sdk.Coins{b.Coin}, md.Denoms, tokens)
+				balanceLines(w, sdk.Coins{b.Coin}, []state.DenomMetadata{b.Denom}, b.Tokens)
 				provenLine(w, b.Proven, "amount and its denom's metadata")
 				return nil
 			})

@@ -25,6 +25,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	vestingtypes "github.com/cosmos/cosmos-sdk/x/auth/vesting/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/proof"
@@ -145,7 +146,7 @@ func balKey(addr sdk.AccAddress, denom string) string {
 }
 
 // FuzzProvenState runs the proven queries (all balances, one balance,
-// the account) over chain state the fuzzer writes (alice's balance and
+// the account, one balance with its denom's metadata) over chain state the fuzzer writes (alice's balance and
 // account records: a hostile or unexpected chain) through a node that may
 // lie about the proofs of some keys (wrong value, wrong key, broken proof,
 // wrong height, a proof for another key, no proof). Whatever the bytes: no
@@ -154,6 +155,10 @@ func balKey(addr sdk.AccAddress, denom string) string {
 // answer over the same state.
 func FuzzProvenState(f *testing.F) {
 	cdc := state.Codec()
+	uaktMetadata, err := (&banktypes.Metadata{Base: "uakt", Display: "akt", DenomUnits: []*banktypes.DenomUnit{{Denom: "uakt"}, {Denom: "akt", Exponent: 6}}}).Marshal()
+	if err != nil {
+		f.Fatal(err)
+	}
 	pub := secp256k1.GenPrivKeyFromSecret([]byte("alice")).PubKey()
 	base := authtypes.NewBaseAccount(alice, pub, 7, 3)
 	plain, _ := cdc.MarshalInterface(base)
@@ -198,6 +203,7 @@ func FuzzProvenState(f *testing.F) {
 			"bank": {
 				balKey(alice, "uakt"): balValue, balKey(alice, "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2"): []byte("5"),
 				balKey(bob, "uakt"): []byte("77"),
+				"\x01uakt":          uaktMetadata,
 			},
 			"acc": {string(append([]byte{0x01}, alice...)): accValue, string(append([]byte{0x01}, bob...)): other},
 		})
@@ -209,22 +215,23 @@ func FuzzProvenState(f *testing.F) {
 		// ages must compare equal too.
 		lb := c.lightBlock()
 		stopped := state.WithClock(func() time.Time { return lb.Time })
-		query := func(tm tamper) (any, any, any, [3]error) {
+		query := func(tm tamper) (any, any, any, any, [4]error) {
 			q := state.New(fixedHeaders{lb}, &stateNode{c: c, t: tm}, stopped)
 			v, err := q.Latest(ctx)
 			if err != nil {
 				t.Fatalf("pin: %v", err)
 			}
-			var errs [3]error
+			var errs [4]error
 			all, e0 := v.Balances(ctx, alice)
 			one, e1 := v.Balance(ctx, alice, "uakt")
 			acc, e2 := v.Account(ctx, alice)
-			errs[0], errs[1], errs[2] = e0, e1, e2
-			return all, one, acc, errs
+			tok, e3 := v.TokenBalance(ctx, alice, "uakt")
+			errs[0], errs[1], errs[2], errs[3] = e0, e1, e2, e3
+			return all, one, acc, tok, errs
 		}
-		hAll, hOne, hAcc, hErrs := query(tamper{})
-		lAll, lOne, lAcc, lErrs := query(tamper{selector: selector, mode: mode, bytes: lie})
-		for i, pair := range [][2]any{{hAll, lAll}, {hOne, lOne}, {hAcc, lAcc}} {
+		hAll, hOne, hAcc, hTok, hErrs := query(tamper{})
+		lAll, lOne, lAcc, lTok, lErrs := query(tamper{selector: selector, mode: mode, bytes: lie})
+		for i, pair := range [][2]any{{hAll, lAll}, {hOne, lOne}, {hAcc, lAcc}, {hTok, lTok}} {
 			for _, err := range []error{hErrs[i], lErrs[i]} {
 				// A guard kept akw alive, but the input reached code that
 				// panicked: that needs a check of its own.
@@ -270,6 +277,10 @@ func TestProvenStateHonest(t *testing.T) {
 	all, err := v.Balances(ctx, alice)
 	if err != nil || all.Coins.String() != "1000uakt,5zzz" || !all.Verified {
 		t.Fatalf("balances %v %v", all, err)
+	}
+	tok, err := v.TokenBalance(ctx, alice, "zzz")
+	if err != nil || tok.Coin.String() != "5zzz" || tok.Denom.Denom != "zzz" || tok.Denom.Metadata != nil || !tok.Verified {
+		t.Fatalf("token balance %+v %v", tok, err)
 	}
 	a, err := v.Account(ctx, alice)
 	if err != nil || a.AccountNumber != 7 || a.Sequence != 3 {

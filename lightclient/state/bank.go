@@ -80,13 +80,20 @@ func (v *View) Balance(ctx context.Context, addr sdk.AccAddress, denom string) (
 	if err != nil {
 		return nil, err
 	}
-	amt := math.ZeroInt()
-	if p.Exists {
-		if amt, err = decodeAmount(denom, p.Value); err != nil {
-			return nil, err
-		}
+	amt, err := balanceFrom(denom, p)
+	if err != nil {
+		return nil, err
 	}
 	return &Balance{Proven: v.proven(), Address: addr.String(), Coin: sdk.Coin{Denom: denom, Amount: amt}}, nil
+}
+
+// balanceFrom is the amount of denom a proven balance entry holds: zero
+// when its absence is proven.
+func balanceFrom(denom string, p *proof.KeyProof) (math.Int, error) {
+	if !p.Exists {
+		return math.ZeroInt(), nil
+	}
+	return decodeAmount(denom, p.Value)
 }
 
 func decodeAmount(denom string, value []byte) (math.Int, error) {

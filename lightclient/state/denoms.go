@@ -7,6 +7,8 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	"github.com/akash-wallet/akw/lightclient/proof"
 )
 
 // The bank's denom metadata and send rules, as the SDK v0.53 keeper keeps
@@ -117,21 +119,61 @@ func (v *View) denomsMetadata(ctx context.Context, denoms []string) ([]DenomMeta
 	}
 	out := make([]DenomMetadata, len(denoms))
 	for i, p := range ps {
-		out[i].Denom = denoms[i]
-		if !p.Exists {
-			continue
+		if out[i], err = metadataFrom(denoms[i], p); err != nil {
+			return nil, err
 		}
-		var md banktypes.Metadata
-		if err := md.Unmarshal(p.Value); err != nil {
-			return nil, &ErrDecode{What: fmt.Sprintf("metadata of %q", denoms[i]), Err: err}
-		}
-		// The keeper files metadata under its Base (SetDenomMetaData).
-		if md.Base != denoms[i] {
-			return nil, &ErrInconsistent{Reason: fmt.Sprintf("metadata stored under %q is for %q", denoms[i], md.Base)}
-		}
-		out[i].Metadata = &md
 	}
 	return out, nil
+}
+
+// metadataFrom decodes the proven metadata entry of denom (or its proven
+// absence).
+func metadataFrom(denom string, p *proof.KeyProof) (DenomMetadata, error) {
+	out := DenomMetadata{Denom: denom}
+	if !p.Exists {
+		return out, nil
+	}
+	var md banktypes.Metadata
+	if err := md.Unmarshal(p.Value); err != nil {
+		return DenomMetadata{}, &ErrDecode{What: fmt.Sprintf("metadata of %q", denom), Err: err}
+	}
+	// The keeper files metadata under its Base (SetDenomMetaData).
+	if md.Base != denom {
+		return DenomMetadata{}, &ErrInconsistent{Reason: fmt.Sprintf("metadata stored under %q is for %q", denom, md.Base)}
+	}
+	out.Metadata = &md
+	return out, nil
+}
+
+// TokenBalance is one denomination's balance with that denomination's
+// metadata (the unit to show it in), proven at one height.
+type TokenBalance struct {
+	Balance
+	Denom DenomMetadata `json:"denom"`
+}
+
+// TokenBalance proves addr's balance of denom and denom's metadata with
+// one batch of proofs: a one-shot balance query is then one round trip
+// (with the header, when Querier.Newest guessed its height), where
+// Balance then DenomMetadata would be two.
+func (v *View) TokenBalance(ctx context.Context, addr sdk.AccAddress, denom string) (out *TokenBalance, err error) {
+	defer guard(&out, &err, "balance of "+addr.String())
+	if err := sdk.ValidateDenom(denom); err != nil {
+		return nil, err
+	}
+	ps, err := v.getMany(ctx, storeBank, [][]byte{balanceKey(addr, denom), denomMetadataKey(denom)})
+	if err != nil {
+		return nil, err
+	}
+	amt, err := balanceFrom(denom, ps[0])
+	if err != nil {
+		return nil, err
+	}
+	md, err := metadataFrom(denom, ps[1])
+	if err != nil {
+		return nil, err
+	}
+	return &TokenBalance{Balance: Balance{Proven: v.proven(), Address: addr.String(), Coin: sdk.Coin{Denom: denom, Amount: amt}}, Denom: md}, nil
 }
 
 // SendEnabled proves whether denom can be sent: its SendEnabled entry and
