@@ -94,6 +94,7 @@ type Proxy struct {
 	srv    *http.Server
 	addr   string
 	conns  map[net.Conn]struct{}
+	gate   *Gate // SetGate
 
 	latency atomic.Int64
 	down    atomic.Bool
@@ -330,9 +331,13 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 			hooked = true
 		}
 	}
+	gate := p.gate
 	p.mu.Unlock()
 	if p.modes.pruning() {
 		hooked = true
+	}
+	if gate != nil && !gate.pass(r.Context(), len(calls)) {
+		return
 	}
 
 	if d := time.Duration(p.latency.Load()); d > 0 {

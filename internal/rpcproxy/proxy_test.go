@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -196,5 +197,64 @@ func TestPortOutsideEphemeralRange(t *testing.T) {
 	port, err := strconv.Atoi(u.Port())
 	if err != nil || port >= lo {
 		t.Fatalf("proxy on port %s, inside the ephemeral range %d-%d", u.Port(), lo, hi)
+	}
+}
+
+// TestGate: requests wait at the gate until its number of calls arrived
+// at any of its proxies (a batch counts each call), then all are
+// answered.
+func TestGate(t *testing.T) {
+	p1, c1 := setup(t)
+	p2, c2 := setup(t)
+	g := rpcproxy.NewGate(3)
+	p1.SetGate(g)
+	p2.SetGate(g)
+	ctx := context.Background()
+	done := make(chan error, 2)
+	go func() {
+		h := int64(2)
+		_, err := c1.Commit(ctx, &h)
+		done <- err
+	}()
+	go func() {
+		b := c2.NewBatch()
+		for _, h := range []int64{3, 4} {
+			if _, err := b.Commit(ctx, &h); err != nil {
+				done <- err
+				return
+			}
+		}
+		_, err := b.Send(ctx)
+		done <- err
+	}()
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if g.Arrived() != 3 {
+		t.Fatalf("%d calls arrived, want 3", g.Arrived())
+	}
+	// Open now: a later request passes at once.
+	h := int64(5)
+	if _, err := c1.Commit(ctx, &h); err != nil {
+		t.Fatal(err)
+	}
+	// A gate not reached holds its request until the client gives up.
+	p1.SetGate(rpcproxy.NewGate(2))
+	cctx, cancel := context.WithCancel(ctx)
+	errc := make(chan error, 1)
+	go func() { _, err := c1.Commit(cctx, &h); errc <- err }()
+	for p1.Count("commit") < 3 {
+		runtime.Gosched()
+	}
+	select {
+	case err := <-errc:
+		t.Fatalf("answered (%v) before the gate opened", err)
+	default:
+	}
+	cancel()
+	if err := <-errc; err == nil {
+		t.Fatal("a cancelled request held at the gate got an answer")
 	}
 }
