@@ -227,4 +227,54 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 			t.Fatalf("state at %d, want between %d and %d", got, trusted-1, tip-1)
 		}
 	})
+
+	t.Run("one wave", func(t *testing.T) {
+		// What a one-shot `akw query balance --denom` asks (issue 14):
+		// the guessed header from the primary and each witness (commit
+		// and validators) and the balance with its denom's metadata, all
+		// at once. The gate answers nothing until all of it was asked: a
+		// query that waited for an answer before asking the rest would
+		// never open it (and fail at the test's deadline); one that
+		// asked more after the answers is caught by the counts.
+		defer reset()
+		trustNow(t)
+		spend(t)
+		tip := tipNow(t)
+		freeze(tip, proxies...)
+		c := open(t)
+		now := clockFor(t, c, tip)
+		wave := 2*len(proxies) + 2
+		g := rpcproxy.NewGate(wave)
+		for _, p := range proxies {
+			p.ResetCounts()
+			p.SetGate(g)
+			defer p.SetGate(nil)
+		}
+		var b *state.TokenBalance
+		err := state.New(c, nil, state.WithClock(now)).Newest(ctx, func(v *state.View) (err error) {
+			b, err = v.TokenBalance(ctx, aliceAddr, devnet.Denom)
+			return err
+		})
+		if err != nil {
+			t.Fatalf("%v (%d of the %d calls of one round trip were asked)", err, g.Arrived(), wave)
+		}
+		if b.Height != tip-1 || b.Denom.Denom != devnet.Denom {
+			t.Fatalf("state at %d for %q, want %d (header %d, the tip) for %q", b.Height, b.Denom.Denom, tip-1, tip, devnet.Denom)
+		}
+		var r banktypes.QueryBalanceResponse
+		grpc(t, direct, b.Height, "/cosmos.bank.v1beta1.Query/Balance", &banktypes.QueryBalanceRequest{Address: alice.Address, Denom: devnet.Denom}, &r)
+		if !b.Coin.Equal(*r.Balance) {
+			t.Fatalf("proven %s at %d, node %s", b.Coin, b.Height, r.Balance)
+		}
+		asked := 0
+		for i, p := range proxies {
+			for m, n := range p.Counts() {
+				t.Logf("node %d: %s ×%d", i, m, n)
+				asked += int(n)
+			}
+		}
+		if asked != wave {
+			t.Fatalf("%d calls, want the %d of one round trip", asked, wave)
+		}
+	})
 }
