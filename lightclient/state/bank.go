@@ -30,6 +30,11 @@ type Balance struct {
 // 0x02 lp(addr) prefix shows that no denomination was left out.
 func (v *View) Balances(ctx context.Context, addr sdk.AccAddress) (out *Balances, err error) {
 	defer guard(&out, &err, "balances of "+addr.String())
+	return v.balances(ctx, addr, nil)
+}
+
+// balances is Balances, proving along's keys in the walk's rounds too.
+func (v *View) balances(ctx context.Context, addr sdk.AccAddress, along *alongWalk) (*Balances, error) {
 	prefix := balancesPrefix(addr)
 	var guesses [][]byte
 	for _, d := range v.q.denomHints {
@@ -46,7 +51,7 @@ func (v *View) Balances(ctx context.Context, addr sdk.AccAddress) (out *Balances
 		}
 		return keys, nil
 	}
-	entries, err := v.walkPrefix(ctx, storeBank, prefix, guesses, hint)
+	entries, err := v.walkAlong(ctx, storeBank, prefix, proof.PrefixEnd(prefix), guesses, hint, along)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -87,20 +88,54 @@ func (v *View) DenomsMetadata(ctx context.Context, denoms []string) (out *Denoms
 }
 
 // Holdings proves every balance of addr and the metadata of each denom
-// it holds.
+// it holds. The metadata of the denoms it is guessed to hold (the denom
+// hints) is proven with the walk's first round, that of the denoms the
+// node's hint names with its second: a one-shot balance query of the
+// usual account is one round trip, not one more for the metadata.
 func (v *View) Holdings(ctx context.Context, addr sdk.AccAddress) (out *Holdings, err error) {
 	defer guard(&out, &err, "holdings of "+addr.String())
-	bals, err := v.Balances(ctx, addr)
+	along := &alongWalk{hintKeys: func(hinted [][]byte) [][]byte {
+		prefix := balancesPrefix(addr)
+		var keys [][]byte
+		for _, k := range hinted {
+			// The node's unproven word: a key that names no denom only
+			// goes unproven here; the walk decides what is held.
+			if d := string(bytes.TrimPrefix(k, prefix)); len(k) > len(prefix) && sdk.ValidateDenom(d) == nil {
+				keys = append(keys, denomMetadataKey(d))
+			}
+		}
+		return keys
+	}}
+	for _, d := range v.q.denomHints {
+		if sdk.ValidateDenom(d) == nil {
+			along.firstKeys = append(along.firstKeys, denomMetadataKey(d))
+		}
+	}
+	bals, err := v.balances(ctx, addr, along)
 	if err != nil {
 		return nil, err
 	}
-	denoms := make([]string, len(bals.Coins))
+	md := make([]DenomMetadata, len(bals.Coins))
+	var rest []string
+	var at []int
 	for i, c := range bals.Coins {
-		denoms[i] = c.Denom
+		p, ok := along.get(denomMetadataKey(c.Denom))
+		if !ok {
+			rest, at = append(rest, c.Denom), append(at, i)
+			continue
+		}
+		if md[i], err = metadataFrom(c.Denom, p); err != nil {
+			return nil, err
+		}
 	}
-	md, err := v.denomsMetadata(ctx, denoms)
-	if err != nil {
-		return nil, err
+	if len(rest) > 0 {
+		more, err := v.denomsMetadata(ctx, rest)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range at {
+			md[i] = more[j]
+		}
 	}
 	return &Holdings{Proven: v.proven(), Address: bals.Address, Coins: bals.Coins, Denoms: md}, nil
 }

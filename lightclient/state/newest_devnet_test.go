@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
@@ -228,43 +229,27 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 		}
 	})
 
-	t.Run("one wave", func(t *testing.T) {
-		// What a one-shot `akw query balance --denom` asks (issue 14):
-		// the guessed header from the primary and each witness (commit
-		// and validators) and the balance with its denom's metadata, all
-		// at once. The gate answers nothing until all of it was asked: a
-		// query that waited for an answer before asking the rest would
-		// never open it (and fail at the test's deadline); one that
-		// asked more after the answers is caught by the counts.
-		defer reset()
-		trustNow(t)
-		spend(t)
+	// oneWave runs read through Newest at a guessed height that is right,
+	// behind a gate that answers nothing until the header of every node
+	// (commit and validators) and calls more calls to the primary were
+	// asked: a read that waited for an answer before asking the rest
+	// would never open it (and fail at the client's timeout); one that
+	// asked more after the answers is caught by the counts.
+	oneWave := func(t *testing.T, calls int, read func(v *state.View) error) int64 {
+		t.Helper()
 		tip := tipNow(t)
 		freeze(tip, proxies...)
 		c := open(t)
 		now := clockFor(t, c, tip)
-		wave := 2*len(proxies) + 2
+		wave := 2*len(proxies) + calls
 		g := rpcproxy.NewGate(wave)
 		for _, p := range proxies {
 			p.ResetCounts()
 			p.SetGate(g)
 			defer p.SetGate(nil)
 		}
-		var b *state.TokenBalance
-		err := state.New(c, nil, state.WithClock(now)).Newest(ctx, func(v *state.View) (err error) {
-			b, err = v.TokenBalance(ctx, aliceAddr, devnet.Denom)
-			return err
-		})
-		if err != nil {
-			t.Fatalf("%v (%d of the %d calls of one round trip were asked)", err, g.Arrived(), wave)
-		}
-		if b.Height != tip-1 || b.Denom.Denom != devnet.Denom {
-			t.Fatalf("state at %d for %q, want %d (header %d, the tip) for %q", b.Height, b.Denom.Denom, tip-1, tip, devnet.Denom)
-		}
-		var r banktypes.QueryBalanceResponse
-		grpc(t, direct, b.Height, "/cosmos.bank.v1beta1.Query/Balance", &banktypes.QueryBalanceRequest{Address: alice.Address, Denom: devnet.Denom}, &r)
-		if !b.Coin.Equal(*r.Balance) {
-			t.Fatalf("proven %s at %d, node %s", b.Coin, b.Height, r.Balance)
+		if err := state.New(c, nil, state.WithClock(now)).Newest(ctx, read); err != nil {
+			t.Fatalf("%v (%d calls asked in all; one round trip is %d)", err, g.Arrived(), wave)
 		}
 		asked := 0
 		for i, p := range proxies {
@@ -275,6 +260,53 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 		}
 		if asked != wave {
 			t.Fatalf("%d calls, want the %d of one round trip", asked, wave)
+		}
+		return tip
+	}
+
+	t.Run("one wave", func(t *testing.T) {
+		// What a one-shot `akw query balance --denom` asks (issue 14):
+		// the balance and its denom's metadata, with the guessed header.
+		defer reset()
+		trustNow(t)
+		spend(t)
+		var b *state.TokenBalance
+		tip := oneWave(t, 2, func(v *state.View) (err error) {
+			b, err = v.TokenBalance(ctx, aliceAddr, devnet.Denom)
+			return err
+		})
+		if b.Height != tip-1 || b.Denom.Denom != devnet.Denom || b.Denom.Metadata == nil {
+			t.Fatalf("state at %d for %+v, want %d (header %d, the tip) for %q with its metadata", b.Height, b.Denom, tip-1, tip, devnet.Denom)
+		}
+		var r banktypes.QueryBalanceResponse
+		grpc(t, direct, b.Height, "/cosmos.bank.v1beta1.Query/Balance", &banktypes.QueryBalanceRequest{Address: alice.Address, Denom: devnet.Denom}, &r)
+		if !b.Coin.Equal(*r.Balance) {
+			t.Fatalf("proven %s at %d, node %s", b.Coin, b.Height, r.Balance)
+		}
+	})
+
+	t.Run("one wave, all balances", func(t *testing.T) {
+		// `akw query balance` of an address holding only the network's
+		// token: the walk's first proof, the guessed denom's balance and
+		// its metadata, and the node's (unproven) list as a hint.
+		defer reset()
+		trustNow(t)
+		fresh := sdk.AccAddress(secp256k1.GenPrivKey().PubKey().Address())
+		res, err := n.Send(ctx, "alice", fresh.String(), sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 5_000)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The state after the send's block is proven by the next header.
+		if err := n.WaitForHeight(ctx, res.Height+1); err != nil {
+			t.Fatal(err)
+		}
+		var h *state.Holdings
+		tip := oneWave(t, 4, func(v *state.View) (err error) {
+			h, err = v.Holdings(ctx, fresh)
+			return err
+		})
+		if h.Height != tip-1 || h.Coins.String() != "5000"+devnet.Denom || len(h.Denoms) != 1 || h.Denoms[0].Metadata == nil {
+			t.Fatalf("holdings %+v at %d, want 5000%s with its metadata at %d", h, h.Height, devnet.Denom, tip-1)
 		}
 	})
 }

@@ -441,6 +441,12 @@ type hintFunc func(ctx context.Context) ([][]byte, error)
 // walk in two round trips when the hint was true. Whatever is still
 // missing (a wrong or lying hint) is then walked one neighbour at a time.
 func (v *View) walk(ctx context.Context, store string, start, end []byte, guesses [][]byte, hint hintFunc) ([]proof.Entry, error) {
+	return v.walkAlong(ctx, store, start, end, guesses, hint, nil)
+}
+
+// walkAlong is walk, proving along's keys of the same store in its first
+// two rounds too (nil: none).
+func (v *View) walkAlong(ctx context.Context, store string, start, end []byte, guesses [][]byte, hint hintFunc, along *alongWalk) ([]proof.Entry, error) {
 	w := proof.NewRangeWalk(store, start, end, v.height, v.q.walkLimit)
 	hintc := make(chan [][]byte, 1) // buffered: nobody may be left to read it
 	go func() {
@@ -457,28 +463,29 @@ func (v *View) walk(ctx context.Context, store string, start, end []byte, guesse
 			keys, _ = hint(ctx) // unproven and optional: an error only costs speed
 		}
 	}()
-	first, err := v.getMany(ctx, store, append([][]byte{start}, guesses...))
+	first, err := v.getMany(ctx, store, along.with(append([][]byte{start}, guesses...), along.first()))
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range first {
+	for _, p := range along.keep(first, len(guesses)+1) {
 		if err := w.Add(p); err != nil {
 			return nil, err
 		}
 	}
 	// Wait for the hint only if round one did not finish the walk.
 	if _, next, err := w.Result(); err == nil && next != nil && hint != nil {
-		var second [][]byte
+		var second, hinted [][]byte
 		for _, k := range <-hintc {
 			if bytes.Compare(k, start) >= 0 && (end == nil || bytes.Compare(k, end) < 0) && len(second) < v.q.walkLimit {
 				second = append(second, proof.Successor(k))
+				hinted = append(hinted, k)
 			}
 		}
-		ps, err := v.getMany(ctx, store, second)
+		ps, err := v.getMany(ctx, store, along.with(second, along.fromHint(hinted)))
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range ps {
+		for _, p := range along.keep(ps, len(second)) {
 			if err := w.Add(p); err != nil {
 				return nil, err
 			}
