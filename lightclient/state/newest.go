@@ -32,8 +32,10 @@ type guesser interface {
 // spell, a store last brought up long ago) is read again at that tip,
 // one more round trip, so that the state shown is at most a block older
 // than the newest block the primary has, and never older than the
-// newest header already verified (the guess is never below it). Without
-// a prediction it is LatestPipelined.
+// newest header already verified (the guess is never below it). If no
+// node holds the state below the guessed header (the nodes are behind
+// it), it is asked again as LatestPipelined asks it, which says so.
+// Without a prediction it is LatestPipelined.
 //
 // read may be run twice; it must not show anything before it returns.
 func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
@@ -49,6 +51,15 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	v := q.pipelinedAt(ctx, h, g.VerifiedAtGuess)
 	v.guess = true
 	err := read(v)
+	var unavailable *ErrUnavailable
+	if errors.As(err, &unavailable) {
+		// No node holds the state below the guessed header, so the
+		// nodes are behind it (a guess is never below the verified
+		// header). Asked as without a guess: the primary's /status names
+		// a node behind the verified header (the light client's notice),
+		// and one a block or two behind is waited for.
+		return q.readPipelined(ctx, read)
+	}
 	var above *lightclient.ErrAboveTip
 	if err != nil && !errors.As(err, &above) {
 		return err
