@@ -241,7 +241,9 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 		freeze(tip, proxies...)
 		c := open(t)
 		now := clockFor(t, c, tip)
-		wave := 2*len(proxies) + calls
+		// Each node's header (commit and validators), the primary's tip
+		// (/status, asked beside the guess), and the proofs.
+		wave := 2*len(proxies) + 1 + calls
 		g := rpcproxy.NewGate(wave)
 		for _, p := range proxies {
 			p.ResetCounts()
