@@ -28,11 +28,11 @@ type guesser interface {
 // (LatestPipelined's second half: one more round trip, as many as
 // LatestPipelined takes in all). The primary's tip is asked for in the
 // same round trip (/status, beside the header and the proofs): a guess
-// more than a block behind it (a block interval measured in a slow
-// spell, a store last brought up long ago) is read again at that tip,
-// one more round trip, so that the state shown is at most a block older
-// than the newest block the primary has, and never older than the
-// newest header already verified (the guess is never below it). If no
+// behind it (a block the prediction did not count yet, a block interval
+// measured in a slow spell, a store last brought up long ago) is read
+// again at that tip, one more round trip, so that the state shown is the
+// newest the primary can prove, and never older than the newest header
+// already verified (the guess is never below it). If no
 // node holds the state below the guessed header (the nodes are behind
 // it), it is asked again as LatestPipelined asks it, which says so.
 // Without a prediction it is LatestPipelined.
@@ -47,8 +47,32 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	if !ok || h < 3 || h < q.floor() {
 		return q.readPipelined(ctx, read)
 	}
+	// The guess's header stands only once the primary's tip, asked
+	// beside it, is not above it: the state at h-1 stands on header h,
+	// and with a tip above h newer state is provable (a block the
+	// prediction did not count yet, one made while the guess was asked
+	// for, a block interval measured in a slow spell). Not a block of
+	// slack: a transaction just proven included in block T changes the
+	// state at T, which header T+1 proves; a query after it must show it.
+	// The header's refusal fails every proof read on it, so read fails
+	// before it shows anything, and is run again at the tip.
 	tipc := q.primaryTip(ctx)
-	v := q.pipelinedAt(ctx, h, g.VerifiedAtGuess)
+	guessed := func(ctx context.Context, h int64) (*cmttypes.LightBlock, error) {
+		lb, err := g.VerifiedAtGuess(ctx, h)
+		if err != nil {
+			return lb, err
+		}
+		select {
+		case tip := <-tipc:
+			if tip > h && tip >= q.floor() {
+				return nil, &errBehindTip{Height: h, Tip: tip}
+			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return lb, nil
+	}
+	v := q.pipelinedAt(ctx, h, guessed)
 	v.guess = true
 	err := read(v)
 	var unavailable *ErrUnavailable
@@ -60,33 +84,29 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 		// and one a block or two behind is waited for.
 		return q.readPipelined(ctx, read)
 	}
+	var behind *errBehindTip
+	if errors.As(err, &behind) {
+		return read(q.pipelinedAt(ctx, behind.Tip, q.headers.VerifiedAt))
+	}
 	var above *lightclient.ErrAboveTip
-	if err != nil && !errors.As(err, &above) {
+	if err == nil || !errors.As(err, &above) {
 		return err
 	}
-	if err != nil {
-		// The primary's tip is its own word, as /status would be: it only
-		// chooses the height, and never one below the newest verified
-		// header.
-		if above.Tip < 3 || above.Tip < q.floor() || above.Tip >= h {
-			return q.readPipelined(ctx, read)
-		}
-		return read(q.pipelinedAt(ctx, above.Tip, q.headers.VerifiedAt))
+	// The primary's tip is its own word, as /status would be: it only
+	// chooses the height, and never one below the newest verified header.
+	if above.Tip < 3 || above.Tip < q.floor() || above.Tip >= h {
+		return q.readPipelined(ctx, read)
 	}
-	// The guess was there; was it the newest? The state at h-1 stands on
-	// header h, so a tip of h+1 (a block made while the guess was asked
-	// for, or one the prediction did not count yet) is a block of
-	// freshness; more is stale state, read again at the tip.
-	var tip int64
-	select {
-	case tip = <-tipc:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	if tip > h+1 && tip >= q.floor() {
-		return read(q.pipelinedAt(ctx, tip, q.headers.VerifiedAt))
-	}
-	return nil
+	return read(q.pipelinedAt(ctx, above.Tip, q.headers.VerifiedAt))
+}
+
+// errBehindTip refuses a guessed header below the primary's tip: the
+// state it proves is not the newest. Newest reads again at the tip; the
+// error never leaves it.
+type errBehindTip struct{ Height, Tip int64 }
+
+func (e *errBehindTip) Error() string {
+	return fmt.Sprintf("guessed header %d is below the primary's tip %d", e.Height, e.Tip)
 }
 
 // primaryTip asks the primary for its newest height (/status, through the
