@@ -14,9 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"cosmossdk.io/x/feegrant"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	vestingtypes "github.com/cosmos/cosmos-sdk/x/auth/vesting/types"
+	"github.com/cosmos/cosmos-sdk/x/authz"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
@@ -61,7 +64,8 @@ var (
 
 // chainState makes, once per test binary, the state the query tests
 // compare: delegations to both validators, an unbonding, a redelegation,
-// a proposal with a vote and a deposit, and a vesting account.
+// a proposal with a vote and a deposit, authz grants and fee allowances
+// (makeGrants), and a vesting account.
 func chainState(t testing.TB) *chain {
 	t.Helper()
 	if testing.Short() {
@@ -131,6 +135,9 @@ func makeChain(ctx context.Context, n *devnet.Network) (*chain, error) {
 	if _, err := n.Vote(ctx, "alice", c.propID, govv1.OptionYes); err != nil {
 		return nil, err
 	}
+	if err := makeGrants(ctx, n, c); err != nil {
+		return nil, err
+	}
 	c.vesting = sdk.AccAddress(bytes.Repeat([]byte{0x5f}, 20))
 	r, err = n.Exec(ctx, "carol", []sdk.Msg{vestingtypes.NewMsgCreateVestingAccount(c.carol, c.vesting,
 		sdk.NewCoins(coin(9_000_000)), time.Now().Add(24*time.Hour).Unix(), false)})
@@ -140,6 +147,75 @@ func makeChain(ctx context.Context, n *devnet.Network) (*chain, error) {
 	c.lastHeight = r.Height
 	// The last transaction's state is provable once the next header is.
 	return c, n.WaitForHeight(ctx, r.Height+2)
+}
+
+// Message types of the grants makeGrants makes.
+var (
+	msgVote     = sdk.MsgTypeURL(&govv1.MsgVote{})
+	msgDelegate = sdk.MsgTypeURL(&stakingtypes.MsgDelegate{})
+	msgRedel    = sdk.MsgTypeURL(&stakingtypes.MsgBeginRedelegate{})
+)
+
+// makeGrants gives authz grants of each kind (generic, send, stake; with
+// and without expiration) and fee allowances of each kind (basic,
+// periodic inside allowed-messages, unlimited): alice grants bob four,
+// carol grants bob and alice; alice pays bob's fees, carol alice's and
+// bob's.
+func makeGrants(ctx context.Context, n *devnet.Network, c *chain) error {
+	hour := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	akt := func(v int64) sdk.Coins { return sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, v)) }
+	maxTok := sdk.NewInt64Coin(devnet.Denom, 5_000_000)
+	var msgs []sdk.Msg
+	grant := func(granter, grantee sdk.AccAddress, a authz.Authorization, exp *time.Time) error {
+		m, err := authz.NewMsgGrant(granter, grantee, a, exp)
+		msgs = append(msgs, m)
+		return err
+	}
+	allow := func(granter, grantee sdk.AccAddress, fa feegrant.FeeAllowanceI) error {
+		m, err := feegrant.NewMsgGrantAllowance(fa, granter, grantee)
+		msgs = append(msgs, m)
+		return err
+	}
+	delegate, err := stakingtypes.NewStakeAuthorization([]sdk.ValAddress{c.val0}, nil, stakingtypes.AuthorizationType_AUTHORIZATION_TYPE_DELEGATE, &maxTok)
+	if err != nil {
+		return err
+	}
+	redelegate, err := stakingtypes.NewStakeAuthorization(nil, []sdk.ValAddress{c.val1}, stakingtypes.AuthorizationType_AUTHORIZATION_TYPE_REDELEGATE, nil)
+	if err != nil {
+		return err
+	}
+	for _, err := range []error{
+		grant(c.alice, c.bob, authz.NewGenericAuthorization(msgVote), nil),
+		grant(c.alice, c.bob, banktypes.NewSendAuthorization(akt(1000), []sdk.AccAddress{c.carol}), &hour),
+		grant(c.alice, c.bob, delegate, &hour),
+		grant(c.alice, c.bob, redelegate, nil),
+		allow(c.alice, c.bob, &feegrant.BasicAllowance{SpendLimit: akt(1_000_000), Expiration: &hour}),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	if _, err := n.Exec(ctx, "alice", msgs); err != nil {
+		return err
+	}
+	periodic := &feegrant.PeriodicAllowance{Basic: feegrant.BasicAllowance{Expiration: &hour}, Period: time.Hour, PeriodSpendLimit: akt(10_000), PeriodCanSpend: akt(10_000)}
+	filtered, err := feegrant.NewAllowedMsgAllowance(periodic, []string{msgDelegate})
+	if err != nil {
+		return err
+	}
+	msgs = nil
+	for _, err := range []error{
+		grant(c.carol, c.bob, authz.NewGenericAuthorization(msgDelegate), nil),
+		grant(c.carol, c.alice, authz.NewGenericAuthorization(msgDelegate), &hour),
+		allow(c.carol, c.alice, filtered),
+		allow(c.carol, c.bob, &feegrant.BasicAllowance{}),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	_, err = n.Exec(ctx, "carol", msgs)
+	return err
 }
 
 // harness is one proxy in front of the devnet.

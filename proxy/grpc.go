@@ -46,7 +46,7 @@ func rpc[Req any, PReq interface {
 // state, by path.
 var grpcMethods = func() map[string]grpcMethod {
 	out := map[string]grpcMethod{}
-	for _, list := range [][]grpcMethod{bankMethods, authMethods, stakingMethods, distributionMethods, govMethods} {
+	for _, list := range [][]grpcMethod{bankMethods, authMethods, stakingMethods, distributionMethods, govMethods, authzMethods, feegrantMethods} {
 		for _, m := range list {
 			out[m.path] = m
 		}
@@ -69,6 +69,16 @@ type codecs struct {
 	cdc codec.Codec
 	acc address.Codec // account addresses (the chain's prefix)
 	val address.Codec // validator operator addresses
+}
+
+// accString is an account address in the chain's bech32, as the node's
+// sdk.AccAddress.String() writes it ("" for no address).
+func (c codecs) accString(addr []byte) string {
+	s, err := c.acc.BytesToString(addr)
+	if err != nil {
+		panic(err)
+	}
+	return s
 }
 
 func newCodecs(prefix string) codecs {

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"testing"
 
+	"cosmossdk.io/x/feegrant"
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/address"
 	"github.com/cosmos/cosmos-sdk/types/query"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/cosmos-sdk/x/authz"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
@@ -43,7 +46,7 @@ func grpcCases(c *chain) map[string]grpcCase {
 		distr = "/cosmos.distribution.v1beta1.Query/"
 		gov   = "/cosmos.gov.v1.Query/"
 	)
-	return map[string]grpcCase{
+	cases := map[string]grpcCase{
 		"balance":                {bank + "Balance", &banktypes.QueryBalanceRequest{Address: alice, Denom: devnet.Denom}},
 		"balance/other denom":    {bank + "Balance", &banktypes.QueryBalanceRequest{Address: alice, Denom: "uatom"}},
 		"balance/nobody":         {bank + "Balance", &banktypes.QueryBalanceRequest{Address: nobody, Denom: devnet.Denom}},
@@ -111,6 +114,69 @@ func grpcCases(c *chain) map[string]grpcCase {
 		"gov params":             {gov + "Params", &govv1.QueryParamsRequest{}},
 		"gov params/voting":      {gov + "Params", &govv1.QueryParamsRequest{ParamsType: "voting"}},
 		"gov params/bad":         {gov + "Params", &govv1.QueryParamsRequest{ParamsType: "nope"}},
+	}
+	for name, tc := range authzCases(c, nobody, page) {
+		cases[name] = tc
+	}
+	return cases
+}
+
+// authzCases are the authz and feegrant queries, over the grants and
+// allowances of makeGrants.
+func authzCases(c *chain, nobody string, page func(uint64, bool) *query.PageRequest) map[string]grpcCase {
+	alice, bob, carol := c.alice.String(), c.bob.String(), c.carol.String()
+	const (
+		az = "/cosmos.authz.v1beta1.Query/"
+		fg = "/cosmos.feegrant.v1beta1.Query/"
+	)
+	// A page's key is the key inside the query's prefix store: the
+	// message type for Grants, lp(granter) lp(grantee) msgType for
+	// GranteeGrants (every grant walked).
+	grantKey := []byte(msgRedel)
+	granteeKey := append(append(address.MustLengthPrefix(c.carol), address.MustLengthPrefix(c.bob)...), msgDelegate...)
+	return map[string]grpcCase{
+		"grants":                     {az + "Grants", &authz.QueryGrantsRequest{Granter: alice, Grantee: bob}},
+		"grants/msg type":            {az + "Grants", &authz.QueryGrantsRequest{Granter: alice, Grantee: bob, MsgTypeUrl: msgVote}},
+		"grants/stake":               {az + "Grants", &authz.QueryGrantsRequest{Granter: alice, Grantee: bob, MsgTypeUrl: msgDelegate}},
+		"grants/msg type none":       {az + "Grants", &authz.QueryGrantsRequest{Granter: alice, Grantee: bob, MsgTypeUrl: "/cosmos.gov.v1.MsgDeposit"}},
+		"grants/none":                {az + "Grants", &authz.QueryGrantsRequest{Granter: bob, Grantee: alice}},
+		"grants/page":                {az + "Grants", &authz.QueryGrantsRequest{Granter: alice, Grantee: bob, Pagination: page(1, true)}},
+		"grants/page no count":       {az + "Grants", &authz.QueryGrantsRequest{Granter: alice, Grantee: bob, Pagination: page(2, false)}},
+		"grants/key":                 {az + "Grants", &authz.QueryGrantsRequest{Granter: alice, Grantee: bob, Pagination: &query.PageRequest{Key: grantKey, Limit: 1}}},
+		"grants/offset":              {az + "Grants", &authz.QueryGrantsRequest{Granter: alice, Grantee: bob, Pagination: &query.PageRequest{Offset: 1, Limit: 2, CountTotal: true}}},
+		"grants/reverse":             {az + "Grants", &authz.QueryGrantsRequest{Granter: alice, Grantee: bob, Pagination: &query.PageRequest{Reverse: true, Limit: 3}}},
+		"grants/key and offset":      {az + "Grants", &authz.QueryGrantsRequest{Granter: alice, Grantee: bob, Pagination: &query.PageRequest{Key: grantKey, Offset: 1}}},
+		"grants/bad granter":         {az + "Grants", &authz.QueryGrantsRequest{Granter: "akash1xyz", Grantee: bob}},
+		"grants/empty":               {az + "Grants", &authz.QueryGrantsRequest{}},
+		"granter grants":             {az + "GranterGrants", &authz.QueryGranterGrantsRequest{Granter: alice}},
+		"granter grants/carol":       {az + "GranterGrants", &authz.QueryGranterGrantsRequest{Granter: carol}},
+		"granter grants/nobody":      {az + "GranterGrants", &authz.QueryGranterGrantsRequest{Granter: nobody}},
+		"granter grants/page":        {az + "GranterGrants", &authz.QueryGranterGrantsRequest{Granter: alice, Pagination: page(3, true)}},
+		"granter grants/reverse":     {az + "GranterGrants", &authz.QueryGranterGrantsRequest{Granter: carol, Pagination: &query.PageRequest{Reverse: true}}},
+		"granter grants/bad":         {az + "GranterGrants", &authz.QueryGranterGrantsRequest{Granter: "cosmos1qqqq"}},
+		"grantee grants":             {az + "GranteeGrants", &authz.QueryGranteeGrantsRequest{Grantee: bob}},
+		"grantee grants/alice":       {az + "GranteeGrants", &authz.QueryGranteeGrantsRequest{Grantee: alice}},
+		"grantee grants/nobody":      {az + "GranteeGrants", &authz.QueryGranteeGrantsRequest{Grantee: nobody}},
+		"grantee grants/page":        {az + "GranteeGrants", &authz.QueryGranteeGrantsRequest{Grantee: bob, Pagination: page(2, true)}},
+		"grantee grants/offset":      {az + "GranteeGrants", &authz.QueryGranteeGrantsRequest{Grantee: bob, Pagination: &query.PageRequest{Offset: 3, Limit: 1, CountTotal: true}}},
+		"grantee grants/key":         {az + "GranteeGrants", &authz.QueryGranteeGrantsRequest{Grantee: bob, Pagination: &query.PageRequest{Key: granteeKey, Limit: 1}}},
+		"grantee grants/bad":         {az + "GranteeGrants", &authz.QueryGranteeGrantsRequest{Grantee: "akash1"}},
+		"allowance":                  {fg + "Allowance", &feegrant.QueryAllowanceRequest{Granter: alice, Grantee: bob}},
+		"allowance/allowed msgs":     {fg + "Allowance", &feegrant.QueryAllowanceRequest{Granter: carol, Grantee: alice}},
+		"allowance/unlimited":        {fg + "Allowance", &feegrant.QueryAllowanceRequest{Granter: carol, Grantee: bob}},
+		"allowance/none":             {fg + "Allowance", &feegrant.QueryAllowanceRequest{Granter: bob, Grantee: alice}},
+		"allowance/bad grantee":      {fg + "Allowance", &feegrant.QueryAllowanceRequest{Granter: alice, Grantee: "akash1xyz"}},
+		"allowances":                 {fg + "Allowances", &feegrant.QueryAllowancesRequest{Grantee: bob}},
+		"allowances/alice":           {fg + "Allowances", &feegrant.QueryAllowancesRequest{Grantee: alice}},
+		"allowances/nobody":          {fg + "Allowances", &feegrant.QueryAllowancesRequest{Grantee: nobody}},
+		"allowances/page":            {fg + "Allowances", &feegrant.QueryAllowancesRequest{Grantee: bob, Pagination: page(1, true)}},
+		"allowances/reverse":         {fg + "Allowances", &feegrant.QueryAllowancesRequest{Grantee: bob, Pagination: &query.PageRequest{Reverse: true, Limit: 1}}},
+		"allowances/bad":             {fg + "Allowances", &feegrant.QueryAllowancesRequest{}},
+		"allowances by granter":      {fg + "AllowancesByGranter", &feegrant.QueryAllowancesByGranterRequest{Granter: carol}},
+		"allowances by granter/one":  {fg + "AllowancesByGranter", &feegrant.QueryAllowancesByGranterRequest{Granter: alice}},
+		"allowances by granter/no":   {fg + "AllowancesByGranter", &feegrant.QueryAllowancesByGranterRequest{Granter: nobody}},
+		"allowances by granter/page": {fg + "AllowancesByGranter", &feegrant.QueryAllowancesByGranterRequest{Granter: carol, Pagination: page(1, true)}},
+		"allowances by granter/bad":  {fg + "AllowancesByGranter", &feegrant.QueryAllowancesByGranterRequest{Granter: "x"}},
 	}
 }
 
