@@ -18,7 +18,8 @@ import (
 
 // TestCosmJS runs cosmjs (@cosmjs/stargate and @cosmjs/proto-signing, from
 // the npm registry, pinned by testdata/cosmjs/package-lock.json) against
-// the proxy: the reads a wallet makes answer as the node's, a
+// the proxy: the reads a wallet makes (and its authz and feegrant query
+// extensions) answer as the node's, a
 // SigningStargateClient sends and delegates through it, and behind a
 // lying node every read throws. The script is testdata/cosmjs/script.mjs;
 // it needs Node (18 or newer) and `npm ci` in testdata/cosmjs.
@@ -44,12 +45,13 @@ func TestCosmJS(t *testing.T) {
 		"node": n.RPC()[0], "denom": devnet.Denom, "alice": c.alice.String(), "bob": c.bob.String(),
 		"nobody": sdk.AccAddress(bytes.Repeat([]byte{0x42}, 20)).String(), "validator": c.val0.String(),
 		"mnemonic": carol.Mnemonic, "gasPrice": "0.0025" + devnet.Denom, "height": c.lastHeight,
+		"grantMsg": msgVote,
 	}
 
 	t.Run("honest", func(t *testing.T) {
 		h := startProxy(t)
 		cfg := withKeys(base, map[string]any{"mode": "honest", "proxy": h.url})
-		runCosmJS(t, nodeBin, dir, cfg, 15)
+		runCosmJS(t, nodeBin, dir, cfg, 21)
 		if !strings.Contains(h.log.String(), "broadcast_tx_sync forwarded") || !strings.Contains(h.log.String(), "tx_search verified+node-reported") {
 			t.Fatalf("the proxy's log does not show the broadcast and the proven search:\n%s", h.log.String())
 		}
@@ -61,7 +63,7 @@ func TestCosmJS(t *testing.T) {
 			return r
 		})
 		cfg := withKeys(base, map[string]any{"mode": "lying", "proxy": l.url})
-		runCosmJS(t, nodeBin, dir, cfg, 4)
+		runCosmJS(t, nodeBin, dir, cfg, 6)
 	})
 }
 

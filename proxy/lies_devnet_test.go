@@ -11,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"cosmossdk.io/x/feegrant"
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	"github.com/cosmos/cosmos-sdk/types/address"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/cosmos-sdk/x/authz"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
@@ -150,7 +152,7 @@ func TestLyingNodeStateProofs(t *testing.T) {
 			return r
 		},
 	}
-	alice := l.c.alice.String()
+	alice, bob := l.c.alice.String(), l.c.bob.String()
 	queries := map[string]struct {
 		path string
 		req  interface{ Marshal() ([]byte, error) }
@@ -159,6 +161,10 @@ func TestLyingNodeStateProofs(t *testing.T) {
 		"all balances": {"/cosmos.bank.v1beta1.Query/AllBalances", &banktypes.QueryAllBalancesRequest{Address: alice}},
 		"account":      {"/cosmos.auth.v1beta1.Query/Account", &authtypes.QueryAccountRequest{Address: alice}},
 		"delegations":  {"/cosmos.staking.v1beta1.Query/DelegatorDelegations", &stakingtypes.QueryDelegatorDelegationsRequest{DelegatorAddr: alice}},
+		"grant":        {"/cosmos.authz.v1beta1.Query/Grants", &authz.QueryGrantsRequest{Granter: alice, Grantee: bob, MsgTypeUrl: msgVote}},
+		"grants":       {"/cosmos.authz.v1beta1.Query/GranterGrants", &authz.QueryGranterGrantsRequest{Granter: alice}},
+		"allowance":    {"/cosmos.feegrant.v1beta1.Query/Allowance", &feegrant.QueryAllowanceRequest{Granter: alice, Grantee: bob}},
+		"allowances":   {"/cosmos.feegrant.v1beta1.Query/AllowancesByGranter", &feegrant.QueryAllowancesByGranterRequest{Granter: l.c.carol.String()}},
 	}
 	aliceKey := append(append([]byte{0x02}, address.MustLengthPrefix(l.c.alice)...), devnet.Denom...)
 	for name, lie := range lies {
@@ -166,7 +172,7 @@ func TestLyingNodeStateProofs(t *testing.T) {
 			l.storeLie(t, lie)
 			defer l.lie.Handle("abci_query", nil)
 			for qname, q := range queries {
-				if name == "flipped value byte" && (qname == "all balances" || qname == "delegations") {
+				if name == "flipped value byte" && (qname == "all balances" || qname == "delegations" || qname == "grants" || qname == "allowances") {
 					// A list's values are the proofs' own neighbours, which
 					// a flipped response value does not touch.
 					continue
@@ -218,6 +224,10 @@ func TestLyingHintsCostNothing(t *testing.T) {
 		{"/cosmos.staking.v1beta1.Query/DelegatorDelegations", &stakingtypes.QueryDelegatorDelegationsRequest{DelegatorAddr: l.c.alice.String()}},
 		{"/cosmos.staking.v1beta1.Query/Validators", &stakingtypes.QueryValidatorsRequest{}},
 		{"/cosmos.bank.v1beta1.Query/AllBalances", &banktypes.QueryAllBalancesRequest{Address: l.c.alice.String()}},
+		{"/cosmos.authz.v1beta1.Query/GranteeGrants", &authz.QueryGranteeGrantsRequest{Grantee: l.c.bob.String()}},
+		{"/cosmos.authz.v1beta1.Query/Grants", &authz.QueryGrantsRequest{Granter: l.c.alice.String(), Grantee: l.c.bob.String()}},
+		{"/cosmos.feegrant.v1beta1.Query/AllowancesByGranter", &feegrant.QueryAllowancesByGranterRequest{Granter: l.c.carol.String()}},
+		{"/cosmos.feegrant.v1beta1.Query/Allowances", &feegrant.QueryAllowancesRequest{Grantee: l.c.bob.String()}},
 	} {
 		data, _ := q.req.Marshal()
 		got, err := l.rpc.ABCIQueryWithOptions(ctx, q.path, data, rpcclient.ABCIQueryOptions{})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"cosmossdk.io/x/feegrant"
 	"github.com/cosmos/cosmos-sdk/client"
 	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
@@ -14,6 +15,7 @@ import (
 	grpctypes "github.com/cosmos/cosmos-sdk/types/grpc"
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/cosmos-sdk/x/authz"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
@@ -27,8 +29,8 @@ import (
 
 // TestCosmosSDKClient drives the proxy with the cosmos-sdk's own client
 // code, the code the Akash CLI runs: a client.Context whose node is the
-// proxy (rpchttp.New(proxy URL)), the bank, auth, staking, distribution
-// and gov gRPC query clients over it (client.Context.Invoke goes through
+// proxy (rpchttp.New(proxy URL)), the bank, auth, staking, distribution,
+// gov, authz and feegrant gRPC query clients over it (client.Context.Invoke goes through
 // abci_query), each answer the same as the node's at the height the
 // proxy reports; then a transaction built, simulated, signed and
 // broadcast with the SDK's tx package and looked up with its auth/tx.
@@ -39,7 +41,7 @@ func TestCosmosSDKClient(t *testing.T) {
 	viaProxy := h.net.ClientContext(0).WithClient(h.rpc).WithNodeURI(h.url)
 	direct := h.net.ClientContext(0)
 
-	alice, val0 := c.alice.String(), c.val0.String()
+	alice, bob, val0 := c.alice.String(), c.bob.String(), c.val0.String()
 	queries := []struct {
 		name string
 		call func(cc client.Context, opts ...grpc.CallOption) (gogoproto.Message, error)
@@ -67,6 +69,24 @@ func TestCosmosSDKClient(t *testing.T) {
 		}},
 		{"gov vote", func(cc client.Context, o ...grpc.CallOption) (gogoproto.Message, error) {
 			return govv1.NewQueryClient(cc).Vote(ctx, &govv1.QueryVoteRequest{ProposalId: c.propID, Voter: alice}, o...)
+		}},
+		{"authz grants", func(cc client.Context, o ...grpc.CallOption) (gogoproto.Message, error) {
+			return authz.NewQueryClient(cc).Grants(ctx, &authz.QueryGrantsRequest{Granter: alice, Grantee: bob, MsgTypeUrl: msgVote}, o...)
+		}},
+		{"authz granter grants", func(cc client.Context, o ...grpc.CallOption) (gogoproto.Message, error) {
+			return authz.NewQueryClient(cc).GranterGrants(ctx, &authz.QueryGranterGrantsRequest{Granter: alice}, o...)
+		}},
+		{"authz grantee grants", func(cc client.Context, o ...grpc.CallOption) (gogoproto.Message, error) {
+			return authz.NewQueryClient(cc).GranteeGrants(ctx, &authz.QueryGranteeGrantsRequest{Grantee: bob}, o...)
+		}},
+		{"feegrant allowance", func(cc client.Context, o ...grpc.CallOption) (gogoproto.Message, error) {
+			return feegrant.NewQueryClient(cc).Allowance(ctx, &feegrant.QueryAllowanceRequest{Granter: alice, Grantee: bob}, o...)
+		}},
+		{"feegrant allowances", func(cc client.Context, o ...grpc.CallOption) (gogoproto.Message, error) {
+			return feegrant.NewQueryClient(cc).Allowances(ctx, &feegrant.QueryAllowancesRequest{Grantee: bob}, o...)
+		}},
+		{"feegrant allowances by granter", func(cc client.Context, o ...grpc.CallOption) (gogoproto.Message, error) {
+			return feegrant.NewQueryClient(cc).AllowancesByGranter(ctx, &feegrant.QueryAllowancesByGranterRequest{Granter: c.carol.String()}, o...)
 		}},
 	}
 	for _, q := range queries {

@@ -5,22 +5,37 @@
 // config.json (written by proxy/cosmjs_test.go):
 //   {"mode": "honest" | "lying", "proxy": URL, "node": URL, "denom",
 //    "alice", "bob", "nobody", "validator", "mnemonic", "gasPrice",
-//    "height"}
+//    "height", "grantMsg"}
 //
 // honest: StargateClient.connect(proxy) answers getHeight, getChainId,
 // getBalance, getAllBalances, getAccount, getDelegation and getBlock as
-// the node does; a SigningStargateClient with a DirectSecp256k1HdWallet
+// the node does, and so do the authz and feegrant query extensions (the
+// grants and the fee allowance alice gave bob: config "grantMsg"); a SigningStargateClient with a DirectSecp256k1HdWallet
 // sends and delegates through the proxy; the balances after are the
 // node's. lying: the node behind the proxy lies about state; every
 // query must throw, none may return a value.
 //
 // Prints one JSON document: {"checks": [{"name", "ok", "proxy", "node"}]}.
 import { readFileSync } from "node:fs";
-import { StargateClient, SigningStargateClient, GasPrice, coin } from "@cosmjs/stargate";
+import {
+  StargateClient,
+  SigningStargateClient,
+  GasPrice,
+  coin,
+  QueryClient,
+  setupAuthzExtension,
+  setupFeegrantExtension,
+} from "@cosmjs/stargate";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 
 const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const checks = [];
+
+// The authz and feegrant query extensions over a client's own comet
+// client (forceGetCometClient is protected in TypeScript only).
+function extended(client) {
+  return QueryClient.withExtensions(client.forceGetCometClient(), setupAuthzExtension, setupFeegrantExtension);
+}
 
 // Plain data for comparison and printing: bytes as hex, bigints as text.
 function plain(v) {
@@ -56,6 +71,13 @@ async function honest() {
   same("getAccount of an address with no account", await viaProxy.getAccount(cfg.nobody), await direct.getAccount(cfg.nobody));
   same("getDelegation", await viaProxy.getDelegation(cfg.alice, cfg.validator), await direct.getDelegation(cfg.alice, cfg.validator));
   same("getBlock", await viaProxy.getBlock(cfg.height), await direct.getBlock(cfg.height));
+  const [pq, nq] = [extended(viaProxy), extended(direct)];
+  same("authz grants of one type", await pq.authz.grants(cfg.alice, cfg.bob, cfg.grantMsg), await nq.authz.grants(cfg.alice, cfg.bob, cfg.grantMsg));
+  same("authz grants", await pq.authz.grants(cfg.alice, cfg.bob, ""), await nq.authz.grants(cfg.alice, cfg.bob, ""));
+  same("authz granterGrants", await pq.authz.granterGrants(cfg.alice), await nq.authz.granterGrants(cfg.alice));
+  same("authz granteeGrants", await pq.authz.granteeGrants(cfg.bob), await nq.authz.granteeGrants(cfg.bob));
+  same("feegrant allowance", await pq.feegrant.allowance(cfg.alice, cfg.bob), await nq.feegrant.allowance(cfg.alice, cfg.bob));
+  same("feegrant allowances", await pq.feegrant.allowances(cfg.bob), await nq.feegrant.allowances(cfg.bob));
   const latest = await viaProxy.getBlock();
   check("getBlock of the newest", latest.header.height === ph || latest.header.height >= ph, latest.header.height, ph);
 
@@ -90,6 +112,8 @@ async function lying() {
     getAllBalances: () => viaProxy.getAllBalances(cfg.alice),
     getAccount: () => viaProxy.getAccount(cfg.alice),
     getDelegation: () => viaProxy.getDelegation(cfg.alice, cfg.validator),
+    "authz grants": () => extended(viaProxy).authz.grants(cfg.alice, cfg.bob, cfg.grantMsg),
+    "feegrant allowance": () => extended(viaProxy).feegrant.allowance(cfg.alice, cfg.bob),
   };
   for (const [name, call] of Object.entries(calls)) {
     try {
