@@ -17,7 +17,8 @@
 //	blockchain               headers and block ids checked; block_size and num_txs node-reported
 //	abci_query /store/<s>/key  the node's proof checked against the verified app hash
 //	abci_query gRPC paths    answered from proven state as the node's query service answers
-//	                         (GRPCPaths): bank, auth, staking, distribution rewards, gov
+//	                         (GRPCPaths): bank, auth, staking, distribution rewards, gov,
+//	                         authz (upstream store layout only), feegrant
 //	tx, tx_search            each transaction's inclusion and result proven (txproof);
 //	                         log and events node-reported; a search's list node-reported
 //	broadcast_tx_sync/async  forwarded (the mempool's answer is the node's)
