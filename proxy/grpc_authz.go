@@ -71,22 +71,34 @@ func parseGrantStoreKey(key []byte) (granterAddr, granteeAddr sdk.AccAddress, ms
 // upstreamAuthz proves whether the authz store is upstream's: the proof
 // of the key 0x03 (no key is one byte long, so it is absent on either
 // layout) names its right neighbour, and a chain with Akash's grantee
-// index has an entry under 0x03. keys are proven in the same round. On
-// the fork's layout the query is refused (errUnsupported).
+// index has an entry under 0x03. It decides as state.View.GranteeIndexed
+// does, but through the query's proven store, so that keys are proven in
+// the same round. On the fork's layout the query is refused
+// (errUnsupported).
 func upstreamAuthz(q *provenQuery, keys ...[]byte) error {
 	q.prove(storeAuthz, append([][]byte{authzGranteeIndexStart}, keys...)...)
 	if q.failed() {
 		return nil // the refusal is q.err
 	}
-	it, err := q.store(storeAuthz).DB.Iterator(authzGranteeIndexStart, authzGranteeIndexEnd)
+	indexed, err := hasGranteeIndex(q.store(storeAuthz))
 	if err != nil {
 		return err
 	}
-	defer it.Close()
-	if it.Valid() {
+	if indexed {
 		return &errUnsupported{reason: "this chain's authz store keeps Akash's grantee index (authz 0x03): its node answers the authz queries with the Akash SDK fork's own code, which akw does not reproduce; `akw query grants` proves grants on this chain"}
 	}
 	return nil
+}
+
+// hasGranteeIndex reports whether the proven entries of the authz store,
+// once the key 0x03 is proven (with its neighbours), hold any under 0x03.
+func hasGranteeIndex(st *provenStore) (bool, error) {
+	it, err := st.DB.Iterator(authzGranteeIndexStart, authzGranteeIndexEnd)
+	if err != nil {
+		return false, err
+	}
+	defer it.Close()
+	return it.Valid(), nil
 }
 
 // knownTypes decodes stored values whose Any fields the node unpacks

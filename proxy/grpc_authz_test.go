@@ -1,16 +1,56 @@
 package proxy
 
 import (
+	"bytes"
 	"errors"
 	"testing"
 	"time"
 
+	"cosmossdk.io/store/dbadapter"
 	"cosmossdk.io/x/feegrant"
+	dbm "github.com/cosmos/cosmos-db"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/address"
 	"github.com/cosmos/cosmos-sdk/x/authz"
 	gogoproto "github.com/cosmos/gogoproto/proto"
+
+	"github.com/akash-wallet/akw/lightclient/proof"
 )
+
+// The authz store's layout, from the proof of the key 0x03: upstream's
+// (its right neighbour beyond 0x03, or none) or Akash's fork (a neighbour
+// under 0x03, the grantee index).
+func TestGranteeIndexFromProof(t *testing.T) {
+	grant := append(append([]byte{0x01}, address.MustLengthPrefix(bytes.Repeat([]byte{1}, 20))...), address.MustLengthPrefix(bytes.Repeat([]byte{2}, 20))...)
+	queue := []byte{0x02, 0x00, 0x01}
+	fork := append([]byte{0x03}, address.MustLengthPrefix(bytes.Repeat([]byte{2}, 20))...)
+	for name, tc := range map[string]struct {
+		left, right []byte
+		want        bool
+	}{
+		"upstream, grants and queue": {left: queue, want: false},
+		"upstream, grants only":      {left: grant, want: false},
+		"upstream, a store after it": {left: grant, right: []byte{0x05}, want: false},
+		"empty store":                {want: false},
+		"fork, grantee index":        {left: queue, right: fork, want: true},
+		"fork, index and no grants":  {right: fork, want: true},
+	} {
+		st := &provenStore{Store: dbadapter.Store{DB: dbm.NewMemDB()}, absent: map[string]bool{}}
+		p := &proof.KeyProof{Key: authzGranteeIndexStart}
+		if tc.left != nil {
+			p.Left = &proof.Neighbour{Key: tc.left, Value: []byte{1}}
+		}
+		if tc.right != nil {
+			p.Right = &proof.Neighbour{Key: tc.right, Value: []byte{1}}
+		}
+		st.addProof(p)
+		got, err := hasGranteeIndex(st)
+		if err != nil || got != tc.want {
+			t.Errorf("%s: grantee index %v (%v), want %v", name, got, err, tc.want)
+		}
+	}
+}
 
 // A stored grant whose authorization is a type akw's registry does not
 // know (Akash's deposit authorization) is a refusal: the node knows the
