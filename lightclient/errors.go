@@ -58,18 +58,71 @@ func (e *ErrStoreCorrupt) Unwrap() error          { return e.Reason }
 func (e *ErrStoreCorrupt) Kind() errkind.Kind     { return errkind.Failure }
 func (e *ErrStoreCorrupt) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.ResetTrust} }
 
-// ErrStoreBusy means another process holds the store open.
+// ErrStoreBusy means another process holds the store open, and kept it
+// for as long as the opener was willing to wait (Waited).
 type ErrStoreBusy struct {
 	Dir    string
 	Reason error
+	// Holder is who said they hold it (zero: unknown). It is what the
+	// holder wrote beside the lock, for the message only.
+	Holder StoreHolder
+	// Waited is how long the opener waited before giving up (0: it did
+	// not wait).
+	Waited time.Duration
 }
 
 func (e *ErrStoreBusy) Error() string {
-	return fmt.Sprintf("the light-client store in %s is in use by another process: %v", e.Dir, e.Reason)
+	msg := "the light-client store in " + e.Dir + " is in use by another akw process" + e.Holder.paren()
+	if e.Waited > 0 {
+		msg += fmt.Sprintf("; gave up waiting after %s", e.Waited)
+	}
+	return fmt.Sprintf("%s: %v", msg, e.Reason)
 }
 func (e *ErrStoreBusy) Unwrap() error          { return e.Reason }
 func (e *ErrStoreBusy) Kind() errkind.Kind     { return errkind.Failure }
 func (e *ErrStoreBusy) Remedy() errkind.Remedy { return errkind.Remedy{Do: errkind.CloseOther} }
+
+// StoreHolder is what the process holding a store wrote beside its lock:
+// its pid and command. The lock itself decides who holds the store; this
+// only names the holder in a message, and may be stale or missing.
+type StoreHolder struct {
+	PID     int    `json:"pid"`
+	Command string `json:"command"`
+}
+
+// paren is " (pid N, `cmd`)", or "" when nothing is known.
+func (h StoreHolder) paren() string {
+	var parts []string
+	if h.PID > 0 {
+		parts = append(parts, fmt.Sprintf("pid %d", h.PID))
+	}
+	if h.Command != "" {
+		parts = append(parts, "`"+h.Command+"`")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// StoreWait is a wait for a store another process holds: told once when
+// it begins and once when it ends (Ended), so that a face can say why it
+// pauses and stop saying it.
+type StoreWait struct {
+	Dir    string
+	Holder StoreHolder
+	// Limit is how long the opener waits before giving up with
+	// *ErrStoreBusy.
+	Limit time.Duration
+	// Ended: the wait is over, the store taken or given up on.
+	Ended bool
+}
+
+// String is the wait in words that hold for any face.
+func (w StoreWait) String() string {
+	return fmt.Sprintf("waiting for another akw process using the light-client store %s%s (up to %s)…",
+		w.Dir, w.Holder.paren(), w.Limit)
+}
 
 // ErrTrustExpired means the newest trusted header is older than the trusting
 // period, so new headers can no longer be verified from it. Re-trusting a

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	dbm "github.com/cometbft/cometbft-db"
@@ -49,6 +50,9 @@ type Client struct {
 	server  *endpoint            // answers queries instead of a primary behind the store (tip.go)
 	current *endpoint            // the light client's primary after the last operation
 
+	// onBusy replaces cfg.OnBusyWait once set (SetOnBusyWait).
+	onBusy atomic.Pointer[func(lightclient.StoreWait)]
+
 	closeOnce sync.Once
 }
 
@@ -78,7 +82,7 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, &lightclient.ErrStoreCorrupt{ChainID: cfg.ChainID, Dir: dir,
 			Reason: fmt.Errorf("store belongs to chain %q", m.ChainID)}
 	}
-	db, err := openWaiting(ctx, cfg, dir)
+	db, err := openWaiting(ctx, cfg, dir, cfg.OnBusyWait)
 	if err != nil {
 		return nil, err
 	}
@@ -87,17 +91,19 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		db.Close()
 		return nil, err
 	}
+	base := c.base
+	reopen := func() (dbm.DB, error) {
+		db, err := openWaiting(base, cfg, dir, c.tellBusy)
+		if err != nil {
+			return nil, err
+		}
+		return lazyDB{db}, nil
+	}
 	if cfg.ShareStore {
-		base := c.base
-		c.store = newSharedStore(lazyDB{db}, func() (dbm.DB, error) {
-			db, err := openWaiting(base, cfg, dir)
-			if err != nil {
-				return nil, err
-			}
-			return lazyDB{db}, nil
-		}, cfg.ChainID, dir)
+		c.store = newSharedStore(lazyDB{db}, reopen, cfg.ChainID, dir)
 	} else {
 		c.store = newSafeStore(lazyDB{db}, cfg.ChainID, dir)
+		c.store.open = reopen // for Share
 	}
 	if _, err := c.store.check(m); err != nil {
 		c.Close()
@@ -118,23 +124,79 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 
 // openWaiting opens the store's database, waiting up to cfg.BusyWait
 // while another akw process holds it: commands run side by side from a
-// script hold it for well under a second each.
-func openWaiting(ctx context.Context, cfg Config, dir string) (dbm.DB, error) {
+// script hold it for well under a second each, and a transaction leaves
+// it free while it waits for its block (Client.Share). tell, when set,
+// hears the wait begin and end. The holder of the store is recorded
+// beside its lock (holder.go), and named in the wait and in the error.
+func openWaiting(ctx context.Context, cfg Config, dir string, tell func(lightclient.StoreWait)) (dbm.DB, error) {
 	deadline := time.Now().Add(cfg.BusyWait)
-	for waiting := false; ; waiting = true {
-		db, err := openDB(cfg.ChainID, dir, false)
-		var busy *lightclient.ErrStoreBusy
-		if err == nil || !errors.As(err, &busy) || !time.Now().Before(deadline) {
-			return db, err
+	var wait *lightclient.StoreWait
+	defer func() {
+		if wait != nil && tell != nil {
+			wait.Ended = true
+			tell(*wait)
 		}
-		if !waiting && cfg.OnBusyWait != nil {
-			cfg.OnBusyWait()
+	}()
+	for {
+		db, err := openDB(cfg.ChainID, dir, false)
+		if err == nil {
+			writeHolder(dir, cfg.Command)
+			return db, nil
+		}
+		var busy *lightclient.ErrStoreBusy
+		if !errors.As(err, &busy) {
+			return nil, err
+		}
+		busy.Holder = readHolder(dir)
+		if !time.Now().Before(deadline) {
+			if wait != nil {
+				busy.Waited = cfg.BusyWait
+			}
+			return nil, err
+		}
+		if wait == nil {
+			wait = &lightclient.StoreWait{Dir: dir, Holder: busy.Holder, Limit: cfg.BusyWait}
+			if tell != nil {
+				tell(*wait)
+			}
 		}
 		select {
 		case <-time.After(50 * time.Millisecond):
 		case <-ctx.Done():
 			return nil, err
 		}
+	}
+}
+
+// SetOnBusyWait replaces Config.OnBusyWait for the waits to come: a face
+// that opened the client before it could show anything (the TUI, whose
+// screen starts after) takes the waits over once it can.
+func (c *Client) SetOnBusyWait(f func(lightclient.StoreWait)) {
+	c.onBusy.Store(&f)
+}
+
+// tellBusy passes a wait on to whoever listens.
+func (c *Client) tellBusy(w lightclient.StoreWait) {
+	f := c.cfg.OnBusyWait
+	if p := c.onBusy.Load(); p != nil {
+		f = *p
+	}
+	if f != nil {
+		f(w)
+	}
+}
+
+// Share leaves the store free between operations from now on, as
+// Config.ShareStore does from the start: each operation takes it again
+// (waiting for another holder as Open does) and lets it go after. A
+// command about to wait for something other than the store — a person
+// confirming, a block to include its transaction — calls it so that
+// other akw processes are not kept waiting meanwhile. What is verified,
+// and how, does not change: every operation still runs on the store
+// under its lock, and reads it afresh.
+func (c *Client) Share() {
+	if c.store != nil {
+		c.store.share()
 	}
 }
 

@@ -3,6 +3,7 @@ package trusted_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -579,18 +580,36 @@ func walkFiles(dir string, fn func(string, os.FileInfo) error) error {
 func TestStoreBusy(t *testing.T) {
 	n := newNet(t, 20, 0, 1)
 	cfg := n.config(t.TempDir())
+	cfg.Command = "akw test first"
 	first := initLatest(t, cfg)
 	cfg.BusyWait = 200 * time.Millisecond
-	waits := 0
-	cfg.OnBusyWait = func() { waits++ }
+	cfg.Command = "akw test second"
+	var waits []lightclient.StoreWait
+	cfg.OnBusyWait = func(w lightclient.StoreWait) { waits = append(waits, w) }
 	start := time.Now()
 	_, err := trusted.Open(context.Background(), cfg)
-	if time.Since(start) < 200*time.Millisecond || waits != 1 {
-		t.Fatalf("gave up after %s, %d waits", time.Since(start), waits)
+	if time.Since(start) < 200*time.Millisecond || len(waits) != 2 || waits[0].Ended || !waits[1].Ended {
+		t.Fatalf("gave up after %s, waits %+v", time.Since(start), waits)
+	}
+	// The wait and the error name the holder (this process, as the
+	// first opener recorded it) and the bound.
+	holder := lightclient.StoreHolder{PID: os.Getpid(), Command: "akw test first"}
+	if w := waits[0]; w.Holder != holder || w.Limit != 200*time.Millisecond || w.Dir != trusted.StoreDir(cfg.Home, chainID) {
+		t.Fatalf("wait %+v, want holder %+v", w, holder)
+	}
+	if msg := waits[0].String(); !strings.Contains(msg, fmt.Sprintf("(pid %d", os.Getpid())) || !strings.Contains(msg, "up to 200ms") {
+		t.Fatalf("wait message %q", msg)
 	}
 	var busy *lightclient.ErrStoreBusy
-	if !errors.As(err, &busy) {
+	if !errors.As(err, &busy) || busy.Holder != holder || busy.Waited != 200*time.Millisecond ||
+		!strings.Contains(err.Error(), "gave up waiting after 200ms") {
 		t.Fatalf("second open: %v", err)
+	}
+	// Not willing to wait: refused at once, without a wait to tell.
+	waits = nil
+	cfg.BusyWait = -1
+	if _, err := trusted.Open(context.Background(), cfg); !errors.As(err, &busy) || busy.Waited != 0 || len(waits) != 0 {
+		t.Fatalf("open without waiting: %v, waits %+v", err, waits)
 	}
 	if err := trusted.Reset(cfg.Home, chainID); !errors.As(err, &busy) {
 		t.Fatalf("reset of a store in use: %v", err)
@@ -613,7 +632,10 @@ func TestStoreBusy(t *testing.T) {
 // waiting for the store; the returned channel is closed after it ran.
 func releaseOnWait(cfg *trusted.Config, release func() error) <-chan struct{} {
 	waiting, released := make(chan struct{}, 1), make(chan struct{})
-	cfg.OnBusyWait = func() {
+	cfg.OnBusyWait = func(w lightclient.StoreWait) {
+		if w.Ended {
+			return
+		}
 		select {
 		case waiting <- struct{}{}:
 		default:
@@ -775,6 +797,43 @@ func TestShareStore(t *testing.T) {
 	st, err := tui.Status(context.Background(), false)
 	if err != nil || st.TrustedHeight != 60 {
 		t.Fatalf("tui status: %+v %v", st, err)
+	}
+}
+
+// A command's client pins the store until Share: then another opener
+// gets it at once, and the first still verifies on it afterwards (taking
+// it again for each operation) and sees what the other stored.
+func TestShare(t *testing.T) {
+	n := newNet(t, 60, 0.1, 1)
+	n.chain.SetTip(20)
+	cfg := n.config(t.TempDir())
+	initLatest(t, cfg).Close()
+	first, err := trusted.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	other := cfg
+	other.BusyWait = -1 // must not need to wait once shared
+	if _, err := trusted.Open(context.Background(), other); !errors.As(err, new(*lightclient.ErrStoreBusy)) {
+		t.Fatalf("a pinned store was not held: %v", err)
+	}
+	first.Share()
+	second, err := trusted.Open(context.Background(), other)
+	if err != nil {
+		t.Fatalf("open after Share: %v", err)
+	}
+	n.chain.SetTip(40)
+	if lb, err := second.Latest(context.Background()); err != nil || lb.Height != 40 {
+		t.Fatalf("second latest: %v %v", lb, err)
+	}
+	second.Close()
+	n.chain.SetTip(60)
+	if lb, err := first.Latest(context.Background()); err != nil || lb.Height != 60 {
+		t.Fatalf("first latest after Share: %v %v", lb, err)
+	}
+	if lb, err := first.VerifiedAt(context.Background(), 40); err != nil || lb.Height != 40 {
+		t.Fatalf("first reads what the second stored: %v %v", lb, err)
 	}
 }
 

@@ -79,12 +79,16 @@ type Config struct {
 	// BusyWait is how long Open waits for another process to release the
 	// store: DefaultBusyWait when zero; negative fails at once.
 	BusyWait time.Duration
-	// OnBusyWait, when set, is called when Open (or a shared store
-	// opening for one operation) finds the store held by another process
-	// and starts waiting for it, once per wait, before the first pause:
-	// a face can say why it pauses, a test can release the holder once
-	// the wait has begun. It must not block.
-	OnBusyWait func()
+	// OnBusyWait, when set, is told when Open (or a shared store opening
+	// for one operation) finds the store held by another process and
+	// starts waiting for it, before the first pause, and again when the
+	// wait ends (StoreWait.Ended): a face can say why it pauses, a test
+	// can release the holder once the wait has begun. It must not block.
+	OnBusyWait func(lightclient.StoreWait)
+	// Command is what this process records beside the store's lock while
+	// it holds it, for another one's wait message (with its pid); by
+	// default the program's name and command words ("akw tx send").
+	Command string
 	// ShareStore opens the store for each operation and closes it after,
 	// instead of holding it (and its lock) from Open to Close, so that
 	// other akw processes can use it meanwhile. For long-lived clients
@@ -122,6 +126,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.BusyWait == 0 {
 		c.BusyWait = DefaultBusyWait
+	}
+	if c.Command == "" {
+		c.Command = processCommand()
 	}
 	if c.Logger == nil {
 		c.Logger = log.NewNopLogger()

@@ -118,6 +118,7 @@ func Init(ctx context.Context, cfg Config, root TrustRoot, opts InitOptions) (*C
 		c.Close()
 		return nil, err
 	}
+	writeHolder(dir, cfg.Command)
 	c.store = newSafeStore(db, cfg.ChainID, dir)
 	c.beginOp()
 	// NewClient fetches the block again and compares it with the

@@ -180,6 +180,23 @@ func (s *safeStore) release() {
 	}
 }
 
+// share unpins a pinned store: from now on the database is open only
+// while an operation uses it. A store that cannot reopen (no open
+// function: one being initialised) stays pinned.
+func (s *safeStore) share() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.pinned || s.open == nil {
+		return
+	}
+	s.pinned = false
+	s.refs-- // the pin's reference
+	if s.refs <= 0 && s.db != nil {
+		s.db.Close()
+		s.db, s.inner, s.refs = nil, nil, 0
+	}
+}
+
 // close closes the database for good.
 func (s *safeStore) close() error {
 	s.mu.Lock()

@@ -1,0 +1,87 @@
+package trusted
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/akash-wallet/akw/lightclient"
+)
+
+// holderFile is where the process holding a store writes its pid and
+// command, beside the database's lock, so that another process waiting
+// for the store can say whom it waits for. goleveldb's lock decides who
+// holds the store; this file only names the holder in a message. It is
+// not removed on close: it is read only while the lock is held, and the
+// holder of the lock has written it (a reader that comes between the
+// lock and the write names the previous holder, which a message can
+// bear).
+const holderFile = "holder.json"
+
+// writeHolder records this process as the store's holder. It is best
+// effort: a store that cannot take it works the same.
+func writeHolder(dir, command string) {
+	bz, err := json.Marshal(lightclient.StoreHolder{PID: os.Getpid(), Command: command})
+	if err != nil {
+		return
+	}
+	_ = os.WriteFile(filepath.Join(dir, holderFile), bz, 0o600)
+}
+
+// readHolder is what the store's holder recorded; zero when nothing
+// readable is there. The file is another process's word, read only for
+// a message: anything malformed is nothing, and a command is kept short
+// and printable.
+func readHolder(dir string) lightclient.StoreHolder {
+	f, err := os.Open(filepath.Join(dir, holderFile))
+	if err != nil {
+		return lightclient.StoreHolder{}
+	}
+	defer f.Close()
+	var h lightclient.StoreHolder
+	if err := json.NewDecoder(io.LimitReader(f, 4096)).Decode(&h); err != nil || h.PID < 0 {
+		return lightclient.StoreHolder{}
+	}
+	if !holderCommand.MatchString(h.Command) {
+		h.Command = ""
+	}
+	return h
+}
+
+// holderCommand is what a recorded command may look like to be shown:
+// words of a command line, no control characters.
+var holderCommand = regexp.MustCompile(`^[A-Za-z0-9._ -]{1,64}$`)
+
+var (
+	commandOnce sync.Once
+	command     string
+)
+
+// processCommand is this process's command as recorded beside the lock:
+// the program's name and up to two command words ("akw tx send"), never
+// its arguments (addresses, amounts) or flags.
+func processCommand() string {
+	commandOnce.Do(func() {
+		if len(os.Args) == 0 {
+			return
+		}
+		words := []string{filepath.Base(os.Args[0])}
+		for _, a := range os.Args[1:] {
+			if len(words) == 3 || !commandWord.MatchString(a) {
+				break
+			}
+			words = append(words, a)
+		}
+		command = strings.Join(words, " ")
+		if !holderCommand.MatchString(command) {
+			command = ""
+		}
+	})
+	return command
+}
+
+var commandWord = regexp.MustCompile(`^[a-z][a-z-]*$`)
