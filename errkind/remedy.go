@@ -134,7 +134,7 @@ func (r Remedy) String() string {
 	case ReinitTrust:
 		return "re-initialise from a header you trust: delete the store, then set a new trust root (akw never re-trusts silently)"
 	case CloseOther:
-		return "close the other akw using this store, then retry"
+		return "retry once the other akw using this store is done (a transaction keeps it only while it is checked), or close it"
 	case OtherNode:
 		if r.Subject != "" {
 			return "use another node, such as the witness " + r.Subject

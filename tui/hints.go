@@ -22,7 +22,7 @@ func tuiWords(r errkind.Remedy) string {
 	case errkind.ReinitTrust:
 		return "quit, then run `akw light reset` and `akw light init` with a header you trust (akw never re-trusts silently)"
 	case errkind.CloseOther:
-		return "close the other akw using this store, then press r"
+		return "press r once the other akw using this store is done, or close it"
 	case errkind.OtherNode:
 		if r.Subject != "" {
 			return "press r to try again through the witness " + r.Subject

@@ -163,6 +163,9 @@ func (s *Session) prepareOp(ctx context.Context, build func() (ops.Op, error), k
 	if err := s.withFailover(ctx, "checking again through the witnesses (nothing was signed)", attempt); err != nil {
 		return nil, err
 	}
+	// Checked: what follows waits for a person (the confirmation, the
+	// Ledger) and for a block, not for the store.
+	s.shareStore()
 	if key.Record != nil && key.Record.GetLedger() != nil {
 		// What the device will show, from the bytes it will be sent.
 		bz, err := plan.SignBytes(ctx, plan.env)
@@ -257,6 +260,9 @@ func (s *Session) broadcast(ctx context.Context, env *flow.Env, txBytes []byte, 
 	if progress == nil {
 		progress = func(Event) {}
 	}
+	// The wait for the block can take a minute: the store is left to
+	// other akw processes meanwhile (shareStore).
+	s.shareStore()
 	progress(Event{Stage: StageBroadcasting})
 	res, err = flow.Broadcast(ctx, env, txBytes, t, func(hash string) {
 		progress(Event{Stage: StageSent, TxHash: hash})

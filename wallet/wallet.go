@@ -30,6 +30,7 @@ import (
 	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/internal/config"
 	"github.com/akash-wallet/akw/keys"
+	"github.com/akash-wallet/akw/lightclient"
 	"github.com/akash-wallet/akw/lightclient/state"
 	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/tx/address"
@@ -72,6 +73,11 @@ type Config struct {
 	Notify func(msg string)
 	// WaitTimeout bounds the wait for proven inclusion (0: 2 minutes).
 	WaitTimeout time.Duration
+	// OnStoreWait hears a wait for the light-client store while another
+	// akw process holds it, when it begins and when it ends (the TUI
+	// shows it in its status line while it lasts). Nil: the start of each
+	// wait is told through Notify (StoreWaitNotice).
+	OnStoreWait func(lightclient.StoreWait)
 }
 
 // Session is one face's use of the wallet. Its methods are safe for
@@ -130,9 +136,15 @@ func Open(ctx context.Context, cfg Config) (*Session, error) {
 		return s, nil
 	}
 	s.light = cfg.Light
+	if s.light != nil && cfg.OnStoreWait != nil {
+		// A client opened before the face could listen (the TUI's,
+		// opened before its screen): the face takes its waits over.
+		s.light.SetOnBusyWait(cfg.OnStoreWait)
+	}
 	if s.light == nil {
 		tc := LightConfig(n, cfg.Home)
 		tc.ShareStore = cfg.LongLived
+		tc.OnBusyWait = storeWaits(cfg)
 		if cfg.Notify != nil {
 			tc.OnNotice = func(nt trusted.Notice) { cfg.Notify(nt.String()) }
 		}
@@ -144,6 +156,47 @@ func Open(ctx context.Context, cfg Config) (*Session, error) {
 	}
 	s.state = state.New(s.light, nil, StateOptions(n)...)
 	return s, nil
+}
+
+// StoreWaitNotice tells the start of each wait for the light-client store
+// through notify, in words for any face: the rule every face that opens
+// a light client follows (a session, akw light, the TUI before its screen
+// starts), so that a wait never looks like a hang. The wait's bound, and
+// the error at its end (*lightclient.ErrStoreBusy, naming the holder),
+// are the light client's.
+func StoreWaitNotice(notify func(string)) func(lightclient.StoreWait) {
+	if notify == nil {
+		return nil
+	}
+	return func(w lightclient.StoreWait) {
+		if !w.Ended {
+			notify(w.String())
+		}
+	}
+}
+
+// storeWaits is where a session's waits for the store go.
+func storeWaits(cfg Config) func(lightclient.StoreWait) {
+	if cfg.OnStoreWait != nil {
+		return cfg.OnStoreWait
+	}
+	return StoreWaitNotice(cfg.Notify)
+}
+
+// shareStore leaves the light-client store to other akw processes
+// between operations from now on. A command calls it where it starts
+// waiting for something other than the store — a person confirming or a
+// Ledger, a block to include its transaction — which can take minutes:
+// held all along, the store would keep every other akw (a query in
+// another terminal, the TUI, a script) waiting and then failing. The
+// inclusion stays proven as before: each header is verified under the
+// store's lock, taken again for that operation. A long-lived session
+// shares it from the start; a client the session did not open is its
+// owner's to manage.
+func (s *Session) shareStore() {
+	if s.light != nil && s.owned && !s.cfg.LongLived {
+		s.light.Share()
+	}
 }
 
 // Close releases what the session opened.

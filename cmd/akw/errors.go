@@ -120,7 +120,7 @@ func cliWords(r errkind.Remedy) string {
 	case errkind.ReinitTrust:
 		return "re-initialise from a header you trust: `akw light reset` then `akw light init --trust-height H --trust-hash HEX` (akw never re-trusts silently)"
 	case errkind.CloseOther:
-		return "close the other akw (or the TUI) using this --home, then retry"
+		return "retry once the other akw using this --home is done (`akw tx` keeps it only while it checks the transaction), or close it (or the TUI)"
 	case errkind.OtherNode:
 		if r.Subject != "" {
 			return "try another --node, such as the witness " + r.Subject + " (--node " + r.Subject + ")"

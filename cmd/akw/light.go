@@ -48,6 +48,7 @@ const lightTimeout = 2 * time.Minute
 func trustedConfig(app *App) trusted.Config {
 	c := wallet.LightConfig(app.Network, app.Paths.DataDir)
 	c.OnNotice = func(n trusted.Notice) { app.Printer.Notice("%s", n.String()) }
+	c.OnBusyWait = wallet.StoreWaitNotice(func(m string) { app.Printer.Notice("%s", m) })
 	return c
 }
 
