@@ -51,6 +51,9 @@ type common struct {
 	statusErr    error
 	statusLoaded bool
 	statusBusy   bool
+	// storeWait says why operations pause: another akw holds the
+	// light-client store ("" when none waits).
+	storeWait string
 
 	// nav is navigation queued by screens during an update.
 	nav []tea.Msg
@@ -190,7 +193,7 @@ func New(ctx context.Context, o Options) *Model {
 
 // Init loads the keys and the light client's status.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.loadKeys(), m.loadStatus()}
+	cmds := []tea.Cmd{m.loadKeys(), m.loadStatus(), m.listenStoreWaits()}
 	cmds = append(cmds, m.autoRefresh())
 	return tea.Batch(cmds...)
 }
@@ -292,6 +295,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.ticking = false
 		m.c.frame++
 		return m, m.afterUpdate(nil)
+	case storeWaitMsg:
+		return m, m.onStoreWait(msg)
 	case statusMsg:
 		m.c.statusBusy = false
 		m.c.status, m.c.statusErr, m.c.statusLoaded = msg.st, msg.err, true
@@ -470,6 +475,8 @@ func (m *Model) statusBar(w int) string {
 		return c.st.alarm.Render(pad(" ✗ VERIFICATION FAILED: "+oneLine(c.statusErr.Error()), w))
 	case c.statusErr != nil:
 		return c.st.status.Render(pad(" "+chain+" · ✗ not verified: "+oneLine(plainError(c.statusErr)), w))
+	case !c.statusLoaded && c.storeWait != "":
+		return c.st.status.Render(pad(" "+chain+" · "+c.spinner()+" "+c.storeWait, w))
 	case !c.statusLoaded:
 		return c.st.status.Render(pad(" "+chain+" · "+c.spinner()+" verifying headers…", w))
 	}
@@ -482,6 +489,10 @@ func (m *Model) statusBar(w int) string {
 	text := " " + s.ChainID + " · ✓ verified height " + itoa64(s.Height) + " (" + age + " ago) · " + wit
 	if c.statusBusy {
 		text += " · " + c.spinner()
+	}
+	if c.storeWait != "" {
+		// First of the remarks: it is why nothing moves.
+		text += " · " + c.storeWait
 	}
 	if note := c.staleNote(s.HeaderTime); note != "" {
 		// Before the notices: a halted chain or withheld blocks matter

@@ -51,6 +51,11 @@ type fakeBackend struct {
 	history  map[string]*HistoryPage
 	histErr  error
 	contacts []Contact
+	// statusGate, when set, makes Status wait on it (or on ctx);
+	// storeWaits, when set, are the waits for the store it tells
+	// (storewait_test.go).
+	statusGate chan struct{}
+	storeWaits chan StoreWait
 }
 
 func uakt(n int64) sdk.Coin { return sdk.NewInt64Coin("uakt", n) }
@@ -156,6 +161,13 @@ func (f *fakeBackend) Keys(ctx context.Context) ([]Key, error) {
 }
 
 func (f *fakeBackend) Status(ctx context.Context) (LightStatus, error) {
+	if f.statusGate != nil {
+		select {
+		case <-f.statusGate:
+		case <-ctx.Done():
+			return LightStatus{}, ctx.Err()
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.statusErr != nil {

@@ -52,6 +52,8 @@ type Backend struct {
 
 	mu     sync.Mutex
 	tokens *denom.Set // of the newest portfolio: units a send's amount may name
+
+	waits *storeWaits // the light client's waits for its store (Open); nil: none told
 }
 
 // keepTokens remembers the tokens of a portfolio's proven holdings.
@@ -108,19 +110,23 @@ type Parts struct {
 // over it. The network's gas settings are checked now.
 func Open(p Parts) (*Backend, error) {
 	n := p.Network
-	s, err := wallet.Open(context.Background(), wallet.Config{Name: p.Name, Network: n, Light: p.Light, Keyring: p.Keyring, LongLived: true, Home: p.Home})
+	waits := newStoreWaits()
+	s, err := wallet.Open(context.Background(), wallet.Config{Name: p.Name, Network: n, Light: p.Light, Keyring: p.Keyring, LongLived: true, Home: p.Home,
+		OnStoreWait: waits.tell})
 	if err != nil {
 		return nil, err
 	}
 	if _, err := s.Env(); err != nil {
 		return nil, err
 	}
-	return New(Config{
+	b := New(Config{
 		Chain: tui.ChainInfo{Network: p.Name, ChainID: n.ChainID, Denom: n.Denom, DisplayDenom: n.DisplayDenom,
 			Exponent: n.Exponent, Bech32Prefix: s.Prefixes().Account, Primary: p.Light.PrimaryURL(), Demo: p.Demo,
 			StaleAfter: time.Duration(n.StaleAfter)},
 		Session: s, MaxStateAge: 5 * time.Second,
-	}), nil
+	})
+	b.waits = waits
+	return b, nil
 }
 
 func (b *Backend) Chain() tui.ChainInfo { return b.cfg.Chain }
