@@ -199,6 +199,7 @@ func TestFaults(t *testing.T) {
 	t.Run("AllEndpointsDown", func(t *testing.T) { faultAllDown(t, e, carol.Address) })
 	t.Run("StalledNode", func(t *testing.T) { faultStalled(t, e, carol.Address) })
 	t.Run("InterruptLightSync", func(t *testing.T) { faultInterruptSync(t, e) })
+	t.Run("BusyStore", func(t *testing.T) { faultBusyStore(t, e, carol.Address) })
 	t.Run("InterruptBroadcastWait", func(t *testing.T) { faultInterruptWait(t, e, carol.Address) })
 	t.Run("BroadcastConnectionDropped", func(t *testing.T) { faultDropped(t, e, carol.Address) })
 	t.Run("CorruptLightStore", func(t *testing.T) { faultCorruptStore(t, e, carol.Address) })

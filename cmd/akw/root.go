@@ -13,6 +13,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/internal/startup"
+	"github.com/akash-wallet/akw/lightclient/trusted"
 )
 
 // run is main without os.Exit, so tests can call it in-process.
@@ -94,6 +95,9 @@ of chain state with a Merkle proof; what cannot be proven is labelled.`,
 		Args: cobra.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			app.ctx = cmd.Context()
+			// Named beside the light-client store's lock while this
+			// process holds it, for another akw's wait message.
+			trusted.SetProcessCommand(cmd.CommandPath())
 			return app.resolve(func(name string) bool {
 				f := cmd.Flags().Lookup(name)
 				return f != nil && f.Changed

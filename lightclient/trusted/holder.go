@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"github.com/akash-wallet/akw/lightclient"
 )
@@ -56,32 +56,41 @@ func readHolder(dir string) lightclient.StoreHolder {
 // words of a command line, no control characters.
 var holderCommand = regexp.MustCompile(`^[A-Za-z0-9._ -]{1,64}$`)
 
-var (
-	commandOnce sync.Once
-	command     string
-)
+// named is what the program said this process does (SetProcessCommand).
+var named atomic.Pointer[string]
+
+// SetProcessCommand names what this process does, as recorded beside the
+// lock of a store it holds: the command line sets the path of the
+// command it runs ("akw tx send") once its flags are parsed. A name that
+// is not plain words is ignored.
+func SetProcessCommand(name string) {
+	if holderCommand.MatchString(name) {
+		named.Store(&name)
+	}
+}
 
 // processCommand is this process's command as recorded beside the lock:
-// the program's name and up to two command words ("akw tx send"), never
-// its arguments (addresses, amounts) or flags.
+// what SetProcessCommand named, else the program's name and the command
+// words that follow it, never its arguments (addresses, amounts) or
+// flags.
 func processCommand() string {
-	commandOnce.Do(func() {
-		if len(os.Args) == 0 {
-			return
+	if p := named.Load(); p != nil {
+		return *p
+	}
+	if len(os.Args) == 0 {
+		return ""
+	}
+	words := []string{filepath.Base(os.Args[0])}
+	for _, a := range os.Args[1:] {
+		if len(words) == 3 || !commandWord.MatchString(a) {
+			break
 		}
-		words := []string{filepath.Base(os.Args[0])}
-		for _, a := range os.Args[1:] {
-			if len(words) == 3 || !commandWord.MatchString(a) {
-				break
-			}
-			words = append(words, a)
-		}
-		command = strings.Join(words, " ")
-		if !holderCommand.MatchString(command) {
-			command = ""
-		}
-	})
-	return command
+		words = append(words, a)
+	}
+	if c := strings.Join(words, " "); holderCommand.MatchString(c) {
+		return c
+	}
+	return ""
 }
 
 var commandWord = regexp.MustCompile(`^[a-z][a-z-]*$`)
