@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/akash-wallet/akw/lightclient"
@@ -23,14 +24,36 @@ import (
 const holderFile = "holder.json"
 
 // writeHolder records this process as the store's holder. It is best
-// effort: a store that cannot take it works the same.
+// effort: a store that cannot take it works the same. A shared store is
+// opened once per operation; the record is written again only when the
+// file is no longer the one this process wrote last (a stat costs a
+// fraction of a write).
 func writeHolder(dir, command string) {
+	path := filepath.Join(dir, holderFile)
+	written.Lock()
+	defer written.Unlock()
+	if last, ok := written.info[path]; ok {
+		if fi, err := os.Stat(path); err == nil && os.SameFile(fi, last) && fi.ModTime().Equal(last.ModTime()) && fi.Size() == last.Size() {
+			return
+		}
+	}
 	bz, err := json.Marshal(lightclient.StoreHolder{PID: os.Getpid(), Command: command})
 	if err != nil {
 		return
 	}
-	_ = os.WriteFile(filepath.Join(dir, holderFile), bz, 0o600)
+	if os.WriteFile(path, bz, 0o600) != nil {
+		return
+	}
+	if fi, err := os.Stat(path); err == nil {
+		written.info[path] = fi
+	}
 }
+
+// written is the holder files this process wrote last, as it left them.
+var written = struct {
+	sync.Mutex
+	info map[string]os.FileInfo
+}{info: map[string]os.FileInfo{}}
 
 // readHolder is what the store's holder recorded; zero when nothing
 // readable is there. The file is another process's word, read only for
