@@ -100,6 +100,7 @@ func faultBusyStore(t *testing.T, e *faultEnv, carol string) {
 
 	// A transaction waiting for its block: stopped on its first lookup
 	// by hash, after the broadcast. The store is free meanwhile.
+	seq := e.sequence(t, "alice")
 	entered, release = faultGate(p0, "tx")
 	defer release()
 	send := e.start(t, with(base, "tx", "send", "alice", carol, "3uakt", "-y", "-o", "json")...)
@@ -117,4 +118,12 @@ func faultBusyStore(t *testing.T, e *faultEnv, carol string) {
 		t.Fatalf("tx send: inclusion not proven: %v %s", err, send.out.String())
 	}
 	p0.Handle("tx", nil)
+	// Settled before the next subtest reads the account: the newest
+	// state is past the block that included it, and it moved once.
+	if err := e.n.WaitForHeight(ctx, r.Height+2); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.sequence(t, "alice"); got != seq+1 {
+		t.Fatalf("sequence %d -> %d", seq, got)
+	}
 }
