@@ -32,8 +32,8 @@ func writeHolder(dir, command string) {
 	path := filepath.Join(dir, holderFile)
 	written.Lock()
 	defer written.Unlock()
-	if last, ok := written.info[path]; ok {
-		if fi, err := os.Stat(path); err == nil && os.SameFile(fi, last) && fi.ModTime().Equal(last.ModTime()) && fi.Size() == last.Size() {
+	if last, ok := written.files[path]; ok && last.command == command {
+		if fi, err := os.Stat(path); err == nil && os.SameFile(fi, last.info) && fi.ModTime().Equal(last.info.ModTime()) && fi.Size() == last.info.Size() {
 			return
 		}
 	}
@@ -45,15 +45,20 @@ func writeHolder(dir, command string) {
 		return
 	}
 	if fi, err := os.Stat(path); err == nil {
-		written.info[path] = fi
+		written.files[path] = holderWrite{command, fi}
 	}
 }
 
 // written is the holder files this process wrote last, as it left them.
 var written = struct {
 	sync.Mutex
-	info map[string]os.FileInfo
-}{info: map[string]os.FileInfo{}}
+	files map[string]holderWrite
+}{files: map[string]holderWrite{}}
+
+type holderWrite struct {
+	command string
+	info    os.FileInfo
+}
 
 // readHolder is what the store's holder recorded; zero when nothing
 // readable is there. The file is another process's word, read only for

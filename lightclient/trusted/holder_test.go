@@ -17,6 +17,13 @@ func TestHolderRoundTrip(t *testing.T) {
 	if h := readHolder(dir); h.PID != os.Getpid() || h.Command != "akw tx send" {
 		t.Fatalf("read back %+v", h)
 	}
+	// Another client of this process, named otherwise (tests open
+	// several): its name is written.
+	writeHolder(dir, "akw query balance")
+	if h := readHolder(dir); h.Command != "akw query balance" {
+		t.Fatalf("the second name was not written: %+v", h)
+	}
+	writeHolder(dir, "akw tx send")
 	// Another process took the store and wrote its own record: this
 	// one's next opening writes it again (the skip is for an unchanged
 	// file only).
