@@ -473,10 +473,12 @@ func (m *Model) statusBar(w int) string {
 	switch {
 	case c.statusErr != nil && verificationFailed(c.statusErr):
 		return c.st.alarm.Render(pad(" ✗ VERIFICATION FAILED: "+oneLine(c.statusErr.Error()), w))
+	case c.storeWait != "" && (c.statusErr != nil || !c.statusLoaded):
+		// Nothing verified to show yet (or a failure being retried):
+		// the wait is what is going on.
+		return c.st.status.Render(pad(" "+chain+" · "+c.spinner()+" "+c.storeWait, w))
 	case c.statusErr != nil:
 		return c.st.status.Render(pad(" "+chain+" · ✗ not verified: "+oneLine(plainError(c.statusErr)), w))
-	case !c.statusLoaded && c.storeWait != "":
-		return c.st.status.Render(pad(" "+chain+" · "+c.spinner()+" "+c.storeWait, w))
 	case !c.statusLoaded:
 		return c.st.status.Render(pad(" "+chain+" · "+c.spinner()+" verifying headers…", w))
 	}
