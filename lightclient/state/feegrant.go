@@ -2,7 +2,9 @@ package state
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"cosmossdk.io/x/feegrant"
@@ -41,6 +43,9 @@ type Allowance struct {
 	SpendLimit sdk.Coins  `json:"spend_limit,omitempty"`
 	Expiration *time.Time `json:"expiration,omitempty"`
 
+	// Period is in nanoseconds in JSON (Go's time.Duration), kept as it
+	// was; the JSON adds period_duration, the period as the SDK's own
+	// JSON writes it ("86400s"), so that the two can be compared.
 	Period           time.Duration `json:"period,omitempty"`
 	PeriodSpendLimit sdk.Coins     `json:"period_spend_limit,omitempty"`
 	PeriodCanSpend   sdk.Coins     `json:"period_can_spend,omitempty"`
@@ -53,6 +58,47 @@ type Allowance struct {
 
 	// Value is the SDK's allowance; nil for Kind "other".
 	Value feegrant.FeeAllowanceI `json:"-"`
+}
+
+// MarshalJSON writes the allowance with period_duration beside period.
+func (a Allowance) MarshalJSON() ([]byte, error) {
+	type plain Allowance // without this method
+	var d string
+	if a.Period != 0 {
+		d = ProtoDuration(a.Period)
+	}
+	return json.Marshal(struct {
+		plain
+		PeriodDuration string `json:"period_duration,omitempty"`
+	}{plain(a), d})
+}
+
+// ProtoDuration writes d as protobuf's JSON mapping writes a Duration, and
+// so the SDK's JSON and CLI: seconds with 0, 3, 6 or 9 decimals and an
+// "s" ("86400s", "1.500s", "-0.000000001s").
+func ProtoDuration(d time.Duration) string {
+	sign := ""
+	if d < 0 {
+		sign = "-"
+	}
+	secs, nanos := d/time.Second, d%time.Second
+	if secs < 0 {
+		secs = -secs
+	}
+	if nanos < 0 {
+		nanos = -nanos
+	}
+	s := sign + strconv.FormatInt(int64(secs), 10)
+	switch {
+	case nanos == 0:
+	case nanos%1e6 == 0:
+		s += fmt.Sprintf(".%03d", nanos/1e6)
+	case nanos%1e3 == 0:
+		s += fmt.Sprintf(".%06d", nanos/1e3)
+	default:
+		s += fmt.Sprintf(".%09d", nanos)
+	}
+	return s + "s"
 }
 
 // Allowances are the fee allowances an address received and gave, each
