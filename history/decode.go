@@ -128,7 +128,7 @@ func (d *Decoder) Effects(txBytes []byte, addr string, success bool, events []ab
 	}
 	out = Effects{Memo: t.memo, Fee: t.fee, FeePayer: t.payer}
 	for _, m := range t.msgs {
-		out.Messages = append(out.Messages, d.describe(m))
+		out.Messages = append(out.Messages, d.describeFor(m, addr))
 		if success {
 			out.Movements = append(out.Movements, d.moves(m, addr)...)
 		}

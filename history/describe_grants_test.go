@@ -216,3 +216,63 @@ func TestMultisigTx(t *testing.T) {
 		t.Fatalf("summary %q, want %q", e.Messages[0].Summary, want)
 	}
 }
+
+// TestGrantsReceived: a grant, a fee allowance and the revocation of
+// either read, for their grantee, as addressed to it ("granted to you by
+// …"): the tokens named are the granter's, the fees its own. They move
+// nothing of the grantee's (the granter signed and paid), so the CSV has
+// no line for them; for the granter the same bytes read as before.
+func TestGrantsReceived(t *testing.T) {
+	d := testDecoder(t)
+	a, b := testAddr(1), testAddr(2)
+	exp := time.Date(2027, 1, 31, 23, 59, 59, 0, time.UTC)
+	g, err := authz.NewGrant(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), banktypes.NewSendAuthorization(uakt(2_000_000), nil), &exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		msg  sdk.Msg
+		want string
+	}{
+		{"send grant", &authz.MsgGrant{Granter: a, Grantee: b, Grant: g},
+			"granted to you by " + a + " (authz): you may send up to 2 AKT of the granter's tokens in total, to anyone; until 2027-01-31 23:59:59 UTC"},
+		{"generic grant, no end", &authz.MsgGrant{Granter: a, Grantee: b, Grant: authz.Grant{Authorization: anyOf(t, authz.NewGenericAuthorization(sdk.MsgTypeURL(&govv1.MsgVote{})))}},
+			"granted to you by " + a + " (authz): you may vote on governance proposals for the granter, without limit; until no end date: until revoked"},
+		{"grant of an authorization akw does not know", &authz.MsgGrant{Granter: a, Grantee: b, Grant: authz.Grant{
+			Authorization: &codectypes.Any{TypeUrl: "/akash.deployment.v1.DepositAuthorization", Value: []byte{1}}}},
+			"granted to you by " + a + " (authz): an authorization of type /akash.deployment.v1.DepositAuthorization that akw does not know (its terms are not shown)"},
+		{"revoke", &authz.MsgRevoke{Granter: a, Grantee: b, MsgTypeUrl: sdk.MsgTypeURL(&stakingtypes.MsgDelegate{})},
+			"grant to you revoked by " + a + " (authz): you may no longer delegate the granter's tokens"},
+		{"fee allowance", &feegrant.MsgGrantAllowance{Granter: a, Grantee: b, Allowance: anyOf(t, &feegrant.BasicAllowance{SpendLimit: uakt(1_000_000), Expiration: &exp})},
+			"fee allowance granted to you by " + a + ": you may have your transaction fees paid, up to 1 AKT in total, for any transaction; until 2027-01-31 23:59:59 UTC"},
+		{"fee allowance akw does not know", &feegrant.MsgGrantAllowance{Granter: a, Grantee: b, Allowance: &codectypes.Any{TypeUrl: "/x.y.Allowance"}},
+			"fee allowance granted to you by " + a + ": an allowance of type /x.y.Allowance that akw does not know (its terms are not shown)"},
+		{"revoke fee allowance", &feegrant.MsgRevokeAllowance{Granter: a, Grantee: b},
+			"fee allowance to you revoked by " + a + ": " + a + " no longer pays your fees"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			bz := buildTx(t, d, uakt(5000), "", "", tc.msg)
+			e := d.Effects(bz, b, true, nil)
+			if e.Undecoded != "" || len(e.Messages) != 1 {
+				t.Fatalf("effects %+v", e)
+			}
+			if got := e.Messages[0].Summary; got != tc.want {
+				t.Fatalf("summary\n %q\nwant\n %q", got, tc.want)
+			}
+			if len(e.Movements) != 0 {
+				t.Fatalf("the grantee's movements %q: the granter signed and paid", kinds(e.Movements))
+			}
+			var buf bytes.Buffer
+			sum, err := WriteCSV(&buf, []Row{{Hash: "H", Status: Proven, Success: true, Effects: e}}, amount.Akash)
+			if err != nil || sum.Lines != 0 {
+				t.Fatalf("CSV of a grant received: %+v %v\n%s", sum, err, buf.String())
+			}
+			// The granter reads the same bytes in the granter's words.
+			if got := d.Effects(bz, a, true, nil).Messages[0].Summary; strings.Contains(got, "to you") {
+				t.Fatalf("the granter reads %q", got)
+			}
+		})
+	}
+}

@@ -16,7 +16,8 @@
 // The list is node-reported. It comes from the node's transaction index:
 // tx_search with the SDK v0.53 event queries of Queries (message.sender,
 // tx.fee_payer, transfer.recipient, delegate.delegator, unbond.delegator,
-// withdraw_rewards.delegator, proposal_vote.voter), their union deduplicated
+// withdraw_rewards.delegator, proposal_vote.voter, and the grantee of authz
+// grants, fee allowances and their revocations), their union deduplicated
 // by hash. No header commits an index, so a node can leave a transaction
 // out; Page.ListVerified is always false and faces say "node-reported".
 //
@@ -35,6 +36,8 @@
 // What a transaction moved is decoded from the proven bytes (Decoder, the
 // codecs of tx/encoding, so that MsgExec is read through):
 // type, counterparties, amounts, fee, memo, and the proven result code.
+// A grant, a fee allowance or a revocation the address received reads as
+// addressed to it ("granted to you by …"; the tokens are the granter's).
 //
 // # Values only events carry: labelled node-reported
 //

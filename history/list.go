@@ -8,6 +8,9 @@ import (
 	"sort"
 	"strings"
 
+	"cosmossdk.io/x/feegrant"
+	"github.com/cosmos/cosmos-sdk/x/authz"
+	"github.com/cosmos/gogoproto/proto"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/akash-wallet/akw/lightclient"
@@ -23,6 +26,14 @@ import (
 //	unbond.delegator        undelegations made for addr
 //	withdraw_rewards.delegator  claims for addr, and the automatic claim of a redelegation (whose own event names no delegator)
 //	proposal_vote.voter     votes cast as addr
+//	cosmos.authz.v1beta1.EventGrant.grantee   authz grants addr received (signed by the granter)
+//	cosmos.authz.v1beta1.EventRevoke.grantee  authz grants to addr revoked
+//	set_feegrant.grantee    fee allowances addr received
+//	revoke_feegrant.grantee fee allowances to addr revoked
+//
+// The authz events are typed events (EmitTypedEvent): their attribute
+// values are JSON, so an address is indexed with its double quotes and
+// is asked for with them. The feegrant events are plain.
 //
 // The node answers each from its own index; the union is node-reported:
 // a node can leave a transaction out, and a node that indexes only some
@@ -36,6 +47,10 @@ func Queries(addr string) []string {
 		"unbond.delegator='" + addr + "'",
 		"withdraw_rewards.delegator='" + addr + "'",
 		"proposal_vote.voter='" + addr + "'",
+		proto.MessageName(&authz.EventGrant{}) + ".grantee='\"" + addr + "\"'",
+		proto.MessageName(&authz.EventRevoke{}) + ".grantee='\"" + addr + "\"'",
+		feegrant.EventTypeSetFeeGrant + "." + feegrant.AttributeKeyGrantee + "='" + addr + "'",
+		feegrant.EventTypeRevokeFeeGrant + "." + feegrant.AttributeKeyGrantee + "='" + addr + "'",
 	}
 }
 

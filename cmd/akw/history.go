@@ -68,8 +68,9 @@ func newHistoryCmd(app *App, runF func(*historyOptions) error) *cobra.Command {
 		Use:   "history ADDRESS|KEY|@NAME",
 		Short: "An address's transactions, newest first, each proven; a CSV export for tax tools",
 		Long: `The transactions that sent from, paid to, delegated from, claimed for or
-voted as the address, newest first, with height, time, type, counterparties,
-amounts, fee, memo and result.
+voted as the address, or granted it (or revoked) an authz grant or a fee
+allowance, newest first, with height, time, type, counterparties, amounts,
+fee, memo and result.
 
 Where each part comes from:
   the list   node-reported: the node's transaction index, whose completeness

@@ -54,6 +54,25 @@ func MsgAction(msgType string) string {
 	return "send any " + strings.TrimPrefix(msgType, "/") + " message for you"
 }
 
+// toGrantee rewords the sentences of this file, which speak to the
+// granter ("your tokens", "for you") or of the grantee ("have its fees
+// paid"), for the grantee reading them: the tokens are the granter's, the
+// fees its own. Word-bounded phrases only: no bech32 address holds an
+// "o", and amounts and type URLs hold no spaces.
+var toGrantee = strings.NewReplacer(
+	"for your ", "for the granter's ",
+	"your ", "the granter's ",
+	"for you", "for the granter",
+	"grants you ", "grants the granter ",
+	"have its ", "have your ",
+)
+
+// ForGrantee says a sentence of MsgAction, DescribeAuthorization or
+// DescribeAllowance to the grantee: "send your tokens" becomes "send the
+// granter's tokens", "have its transaction fees paid" "have your
+// transaction fees paid".
+func ForGrantee(s string) string { return toGrantee.Replace(s) }
+
 // DescribeAuthorization says what an authorization lets the grantee do,
 // with its limits: "delegate your tokens, up to 5 AKT in total, only to
 // akashvaloper1…". msgType names an authorization akw does not know (a
