@@ -227,7 +227,7 @@ func newKeysCmd(app *App, leaves func(*keyringOptions) []*cobra.Command) *cobra.
 	o := &keyringOptions{}
 	cmd := &cobra.Command{
 		Use:   "keys",
-		Short: "Manage keys: OS keyring, encrypted file, Ledger",
+		Short: "Manage keys: OS keyring, encrypted file, Ledger, multisig",
 		Long: `Manage the keys akw signs with.
 
 Backends (--keyring-backend): os (the secret service, KWallet or pass on

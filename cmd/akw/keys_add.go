@@ -37,7 +37,7 @@ func newKeysAddCmd(app *App, ko *keyringOptions, runF func(*keysAddOptions) erro
 	o := &keysAddOptions{Keyring: ko}
 	cmd := &cobra.Command{
 		Use:   "add NAME",
-		Short: "Add a key: new, recovered from a mnemonic, or on a Ledger",
+		Short: "Add a key: new, recovered from a mnemonic, on a Ledger, or a multisig of other keys",
 		Long: `Add a key to the keyring.
 
 Without flags a new key is made from a new 24-word mnemonic, shown once: write

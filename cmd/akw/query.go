@@ -41,7 +41,8 @@ the witnesses are asked. Every answer carries its header's time and age
 (header_time, age_seconds); one older than --stale-after is labelled stale
 ("stale": true), one asked for with --height is labelled historical.
 
-Addresses may be given as bech32 addresses or key names.`,
+Addresses may be given as bech32 addresses, key names, or @NAME for a
+contact of the address book.`,
 		Aliases: []string{"q"},
 	}
 	pf := cmd.PersistentFlags()

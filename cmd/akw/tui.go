@@ -26,7 +26,7 @@ func newTuiCmd(app *App, runF func(*tuiOptions) error) *cobra.Command {
 	o := &tuiOptions{}
 	cmd := &cobra.Command{
 		Use:   "tui",
-		Short: "Open the terminal UI: dashboard, send, stake, claim, vote, grants, history",
+		Short: "Open the terminal UI: dashboard, send, stake, claim, vote, deposit, grants, history, keys",
 		Long: `Open the terminal UI on the configured network and keyring.
 
 Every balance, delegation, reward and vote on screen is proven against a

@@ -108,13 +108,15 @@ func newTxCmd(app *App, leaves func(*txOptions) []*cobra.Command) *cobra.Command
 	o := &txOptions{}
 	cmd := &cobra.Command{
 		Use:   "tx",
-		Short: "Send, stake, claim rewards and vote; sign and broadcast transaction files",
+		Short: "Send, stake, claim, vote, deposit and propose; authz grants and fee allowances; sign, multisign and broadcast files",
 		Long: `Build, check, sign, broadcast and confirm transactions.
 
 Before anything is signed, akw checks the transaction against chain state
 proven by the light client: the account number and sequence, the spendable
 balance (amount plus fee), the validator's status, maturing redelegations,
-the proposal's voting period. A check that fails names the fix; nothing is
+the proposal's voting or deposit period and the deposit denoms, the grant an
+exec relies on, the fee allowance a --fee-granter gives, the grant or
+allowance a revoke removes. A check that fails names the fix; nothing is
 signed. Gas simulation is the node's word and is labelled node-reported.
 
 After a broadcast, akw waits until the transaction's inclusion is proven

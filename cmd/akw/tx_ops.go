@@ -231,7 +231,7 @@ func newTxSendCmd(app *App, o *txOptions, runF func(*txOpOptions) error) *cobra.
 	)
 	cmd = newTxOpCmd(app, o, &cobra.Command{
 		Use:   "send FROM TO|@NAME AMOUNT",
-		Short: "Send AKT to an account or a contact (@NAME)",
+		Short: "Send AKT (or another token the sender holds) to an account or a contact (@NAME)",
 		Long: `Send AKT to an account. TO is an account address, or @NAME for a contact of
 the address book ("akw contacts"): its address, and its memo as the memo
 unless --memo is given. The review shows the contact's name beside the full
