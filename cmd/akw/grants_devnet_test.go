@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/akash-wallet/akw/history"
 	"github.com/akash-wallet/akw/internal/devnet/devnettest"
 	"github.com/akash-wallet/akw/internal/testctx"
 	"github.com/akash-wallet/akw/lightclient/state"
@@ -70,6 +72,37 @@ func TestGrantsGovDevnet(t *testing.T) {
 		return p
 	}
 
+	// receivedRows runs `akw history who` from height from on, once
+	// the header committing the results of height to is out, and returns
+	// the summaries of its rows by hash: the grants and allowances who
+	// received are listed, in words addressed to it.
+	receivedRows := func(t *testing.T, who string, from, to int64) map[string]string {
+		t.Helper()
+		if err := n.WaitForHeight(testctx.New(t), to+1); err != nil {
+			t.Fatal(err)
+		}
+		code, out, stderr := e.run(t, "history", who, "--from-height", strconv.FormatInt(from, 10), "--limit", "100", "-o", "json")
+		if code != 0 {
+			t.Fatalf("history %s: exit %d\n%s", who, code, stderr)
+		}
+		var ans historyAnswer
+		if err := json.Unmarshal([]byte(out), &ans); err != nil {
+			t.Fatalf("history %s: %v\n%s", who, err, out)
+		}
+		rows := map[string]string{}
+		for _, r := range ans.Rows {
+			var parts []string
+			for _, m := range r.Messages {
+				parts = append(parts, m.Summary)
+			}
+			if r.Status == history.Proven && len(r.Movements) == 0 {
+				// Nothing of the grantee's moved: the granter signed and paid.
+				rows[r.Hash] = strings.Join(parts, "; ")
+			}
+		}
+		return rows
+	}
+
 	t.Run("auto-compound grant, exec, revoke", func(t *testing.T) {
 		// The review says, in words, what the bot may do and until when.
 		code, out, stderr := e.run(t, "tx", "restake", "alice", bob.Address, val0, "--expiration", "30d", "--dry-run")
@@ -82,7 +115,7 @@ func TestGrantsGovDevnet(t *testing.T) {
 			}
 		}
 		t.Logf("akw tx restake --dry-run:\n%s", out)
-		e.tx(t, "restake", "alice", bob.Address, val0, "--expiration", "30d")
+		granted := e.tx(t, "restake", "alice", bob.Address, val0, "--expiration", "30d")
 		gs := grantsBy(t, alice.Address)
 		kinds := map[string]state.Grant{}
 		for _, g := range gs {
@@ -109,7 +142,7 @@ func TestGrantsGovDevnet(t *testing.T) {
 		// Another validator: the grant does not allow it.
 		refused(t, 4, "does not allow", bob.Address, "tx", "exec", "bob", delegateFile(t, val1, "1akt"))
 
-		e.tx(t, "revoke", "alice", bob.Address, "MsgDelegate")
+		revoked := e.tx(t, "revoke", "alice", bob.Address, "MsgDelegate")
 		for _, g := range grantsBy(t, alice.Address) {
 			if g.Grantee == bob.Address && g.Authorization.MsgTypeURL == "/cosmos.staking.v1beta1.MsgDelegate" {
 				t.Fatalf("the delegate grant is still there after the revoke: %+v", g)
@@ -118,6 +151,18 @@ func TestGrantsGovDevnet(t *testing.T) {
 		refused(t, 4, "has not granted", bob.Address, "tx", "exec", "bob", delegateFile(t, val0, "1akt"))
 		// Revoking it again: proven absent, nothing to revoke.
 		refused(t, 4, "has no grant of /cosmos.staking.v1beta1.MsgDelegate", alice.Address, "tx", "revoke", "alice", bob.Address, "MsgDelegate")
+
+		// bob's history lists the grant and the revoke he received,
+		// which alice signed and paid for.
+		rows := receivedRows(t, bob.Address, granted.Height, revoked.Height)
+		for hash, want := range map[string]string{
+			granted.TxHash: "granted to you by " + alice.Address + " (authz): you may delegate the granter's tokens",
+			revoked.TxHash: "grant to you revoked by " + alice.Address + " (authz): you may no longer delegate the granter's tokens",
+		} {
+			if !strings.Contains(rows[hash], want) {
+				t.Fatalf("bob's history: row %s reads %q, want %q\nrows: %q", hash, rows[hash], want, rows)
+			}
+		}
 	})
 
 	t.Run("bad grants refused before signing", func(t *testing.T) {
@@ -133,7 +178,7 @@ func TestGrantsGovDevnet(t *testing.T) {
 			t.Fatalf("feegrant --dry-run: exit %d, the review does not say what the grantee may spend:\n%s%s", code, out, stderr)
 		}
 		t.Logf("akw tx feegrant --dry-run:\n%s", out)
-		e.tx(t, "feegrant", "alice", carol.Address, "--spend-limit", "1akt", "--expiration", "30d")
+		allowed := e.tx(t, "feegrant", "alice", carol.Address, "--spend-limit", "1akt", "--expiration", "30d")
 		var a state.Allowances
 		e.query(t, &a, "allowances", carol.Address)
 		if len(a.Received) != 1 || a.Received[0].Granter != alice.Address || a.Received[0].Kind != "basic" ||
@@ -160,10 +205,30 @@ func TestGrantsGovDevnet(t *testing.T) {
 		// bob gives carol no allowance: refused before signing.
 		refused(t, 4, "no fee allowance", carol.Address, "tx", "send", "carol", bob.Address, "1uakt", "--fee-granter", bob.Address)
 
-		e.tx(t, "revoke-feegrant", "alice", carol.Address)
+		disallowed := e.tx(t, "revoke-feegrant", "alice", carol.Address)
 		e.query(t, &a, "allowances", carol.Address)
 		if len(a.Received) != 0 {
 			t.Fatalf("allowances of carol after the revoke: %+v", a.Received)
+		}
+
+		// A periodic allowance: its period in JSON as the SDK writes it,
+		// beside the nanoseconds it always had.
+		e.tx(t, "feegrant", "bob", carol.Address, "--period", "24h", "--period-limit", "0.1akt")
+		code, out, stderr = e.run(t, "query", "allowances", carol.Address, "-o", "json")
+		if code != 0 || !strings.Contains(out, `"period_duration": "86400s"`) || !strings.Contains(out, `"period": 86400000000000`) {
+			t.Fatalf("allowances -o json: exit %d, want the period as \"86400s\" beside its nanoseconds\n%s%s", code, out, stderr)
+		}
+
+		// carol's history lists the allowance and its revocation, which
+		// alice signed and paid for.
+		rows := receivedRows(t, carol.Address, allowed.Height, disallowed.Height)
+		for hash, want := range map[string]string{
+			allowed.TxHash:    "fee allowance granted to you by " + alice.Address + ": you may have your transaction fees paid, up to 1 AKT in total",
+			disallowed.TxHash: "fee allowance to you revoked by " + alice.Address + ": " + alice.Address + " no longer pays your fees",
+		} {
+			if !strings.Contains(rows[hash], want) {
+				t.Fatalf("carol's history: row %s reads %q, want %q\nrows: %q", hash, rows[hash], want, rows)
+			}
 		}
 	})
 
