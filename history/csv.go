@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -43,6 +44,13 @@ type CSVSummary struct {
 	Transactions int `json:"transactions"`
 	// Refused are the hashes of refused rows, which are not written.
 	Refused []string `json:"refused,omitempty"`
+	// GovDeposits counts the lines of governance deposits, sent; their
+	// return or burn is in no line (GovDepositNote, in Notes).
+	// GovProposals are the proposals they were made on, where known.
+	GovDeposits  int      `json:"gov_deposits,omitempty"`
+	GovProposals []uint64 `json:"gov_deposit_proposals,omitempty"`
+	// Notes say what the export does not hold that a reader may expect.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // WriteCSV writes rows (as List or All return them, newest first) to w,
@@ -70,11 +78,23 @@ func WriteCSV(w io.Writer, rows []Row, d amount.Denoms) (*CSVSummary, error) {
 			if err := cw.Write(l); err != nil {
 				return nil, err
 			}
+			if l[9] == LabelGovDeposit {
+				sum.GovDeposits++
+			}
+		}
+		for _, m := range r.Movements {
+			if m.Kind == KindDeposit && m.Counterparty == CounterpartyGov && m.Proposal != 0 && !slices.Contains(sum.GovProposals, m.Proposal) {
+				sum.GovProposals = append(sum.GovProposals, m.Proposal)
+			}
 		}
 		if len(lines) > 0 {
 			sum.Transactions++
 			sum.Lines += len(lines)
 		}
+	}
+	if sum.GovDeposits > 0 {
+		slices.Sort(sum.GovProposals)
+		sum.Notes = append(sum.Notes, GovDepositNote)
 	}
 	cw.Flush()
 	return sum, cw.Error()
@@ -216,10 +236,16 @@ func describeMovement(m Movement, d amount.Denoms) string {
 	case KindDeposit:
 		// The detail says it all: "deposit on proposal 4", "initial
 		// deposit of a new proposal".
-		if m.Detail != "" {
-			return oneLine(m.Detail)
-		}
 		s = "deposit"
+		if m.Detail != "" {
+			s = oneLine(m.Detail)
+		}
+		if m.Counterparty == CounterpartyGov {
+			// A tax tool reads a sent line as gone for good: say that
+			// the return is not in the export (GovDepositNote).
+			s += "; held by the gov module: its return or burn when the vote ends is in no transaction and not in this export"
+		}
+		return s
 	default:
 		s = "other"
 	}

@@ -62,6 +62,10 @@ type Movement struct {
 	Coins        sdk.Coins `json:"coins,omitempty"`
 	Counterparty string    `json:"counterparty,omitempty"`
 	Detail       string    `json:"detail,omitempty"`
+	// Proposal is the governance proposal of a deposit (KindDeposit to
+	// CounterpartyGov), from the proven bytes or, for a new proposal's
+	// initial deposit, its proven result; 0 when unknown.
+	Proposal uint64 `json:"proposal,omitempty"`
 	// Verified is true when the movement is read from the proven
 	// transaction bytes and proven result code; false when it comes from
 	// the node's events (node-reported: rewards paid out, whether a
@@ -344,11 +348,11 @@ func (d *Decoder) moves(m decodedMsg, addr string) []Movement {
 		}
 	case *govv1.MsgDeposit:
 		if msg.Depositor == addr {
-			return proven(Movement{Kind: KindDeposit, Direction: Out, Coins: msg.Amount, Counterparty: CounterpartyGov, Detail: fmt.Sprintf("deposit on proposal %d", msg.ProposalId)})
+			return proven(Movement{Kind: KindDeposit, Direction: Out, Coins: msg.Amount, Counterparty: CounterpartyGov, Detail: fmt.Sprintf("deposit on proposal %d", msg.ProposalId), Proposal: msg.ProposalId})
 		}
 	case *govv1beta1.MsgDeposit:
 		if msg.Depositor == addr {
-			return proven(Movement{Kind: KindDeposit, Direction: Out, Coins: msg.Amount, Counterparty: CounterpartyGov, Detail: fmt.Sprintf("deposit on proposal %d", msg.ProposalId)})
+			return proven(Movement{Kind: KindDeposit, Direction: Out, Coins: msg.Amount, Counterparty: CounterpartyGov, Detail: fmt.Sprintf("deposit on proposal %d", msg.ProposalId), Proposal: msg.ProposalId})
 		}
 	case *govv1.MsgSubmitProposal:
 		if msg.Proposer == addr && !sdk.Coins(msg.InitialDeposit).IsZero() {

@@ -151,11 +151,16 @@
 // unbonding completes, outside any transaction); their line carries the
 // fee and names the amount in Description. A governance deposit (on a
 // proposal, or a new proposal's initial deposit) is sent, labelled
-// "governance deposit": the gov module returns or burns it when the vote
-// ends, outside any transaction, so no line shows the return (Reconcile
-// shows it as a difference). Grants, fee allowances and their revocations
-// move nothing: their line is the fee, labelled "fee", its description
-// saying what it paid for. Refused rows are not written;
+// "governance deposit", its movement naming the proposal (a new one's
+// from the proven result data): the gov module returns or burns it when
+// the vote ends, outside any transaction, so no line shows the return
+// (Reconcile shows it as a difference). That is said, not left silent:
+// the deposit's line says its return is not in the export, and the
+// summary (CSVSummary.GovDeposits, GovProposals, Notes) carries
+// GovDepositNote; gov.go says why the return is not a node-reported line.
+// Grants, fee allowances and their revocations move nothing: their line
+// is the fee, labelled "fee", its description saying what it paid for (a
+// grantee, who paid nothing, has no line). Refused rows are not written;
 // the summary lists them. A description starts with akw's own words,
 // never with the memo, so that a spreadsheet never reads a memo as a
 // formula.

@@ -403,10 +403,14 @@ func sameRecord(a, b *record) bool {
 
 // row reads a proven record for addr.
 func (l *Lister) row(addr string, r *record, fromCache bool) Row {
+	eff := l.dec.Effects(r.Tx, addr, r.Code == 0, r.Reported.Events)
+	if r.Code == 0 {
+		nameProposal(&eff, r.Data) // the proven result names a new proposal
+	}
 	return Row{
 		Hash: r.Hash, Height: r.Height, Index: r.Index, Status: Proven, Verified: true,
 		Time: r.Time, Code: r.Code, Success: r.Code == 0,
-		Effects:   l.dec.Effects(r.Tx, addr, r.Code == 0, r.Reported.Events),
+		Effects:   eff,
 		Codespace: r.Reported.Codespace, Log: r.Reported.Log,
 		HeaderHash: r.HeaderHash, NextHeaderHash: r.NextHeaderHash, Duplicates: r.Duplicates,
 		FromCache: fromCache,

@@ -97,6 +97,15 @@ format; AKT with six decimals, the date in UTC). --reconcile proves the
 balance at both ends of the range and shows the difference from the rows'
 net (zero: the rows explain the proven change).
 
+Not in the history nor the CSV: balance changes made outside any
+transaction, at the end of a block. A governance deposit is written as
+sent; its return (or burn, after a veto or a failed quorum) when the
+proposal's vote ends is no line: the chain does it in its end-blocker, whose
+events no header commits, and most nodes no longer hold the state that would
+prove it. The export's summary counts such deposits and names their
+proposals: "akw query proposal ID" says how each ended; --reconcile shows a
+return as a difference. Likewise an unbonding completing and vesting.
+
 Public nodes often turn the transaction index off or prune old blocks;
 akw says which, and the hint names another --node or a narrower range.`,
 		Example: `  akw history alice
@@ -265,6 +274,9 @@ func runHistory(app *App, o *historyOptions) error {
 				return err
 			}
 			app.Printer.Notice("%s", csvWords(ans))
+			for _, n := range csvNotes(ans) {
+				app.Printer.Notice("%s", n)
+			}
 			for _, line := range sourceLines(ans) {
 				app.Printer.Notice("%s", line)
 			}

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +114,13 @@ func TestHistoryDevnet(t *testing.T) {
 	}
 	res, err = n.Vote(ctx, "alice", id, govv1.OptionYes)
 	record("vote", res, err, history.KindVote)
+	// Governance deposits: on carol's proposal, and the initial deposit
+	// of alice's own, whose id only the proven result names. The export
+	// writes both as sent and says their return is not in it.
+	res, err = n.Exec(ctx, "alice", []sdk.Msg{&govv1.MsgDeposit{ProposalId: id, Depositor: alice.Address, Amount: sdk.NewCoins(sdk.NewInt64Coin(devnet.Denom, 3_000_000))}})
+	record("deposit", res, err, history.KindDeposit)
+	own, res, err := n.SubmitProposal(ctx, "alice", "alice's proposal", "a proposal with an initial deposit", sdk.NewCoins(sdk.NewCoin(devnet.Denom, devnet.MinDeposit)))
+	record("proposal", res, err, history.KindDeposit)
 	to := txs[len(txs)-1].height
 	// The last row's result is committed by the next header.
 	if err := n.WaitForHeight(ctx, to+1); err != nil {
@@ -179,6 +187,10 @@ func TestHistoryDevnet(t *testing.T) {
 	if exp.Cache.ProvenFromCache != len(txs) || exp.Cache.ProvenNow != 0 {
 		t.Fatalf("export after listing: cache report %+v", exp.Cache)
 	}
+	if wantIDs := []uint64{min(id, own), max(id, own)}; exp.CSV.GovDeposits != 2 || !slices.Equal(exp.CSV.GovProposals, wantIDs) ||
+		len(exp.CSV.Notes) != 1 || exp.CSV.Notes[0] != history.GovDepositNote {
+		t.Fatalf("export: the summary does not name the governance deposits (proposals %v) and what is not in the export: %+v", wantIDs, exp.CSV)
+	}
 
 	// The CSV reads with a standard CSV reader; its total equals the
 	// balance change that `akw query balance --height` proves.
@@ -205,6 +217,9 @@ func TestHistoryDevnet(t *testing.T) {
 		}
 		net = net.Add(csvMicro(t, l[3])).Sub(csvMicro(t, l[1])).Sub(csvMicro(t, l[5]))
 		hashes[l[11]] = true
+		if l[9] == history.LabelGovDeposit && (l[1] == "" || !strings.Contains(l[10], "not in this export")) {
+			t.Fatalf("a governance deposit line must be sent and say its return is not in the export: %q", l)
+		}
 	}
 	before, after := provenBalance(t, akw, from), provenBalance(t, akw, to)
 	if !net.Equal(after.Sub(before)) || !before.Equal(rec.Before) || !after.Equal(rec.After) {

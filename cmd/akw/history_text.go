@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/akash-wallet/akw/history"
@@ -25,6 +26,9 @@ func writeHistoryText(app *App, w io.Writer, ans historyAnswer, rows bool) {
 	}
 	if ans.CSV != nil {
 		fmt.Fprintln(w, csvWords(ans))
+		for _, n := range csvNotes(ans) {
+			fmt.Fprintln(w, n)
+		}
 	}
 	if rec := ans.Reconciliation; rec != nil {
 		fmt.Fprintf(w, "balance: %s proven after block %d, %s after block %d: change %s; the rows' net %s (rewards in it node-reported)\n",
@@ -157,6 +161,24 @@ func csvWords(ans historyAnswer) string {
 		s += fmt.Sprintf("; %d refused rows left out: %s", len(c.Refused), strings.Join(c.Refused, ", "))
 	}
 	return s
+}
+
+// csvNotes say what an export does not hold that its reader may expect:
+// the return of the governance deposits it writes as sent.
+func csvNotes(ans historyAnswer) []string {
+	c := ans.CSV
+	if c.GovDeposits == 0 {
+		return nil
+	}
+	s := fmt.Sprintf("csv: %d governance deposit lines", c.GovDeposits)
+	if len(c.GovProposals) > 0 {
+		ids := make([]string, len(c.GovProposals))
+		for i, id := range c.GovProposals {
+			ids[i] = strconv.FormatUint(id, 10)
+		}
+		s += " (proposals " + strings.Join(ids, ", ") + ")"
+	}
+	return []string{s + ": " + history.GovDepositNote}
 }
 
 // sourceLines say where each part of the answer came from, and what the

@@ -34,7 +34,8 @@ func newTxDepositCmd(app *App, to *txOptions, runF func(*txDepositOptions) error
 The proposal's status and the deposit denoms are checked against proven
 state before signing; the review says whether the deposit reaches the
 minimum that starts the vote. Deposits are returned when the vote ends,
-except when the chain's rules burn them.`,
+except when the chain's rules burn them; either happens in no transaction,
+so "akw history" and its CSV show the deposit, not its return.`,
 		Example: "  akw tx deposit alice 7 100akt",
 		Args:    cobra.ExactArgs(3),
 		RunE: func(_ *cobra.Command, args []string) error {
