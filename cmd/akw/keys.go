@@ -228,7 +228,9 @@ func newKeysCmd(app *App, leaves func(*keyringOptions) []*cobra.Command) *cobra.
 	cmd := &cobra.Command{
 		Use:   "keys",
 		Short: "Manage keys: OS keyring, encrypted file, Ledger, multisig",
-		Long: `Manage the keys akw signs with.
+		Long: `Manage the keys akw signs with: local keys, Ledger keys (the public key
+only; the device signs), and multisig keys (the members' public keys and
+the threshold; "akw keys add NAME --multisig a,b,c --multisig-threshold K").
 
 Backends (--keyring-backend): os (the secret service, KWallet or pass on
 Linux; Keychain on macOS; Credential Manager on Windows), file (encrypted

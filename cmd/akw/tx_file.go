@@ -31,7 +31,7 @@ func newTxSignCmd(app *App, to *txOptions, runF func(*txSignOptions) error) *cob
 	so := &txSignOptions{Tx: to}
 	cmd := &cobra.Command{
 		Use:   "sign FILE --from KEY",
-		Short: "Sign a transaction file (from --generate-only); with --offline, touch no network",
+		Short: "Sign a transaction file (from --generate-only), or as one member of a multisig; with --offline, touch no network",
 		Long: `Sign a transaction file written by --generate-only (or by the Akash CLI).
 The account number and sequence come from verified state, or with --offline
 from --account-number and --sequence: then akw opens no connection at all,
