@@ -21,8 +21,16 @@ import (
 )
 
 // CacheVersion is the format version of the cache file. A file of
-// another version is not read; it is rebuilt.
-const CacheVersion = 1
+// another version is not read; it is rebuilt — but for listedBefore.
+const CacheVersion = 2
+
+// listedBefore is the version whose spans were listed by the queries
+// before those of the grantee (grants, fee allowances and their
+// revocations the address received): its spans are not complete for
+// today's Queries. Its proven records are kept — a proof does not depend
+// on how the transaction was found — and its spans and entries dropped,
+// so that the range is listed again and nothing is proven again.
+const listedBefore = 1
 
 // maxCacheFile bounds what is read of a cache file.
 const maxCacheFile = 256 << 20
@@ -139,7 +147,7 @@ func parseCache(data []byte, chainID, addr string) (*cacheBody, error) {
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("cache file does not parse: %v", err)
 	}
-	if f.Version != CacheVersion {
+	if f.Version != CacheVersion && f.Version != listedBefore {
 		return nil, fmt.Errorf("cache file version %d, this akw reads version %d", f.Version, CacheVersion)
 	}
 	sum := sha256.Sum256(f.Body)
@@ -179,6 +187,9 @@ func parseCache(data []byte, chainID, addr string) (*cacheBody, error) {
 		if r.Height < 1 || r.Time.IsZero() || !validHash(r.HeaderHash) || !validHash(r.NextHeaderHash) {
 			return nil, fmt.Errorf("cached transaction %s: height, time or header hashes missing", r.Hash)
 		}
+	}
+	if f.Version == listedBefore {
+		b.Covered, b.Entries = nil, nil
 	}
 	return &b, nil
 }

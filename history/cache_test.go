@@ -104,7 +104,7 @@ func TestCacheDamageDetected(t *testing.T) {
 		{"flipped byte", flipped, ""},
 		{"truncated", good[:len(good)/2], "does not parse"},
 		{"empty", nil, "does not parse"},
-		{"other version", []byte(strings.Replace(string(good), `"version":1`, `"version":2`, 1)), "version 2"},
+		{"other version", []byte(strings.Replace(string(good), `"version":2`, `"version":3`, 1)), "version 3"},
 		{"transaction bytes changed", rewrite(func(b map[string]any) {
 			b["records"].([]any)[0].(map[string]any)["tx"] = "AAAA"
 		}), "hash to"},
@@ -126,6 +126,41 @@ func TestCacheDamageDetected(t *testing.T) {
 				t.Fatalf("rebuilt %q (want %q), %d records", got.rebuilt, tc.want, len(got.records))
 			}
 		})
+	}
+}
+
+// A cache of version 1 was listed without the grantee's queries: its
+// spans and entries are not trusted to be complete, so they are dropped
+// and the range listed again; its proven records are kept, and nothing is
+// proven again.
+func TestCacheListedBeforeGrantee(t *testing.T) {
+	dir := t.TempDir()
+	c, path := filledCache(t, dir)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(string(data), `"version":2`, `"version":1`, 1)
+	if old == string(data) {
+		t.Fatalf("no version 2 in %s", data)
+	}
+	if err := os.WriteFile(path, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := loadCache(path, c.body.ChainID, c.body.Address)
+	if got.rebuilt != "" || len(got.records) != 1 || len(got.body.Covered) != 0 || len(got.entries) != 0 || got.body.Anchors["since:2026-01-01T00:00:00Z"] != 10 {
+		t.Fatalf("rebuilt %q, body %+v", got.rebuilt, got.body)
+	}
+	if _, ok := got.covering(12); ok {
+		t.Fatal("a span of version 1 still covers its heights")
+	}
+	// Saved again, it is version 2 and reads as saved.
+	if err := got.save(); err != nil {
+		t.Fatal(err)
+	}
+	again := loadCache(path, c.body.ChainID, c.body.Address)
+	if again.rebuilt != "" || len(again.records) != 1 || len(again.body.Covered) != 0 {
+		t.Fatalf("after saving: rebuilt %q, body %+v", again.rebuilt, again.body)
 	}
 }
 

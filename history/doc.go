@@ -109,6 +109,9 @@
 // root beside it, so the cache is as trusted as that store. Query.Refresh
 // proves the range again from the network and reports any cached record
 // that differs (Page.Cache.Mismatches), for anyone who distrusts the disk.
+// A file of version 1 was listed before the grantee's queries: its
+// proven records are kept and its spans dropped, so its ranges are listed
+// again (which needs a node once) and nothing is proven again.
 //
 // # Errors
 //

@@ -95,6 +95,7 @@ func FuzzCache(f *testing.F) {
 	}
 	f.Add(good)
 	f.Add([]byte(`{"version":1,"sha256":"","body":{}}`))
+	f.Add([]byte(`{"version":2,"sha256":"","body":{}}`))
 	f.Add([]byte(`{"version":1,"sha256":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","body":{"chain_id":"akash-devnet-1"}}`))
 	f.Add([]byte(`null`))
 	f.Fuzz(func(t *testing.T, data []byte) {
