@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -82,9 +83,16 @@ func writeHistoryRow(app *App, w io.Writer, r history.Row) {
 	if r.Undecoded != "" {
 		line("note", r.Undecoded)
 	}
+	// A row that moved nothing of the address's but its fee (a grant, a
+	// fee allowance, a revocation, one the address received) says in
+	// words what it did: its type alone would not.
+	words := !slices.ContainsFunc(r.Movements, func(m history.Movement) bool { return m.Kind != history.KindFee })
 	for _, m := range r.Messages {
-		if !m.Known {
+		switch {
+		case !m.Known:
 			line("message", m.Summary+" (not decoded)")
+		case words:
+			line("what", m.Summary)
 		}
 	}
 	line("tx", r.Hash)
