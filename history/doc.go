@@ -76,7 +76,8 @@
 //
 // # Cost
 //
-// Listing costs one tx_search per query and page of 100. Proving costs,
+// Listing costs one tx_search per query (eleven, asked at once) and page
+// of 100. Proving costs,
 // per height holding listed rows, two verified headers, one /block and
 // one /block_results, fetched together (at most WithParallelism heights at
 // once). Headers above the light client's oldest stored one are verified
