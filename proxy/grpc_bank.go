@@ -12,7 +12,6 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/address"
 	"github.com/cosmos/cosmos-sdk/types/query"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	vestingexported "github.com/cosmos/cosmos-sdk/x/auth/vesting/exported"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -34,10 +33,28 @@ var (
 	})
 
 	authSchema   = collections.NewSchemaBuilder(storeService("acc"))
-	authAccounts = sync.OnceValue(func() collections.Map[sdk.AccAddress, sdk.AccountI] {
-		return collections.NewMap(authSchema, authtypes.AddressStoreKeyPrefix, "accounts", sdk.AccAddressKey, codec.CollInterfaceValue[sdk.AccountI](state.Codec()))
+	authAccounts = sync.OnceValue(func() collections.Map[sdk.AccAddress, *state.StoredAccount] {
+		return collections.NewMap(authSchema, authtypes.AddressStoreKeyPrefix, "accounts", sdk.AccAddressKey, accountValue{state.Codec()})
 	})
 )
+
+// accountValue is the keeper's CollInterfaceValue[sdk.AccountI] read
+// through state.DecodeAccount, which reads the vesting kinds without the
+// SDK's x/auth/vesting/types (not linked into akw: see state/vesting.go).
+type accountValue struct{ cdc codec.Codec }
+
+func (v accountValue) Encode(a *state.StoredAccount) ([]byte, error) { return v.cdc.Marshal(a.Record) }
+func (v accountValue) Decode(b []byte) (*state.StoredAccount, error) {
+	return state.DecodeAccount(v.cdc, b)
+}
+func (v accountValue) EncodeJSON(a *state.StoredAccount) ([]byte, error) {
+	return v.cdc.MarshalJSON(a.Record)
+}
+func (v accountValue) DecodeJSON([]byte) (*state.StoredAccount, error) {
+	return nil, errors.New("accounts are not read from JSON")
+}
+func (v accountValue) Stringify(a *state.StoredAccount) string { return a.Record.String() }
+func (v accountValue) ValueType() string                       { return "sdk.AccountI" }
 
 var bankMethods = []grpcMethod{
 	rpc("/cosmos.bank.v1beta1.Query/Balance", bankBalance),
@@ -161,10 +178,8 @@ func spendableCoins(q *provenQuery, addr sdk.AccAddress) sdk.Coins {
 	}
 	total = total.Sort()
 	locked := sdk.NewCoins()
-	if acc := getAccount(q, addr); acc != nil {
-		if vacc, ok := acc.(vestingexported.VestingAccount); ok {
-			locked = vacc.LockedCoins(q.blockTime())
-		}
+	if acc := getAccount(q, addr); acc != nil && acc.Vesting != nil {
+		locked = acc.Vesting.LockedCoins(q.blockTime())
 	}
 	spendable, hasNeg := total.SafeSub(locked...)
 	if hasNeg {
@@ -173,11 +188,15 @@ func spendableCoins(q *provenQuery, addr sdk.AccAddress) sdk.Coins {
 	return spendable
 }
 
-// getAccount is AccountKeeper.GetAccount.
-func getAccount(q *provenQuery, addr sdk.AccAddress) sdk.AccountI {
+// getAccount is AccountKeeper.GetAccount: nil when there is none (or
+// the record's Any has no type, which the SDK's codec decodes to nil).
+func getAccount(q *provenQuery, addr sdk.AccAddress) *state.StoredAccount {
 	acc, err := authAccounts().Get(q.ctx, addr)
 	if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		panic(err)
+	}
+	if acc == nil || acc.Account == nil {
+		return nil
 	}
 	return acc
 }
@@ -195,11 +214,9 @@ func authAccount(q *provenQuery, req *authtypes.QueryAccountRequest) (*authtypes
 	if account == nil {
 		return nil, status.Errorf(codes.NotFound, "account %s not found", req.Address)
 	}
-	a, err := codectypes.NewAnyWithValue(account)
-	if err != nil {
-		return nil, status.Errorf(codes.Internal, "%s", err.Error())
-	}
-	return &authtypes.QueryAccountResponse{Account: a}, nil
+	// The node answers NewAnyWithValue of the account it decoded: the
+	// record as the keeper wrote it.
+	return &authtypes.QueryAccountResponse{Account: account.Record}, nil
 }
 
 func authAccountInfo(q *provenQuery, req *authtypes.QueryAccountInfoRequest) (*authtypes.QueryAccountInfoResponse, error) {
@@ -215,8 +232,8 @@ func authAccountInfo(q *provenQuery, req *authtypes.QueryAccountInfoRequest) (*a
 	if account == nil {
 		return nil, status.Errorf(codes.NotFound, "account %s not found", req.Address)
 	}
-	info := &authtypes.BaseAccount{Address: req.Address, AccountNumber: account.GetAccountNumber(), Sequence: account.GetSequence()}
-	if pk := account.GetPubKey(); pk != nil {
+	info := &authtypes.BaseAccount{Address: req.Address, AccountNumber: account.Account.GetAccountNumber(), Sequence: account.Account.GetSequence()}
+	if pk := account.Account.GetPubKey(); pk != nil {
 		a, err := codectypes.NewAnyWithValue(pk)
 		if err != nil {
 			return nil, status.Errorf(codes.Internal, "%s", err.Error())

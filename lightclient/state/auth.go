@@ -7,7 +7,6 @@ import (
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	vestingexported "github.com/cosmos/cosmos-sdk/x/auth/vesting/exported"
 )
 
 // Account is the proven on-chain account: what signing needs (number and
@@ -48,10 +47,11 @@ func (v *View) Account(ctx context.Context, addr sdk.AccAddress) (out *Account, 
 	if !p.Exists {
 		return nil, &ErrNotFound{What: "account " + addr.String(), Height: v.height}
 	}
-	var acc sdk.AccountI
-	if err := v.q.cdc.UnmarshalInterface(p.Value, &acc); err != nil {
+	rec, err := DecodeAccount(v.q.cdc, p.Value)
+	if err != nil {
 		return nil, &ErrDecode{What: "account " + addr.String(), Err: err}
 	}
+	acc := rec.Account
 	// An Any with an empty type URL unmarshals to nil without an error
 	// (found by FuzzProvenState with the record "00").
 	if acc == nil {
@@ -63,21 +63,21 @@ func (v *View) Account(ctx context.Context, addr sdk.AccAddress) (out *Account, 
 	out = &Account{
 		Proven:        v.proven(),
 		Address:       addr.String(),
-		Type:          sdk.MsgTypeURL(acc)[1:],
+		Type:          rec.Record.TypeUrl[1:],
 		AccountNumber: acc.GetAccountNumber(),
 		Sequence:      acc.GetSequence(),
 	}
 	if pk := acc.GetPubKey(); pk != nil {
 		out.PubKey = &PubKey{Type: sdk.MsgTypeURL(pk)[1:], Key: base64.StdEncoding.EncodeToString(pk.Bytes())}
 	}
-	if va, ok := acc.(vestingexported.VestingAccount); ok {
+	if va := rec.Vesting; va != nil {
 		vs := &Vesting{
-			OriginalVesting:  va.GetOriginalVesting(),
-			DelegatedFree:    va.GetDelegatedFree(),
-			DelegatedVesting: va.GetDelegatedVesting(),
-			EndTime:          time.Unix(va.GetEndTime(), 0).UTC(),
+			OriginalVesting:  va.OriginalVesting,
+			DelegatedFree:    va.DelegatedFree,
+			DelegatedVesting: va.DelegatedVesting,
+			EndTime:          time.Unix(va.EndTime, 0).UTC(),
 		}
-		if st := va.GetStartTime(); st != 0 {
+		if st := va.StartTime; st != 0 {
 			t := time.Unix(st, 0).UTC()
 			vs.StartTime = &t
 		}

@@ -17,7 +17,6 @@ import (
 	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	vestingtypes "github.com/cosmos/cosmos-sdk/x/auth/vesting/types"
 	"github.com/cosmos/cosmos-sdk/x/authz"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
@@ -62,7 +61,6 @@ func New(prefix string) (*Config, error) {
 	}
 	std.RegisterInterfaces(reg)
 	authtypes.RegisterInterfaces(reg)
-	vestingtypes.RegisterInterfaces(reg)
 	banktypes.RegisterInterfaces(reg)
 	stakingtypes.RegisterInterfaces(reg)
 	distrtypes.RegisterInterfaces(reg)
