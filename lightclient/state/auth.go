@@ -19,6 +19,19 @@ type Account struct {
 	Sequence      uint64   `json:"sequence"`
 	PubKey        *PubKey  `json:"pub_key,omitempty"` // nil until the account has signed
 	Vesting       *Vesting `json:"vesting,omitempty"`
+
+	// schedule is the vesting account's schedule as stored (periods
+	// included): what LockedCoins evaluates.
+	schedule *VestingSchedule
+}
+
+// LockedCoins is what the account cannot spend at t (x/auth/vesting's
+// LockedCoins of its kind); nothing for an account that does not vest.
+func (a *Account) LockedCoins(t time.Time) sdk.Coins {
+	if a.schedule == nil {
+		return sdk.Coins{}
+	}
+	return a.schedule.LockedCoins(t)
 }
 
 // PubKey is an account's public key.
@@ -82,6 +95,7 @@ func (v *View) Account(ctx context.Context, addr sdk.AccAddress) (out *Account, 
 			vs.StartTime = &t
 		}
 		out.Vesting = vs
+		out.schedule = va
 	}
 	return out, nil
 }

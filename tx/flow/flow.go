@@ -481,10 +481,16 @@ func checkBalance(ctx context.Context, env *Env, p *Plan) error {
 			case !p.Op.Spend().AmountOf(c.Denom).IsZero():
 				what = "the amount plus the fee"
 			}
+			locked := ""
+			if held := bal.Total.Sub(bal.Spendable); held.IsPositive() {
+				// Said, or a holder who sees the larger balance elsewhere
+				// cannot tell why the amount is refused.
+				locked = fmt.Sprintf("; %s more is locked by vesting", amount.FormatCoin(sdk.Coin{Denom: c.Denom, Amount: held}, env.Denoms))
+			}
 			return &tx.CheckError{Check: "balance",
-				Reason: fmt.Sprintf("%s (%s) is more than the spendable balance of %s (%s, verified at height %d)",
+				Reason: fmt.Sprintf("%s (%s) is more than the spendable balance of %s (%s, verified at height %d%s)",
 					what, amount.FormatCoin(c, env.Denoms), address.Bech32(env.Prefixes.Account, p.Key.Address),
-					amount.FormatCoin(sdk.Coin{Denom: c.Denom, Amount: bal.Spendable}, env.Denoms), bal.Height),
+					amount.FormatCoin(sdk.Coin{Denom: c.Denom, Amount: bal.Spendable}, env.Denoms), bal.Height, locked),
 				Fix: "lower the amount or the fee, or add funds"}
 		}
 	}

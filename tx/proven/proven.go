@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	sdkmath "cosmossdk.io/math"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -117,78 +116,18 @@ func decodePubKey(p *state.PubKey) (cryptotypes.PubKey, error) {
 	return nil, nil
 }
 
-// Balance implements tx.StateSource. Spendable subtracts the coins a
-// vesting account still has locked at the verified header's time, the
-// way x/bank's SpendableCoins does.
+// Balance implements tx.StateSource: lightclient/state's Spendable, x/bank's
+// rule over the proven balance and the account's vesting schedule.
 func (s *Source) Balance(ctx context.Context, addr sdk.AccAddress, denom string) (*tx.Balance, error) {
 	v, err := s.View(ctx)
 	if err != nil {
 		return nil, err
 	}
-	b, err := v.Balance(ctx, addr, denom)
+	b, err := v.Spendable(ctx, addr, denom)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	out := &tx.Balance{Denom: denom, Total: b.Coin.Amount, Spendable: b.Coin.Amount, Height: b.Height, Verified: b.Verified}
-	a, err := v.Account(ctx, addr)
-	var nf *state.ErrNotFound
-	switch {
-	case errors.As(err, &nf):
-		return out, nil
-	case err != nil:
-		return nil, wrap(err)
-	}
-	if a.Vesting != nil {
-		locked := Locked(a.Type, a.Vesting, v.Header().Time).AmountOf(denom)
-		out.Spendable = sdkmath.MaxInt(out.Total.Sub(locked), sdkmath.ZeroInt())
-	}
-	return out, nil
-}
-
-// Locked is what a vesting account cannot spend at t: the coins still
-// vesting minus those delegated from vesting (x/auth/vesting LockedCoins).
-// Periodic schedules are not in the proven summary, so a periodic account
-// counts as fully locked until its end time: akw may refuse a spend the
-// chain would allow, never the reverse.
-func Locked(typ string, v *state.Vesting, t time.Time) sdk.Coins {
-	var vesting sdk.Coins
-	switch typ {
-	case "cosmos.vesting.v1beta1.ContinuousVestingAccount":
-		start := time.Unix(0, 0)
-		if v.StartTime != nil {
-			start = *v.StartTime
-		}
-		switch {
-		case !t.After(start):
-			vesting = v.OriginalVesting
-		case !t.Before(v.EndTime):
-			vesting = nil
-		default:
-			x := sdkmath.LegacyNewDec(t.Unix() - start.Unix()).QuoInt64(v.EndTime.Unix() - start.Unix())
-			for _, c := range v.OriginalVesting {
-				vested := sdkmath.LegacyNewDecFromInt(c.Amount).Mul(x).TruncateInt()
-				vesting = vesting.Add(sdk.NewCoin(c.Denom, c.Amount.Sub(vested)))
-			}
-		}
-	case "cosmos.vesting.v1beta1.PermanentLockedAccount":
-		vesting = v.OriginalVesting
-	default: // delayed, periodic and unknown: locked until the end
-		if t.Before(v.EndTime) {
-			vesting = v.OriginalVesting
-		}
-	}
-	locked, neg := vesting.SafeSub(v.DelegatedVesting...)
-	if neg {
-		// Clamp each denom at zero.
-		out := sdk.Coins{}
-		for _, c := range vesting {
-			if d := c.Amount.Sub(v.DelegatedVesting.AmountOf(c.Denom)); d.IsPositive() {
-				out = out.Add(sdk.NewCoin(c.Denom, d))
-			}
-		}
-		return out
-	}
-	return locked
+	return &tx.Balance{Denom: denom, Total: b.Total.Amount, Spendable: b.Spendable, Height: b.Height, Verified: b.Verified}, nil
 }
 
 // Validator implements tx.StateSource.
