@@ -36,6 +36,9 @@ const (
 	// returns them (or burns them) when the vote ends, in no transaction
 	// of the address, so no line of the export shows the return.
 	LabelGovDeposit = "governance deposit"
+	// LabelVesting: coins sent to (or received into) a new vesting
+	// account, locked by its schedule (Description says which).
+	LabelVesting = "vesting"
 )
 
 // CSVSummary says what WriteCSV wrote.
@@ -203,6 +206,9 @@ func labelOf(m Movement) string {
 		// rewards pool: tokens given away for good.
 		return LabelTransfer
 	case KindSend, KindReceive:
+		if m.Vesting != nil {
+			return LabelVesting
+		}
 		return LabelTransfer
 	case KindDelegate, KindRedelegate:
 		return LabelDelegation

@@ -66,6 +66,10 @@ type Movement struct {
 	// CounterpartyGov), from the proven bytes or, for a new proposal's
 	// initial deposit, its proven result; 0 when unknown.
 	Proposal uint64 `json:"proposal,omitempty"`
+	// Vesting is the schedule of a vesting-account creation (a send out
+	// of the creator's balance, a receipt into the new account's, where
+	// the coins are locked).
+	Vesting *Vesting `json:"vesting,omitempty"`
 	// Verified is true when the movement is read from the proven
 	// transaction bytes and proven result code; false when it comes from
 	// the node's events (node-reported: rewards paid out, whether a
@@ -172,6 +176,10 @@ type decodedTx struct {
 type decodedMsg struct {
 	typeURL string
 	msg     sdk.Msg // nil when the type is unknown
+	// vesting is a vesting-account creation (msg is nil: vesting.go).
+	vesting *vestingMsg
+	// err says why a message of a type akw reads did not decode.
+	err error
 }
 
 // maxTxBytes bounds what is decoded; CometBFT's default block is 22 MB,
@@ -230,6 +238,9 @@ func (d *Decoder) unpack(a *codectypes.Any) decodedMsg {
 		if m := d.shallow(a); m != nil {
 			return decodedMsg{typeURL: a.TypeUrl, msg: m}
 		}
+		if v, ok, err := decodeVestingMsg(a.TypeUrl, a.Value); ok {
+			return decodedMsg{typeURL: a.TypeUrl, vesting: v, err: err}
+		}
 		return decodedMsg{typeURL: a.TypeUrl}
 	}
 	return decodedMsg{typeURL: a.TypeUrl, msg: m}
@@ -269,6 +280,12 @@ func (d *Decoder) firstSigner(t *decodedTx, ai *txtypes.AuthInfo) string {
 // moves are the effects of one successful message on addr.
 func (d *Decoder) moves(m decodedMsg, addr string) []Movement {
 	proven := func(mv Movement) []Movement { mv.Verified = true; return []Movement{mv} }
+	switch {
+	case m.vesting != nil:
+		return m.vesting.moves(addr)
+	case m.err != nil:
+		return []Movement{{Kind: KindOther, Detail: "message " + m.typeURL + " could not be read (" + m.err.Error() + "): its effect on the balance is not shown"}}
+	}
 	switch msg := m.msg.(type) {
 	case *banktypes.MsgSend:
 		var out []Movement
@@ -398,6 +415,14 @@ func (d *Decoder) operatorAccount(valoper string) string {
 func (d *Decoder) describe(m decodedMsg) Message {
 	c := func(cs sdk.Coins) string { return amount.FormatCoins(cs, d.denoms) }
 	out := Message{Type: m.typeURL, Known: true}
+	switch {
+	case m.vesting != nil:
+		out.Summary = m.vesting.summary(c)
+		return out
+	case m.err != nil:
+		out.Known, out.Summary = false, "message "+m.typeURL+" (could not be read: "+m.err.Error()+")"
+		return out
+	}
 	switch msg := m.msg.(type) {
 	case *banktypes.MsgSend:
 		out.Summary = fmt.Sprintf("send %s from %s to %s", c(msg.Amount), msg.FromAddress, msg.ToAddress)

@@ -135,10 +135,15 @@ func movementWords(app *App, m history.Movement) (string, string) {
 		detail = " (" + m.Detail + ")"
 	}
 	switch m.Kind {
-	case history.KindSend:
-		return "sent", coins + to("to")
-	case history.KindReceive:
-		return "received", coins + to("from")
+	case history.KindSend, history.KindReceive:
+		verb, prep := "sent", "to"
+		if m.Kind == history.KindReceive {
+			verb, prep = "received", "from"
+		}
+		if m.Vesting != nil { // what the coins are locked by
+			return verb, coins + to(prep) + detail
+		}
+		return verb, coins + to(prep)
 	case history.KindDelegate:
 		return "delegated", coins + to("to")
 	case history.KindUndelegate:
