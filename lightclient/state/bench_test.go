@@ -174,6 +174,7 @@ func BenchmarkBalance(b *testing.B) {
 		// and proofs in one round trip when the guess is right.
 		for _, mode := range []string{"latest", "pipelined", "newest"} {
 			b.Run(name("verified-all-balances-new-block-"+mode), func(b *testing.B) {
+				var guesses guessOutcomes
 				for i := 0; i < b.N; i++ {
 					b.StopTimer()
 					if _, err := bn.net.WaitForNextBlock(ctx); err != nil {
@@ -181,12 +182,18 @@ func BenchmarkBalance(b *testing.B) {
 					}
 					b.StartTimer()
 					if mode == "newest" {
-						if err := q.Newest(ctx, func(v *state.View) error {
-							_, err := v.Balances(ctx, bn.alice)
+						// The height the store predicts now, beside the
+						// header the answer rests on: how often the guess
+						// was the tip, above it or behind it.
+						guess, _ := bn.client.PredictHeight(time.Now())
+						var bal *state.Balances
+						if err := q.Newest(ctx, func(v *state.View) (err error) {
+							bal, err = v.Balances(ctx, bn.alice)
 							return err
 						}); err != nil {
 							b.Fatal(err)
 						}
+						guesses.add(guess, bal.Height+1)
 						continue
 					}
 					var v *state.View
@@ -203,6 +210,7 @@ func BenchmarkBalance(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
+				guesses.report(b)
 			})
 		}
 		b.Run(name("verified-all-balances-with-header-update"), func(b *testing.B) {
@@ -218,6 +226,31 @@ func BenchmarkBalance(b *testing.B) {
 		})
 	}
 	bn.setRTT(0)
+}
+
+// guessOutcomes counts Newest's predicted heights against the header
+// its answer rested on: right (the same), above (the answer's header is
+// lower: the guess was refused) or behind (higher: read again at the
+// tip, or taken by a hedge in the same wave).
+type guessOutcomes struct{ right, above, behind int }
+
+func (g *guessOutcomes) add(guess, header int64) {
+	switch {
+	case header == guess:
+		g.right++
+	case header < guess:
+		g.above++
+	default:
+		g.behind++
+	}
+}
+
+func (g *guessOutcomes) report(b *testing.B) {
+	if n := g.right + g.above + g.behind; n > 0 {
+		b.ReportMetric(float64(g.right)/float64(n), "right/op")
+		b.ReportMetric(float64(g.above)/float64(n), "above/op")
+		b.ReportMetric(float64(g.behind)/float64(n), "behind/op")
+	}
 }
 
 // BenchmarkVerifyCPU is the client's CPU per verified balance query with
