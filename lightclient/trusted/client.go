@@ -324,6 +324,13 @@ const (
 // use, so that the detector's cross-check finds the witnesses' answers in
 // flight or done.
 func (c *Client) prefetchOthers(src *endpoint, height int64) {
+	for _, e := range c.others(src) {
+		e.prefetch(height)
+	}
+}
+
+// others are the endpoints besides src still in use.
+func (c *Client) others(src *endpoint) []*endpoint {
 	c.nmu.Lock()
 	var targets []*endpoint
 	for _, e := range c.all {
@@ -334,9 +341,7 @@ func (c *Client) prefetchOthers(src *endpoint, height int64) {
 		}
 	}
 	c.nmu.Unlock()
-	for _, e := range targets {
-		e.prefetch(height)
-	}
+	return targets
 }
 
 // ChainID implements lightclient.Headers.

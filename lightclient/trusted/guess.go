@@ -93,6 +93,12 @@ func (c *Client) VerifiedAtGuess(ctx context.Context, height int64) (*types.Ligh
 			if tip < 0 {
 				tip = 0
 			}
+			// The witnesses' copies asked for above are not needed:
+			// they stop waiting for the block (abandon), rather than
+			// poll a public node until it is made.
+			for _, e := range c.others(p) {
+				e.abandon(height)
+			}
 			return nil, &lightclient.ErrAboveTip{Node: p.url, Height: height, Tip: tip}
 		case err == nil:
 			// Fetched, not trusted: VerifiedAt verifies it from the

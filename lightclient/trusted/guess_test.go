@@ -2,9 +2,12 @@ package trusted_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
+	"github.com/akash-wallet/akw/lightclient"
+	"github.com/akash-wallet/akw/lightclient/trusted"
 	"github.com/akash-wallet/akw/lightclient/trusted/trustedtest"
 )
 
@@ -44,6 +47,43 @@ func TestPredictHeight(t *testing.T) {
 		got, ok := c.PredictHeight(t42.Add(tc.after))
 		if !ok || got != tc.want {
 			t.Errorf("%v after header 42: predicted %d (%v), want %d", tc.after, got, ok, tc.want)
+		}
+	}
+}
+
+// TestGuessAboveTipStopsWitnesses: a guessed height the primary refuses
+// is above the chain's tip, and the witnesses' copies asked for beside it
+// are not needed. A witness without the block stops waiting for it at
+// once (issue 14): it used to poll it every 150 ms until NextBlockWait
+// ran out, requests a public node counts against the client.
+func TestGuessAboveTipStopsWitnesses(t *testing.T) {
+	chain := trustedtest.NewChain(trustedtest.ChainConfig{ChainID: chainID, Validators: 4, Blocks: 50, Interval: 6 * time.Second})
+	n := &testNet{chain: chain, primary: serve(t, chain), witnesses: []*trustedtest.Server{serve(t, chain), serve(t, chain)}}
+	chain.SetTip(40)
+	cfg := n.config(t.TempDir())
+	cfg.NextBlockWait = 20 * time.Second // far more than one poll
+	c := initLatest(t, cfg)
+	// The witnesses answer only once the primary's refusal is in: their
+	// first answer ("not yet") then finds the fetch abandoned.
+	var releases []func()
+	for _, w := range n.witnesses {
+		w.ResetCounts()
+		release := w.Hold()
+		defer release()
+		releases = append(releases, release)
+	}
+	_, err := c.VerifiedAtGuess(context.Background(), 42)
+	var above *lightclient.ErrAboveTip
+	if !errors.As(err, &above) || above.Tip != 40 {
+		t.Fatalf("guess 42 with tip 40: %v, want ErrAboveTip naming 40", err)
+	}
+	for _, release := range releases {
+		release()
+	}
+	trusted.WaitBackground(c)
+	for i, w := range n.witnesses {
+		if commits, _ := w.Counts(); commits != 1 {
+			t.Errorf("witness %d was asked /commit %d times for a height above the tip, want 1", i, commits)
 		}
 	}
 }

@@ -132,7 +132,13 @@ type fetch struct {
 	done chan struct{}
 	lb   *types.LightBlock
 	err  error
+	// stop ends the wait for a block the node does not have yet
+	// (abandon): nobody needs that height any more.
+	stop     chan struct{}
+	stopOnce sync.Once
 }
+
+func newFetch() *fetch { return &fetch{done: make(chan struct{}), stop: make(chan struct{})} }
 
 var _ provider.Provider = (*endpoint)(nil)
 
@@ -204,7 +210,7 @@ func (e *endpoint) LightBlock(ctx context.Context, height int64) (*types.LightBl
 	}
 	f, ok := e.inflight[height]
 	if !ok {
-		f = &fetch{done: make(chan struct{})}
+		f = newFetch()
 		e.inflight[height] = f
 		// The fetch runs on the client's context, not the caller's: a
 		// prefetch started for one caller must not be cut short because
@@ -232,7 +238,7 @@ func (e *endpoint) prefetch(height int64) {
 	if _, ok := e.inflight[height]; ok {
 		return
 	}
-	f := &fetch{done: make(chan struct{})}
+	f := newFetch()
 	e.inflight[height] = f
 	e.running.Add(1)
 	go e.run(height, f)
@@ -240,7 +246,7 @@ func (e *endpoint) prefetch(height int64) {
 
 func (e *endpoint) run(height int64, f *fetch) {
 	defer e.running.Done()
-	lb, err := e.fetchAt(e.base, height)
+	lb, err := e.fetchAt(context.WithValue(e.base, abandonKey{}, f.stop), height)
 	e.mu.Lock()
 	delete(e.inflight, height)
 	if err == nil {
@@ -249,6 +255,41 @@ func (e *endpoint) run(height int64, f *fetch) {
 	e.mu.Unlock()
 	f.lb, f.err = lb, err
 	close(f.done)
+}
+
+// abandon stops waiting for height if this node does not have it yet: a
+// guessed height the primary refused is above the chain's tip, and a
+// witness asking again (held retries) or polling for it until the block
+// is made (fetchAt) would only add requests to a public node. A request
+// already sent is answered as usual, not cut (that would cost its
+// kept-alive connection); a fetch that gets the block keeps it.
+func (e *endpoint) abandon(height int64) {
+	e.mu.Lock()
+	f := e.inflight[height]
+	e.mu.Unlock()
+	if f != nil {
+		f.stopOnce.Do(func() { close(f.stop) })
+	}
+}
+
+// abandonKey carries a background fetch's stop channel (abandon) to the
+// requests it makes.
+type abandonKey struct{}
+
+// abandoned is ctx's stop channel (nil, never ready, if none).
+func abandoned(ctx context.Context) <-chan struct{} {
+	ch, _ := ctx.Value(abandonKey{}).(chan struct{})
+	return ch
+}
+
+// isAbandoned reports whether the fetch ctx belongs to was abandoned.
+func isAbandoned(ctx context.Context) bool {
+	select {
+	case <-abandoned(ctx):
+		return true
+	default:
+		return false
+	}
 }
 
 // remember caches lb and records its hash; e.mu must be held.
@@ -279,7 +320,7 @@ func (e *endpoint) remember(lb *types.LightBlock) {
 // has yet is refused (ErrNoWitnesses naming the lagging witnesses). What is
 // lost is only the evidence the detector would build against a primary
 // forging headers above every witness's height; akw refuses such a header
-// either way.
+// either way. abandon ends the wait as the deadline would.
 func (e *endpoint) fetchAt(ctx context.Context, height int64) (*types.LightBlock, error) {
 	deadline := time.Now().Add(e.wait)
 	for {
@@ -297,6 +338,8 @@ func (e *endpoint) fetchAt(ctx context.Context, height int64) (*types.LightBlock
 		}
 		select {
 		case <-time.After(150 * time.Millisecond):
+		case <-abandoned(ctx):
+			return nil, provider.ErrNoResponse
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
@@ -386,7 +429,7 @@ func (e *endpoint) signedHeader(ctx context.Context, height *int64) (*types.Sign
 	defer cancel()
 	began := time.Now()
 	res, err := e.rpc.Commit(cctx, height)
-	for try := 0; try < heldRetriesFor(ctx) && height != nil && notHeld(err) && ctx.Err() == nil; try++ {
+	for try := 0; try < heldRetriesFor(ctx) && height != nil && notHeld(err) && ctx.Err() == nil && !isAbandoned(ctx); try++ {
 		e.commits.Add(1)
 		res, err = e.rpc.Commit(cctx, height)
 	}
@@ -463,7 +506,7 @@ func (e *endpoint) validatorPage(ctx context.Context, height int64, page int) (*
 	defer cancel()
 	perPage := validatorsPerPage
 	res, err := e.rpc.Validators(cctx, &height, &page, &perPage)
-	for try := 0; try < heldRetriesFor(ctx) && notHeld(err) && ctx.Err() == nil; try++ {
+	for try := 0; try < heldRetriesFor(ctx) && notHeld(err) && ctx.Err() == nil && !isAbandoned(ctx); try++ {
 		e.validators.Add(1)
 		res, err = e.rpc.Validators(cctx, &height, &page, &perPage)
 	}

@@ -30,6 +30,8 @@ type Server struct {
 
 	// Latency, when set, is added to every request.
 	latency atomic.Int64
+	// held, when set, holds every request until it is closed (Hold).
+	held atomic.Pointer[chan struct{}]
 	// claimed, when positive, is the tip this node says it has; with
 	// capped it also refuses every height above it (see ClaimTip, Lag).
 	claimed atomic.Int64
@@ -138,7 +140,27 @@ func (s *Server) Close() error {
 	return s.srv.Close()
 }
 
+// Hold makes every request wait, counted but unanswered, until release
+// is called: a test orders what the client does before the answers.
+func (s *Server) Hold() (release func()) {
+	ch := make(chan struct{})
+	s.held.Store(&ch)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.held.Store(nil)
+			close(ch)
+		})
+	}
+}
+
 func (s *Server) delay(ctx context.Context) {
+	if ch := s.held.Load(); ch != nil {
+		select {
+		case <-*ch:
+		case <-ctx.Done():
+		}
+	}
 	if d := time.Duration(s.latency.Load()); d > 0 {
 		t := time.NewTimer(d)
 		defer t.Stop()
