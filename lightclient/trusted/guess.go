@@ -27,21 +27,32 @@ import (
 // verified header. ok is false when the store cannot tell (a single
 // stored header, or times that do not increase).
 func (c *Client) PredictHeight(now time.Time) (height int64, ok bool) {
+	height, _, ok = c.PredictNext(now)
+	return height, ok
+}
+
+// PredictNext is PredictHeight with its doubt: next is true when block
+// height+1, not counted yet, may be served already — now is past the
+// earliest a node serves it (an interval after its expected time: its
+// commit is made about when the block after it is timed), so a query can
+// ask for both heights at once (state.Querier.Newest's hedge). Outside
+// that window the count is as sure as the measured interval makes it.
+func (c *Client) PredictNext(now time.Time) (height int64, next, ok bool) {
 	if err := c.store.acquire(); err != nil {
-		return 0, false
+		return 0, false, false
 	}
 	defer c.store.release()
 	newest, err := c.lastTrusted()
 	if err != nil {
-		return 0, false
+		return 0, false, false
 	}
 	prev, err := c.store.LightBlockBefore(newest.Height)
 	if err != nil || prev == nil || prev.Height >= newest.Height || !prev.Time.Before(newest.Time) {
-		return 0, false
+		return 0, false, false
 	}
 	interval := newest.Time.Sub(prev.Time) / time.Duration(newest.Height-prev.Height)
 	if interval <= 0 {
-		return 0, false
+		return 0, false, false
 	}
 	// A header's time is not when its block was made: CometBFT's BFT
 	// time is the median of the precommits for the block before it, so
@@ -58,7 +69,11 @@ func (c *Client) PredictHeight(now time.Time) (height int64, ok bool) {
 	if elapsed := now.Sub(newest.Time) - interval - interval/2; elapsed > 0 {
 		ahead = int64(elapsed / interval)
 	}
-	return newest.Height + ahead, true
+	// Block newest+ahead+1 is expected at (ahead+1) intervals after
+	// newest's time, and served from an interval after that at the
+	// earliest: the last half interval before it is counted.
+	next = now.Sub(newest.Time) >= time.Duration(ahead+2)*interval
+	return newest.Height + ahead, next, true
 }
 
 // VerifiedAtGuess is VerifiedAt for a height that was guessed: the

@@ -17,6 +17,8 @@ import (
 // to 1.5 intervals). A guess counted as there before that is refused and
 // costs a round trip; so block H is counted only an interval and a half
 // after its expected time, and never below the newest verified header.
+// In the half interval before that, H may be served already: the
+// prediction says so (next), and a query asks for both.
 func TestPredictHeight(t *testing.T) {
 	const interval = 6 * time.Second
 	chain := trustedtest.NewChain(trustedtest.ChainConfig{ChainID: chainID, Validators: 4, Blocks: 50, Interval: interval})
@@ -34,19 +36,27 @@ func TestPredictHeight(t *testing.T) {
 	for _, tc := range []struct {
 		after time.Duration // since header 42's time
 		want  int64
+		next  bool // the block after want may be served: hedged
 	}{
-		{-time.Minute, 42}, // a clock behind: never below the verified header
-		{0, 42},
-		{interval, 42},                         // block 43's time: not served yet
-		{interval*5/2 - time.Millisecond, 42},  // 43's time plus 1.5 intervals, not quite
-		{interval * 5 / 2, 43},                 // 43 counted
-		{interval*7/2 - time.Millisecond, 43},  // 44 not yet
-		{interval * 7 / 2, 44},                 //
-		{interval*21/2 + time.Millisecond, 51}, // ten blocks on
+		{-time.Minute, 42, false}, // a clock behind: never below the verified header
+		{0, 42, false},
+		{interval, 42, false},                         // block 43's time: not served yet
+		{interval*2 - time.Millisecond, 42, false},    // 43's time plus an interval, not quite
+		{interval * 2, 42, true},                      // 43 may be served
+		{interval*5/2 - time.Millisecond, 42, true},   // 43's time plus 1.5 intervals, not quite
+		{interval * 5 / 2, 43, false},                 // 43 counted
+		{interval*3 - time.Millisecond, 43, false},    // 44 not yet
+		{interval * 3, 43, true},                      // 44 may be served
+		{interval*7/2 - time.Millisecond, 43, true},   // 44 not counted yet
+		{interval * 7 / 2, 44, false},                 //
+		{interval*21/2 + time.Millisecond, 51, false}, // ten blocks on
 	} {
-		got, ok := c.PredictHeight(t42.Add(tc.after))
-		if !ok || got != tc.want {
-			t.Errorf("%v after header 42: predicted %d (%v), want %d", tc.after, got, ok, tc.want)
+		got, next, ok := c.PredictNext(t42.Add(tc.after))
+		if !ok || got != tc.want || next != tc.next {
+			t.Errorf("%v after header 42: predicted %d, next %v (%v), want %d, next %v", tc.after, got, next, ok, tc.want, tc.next)
+		}
+		if h, _ := c.PredictHeight(t42.Add(tc.after)); h != got {
+			t.Errorf("%v after header 42: PredictHeight %d, PredictNext %d", tc.after, h, got)
 		}
 	}
 }
