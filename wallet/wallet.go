@@ -116,10 +116,11 @@ func LightConfig(n config.Network, home string) trusted.Config {
 }
 
 // StateOptions are what every proven-state reader of network n gets: the
-// token it probably holds (one round trip for a balance) and the age
-// beyond which the newest state is labelled stale.
+// tokens it probably holds (the network's and those minted from it: one
+// round trip for a balance of AKT and ACT) and the age beyond which the
+// newest state is labelled stale.
 func StateOptions(n config.Network) []state.Option {
-	return []state.Option{state.WithDenomHints(n.Denom), state.WithStaleAfter(time.Duration(n.StaleAfter))}
+	return []state.Option{state.WithDenomHints(state.NativeDenoms(n.Denom)...), state.WithStaleAfter(time.Duration(n.StaleAfter))}
 }
 
 // Open opens a session: the light client (unless offline or given) and

@@ -391,10 +391,11 @@ func TestRecentAsksNoHeaders(t *testing.T) {
 			}
 		}
 	}
-	// Two proofs: the prefix and the guessed denom's successor. (The
-	// node's unproven list, asked alongside as a hint, is not waited for
-	// when the guess completes the walk.)
-	if n := proofs.Load(); n != 2 {
-		t.Errorf("%d proofs for a one-denom balance walk, want 2", n)
+	// Three proofs: the prefix and the guessed denoms' successors (uakt
+	// and uact, state.NativeDenoms). (The node's unproven list, asked
+	// alongside as a hint, is not waited for when the guesses complete
+	// the walk.)
+	if n := proofs.Load(); n != 3 {
+		t.Errorf("%d proofs for a one-denom balance walk, want 3", n)
 	}
 }

@@ -48,6 +48,20 @@ var (
 // refuses any other): AKT to ACT, and ACT back to AKT.
 var BurnMintRoutes = [][2]string{{"uakt", "uact"}, {"uact", "uakt"}}
 
+// NativeDenoms are the denoms an address on a chain whose token is base
+// probably holds: base and the tokens x/bme mints from it (on Akash,
+// uakt and the ACT minted from it, uact, both with metadata in the
+// bank). The balance walk proves them in its first round (denomHints).
+func NativeDenoms(base string) []string {
+	out := []string{base}
+	for _, r := range BurnMintRoutes {
+		if r[0] == base {
+			out = append(out, r[1])
+		}
+	}
+	return out
+}
+
 // MintStatus is where a burn-mint request stands.
 type MintStatus string
 

@@ -15,7 +15,7 @@ import (
 // one round trip: a predicted newest height, and the header at a guessed
 // height without waiting for a block the primary does not have yet.
 type guesser interface {
-	PredictHeight(now time.Time) (int64, bool)
+	PredictNext(now time.Time) (height int64, next, ok bool)
 	VerifiedAtGuess(ctx context.Context, height int64) (*cmttypes.LightBlock, error)
 }
 
@@ -32,7 +32,10 @@ type guesser interface {
 // measured in a slow spell, a store last brought up long ago) is read
 // again at that tip, one more round trip, so that the state shown is the
 // newest the primary can prove, and never older than the newest header
-// already verified (the guess is never below it). If no
+// already verified (the guess is never below it). When the block after
+// the guess may be served already (the prediction's window), that
+// header and the state below it are asked for in the same wave too
+// (hedge.go): a tip one above the guess is then read in that wave. If no
 // node holds the state below the guessed header (the nodes are behind
 // it), it is asked again as LatestPipelined asks it, which says so.
 // Without a prediction it is LatestPipelined.
@@ -43,7 +46,7 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	if !ok || q.node != nil {
 		return q.readPipelined(ctx, read)
 	}
-	h, ok := g.PredictHeight(q.now())
+	h, next, ok := g.PredictNext(q.now())
 	if !ok || h < 3 || h < q.floor() {
 		return q.readPipelined(ctx, read)
 	}
@@ -57,6 +60,15 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	// The header's refusal fails every proof read on it, so read fails
 	// before it shows anything, and is run again at the tip.
 	tipc := q.primaryTip(ctx)
+	// The hedge: header h+1 and the state at h, asked beside the guess
+	// while the tip is not known (hedge.go); nil outside the window.
+	var hedge *headerFuture
+	var ahead *shadow
+	if next {
+		hedge = q.verifyAsync(ctx, h+1, g.VerifiedAtGuess)
+		ahead = newShadow(ctx, h)
+		defer ahead.decide()
+	}
 	guessed := func(ctx context.Context, h int64) (*cmttypes.LightBlock, error) {
 		lb, err := g.VerifiedAtGuess(ctx, h)
 		if err != nil {
@@ -64,6 +76,7 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 		}
 		select {
 		case tip := <-tipc:
+			ahead.decide()
 			if tip > h && tip >= q.floor() {
 				return nil, &errBehindTip{Height: h, Tip: tip}
 			}
@@ -74,7 +87,9 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	}
 	v := q.pipelinedAt(ctx, h, guessed)
 	v.guess = true
+	v.ahead = ahead
 	err := read(v)
+	ahead.decide()
 	var unavailable *ErrUnavailable
 	if errors.As(err, &unavailable) {
 		// No node holds the state below the guessed header, so the
@@ -86,6 +101,11 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	}
 	var behind *errBehindTip
 	if errors.As(err, &behind) {
+		if hedge != nil && behind.Tip == h+1 {
+			// The tip is the hedged header: its state's answers were
+			// asked in the first wave and are kept.
+			return read(&View{q: q, height: h, next: q.verifyAsync(ctx, h+1, hedged(hedge, q.headers.VerifiedAt)), kept: ahead})
+		}
 		return read(q.pipelinedAt(ctx, behind.Tip, q.headers.VerifiedAt))
 	}
 	var above *lightclient.ErrAboveTip
@@ -144,9 +164,31 @@ func (q *Querier) readPipelined(ctx context.Context, read func(*View) error) err
 	return read(v)
 }
 
+// hedged verifies a header with the hedge's answer (the header asked for
+// beside the guess), or, if that failed (the primary had not served it
+// yet when asked, though its tip says it has it now), with verify.
+func hedged(f *headerFuture, verify func(context.Context, int64) (*cmttypes.LightBlock, error)) func(context.Context, int64) (*cmttypes.LightBlock, error) {
+	return func(ctx context.Context, h int64) (*cmttypes.LightBlock, error) {
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if f.err == nil {
+			return f.lb, nil
+		}
+		return verify(ctx, h)
+	}
+}
+
 // pipelinedAt is a View of the state at h-1 whose header h is verified
 // by verify while the view's proofs are fetched.
 func (q *Querier) pipelinedAt(ctx context.Context, h int64, verify func(context.Context, int64) (*cmttypes.LightBlock, error)) *View {
+	return &View{q: q, height: h - 1, next: q.verifyAsync(ctx, h, verify)}
+}
+
+// verifyAsync verifies header h with verify in the background.
+func (q *Querier) verifyAsync(ctx context.Context, h int64, verify func(context.Context, int64) (*cmttypes.LightBlock, error)) *headerFuture {
 	f := &headerFuture{done: make(chan struct{})}
 	go func() {
 		defer close(f.done)
@@ -162,7 +204,7 @@ func (q *Querier) pipelinedAt(ctx context.Context, h int64, verify func(context.
 			f.lb, f.err = nil, fmt.Errorf("light client returned header %v for height %d", f.lb, h)
 		}
 	}()
-	return &View{q: q, height: h - 1, next: f}
+	return f
 }
 
 // aboveTip is the header's error if the view rests on a guessed height

@@ -97,7 +97,7 @@ func WithStaleAfter(d time.Duration) Option {
 // current primary is asked for each proof, so that queries follow the
 // light client when it falls over to a witness.
 func New(headers lightclient.Headers, node lightclient.Node, opts ...Option) *Querier {
-	q := &Querier{headers: headers, node: node, cdc: Codec(), denomHints: []string{"uakt"}, walkLimit: proof.DefaultWalkLimit, parallel: 16, now: time.Now}
+	q := &Querier{headers: headers, node: node, cdc: Codec(), denomHints: NativeDenoms("uakt"), walkLimit: proof.DefaultWalkLimit, parallel: 16, now: time.Now}
 	for _, o := range opts {
 		o(q)
 	}
@@ -138,6 +138,8 @@ type View struct {
 	next       *headerFuture // verified header at height+1
 	historical bool          // pinned to a height the caller asked for (At)
 	guess      bool          // header at a guessed height (Newest)
+	ahead      *shadow       // queries asked at height+1 too (hedge.go)
+	kept       *shadow       // answers at height asked beside a view below (hedge.go)
 }
 
 // Latest verifies the newest header the primary has (cross-checked by
@@ -305,7 +307,15 @@ func (v *View) proven() Proven {
 // get proves one key at the view's height.
 func (v *View) get(ctx context.Context, store string, key []byte) (*proof.KeyProof, error) {
 	q := proof.Query{Store: store, Key: key, Height: v.height}
-	node, res, err := v.ask(ctx, q)
+	if v.ahead.asking() {
+		if node, err := v.q.nodeNow(); err == nil {
+			v.ahead.ask(node, q.Path(), key, true)
+		}
+	}
+	node, res, err := v.kept.answer(ctx, q.Path(), key, true)
+	if err == nil && res == nil {
+		node, res, err = v.ask(ctx, q)
+	}
 	var unavailable *ErrUnavailable
 	if errors.As(err, &unavailable) {
 		// Every node refused: the height may be pruned, or the store
@@ -345,6 +355,23 @@ func nodeURL(node any) string {
 
 // getMany proves several keys concurrently; the result is in key order.
 func (v *View) getMany(ctx context.Context, store string, keys [][]byte) ([]*proof.KeyProof, error) {
+	out := make([]*proof.KeyProof, len(keys))
+	todo, at, err := v.fromKept(ctx, store, keys, out)
+	if err != nil || len(todo) == 0 {
+		return out, err
+	}
+	got, err := v.fetchMany(ctx, store, todo)
+	if err != nil {
+		return nil, err
+	}
+	for j, i := range at {
+		out[i] = got[j]
+	}
+	return out, nil
+}
+
+// fetchMany is getMany for keys none of whose answers were kept.
+func (v *View) fetchMany(ctx context.Context, store string, keys [][]byte) ([]*proof.KeyProof, error) {
 	out := make([]*proof.KeyProof, len(keys))
 	node, err := v.q.nodeNow()
 	if err != nil {
@@ -389,6 +416,7 @@ const maxBatch = 10
 // the batch), is asked again one key at a time, so the error is the
 // node's own; every answer is verified the same way either way.
 func (v *View) getBatch(ctx context.Context, b batcher, store string, keys [][]byte, out []*proof.KeyProof) error {
+	v.ahead.askBatch(b, store, keys)
 	batch := b.NewBatch()
 	res := make([]*ctypes.ResultABCIQuery, len(keys))
 	for i, k := range keys {
@@ -523,6 +551,13 @@ func (v *View) grpcHint(ctx context.Context, path string, req, resp interface {
 	node, err := v.q.nodeNow()
 	if err != nil {
 		return err
+	}
+	v.ahead.ask(node, path, bz, false)
+	if _, kept, err := v.kept.answer(ctx, path, bz, false); err != nil || kept != nil {
+		if err != nil {
+			return err
+		}
+		return resp.Unmarshal(kept.Value)
 	}
 	res, err := node.ABCIQueryWithOptions(ctx, path, bz, rpcclient.ABCIQueryOptions{Height: v.height})
 	if err != nil {
