@@ -1,8 +1,14 @@
 package state_test
 
 import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -337,6 +343,45 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 		grpc(t, direct, h.Height, "/cosmos.bank.v1beta1.Query/AllBalances", &banktypes.QueryAllBalancesRequest{Address: bob.Address}, &r)
 		if !h.Coins.Equal(r.Balances) || len(h.Denoms) != 2 || h.Denoms[0].Metadata == nil || h.Denoms[1].Metadata == nil {
 			t.Fatalf("proven %s (%+v) at %d, node %s", h.Coins, h.Denoms, h.Height, r.Balances)
+		}
+	})
+
+	// The answers asked at the hedged height are the primary's, kept for
+	// the read at the tip: a lie among them fails the query (its proof
+	// does not check out against the verified header), never shows.
+	t.Run("guess in the window, primary lies at the hedged height", func(t *testing.T) {
+		defer reset()
+		trusted := trustNow(t)
+		if err := n.WaitForHeight(ctx, trusted+1); err != nil {
+			t.Fatal(err)
+		}
+		tip := trusted + 1
+		freeze(tip, proxies...)
+		var lied atomic.Int64
+		proxies[0].Handle("abci_query", func(call rpcproxy.Call, r *rpcproxy.Response) {
+			var p struct {
+				Height string `json:"height"`
+				Prove  bool   `json:"prove"`
+			}
+			var res ctypes.ResultABCIQuery
+			if json.Unmarshal(call.Params, &p) != nil || p.Height != strconv.FormatInt(tip-1, 10) || !p.Prove ||
+				r.Error != nil || r.DecodeResult(&res) != nil || len(res.Response.Value) == 0 {
+				return
+			}
+			res.Response.Value[0] ^= 0xff
+			if r.EncodeResult(&res) == nil {
+				lied.Add(1)
+			}
+		})
+		c := open(t)
+		var b *state.TokenBalance
+		err := state.New(c, nil, state.WithClock(clockAt(t, c, tip-1, true))).Newest(ctx, func(v *state.View) (err error) {
+			b, err = v.TokenBalance(ctx, aliceAddr, devnet.Denom)
+			return err
+		})
+		var bad *state.ErrProof
+		if !errors.As(err, &bad) || lied.Load() == 0 {
+			t.Fatalf("a lie at the hedged height (%d told): %v (balance %+v), want ErrProof", lied.Load(), err, b)
 		}
 	})
 
