@@ -17,6 +17,9 @@ import (
 type guesser interface {
 	PredictNext(now time.Time) (height int64, next, ok bool)
 	VerifiedAtGuess(ctx context.Context, height int64) (*cmttypes.LightBlock, error)
+	// VerifiedIfServed: the hedge's header, from the primary's one
+	// answer, without failover (the read at the tip has VerifiedAt's).
+	VerifiedIfServed(ctx context.Context, height int64) (*cmttypes.LightBlock, error)
 }
 
 // Newest runs read on a view of the newest state. When the headers can
@@ -65,7 +68,7 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	var hedge *headerFuture
 	var ahead *shadow
 	if next {
-		hedge = q.verifyAsync(ctx, h+1, g.VerifiedAtGuess)
+		hedge = q.verifyAsync(ctx, h+1, g.VerifiedIfServed)
 		ahead = newShadow(ctx, h)
 		defer ahead.decide()
 	}

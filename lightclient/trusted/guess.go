@@ -84,6 +84,20 @@ func (c *Client) PredictNext(now time.Time) (height int64, next, ok bool) {
 // *lightclient.ErrAboveTip with the tip the primary claims, and nothing
 // is held against the primary: the guess was wrong, not the node.
 func (c *Client) VerifiedAtGuess(ctx context.Context, height int64) (*types.LightBlock, error) {
+	return c.verifiedAtGuess(ctx, height, true)
+}
+
+// VerifiedIfServed is VerifiedAtGuess for a height asked for besides the
+// guess (state.Querier.Newest's hedge): only the primary's answer to the
+// one request is used. Where VerifiedAtGuess would go on with
+// VerifiedAt's failover (a primary marked dead, a failed request), it
+// returns the error instead: a hedge must not hold the light client
+// waiting for witnesses to make a block nobody may need.
+func (c *Client) VerifiedIfServed(ctx context.Context, height int64) (*types.LightBlock, error) {
+	return c.verifiedAtGuess(ctx, height, false)
+}
+
+func (c *Client) verifiedAtGuess(ctx context.Context, height int64, failover bool) (*types.LightBlock, error) {
 	if height <= 0 {
 		return c.VerifiedAt(ctx, height) // its error
 	}
@@ -96,7 +110,11 @@ func (c *Client) VerifiedAtGuess(ctx context.Context, height int64) (*types.Ligh
 		return lb, nil
 	}
 	p := c.currentPrimary()
-	if dead, _ := p.dead(); !dead {
+	dead, reason := p.dead()
+	if dead && !failover {
+		return nil, &lightclient.ErrUnreachable{Endpoints: []lightclient.Endpoint{{URL: p.url, Reason: describe(deadKind(reason), reason, nil)}}}
+	}
+	if !dead {
 		c.prefetchOthers(p, height)
 		lb, err := p.fetchOnce(context.WithValue(ctx, guessing{}, true), height)
 		switch {
@@ -122,6 +140,11 @@ func (c *Client) VerifiedAtGuess(ctx context.Context, height int64) (*types.Ligh
 			p.mu.Lock()
 			p.remember(lb)
 			p.mu.Unlock()
+		case !failover:
+			for _, e := range c.others(p) {
+				e.abandon(height)
+			}
+			return nil, err
 		}
 		// Any other failure: VerifiedAt asks again, with its failover.
 	}

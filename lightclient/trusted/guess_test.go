@@ -97,3 +97,32 @@ func TestGuessAboveTipStopsWitnesses(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifiedIfServed: the hedge's header (state.Querier.Newest) is the
+// primary's one answer or an error; no failover to the witnesses, which
+// VerifiedAtGuess does for the guess itself.
+func TestVerifiedIfServed(t *testing.T) {
+	chain := trustedtest.NewChain(trustedtest.ChainConfig{ChainID: chainID, Validators: 4, Blocks: 50, Interval: 6 * time.Second})
+	n := &testNet{chain: chain, primary: serve(t, chain), witnesses: []*trustedtest.Server{serve(t, chain), serve(t, chain)}}
+	chain.SetTip(40)
+	c := initLatest(t, n.config(t.TempDir()))
+	ctx := context.Background()
+	chain.SetTip(42)
+	if lb, err := c.VerifiedIfServed(ctx, 41); err != nil || lb.Height != 41 {
+		t.Fatalf("height 41, served: %v, %v", lb, err)
+	}
+	n.primary.Lag(41)
+	var above *lightclient.ErrAboveTip
+	if _, err := c.VerifiedIfServed(ctx, 42); !errors.As(err, &above) || above.Tip != 41 {
+		t.Fatalf("height 42 above the primary's tip 41: %v, want ErrAboveTip", err)
+	}
+	n.primary.Lag(0)
+	n.primary.Close()
+	if lb, err := c.VerifiedIfServed(ctx, 42); err == nil {
+		t.Fatalf("height 42 with the primary gone: header %d from a witness, want the primary's error", lb.Height)
+	}
+	// The guess itself fails over: the witness serves it.
+	if lb, err := c.VerifiedAtGuess(ctx, 42); err != nil || lb.Height != 42 {
+		t.Fatalf("VerifiedAtGuess(42) with the primary gone: %v, %v", lb, err)
+	}
+}
