@@ -73,8 +73,22 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // RoundTrip implements http.RoundTripper. A throttled request is sent again
 // only if its body can be replayed (GetBody): cometbft's client builds its
 // requests from byte buffers, which can.
+//
+// Every request is also marked idempotent for Go's transport (an
+// Idempotency-Key header with no value, which is not sent): a node closes
+// an idle keep-alive connection after its idle timeout (CometBFT's RPC
+// server: its read timeout, 10 s), and a request that goes out on such a
+// connection just as it closes gets EOF. Go sends a request again on a
+// new connection then only if it is marked so (POST is not, by default).
+// All akw asks a node is safe to send twice: reads, and broadcasts of one
+// signed transaction, which the chain takes once (its sequence) and the
+// mempool recognises by its hash.
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	if _, marked := req.Header["Idempotency-Key"]; !marked {
+		req = req.Clone(ctx)
+		req.Header["Idempotency-Key"] = nil
+	}
 	for attempt := 0; ; attempt++ {
 		resp, err := t.next.RoundTrip(req)
 		if err != nil || !isThrottled(resp) {

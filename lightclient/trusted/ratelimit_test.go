@@ -1,13 +1,17 @@
 package trusted
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -317,4 +321,72 @@ func FuzzParseRetryAfter(f *testing.F) {
 			t.Fatalf("parseRetryAfter(%q) = %v, %v", v, d, ok)
 		}
 	})
+}
+
+// closingNode answers the first request on each connection and closes the
+// connection when the second arrives on it, before answering: what a node
+// does when its idle timeout ends a keep-alive connection just as a
+// request goes out on it.
+func closingNode(t *testing.T) (url string, conns *atomic.Int64) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	conns = new(atomic.Int64)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				req, err := http.ReadRequest(br)
+				if err != nil {
+					return
+				}
+				_, _ = io.Copy(io.Discard, req.Body)
+				body := `{"jsonrpc":"2.0","id":1,"result":{}}`
+				fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+				// The next request on this connection is read and
+				// dropped: the connection closes without an answer.
+				if req, err := http.ReadRequest(br); err == nil {
+					_, _ = io.Copy(io.Discard, req.Body)
+				}
+			}()
+		}
+	}()
+	return "http://" + l.Addr().String(), conns
+}
+
+// A POST on a keep-alive connection the node closes as it arrives is sent
+// again on a new connection, not failed with EOF.
+func TestClosedKeepAliveConnectionIsRetried(t *testing.T) {
+	url, conns := closingNode(t)
+	tr := newRetryTransport(&http.Transport{DisableCompression: true}, url)
+	hc := &http.Client{Transport: tr}
+	post := func() error {
+		resp, err := hc.Post(url, "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"status"}`))
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		_, err = io.Copy(io.Discard, resp.Body)
+		return err
+	}
+	if err := post(); err != nil {
+		t.Fatal(err)
+	}
+	// The second goes out on the first's connection (kept alive), which
+	// the node closes: Go's transport must send it again.
+	if err := post(); err != nil {
+		t.Fatalf("second request on a closed keep-alive connection: %v", err)
+	}
+	if n := conns.Load(); n != 2 {
+		t.Fatalf("%d connections, want 2 (the retry on a new one)", n)
+	}
 }
