@@ -550,5 +550,10 @@ func afterNote(p *flow.Plan) string {
 	if p.Op.Spend().IsZero() {
 		return " (after the fee)"
 	}
+	if ops.SpendsLocked(p.Op) && p.Balance.Total.GT(p.Balance.Spendable) {
+		// Else a holder reads the spendable balance barely moving and
+		// wonders where the amount came from.
+		return " (after the amount and the fee; the amount takes the coins vesting locks first)"
+	}
 	return " (after the amount and the fee)"
 }

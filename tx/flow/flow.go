@@ -462,50 +462,6 @@ func checkOptions(env *Env, opts Options) error {
 	return nil
 }
 
-func checkBalance(ctx context.Context, env *Env, p *Plan) error {
-	ownFee := p.feeFromSigner()
-	need := p.Op.Spend().Add(ownFee...)
-	for _, c := range need {
-		bal, err := env.State.Balance(ctx, p.Key.Address, c.Denom)
-		if err != nil {
-			return err
-		}
-		if c.Denom == env.Denoms.Base {
-			p.Balance = bal
-		}
-		if bal.Spendable.LT(c.Amount) {
-			what := "the fee"
-			switch {
-			case !p.Op.Spend().AmountOf(c.Denom).IsZero() && ownFee.AmountOf(c.Denom).IsZero():
-				what = "the amount"
-			case !p.Op.Spend().AmountOf(c.Denom).IsZero():
-				what = "the amount plus the fee"
-			}
-			locked := ""
-			if held := bal.Total.Sub(bal.Spendable); held.IsPositive() {
-				// Said, or a holder who sees the larger balance elsewhere
-				// cannot tell why the amount is refused.
-				locked = fmt.Sprintf("; %s more is locked by vesting", amount.FormatCoin(sdk.Coin{Denom: c.Denom, Amount: held}, env.Denoms))
-			}
-			return &tx.CheckError{Check: "balance",
-				Reason: fmt.Sprintf("%s (%s) is more than the spendable balance of %s (%s, verified at height %d%s)",
-					what, amount.FormatCoin(c, env.Denoms), address.Bech32(env.Prefixes.Account, p.Key.Address),
-					amount.FormatCoin(sdk.Coin{Denom: c.Denom, Amount: bal.Spendable}, env.Denoms), bal.Height, locked),
-				Fix: "lower the amount or the fee, or add funds"}
-		}
-	}
-	if p.Balance == nil {
-		bal, err := env.State.Balance(ctx, p.Key.Address, env.Denoms.Base)
-		if err != nil {
-			return err
-		}
-		p.Balance = bal
-	}
-	after := p.Balance.Spendable.Sub(need.AmountOf(env.Denoms.Base))
-	p.After = &after
-	return nil
-}
-
 // SignBytes are the bytes the plan's key will sign, as the key will sign
 // them: for a Ledger key the amino-JSON document the device shows and
 // checks (keys.LedgerReview computes its pages from them). The plan's

@@ -31,6 +31,8 @@ import (
 type chain struct {
 	acct      tx.Account
 	spendable sdkmath.Int
+	locked    sdkmath.Int // by vesting: in the total, not spendable; nil for none
+	validator *tx.Validator
 	simGas    uint64
 	simFee    sdk.Coins
 }
@@ -40,9 +42,16 @@ func (c *chain) Account(context.Context, sdk.AccAddress) (*tx.Account, error) {
 	return &a, nil
 }
 func (c *chain) Balance(_ context.Context, _ sdk.AccAddress, denom string) (*tx.Balance, error) {
-	return &tx.Balance{Denom: denom, Total: c.spendable, Spendable: c.spendable, Height: 41, Verified: true}, nil
+	total := c.spendable
+	if !c.locked.IsNil() {
+		total = total.Add(c.locked)
+	}
+	return &tx.Balance{Denom: denom, Total: total, Spendable: c.spendable, Height: 41, Verified: true}, nil
 }
 func (c *chain) Validator(context.Context, sdk.ValAddress) (*tx.Validator, error) {
+	if c.validator != nil {
+		return c.validator, nil
+	}
 	return nil, fmt.Errorf("%w", tx.ErrNotFound)
 }
 func (c *chain) Delegations(context.Context, sdk.AccAddress) ([]tx.Delegation, error) {

@@ -60,6 +60,23 @@ type FeeChecker interface {
 	CheckFee(ctx context.Context, c *Checker, fee sdk.Coins) error
 }
 
+// LockedSpender is implemented by operations whose Spend the chain may
+// take from coins that vesting still locks. x/bank's DelegateCoins needs
+// only the whole balance (x/auth/vesting's TrackDelegation records the
+// locked part as delegated vesting), where SendCoins and
+// SendCoinsFromAccountToModule (a send, a deposit) need spendable coins.
+// The fee is always paid from spendable coins: the ante handler deducts
+// it with SendCoinsFromAccountToModule before any message runs.
+type LockedSpender interface {
+	SpendsLocked() bool
+}
+
+// SpendsLocked reports whether op's Spend may come from locked coins.
+func SpendsLocked(op Op) bool {
+	l, ok := op.(LockedSpender)
+	return ok && l.SpendsLocked()
+}
+
 // Checker carries what the checks need.
 type Checker struct {
 	State    tx.StateSource
@@ -191,6 +208,9 @@ type Delegate struct {
 func (o *Delegate) Name() string           { return "delegate" }
 func (o *Delegate) Signer() sdk.AccAddress { return o.Delegator }
 func (o *Delegate) Spend() sdk.Coins       { return sdk.NewCoins(o.Amount) }
+
+// SpendsLocked: a vesting holder may stake the coins vesting locks.
+func (o *Delegate) SpendsLocked() bool { return true }
 func (o *Delegate) Msgs(p address.Prefixes) ([]sdk.Msg, error) {
 	return []sdk.Msg{&stakingtypes.MsgDelegate{
 		DelegatorAddress: address.Bech32(p.Account, o.Delegator),
