@@ -115,6 +115,13 @@ func (f *fixture) do(t *testing.T, key flow.Key, op ops.Op, opts flow.Options) *
 	if err != nil {
 		t.Fatalf("%s: prepare: %v", op.Name(), err)
 	}
+	return f.send(t, p)
+}
+
+// send signs and broadcasts a prepared plan, as do.
+func (f *fixture) send(t *testing.T, p *wallet.Plan) *flow.Result {
+	t.Helper()
+	op := p.Op
 	res, err := f.w.Send(f.ctx, p, nil)
 	if err != nil {
 		t.Fatalf("%s: send: %v", op.Name(), err)

@@ -10,9 +10,14 @@ import (
 	vestingtypes "github.com/cosmos/cosmos-sdk/x/auth/vesting/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	"github.com/akash-wallet/akw/errkind"
 	"github.com/akash-wallet/akw/internal/devnet"
+	"github.com/akash-wallet/akw/internal/output"
 	"github.com/akash-wallet/akw/keys"
+	"github.com/akash-wallet/akw/lightclient/state"
+	"github.com/akash-wallet/akw/tx/address"
 	"github.com/akash-wallet/akw/tx/amount"
+	"github.com/akash-wallet/akw/tx/flow"
 	"github.com/akash-wallet/akw/tx/ops"
 )
 
@@ -73,5 +78,66 @@ func TestVestingSpendable(t *testing.T) {
 	}
 	if left := sdkmath.NewInt(1_000_000).Sub(sent.Fee.AmountOf(devnet.Denom)); !sp.Spendable.Equal(left) || sp.Locked.Int64() != 5_000_000 {
 		t.Fatalf("after the send: spendable %s (want %s), locked %s", sp.Spendable, left, sp.Locked)
+	}
+	delegateLocked(t, f, k, sp)
+}
+
+// delegateLocked stakes coins that vesting locks (sp: the account's
+// proven state): more than the spendable balance but within the whole
+// balance is signed and taken by the chain, which takes the locked coins
+// first; above the whole balance, or the fee with it, is refused before
+// signing with exit code 4.
+func delegateLocked(t *testing.T, f *fixture, k flow.Key, sp *state.Spendable) {
+	t.Helper()
+	val := f.n.Validators()[0].OperatorAddress
+	valAddr, err := address.Validator(val, address.For(devnet.Bech32Prefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	del := func(n sdkmath.Int) ops.Op {
+		return &ops.Delegate{Delegator: k.Address, Validator: valAddr, Amount: sdk.NewCoin(devnet.Denom, n)}
+	}
+	total := sp.Total.Amount
+	coin := func(n sdkmath.Int) string { return amount.FormatCoin(sdk.NewCoin(devnet.Denom, n), denoms) }
+	locked := ", " + coin(sp.Locked) + " of it locked by vesting)"
+
+	_, err = f.prepare(k, del(total.AddRaw(1)), auto)
+	checkErr(t, err, "balance", "the amount ("+coin(total.AddRaw(1))+") is more than the balance of "+k.Address.String()+" ("+coin(total)+", verified at height ")
+	checkErr(t, err, "balance", locked)
+	if code := output.CodeOf(errkind.KindOf(err)); code != 4 {
+		t.Fatalf("exit code %d for a delegation above the balance, want 4", code)
+	}
+	// The simulation's fee is 1 uakt: the amount passes it, and the fee
+	// it estimates does not fit beside the amount.
+	_, err = f.prepare(k, del(total.SubRaw(1)), auto)
+	checkErr(t, err, "balance", "the amount plus the fee ("+coin(total.SubRaw(1))+" + fee ")
+	checkErr(t, err, "balance", ") is more than the balance of "+k.Address.String()+" ("+coin(total)+", verified at height ")
+
+	// 0.5 AKT more than vesting locks: the spendable balance loses that
+	// and the fee, and nothing is locked any more (delegated vesting).
+	amt := sp.Locked.AddRaw(500_000)
+	if !amt.GT(sp.Spendable) {
+		t.Fatalf("the test needs a delegation above the spendable %s", sp.Spendable)
+	}
+	p, err := f.prepare(k, del(amt), auto)
+	if err != nil {
+		t.Fatalf("a delegation of %s, within the balance of %s: %v", coin(amt), coin(total), err)
+	}
+	fee := p.Fee.AmountOf(devnet.Denom)
+	want := sp.Spendable.Sub(fee).SubRaw(500_000)
+	if !p.After.Equal(want) {
+		t.Fatalf("plan: spendable after %s, want %s", p.After, want)
+	}
+	res := f.send(t, p)
+	v := f.view(t, res.Height)
+	after, err := v.Spendable(f.ctx, k.Address, devnet.Denom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.Spendable.Equal(want) || !after.Locked.IsZero() || !after.Total.Amount.Equal(total.Sub(fee).Sub(amt)) {
+		t.Fatalf("after the delegation: spendable %s (want %s), locked %s, total %s", after.Spendable, want, after.Locked, after.Total)
+	}
+	if got := delegated(t, f, v, k.Address, val); !got.Equal(amt) {
+		t.Fatalf("proven delegation %s, want %s", got, amt)
 	}
 }
