@@ -7,6 +7,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/akash-wallet/akw/lightclient/state"
 )
 
 // The three messages of x/auth/vesting that create an account move coins:
@@ -22,12 +24,13 @@ const (
 	msgCreatePeriodicURL  = "/cosmos.vesting.v1beta1.MsgCreatePeriodicVestingAccount"
 )
 
-// Vesting kinds, as Vesting.Kind names them.
+// Vesting kinds, as Vesting.Kind names them: the words an account's
+// proven record uses (akw query account).
 const (
-	VestingContinuous = "continuous"
-	VestingDelayed    = "delayed"
-	VestingPeriodic   = "periodic"
-	VestingPermanent  = "permanent"
+	VestingContinuous = state.VestingContinuous
+	VestingDelayed    = state.VestingDelayed
+	VestingPeriodic   = state.VestingPeriodic
+	VestingPermanent  = state.VestingPermanent
 )
 
 // Vesting is the schedule a vesting-account creation put the coins under.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/spf13/cobra"
@@ -103,11 +104,41 @@ func runQueryAccount(app *App, o *queryAddrOptions) error {
 				fmt.Fprintf(w, "  public key      (none yet: the account has not signed)\n")
 			}
 			if vs := a.Vesting; vs != nil {
-				fmt.Fprintf(w, "  vesting         %s until %s\n", app.coinsText(vs.OriginalVesting), vs.EndTime.Format("2006-01-02 15:04 MST"))
-				fmt.Fprintf(w, "  delegated       free %s; vesting %s\n", app.coinsText(vs.DelegatedFree), app.coinsText(vs.DelegatedVesting))
+				vestingLines(w, app, vs)
 			}
 			provenLine(w, a.Proven, "account record")
 			return nil
 		})
 	})
+}
+
+// vestingLines says what a vesting account's schedule locks, and until
+// when: a permanently locked account has no end (its stored end time is
+// zero, which read as a date would be 1970).
+func vestingLines(w io.Writer, app *App, vs *state.Vesting) {
+	at := func(t time.Time) string { return t.Format("2006-01-02 15:04 MST") }
+	orig := app.coinsText(vs.OriginalVesting)
+	switch vs.Kind {
+	case state.VestingPermanent:
+		fmt.Fprintf(w, "  vesting         %s locked permanently (it can still be delegated)\n", orig)
+	case state.VestingDelayed:
+		fmt.Fprintf(w, "  vesting         %s, delayed: all unlocked at %s\n", orig, at(vs.EndTime))
+	case state.VestingPeriodic:
+		start := ""
+		if vs.StartTime != nil {
+			start = " from " + at(*vs.StartTime)
+		}
+		fmt.Fprintf(w, "  vesting         %s in %d periods%s until %s\n", orig, len(vs.Periods), start, at(vs.EndTime))
+		for i, p := range vs.Periods {
+			fmt.Fprintf(w, "    period %-3d    %s unlocked at %s\n", i+1, app.coinsText(p.Amount), at(p.EndTime))
+		}
+	default:
+		start := ""
+		if vs.StartTime != nil {
+			start = " from " + at(*vs.StartTime)
+		}
+		fmt.Fprintf(w, "  vesting         %s, continuously%s until %s\n", orig, start, at(vs.EndTime))
+	}
+	fmt.Fprintf(w, "  locked now      %s (at the verified header's time)\n", app.coinsText(vs.Locked))
+	fmt.Fprintf(w, "  delegated       free %s; vesting %s\n", app.coinsText(vs.DelegatedFree), app.coinsText(vs.DelegatedVesting))
 }

@@ -42,11 +42,27 @@ type PubKey struct {
 
 // Vesting describes a vesting account's schedule as stored.
 type Vesting struct {
-	OriginalVesting  sdk.Coins  `json:"original_vesting"`
-	DelegatedFree    sdk.Coins  `json:"delegated_free"`
-	DelegatedVesting sdk.Coins  `json:"delegated_vesting"`
-	EndTime          time.Time  `json:"end_time"`
-	StartTime        *time.Time `json:"start_time,omitempty"`
+	OriginalVesting  sdk.Coins `json:"original_vesting"`
+	DelegatedFree    sdk.Coins `json:"delegated_free"`
+	DelegatedVesting sdk.Coins `json:"delegated_vesting"`
+	// EndTime is the stored end: the Unix epoch for a permanently
+	// locked account, which has none (Kind says so).
+	EndTime   time.Time  `json:"end_time"`
+	StartTime *time.Time `json:"start_time,omitempty"`
+	// Kind is continuous, delayed, periodic or permanent.
+	Kind string `json:"kind"`
+	// Periods are a periodic account's, each with the time it ends.
+	Periods []VestingPeriodEnd `json:"periods,omitempty"`
+	// Locked is what vesting locks at the verified header's time
+	// (x/auth/vesting's LockedCoins: still vesting and not delegated).
+	Locked sdk.Coins `json:"locked"`
+}
+
+// VestingPeriodEnd is one period of a periodic vesting account: what
+// unlocks when it ends.
+type VestingPeriodEnd struct {
+	EndTime time.Time `json:"end_time"`
+	Amount  sdk.Coins `json:"amount"`
 }
 
 // Account proves the account at addr. A proven absence is ErrNotFound: the
@@ -84,17 +100,7 @@ func (v *View) Account(ctx context.Context, addr sdk.AccAddress) (out *Account, 
 		out.PubKey = &PubKey{Type: sdk.MsgTypeURL(pk)[1:], Key: base64.StdEncoding.EncodeToString(pk.Bytes())}
 	}
 	if va := rec.Vesting; va != nil {
-		vs := &Vesting{
-			OriginalVesting:  va.OriginalVesting,
-			DelegatedFree:    va.DelegatedFree,
-			DelegatedVesting: va.DelegatedVesting,
-			EndTime:          time.Unix(va.EndTime, 0).UTC(),
-		}
-		if st := va.StartTime; st != 0 {
-			t := time.Unix(st, 0).UTC()
-			vs.StartTime = &t
-		}
-		out.Vesting = vs
+		out.Vesting = va.Describe(v.Header().Time)
 		out.schedule = va
 	}
 	return out, nil
@@ -108,4 +114,26 @@ func (q *Querier) Account(ctx context.Context, addr sdk.AccAddress) (*Account, e
 		return nil, err
 	}
 	return v.Account(ctx, addr)
+}
+
+// Describe is the schedule as Account shows it, with what it locks at t.
+func (s *VestingSchedule) Describe(t time.Time) *Vesting {
+	vs := &Vesting{
+		OriginalVesting:  s.OriginalVesting,
+		DelegatedFree:    s.DelegatedFree,
+		DelegatedVesting: s.DelegatedVesting,
+		EndTime:          time.Unix(s.EndTime, 0).UTC(),
+		Kind:             s.Kind(),
+		Locked:           s.LockedCoins(t),
+	}
+	if s.StartTime != 0 {
+		st := time.Unix(s.StartTime, 0).UTC()
+		vs.StartTime = &st
+	}
+	end := s.StartTime
+	for _, p := range s.Periods {
+		end += p.Length
+		vs.Periods = append(vs.Periods, VestingPeriodEnd{EndTime: time.Unix(end, 0).UTC(), Amount: p.Amount})
+	}
+	return vs
 }

@@ -56,6 +56,28 @@ type VestingSchedule struct {
 	Periods          []VestingPeriod // periodic accounts only
 }
 
+// The kinds of vesting account, as Vesting.Kind names them.
+const (
+	VestingContinuous = "continuous"
+	VestingDelayed    = "delayed"
+	VestingPeriodic   = "periodic"
+	VestingPermanent  = "permanent"
+)
+
+// Kind is the schedule's kind: continuous, delayed, periodic or
+// permanent (a permanently locked account, which has no end).
+func (s *VestingSchedule) Kind() string {
+	switch s.TypeURL {
+	case continuousVestingURL:
+		return VestingContinuous
+	case delayedVestingURL:
+		return VestingDelayed
+	case periodicVestingURL:
+		return VestingPeriodic
+	}
+	return VestingPermanent
+}
+
 // VestingPeriod is one period of a periodic vesting account.
 type VestingPeriod struct {
 	Length int64

@@ -81,6 +81,7 @@ func TestDecodeAccountMatchesSDK(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareAccount(t, ref, bz, acc, got)
+			compareDescribe(t, acc, got)
 		})
 	}
 }
@@ -227,4 +228,38 @@ func sdkDecode(ref codec.Codec, bz []byte) (acc sdk.AccountI, err error, panicke
 	}()
 	err = ref.UnmarshalInterface(bz, &acc)
 	return acc, err, false
+}
+
+// compareDescribe: Describe names each kind, gives a permanently locked
+// account no end of its own (its stored end is 0), each period of a
+// periodic account the time it ends, and locks what the SDK's LockedCoins
+// locks.
+func compareDescribe(t *testing.T, acc sdk.AccountI, got *state.StoredAccount) {
+	t.Helper()
+	unix := func(s int64) time.Time { return time.Unix(s, 0).UTC() }
+	at := unix(2_000)
+	d := got.Vesting.Describe(at)
+	va := acc.(vestingexported.VestingAccount)
+	if want := va.LockedCoins(at); !d.Locked.Equal(want) {
+		t.Errorf("%T: locked %s, the SDK says %s", acc, d.Locked, want)
+	}
+	kind := map[string]string{
+		"/cosmos.vesting.v1beta1.ContinuousVestingAccount": state.VestingContinuous,
+		"/cosmos.vesting.v1beta1.DelayedVestingAccount":    state.VestingDelayed,
+		"/cosmos.vesting.v1beta1.PermanentLockedAccount":   state.VestingPermanent,
+		"/cosmos.vesting.v1beta1.PeriodicVestingAccount":   state.VestingPeriodic,
+	}[sdk.MsgTypeURL(acc)]
+	var periods []state.VestingPeriodEnd
+	if pa, ok := acc.(*vestingtypes.PeriodicVestingAccount); ok {
+		for _, p := range pa.VestingPeriods {
+			periods = append(periods, state.VestingPeriodEnd{Amount: p.Amount})
+		}
+		periods[0].EndTime, periods[1].EndTime, periods[2].EndTime = unix(1_500), unix(1_500), unix(3_500)
+	}
+	if d.Kind != kind || fmt.Sprint(d.Periods) != fmt.Sprint(periods) || !d.EndTime.Equal(unix(va.GetEndTime())) {
+		t.Errorf("%T: kind %q, periods %v, end %s; want %q, %v", acc, d.Kind, d.Periods, d.EndTime, kind, periods)
+	}
+	if (d.StartTime == nil) != (va.GetStartTime() == 0) || (d.StartTime != nil && !d.StartTime.Equal(unix(va.GetStartTime()))) {
+		t.Errorf("%T: start %v, want %d", acc, d.StartTime, va.GetStartTime())
+	}
 }

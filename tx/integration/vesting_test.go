@@ -50,6 +50,15 @@ func TestVestingSpendable(t *testing.T) {
 	if sp.Total.Amount.Int64() != 8_000_000 || sp.Locked.Int64() != 5_000_000 || sp.Spendable.Int64() != 3_000_000 {
 		t.Fatalf("proven: total %s, locked %s, spendable %s; want 8, 5 and 3 AKT", sp.Total, sp.Locked, sp.Spendable)
 	}
+	// The account's record says the same, its periods with their ends.
+	a, err := v.Account(f.ctx, k.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs := a.Vesting; vs == nil || vs.Kind != state.VestingPeriodic || len(vs.Periods) != 2 || !vs.Locked.Equal(uakt(5_000_000)) ||
+		!vs.Periods[1].EndTime.Equal(vs.EndTime) || vs.StartTime == nil {
+		t.Fatalf("proven vesting %+v; want periodic, 2 periods, 5 AKT locked", a.Vesting)
+	}
 	// The node's answer at the same height (no period ends near it, so
 	// the block time it evaluates at does not matter).
 	req, _ := (&banktypes.QuerySpendableBalanceByDenomRequest{Address: k.Address.String(), Denom: devnet.Denom}).Marshal()
