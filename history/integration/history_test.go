@@ -118,7 +118,22 @@ func TestHistoryEqualsWhatTheTestDid(t *testing.T) {
 	if !net.Equal(rec.After.Sub(rec.Before)) {
 		t.Fatalf("the CSV's total %s uakt, the proven balance change %s\n%s", net, rec.After.Sub(rec.Before), buf.String())
 	}
-	for _, want := range []string{history.LabelTransfer, history.LabelDelegation, history.LabelUndelegation, history.LabelVote, history.LabelFee} {
+	for _, d := range s.txs {
+		if d.what != "create a vesting account" {
+			continue
+		}
+		// Its line: the amount sent, labelled vesting, the schedule said.
+		var line []string
+		for _, l := range lines {
+			if l[11] == d.hash {
+				line = l
+			}
+		}
+		if line == nil || line[1] != "3.000000" || line[9] != history.LabelVesting || !strings.Contains(line[10], "delayed vesting account") {
+			t.Errorf("the vesting account's creation: line %q\n%s", line, buf.String())
+		}
+	}
+	for _, want := range []string{history.LabelTransfer, history.LabelVesting, history.LabelDelegation, history.LabelUndelegation, history.LabelVote, history.LabelFee} {
 		if labels[want] == 0 {
 			t.Errorf("no %q line in\n%s", want, buf.String())
 		}

@@ -1,6 +1,7 @@
 package integration_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
@@ -16,6 +18,7 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	vestingtypes "github.com/cosmos/cosmos-sdk/x/auth/vesting/types"
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
@@ -62,7 +65,7 @@ type did struct {
 }
 
 // scenario is what the test did on the chain between two state heights:
-// alice sends, receives, delegates, claims, votes, undelegates, and fails
+// alice sends, receives, creates a vesting account, delegates, claims, votes, undelegates, and fails
 // a vote; carol submits the proposal (not in alice's history).
 type scenario struct {
 	lc       *trusted.Client
@@ -131,6 +134,14 @@ func runScenario(t *testing.T) (*scenario, error) {
 	}
 	res, err = n.Send(ctx, "alice", carol.Address, uakt(2222), devnet.WithMemo("invoice 7"))
 	if err := record("send", res, err, "send:out:2222uakt fee:out:"+fee, "invoice 7"); err != nil {
+		return nil, err
+	}
+	// A vesting account created by alice: sent from her balance, locked
+	// in the new account (labelled vesting in the CSV).
+	vested := address.Bech32("akash", sdk.AccAddress(bytes.Repeat([]byte{0x7e}, 20)))
+	res, err = n.Exec(ctx, "alice", []sdk.Msg{vestingtypes.NewMsgCreateVestingAccount(sdk.MustAccAddressFromBech32(alice.Address),
+		sdk.MustAccAddressFromBech32(vested), uakt(3_000_000), time.Now().Add(30*24*time.Hour).Unix(), true)})
+	if err := record("create a vesting account", res, err, "send:out:3000000uakt fee:out:"+fee, ""); err != nil {
 		return nil, err
 	}
 	res, err = n.Delegate(ctx, "alice", val, sdk.NewInt64Coin("uakt", 100_000_000))
