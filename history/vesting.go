@@ -6,8 +6,8 @@ import (
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"google.golang.org/protobuf/encoding/protowire"
 
+	"github.com/akash-wallet/akw/internal/wire"
 	"github.com/akash-wallet/akw/lightclient/state"
 )
 
@@ -51,8 +51,6 @@ type vestingMsg struct {
 	schedule Vesting
 }
 
-var errVestingWire = errors.New("wrong wire type")
-
 // decodeVestingMsg reads a vesting-account creation; false when typeURL is
 // none of the three, an error when the bytes are not one. Unknown fields
 // are skipped, as the SDK's decoder does. The amount of a periodic one is
@@ -70,48 +68,44 @@ func decodeVestingMsg(typeURL string, bz []byte) (*vestingMsg, bool, error) {
 		return nil, false, nil
 	}
 	var delayed bool
-	err := walkWire(bz, func(num protowire.Number, typ protowire.Type, v uint64, b []byte) error {
+	err := wire.Each(bz, func(f wire.Field) error {
 		switch {
-		case num == 1 || num == 2:
-			if typ != protowire.BytesType {
-				return fmt.Errorf("field %d: %w", num, errVestingWire)
-			}
-			if num == 1 {
+		case f.Num == 1 || f.Num == 2:
+			b, err := f.Bytes()
+			if f.Num == 1 {
 				m.from = string(b)
 			} else {
 				m.to = string(b)
 			}
-		case num == 3 && typeURL != msgCreatePeriodicURL:
-			return appendWireCoin(&m.amount, typ, b)
-		case num == 3: // start_time
-			if typ != protowire.VarintType {
-				return fmt.Errorf("start time: %w", errVestingWire)
-			}
+			return err
+		case f.Num == 3 && typeURL != msgCreatePeriodicURL:
+			return appendWireCoin(&m.amount, f)
+		case f.Num == 3: // start_time
+			v, err := f.Uint()
 			m.schedule.Start = int64(v)
-		case num == 4 && typeURL == msgCreateVestingURL: // end_time
-			if typ != protowire.VarintType {
-				return fmt.Errorf("end time: %w", errVestingWire)
-			}
+			return err
+		case f.Num == 4 && typeURL == msgCreateVestingURL: // end_time
+			v, err := f.Uint()
 			m.schedule.End = int64(v)
-		case num == 5 && typeURL == msgCreateVestingURL:
-			if typ != protowire.VarintType {
-				return fmt.Errorf("delayed: %w", errVestingWire)
-			}
+			return err
+		case f.Num == 5 && typeURL == msgCreateVestingURL:
+			v, err := f.Uint()
 			delayed = v != 0
-		case num == 4 && typeURL == msgCreatePeriodicURL: // a Period
-			if typ != protowire.BytesType {
-				return fmt.Errorf("vesting period: %w", errVestingWire)
+			return err
+		case f.Num == 4 && typeURL == msgCreatePeriodicURL: // a Period
+			b, err := f.Bytes()
+			if err != nil {
+				return fmt.Errorf("vesting period: %w", err)
 			}
 			m.schedule.Periods++
-			return walkWire(b, func(num protowire.Number, typ protowire.Type, v uint64, b []byte) error {
-				switch num {
+			return wire.Each(b, func(f wire.Field) error {
+				switch f.Num {
 				case 1: // length, seconds
-					if typ != protowire.VarintType {
-						return fmt.Errorf("period length: %w", errVestingWire)
-					}
+					v, err := f.Uint()
 					m.schedule.End += int64(v)
+					return err
 				case 2:
-					return appendWireCoin(&m.amount, typ, b)
+					return appendWireCoin(&m.amount, f)
 				}
 				return nil
 			})
@@ -142,39 +136,10 @@ func decodeVestingMsg(typeURL string, bz []byte) (*vestingMsg, bool, error) {
 	return m, true, nil
 }
 
-// walkWire calls f with each field of a protobuf message: its number,
-// wire type, and its value (varint) or bytes (length-delimited).
-func walkWire(bz []byte, f func(num protowire.Number, typ protowire.Type, v uint64, b []byte) error) error {
-	for len(bz) > 0 {
-		num, typ, n := protowire.ConsumeTag(bz)
-		if n < 0 {
-			return protowire.ParseError(n)
-		}
-		bz = bz[n:]
-		var v uint64
-		var b []byte
-		switch typ {
-		case protowire.VarintType:
-			v, n = protowire.ConsumeVarint(bz)
-		case protowire.BytesType:
-			b, n = protowire.ConsumeBytes(bz)
-		default:
-			n = protowire.ConsumeFieldValue(num, typ, bz)
-		}
-		if n < 0 {
-			return fmt.Errorf("field %d: %w", num, protowire.ParseError(n))
-		}
-		bz = bz[n:]
-		if err := f(num, typ, v, b); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func appendWireCoin(dst *sdk.Coins, typ protowire.Type, b []byte) error {
-	if typ != protowire.BytesType {
-		return fmt.Errorf("coin: %w", errVestingWire)
+func appendWireCoin(dst *sdk.Coins, f wire.Field) error {
+	b, err := f.Bytes()
+	if err != nil {
+		return fmt.Errorf("coin: %w", err)
 	}
 	var c sdk.Coin
 	if err := c.Unmarshal(b); err != nil {

@@ -1,13 +1,12 @@
 package state
 
 import (
-	"errors"
 	"fmt"
-	"unicode/utf8"
 
 	"cosmossdk.io/math"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/akash-wallet/akw/internal/wire"
 )
 
 // The akash.bme.v1 messages, read field by field (field numbers and types
@@ -17,77 +16,22 @@ import (
 // not know is skipped, as protobuf decoders do; a known field of the
 // wrong wire type, or a message cut short, is an error.
 
-// protoField is one field of a message: its number, and its value as a
-// varint or as bytes (length-delimited), by wire type.
-type protoField struct {
-	num    protowire.Number
-	typ    protowire.Type
-	varint uint64
-	bytes  []byte
-}
-
-// eachField calls f for every field of msg in order.
-func eachField(msg []byte, f func(protoField) error) error {
-	for len(msg) > 0 {
-		num, typ, n := protowire.ConsumeTag(msg)
-		if n < 0 {
-			return protowire.ParseError(n)
-		}
-		msg = msg[n:]
-		fld := protoField{num: num, typ: typ}
-		switch typ {
-		case protowire.VarintType:
-			fld.varint, n = protowire.ConsumeVarint(msg)
-		case protowire.BytesType:
-			fld.bytes, n = protowire.ConsumeBytes(msg)
-		default:
-			n = protowire.ConsumeFieldValue(num, typ, msg)
-		}
-		if n < 0 {
-			return fmt.Errorf("field %d: %w", num, protowire.ParseError(n))
-		}
-		msg = msg[n:]
-		if err := f(fld); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-var errWireType = errors.New("wrong wire type")
-
-func (f protoField) str() (string, error) {
-	if f.typ != protowire.BytesType {
-		return "", fmt.Errorf("field %d: %w", f.num, errWireType)
-	}
-	if !utf8.Valid(f.bytes) {
-		return "", fmt.Errorf("field %d: not UTF-8", f.num)
-	}
-	return string(f.bytes), nil
-}
-
-func (f protoField) uint() (uint64, error) {
-	if f.typ != protowire.VarintType {
-		return 0, fmt.Errorf("field %d: %w", f.num, errWireType)
-	}
-	return f.varint, nil
-}
-
 // coin reads a cosmos.base.v1beta1.Coin (denom 1, amount 2 as decimal
 // text), which must be a valid coin.
-func (f protoField) coin() (*sdk.Coin, error) {
-	if f.typ != protowire.BytesType {
-		return nil, fmt.Errorf("field %d: %w", f.num, errWireType)
+func coin(f wire.Field) (*sdk.Coin, error) {
+	b, err := f.Bytes()
+	if err != nil {
+		return nil, err
 	}
 	var c sdk.Coin
-	if err := c.Unmarshal(f.bytes); err != nil {
-		return nil, fmt.Errorf("field %d: coin: %w", f.num, err)
+	if err := c.Unmarshal(b); err != nil {
+		return nil, fmt.Errorf("field %d: coin: %w", f.Num, err)
 	}
 	if c.Amount.IsNil() {
 		c.Amount = math.ZeroInt()
 	}
 	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("field %d: coin: %w", f.num, err)
+		return nil, fmt.Errorf("field %d: coin: %w", f.Num, err)
 	}
 	return &c, nil
 }
@@ -95,36 +39,38 @@ func (f protoField) coin() (*sdk.Coin, error) {
 // coinPrice reads an akash.bme.v1.CoinPrice: coin 1, price 2 (a LegacyDec
 // as gogoproto writes it: the integer of its 18-decimal fixed point, in
 // text).
-func (f protoField) coinPrice() (*CoinPrice, error) {
-	if f.typ != protowire.BytesType {
-		return nil, fmt.Errorf("field %d: %w", f.num, errWireType)
+func coinPrice(f wire.Field) (*CoinPrice, error) {
+	b, err := f.Bytes()
+	if err != nil {
+		return nil, err
 	}
 	cp := &CoinPrice{Coin: sdk.Coin{Amount: math.ZeroInt()}, Price: math.LegacyZeroDec()}
-	err := eachField(f.bytes, func(g protoField) error {
-		switch g.num {
+	err = wire.Each(b, func(g wire.Field) error {
+		switch g.Num {
 		case 1:
-			c, err := g.coin()
+			c, err := coin(g)
 			if err != nil {
 				return err
 			}
 			cp.Coin = *c
 		case 2:
-			if g.typ != protowire.BytesType {
-				return fmt.Errorf("field 2: %w", errWireType)
+			b, err := g.Bytes()
+			if err != nil {
+				return err
 			}
 			var d math.LegacyDec
-			if err := d.Unmarshal(g.bytes); err != nil {
+			if err := d.Unmarshal(b); err != nil {
 				return fmt.Errorf("price: %w", err)
 			}
 			if d.IsNil() || d.IsNegative() {
-				return fmt.Errorf("price %q", g.bytes)
+				return fmt.Errorf("price %q", b)
 			}
 			cp.Price = d
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("field %d: %w", f.num, err)
+		return nil, fmt.Errorf("field %d: %w", f.Num, err)
 	}
 	return cp, nil
 }
@@ -132,19 +78,19 @@ func (f protoField) coinPrice() (*CoinPrice, error) {
 // decodePendingRecord reads a LedgerPendingRecord: owner 1, to 2,
 // coins_to_burn 3, denom_to_mint 4, attempts 5.
 func decodePendingRecord(r *MintRecord, value []byte) error {
-	return eachField(value, func(f protoField) (err error) {
-		switch f.num {
+	return wire.Each(value, func(f wire.Field) (err error) {
+		switch f.Num {
 		case 1:
-			r.Source, err = f.str()
+			r.Source, err = f.Text()
 		case 2:
-			r.To, err = f.str()
+			r.To, err = f.Text()
 		case 3:
-			r.CoinsToBurn, err = f.coin()
+			r.CoinsToBurn, err = coin(f)
 		case 4:
-			r.DenomToMint, err = f.str()
+			r.DenomToMint, err = f.Text()
 		case 5:
 			var n uint64
-			if n, err = f.uint(); err == nil {
+			if n, err = f.Uint(); err == nil {
 				if n > 1<<32-1 {
 					return fmt.Errorf("attempts %d", n)
 				}
@@ -159,21 +105,21 @@ func decodePendingRecord(r *MintRecord, value []byte) error {
 // cancel_reason 2, to 3, coins_to_burn 4, denom_to_mint 5.
 func decodeCanceledRecord(r *MintRecord, value []byte) error {
 	r.CancelReason = cancelReason(0)
-	return eachField(value, func(f protoField) (err error) {
-		switch f.num {
+	return wire.Each(value, func(f wire.Field) (err error) {
+		switch f.Num {
 		case 1:
-			r.Source, err = f.str()
+			r.Source, err = f.Text()
 		case 2:
 			var n uint64
-			if n, err = f.uint(); err == nil {
+			if n, err = f.Uint(); err == nil {
 				r.CancelReason = cancelReason(n)
 			}
 		case 3:
-			r.To, err = f.str()
+			r.To, err = f.Text()
 		case 4:
-			r.CoinsToBurn, err = f.coin()
+			r.CoinsToBurn, err = coin(f)
 		case 5:
-			r.DenomToMint, err = f.str()
+			r.DenomToMint, err = f.Text()
 		}
 		return err
 	})
@@ -183,24 +129,24 @@ func decodeCanceledRecord(r *MintRecord, value []byte) error {
 // burner 3, minter 4 (module accounts, not kept), burned 5, minted 6,
 // spread 7, remint_credit_issued 8, remint_credit_accrued 9.
 func decodeExecutedRecord(r *MintRecord, value []byte) error {
-	return eachField(value, func(f protoField) (err error) {
-		switch f.num {
+	return wire.Each(value, func(f wire.Field) (err error) {
+		switch f.Num {
 		case 1:
-			r.BurnedFrom, err = f.str()
+			r.BurnedFrom, err = f.Text()
 		case 2:
-			r.MintedTo, err = f.str()
+			r.MintedTo, err = f.Text()
 		case 3, 4:
-			_, err = f.str()
+			_, err = f.Text()
 		case 5:
-			r.Burned, err = f.coinPrice()
+			r.Burned, err = coinPrice(f)
 		case 6:
-			r.Minted, err = f.coinPrice()
+			r.Minted, err = coinPrice(f)
 		case 7:
-			r.Spread, err = f.coin()
+			r.Spread, err = coin(f)
 		case 8:
-			r.RemintCreditIssued, err = f.coinPrice()
+			r.RemintCreditIssued, err = coinPrice(f)
 		case 9:
-			r.RemintCreditAccrued, err = f.coinPrice()
+			r.RemintCreditAccrued, err = coinPrice(f)
 		}
 		return err
 	})

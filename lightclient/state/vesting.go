@@ -10,7 +10,8 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/akash-wallet/akw/internal/wire"
 )
 
 // The SDK's vesting accounts (x/auth/vesting, cosmos-sdk v0.53) are read
@@ -122,18 +123,19 @@ func decodeVesting(typeURL string, bz []byte) (*authtypes.BaseAccount, *VestingS
 	hasBVA, hasBase := false, false
 	vs := &VestingSchedule{TypeURL: typeURL}
 	var start uint64
-	err := eachField(bz, func(f protoField) (err error) {
+	err := wire.Each(bz, func(f wire.Field) (err error) {
 		switch {
-		case f.num == 1:
-			bva, err = f.merge(bva)
+		case f.Num == 1:
+			bva, err = f.Merge(bva)
 			hasBVA = true
-		case f.num == 2 && (typeURL == continuousVestingURL || typeURL == periodicVestingURL):
-			start, err = f.uint()
-		case f.num == 3 && typeURL == periodicVestingURL:
-			if f.typ != protowire.BytesType {
-				return fmt.Errorf("field %d: %w", f.num, errWireType)
+		case f.Num == 2 && (typeURL == continuousVestingURL || typeURL == periodicVestingURL):
+			start, err = f.Uint()
+		case f.Num == 3 && typeURL == periodicVestingURL:
+			b, err := f.Bytes()
+			if err != nil {
+				return err
 			}
-			p, err := decodePeriod(f.bytes)
+			p, err := decodePeriod(b)
 			if err != nil {
 				return fmt.Errorf("vesting period: %w", err)
 			}
@@ -149,19 +151,19 @@ func decodeVesting(typeURL string, bz []byte) (*authtypes.BaseAccount, *VestingS
 	}
 	var base []byte
 	var end uint64
-	err = eachField(bva, func(f protoField) (err error) {
-		switch f.num {
+	err = wire.Each(bva, func(f wire.Field) (err error) {
+		switch f.Num {
 		case 1:
-			base, err = f.merge(base)
+			base, err = f.Merge(base)
 			hasBase = true
 		case 2:
-			err = f.appendCoin(&vs.OriginalVesting)
+			err = appendCoin(f, &vs.OriginalVesting)
 		case 3:
-			err = f.appendCoin(&vs.DelegatedFree)
+			err = appendCoin(f, &vs.DelegatedFree)
 		case 4:
-			err = f.appendCoin(&vs.DelegatedVesting)
+			err = appendCoin(f, &vs.DelegatedVesting)
 		case 5:
-			end, err = f.uint()
+			end, err = f.Uint()
 		}
 		return err
 	})
@@ -188,39 +190,30 @@ func decodeVesting(typeURL string, bz []byte) (*authtypes.BaseAccount, *VestingS
 
 func decodePeriod(bz []byte) (VestingPeriod, error) {
 	var p VestingPeriod
-	err := eachField(bz, func(f protoField) error {
-		switch f.num {
+	err := wire.Each(bz, func(f wire.Field) error {
+		switch f.Num {
 		case 1:
-			n, err := f.uint()
+			n, err := f.Uint()
 			p.Length = int64(n)
 			return err
 		case 2:
-			return f.appendCoin(&p.Amount)
+			return appendCoin(f, &p.Amount)
 		}
 		return nil
 	})
 	return p, err
 }
 
-// merge appends a message field's bytes to those of its earlier
-// occurrences: protobuf merges a message given twice, which is decoding
-// the concatenation.
-func (f protoField) merge(prev []byte) ([]byte, error) {
-	if f.typ != protowire.BytesType {
-		return nil, fmt.Errorf("field %d: %w", f.num, errWireType)
-	}
-	return append(prev, f.bytes...), nil
-}
-
 // appendCoin decodes one element of a repeated Coin field onto dst, as
 // the SDK's decoder does: no validation, a missing amount is zero.
-func (f protoField) appendCoin(dst *sdk.Coins) error {
-	if f.typ != protowire.BytesType {
-		return fmt.Errorf("field %d: %w", f.num, errWireType)
+func appendCoin(f wire.Field, dst *sdk.Coins) error {
+	b, err := f.Bytes()
+	if err != nil {
+		return err
 	}
 	var c sdk.Coin
-	if err := c.Unmarshal(f.bytes); err != nil {
-		return fmt.Errorf("field %d: coin: %w", f.num, err)
+	if err := c.Unmarshal(b); err != nil {
+		return fmt.Errorf("field %d: coin: %w", f.Num, err)
 	}
 	if c.Amount.IsNil() {
 		c.Amount = math.ZeroInt()
