@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	sdkmath "cosmossdk.io/math"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/x/authz"
@@ -134,7 +135,9 @@ func (o *Exec) Check(ctx context.Context, c *Checker) error {
 	// messages before: the chain updates a send or stake limit message by
 	// message within one exec.
 	held := map[string]map[string]*tx.Grant{}
-	spend := map[string]sdk.Coins{}
+	// What the messages send (spendable coins only) and delegate (locked
+	// coins too: x/bank DelegateCoins), by granter.
+	spend, stake := map[string]sdk.Coins{}, map[string]sdk.Coins{}
 	for i, m := range o.Inner {
 		granter := o.granters[i]
 		who := address.Bech32(c.Prefixes.Account, granter)
@@ -190,7 +193,7 @@ func (o *Exec) Check(ctx context.Context, c *Checker) error {
 		case *banktypes.MsgSend:
 			spend[string(granter)] = spend[string(granter)].Add(x.Amount...)
 		case *stakingtypes.MsgDelegate:
-			spend[string(granter)] = spend[string(granter)].Add(x.Amount)
+			stake[string(granter)] = stake[string(granter)].Add(x.Amount)
 			v, err := address.Validator(x.ValidatorAddress, c.Prefixes)
 			if err != nil {
 				return tx.Input(err, "")
@@ -204,21 +207,32 @@ func (o *Exec) Check(ctx context.Context, c *Checker) error {
 			}
 		}
 	}
-	// What the messages take from each granter's spendable balance.
+	// What the messages take from each granter's balance: sends from the
+	// spendable coins, all of it from the whole balance (a delegation
+	// takes locked coins first, so this holds in any order).
 	for _, granter := range o.granters {
-		coins := spend[string(granter)]
-		for _, cn := range coins {
+		sends, stakes := spend[string(granter)], stake[string(granter)]
+		for _, cn := range sends.Add(stakes...) {
 			bal, err := c.State.Balance(ctx, granter, cn.Denom)
 			if err != nil {
 				return err
 			}
-			if bal.Spendable.LT(cn.Amount) {
-				return &tx.CheckError{Check: "balance", Reason: fmt.Sprintf("the messages take %s from %s, whose spendable balance is %s (verified at height %d)",
-					amount.FormatCoin(cn, c.Denoms), address.Bech32(c.Prefixes.Account, granter), amount.FormatCoin(sdk.Coin{Denom: cn.Denom, Amount: bal.Spendable}, c.Denoms), bal.Height),
+			who, coin := address.Bech32(c.Prefixes.Account, granter), func(n sdkmath.Int) string {
+				return amount.FormatCoin(sdk.Coin{Denom: cn.Denom, Amount: n}, c.Denoms)
+			}
+			if s := sends.AmountOf(cn.Denom); bal.Spendable.LT(s) {
+				return &tx.CheckError{Check: "balance", Reason: fmt.Sprintf("the messages send %s from %s, whose spendable balance is %s (verified at height %d)",
+					coin(s), who, coin(bal.Spendable), bal.Height),
+					Fix: "lower the amounts"}
+			}
+			if bal.Total.LT(cn.Amount) {
+				return &tx.CheckError{Check: "balance", Reason: fmt.Sprintf("the messages take %s from %s (%s of it delegated, which may come from coins vesting locks), whose balance is %s (verified at height %d)",
+					coin(cn.Amount), who, coin(stakes.AmountOf(cn.Denom)), coin(bal.Total), bal.Height),
 					Fix: "lower the amounts"}
 			}
 		}
 		delete(spend, string(granter))
+		delete(stake, string(granter))
 	}
 	return nil
 }

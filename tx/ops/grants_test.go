@@ -30,6 +30,7 @@ type grantState struct {
 	*memState
 	now        time.Time
 	balances   map[string]sdk.Coins // by address
+	locked     map[string]sdk.Coins // of the balances, what vesting locks
 	grants     []tx.Grant
 	allowances []tx.Allowance
 	params     *tx.GovParams
@@ -51,7 +52,7 @@ func newGrantState() *grantState {
 func (g *grantState) Time(context.Context) (time.Time, error) { return g.now, nil }
 func (g *grantState) Balance(_ context.Context, a sdk.AccAddress, denom string) (*tx.Balance, error) {
 	amt := g.balances[string(a)].AmountOf(denom)
-	return &tx.Balance{Denom: denom, Total: amt, Spendable: amt, Height: 40, Verified: true}, nil
+	return &tx.Balance{Denom: denom, Total: amt, Spendable: amt.Sub(g.locked[string(a)].AmountOf(denom)), Height: 40, Verified: true}, nil
 }
 func (g *grantState) Grants(_ context.Context, granter, grantee sdk.AccAddress) ([]tx.Grant, error) {
 	var out []tx.Grant
@@ -330,7 +331,19 @@ func TestExecCheck(t *testing.T) {
 	wantCheck(t, check(delegate(val(4), 500)), "does not allow it")
 	wantCheck(t, check(send(600, other), send(600, other)), "message 2")
 	wantCheck(t, check(send(5, bot)), "does not allow it")
-	wantCheck(t, check(delegate(val(1), 20_000)), "spendable balance")
+	wantCheck(t, check(delegate(val(1), 20_000)), "the messages take 0.02 AKT from "+bech(me)+" (0.02 AKT of it delegated, which may come from coins vesting locks), whose balance is 0.01 AKT")
+	// Vesting locks 9,500 of the 10,000: a delegation may take them, a
+	// send may not, and both together no more than the balance.
+	st.locked = map[string]sdk.Coins{string(me): sdk.NewCoins(coin(9_500))}
+	if err := check(delegate(val(1), 9_800)); err != nil {
+		t.Fatalf("a delegation of locked coins: %v", err)
+	}
+	wantCheck(t, check(send(600, other)), "the messages send 0.0006 AKT from "+bech(me)+", whose spendable balance is 0.0005 AKT")
+	if err := check(delegate(val(1), 9_500), send(500, other)); err != nil {
+		t.Fatalf("the whole balance, the send within the spendable: %v", err)
+	}
+	wantCheck(t, check(send(500, other), delegate(val(1), 9_501)), "whose balance is 0.01 AKT")
+	st.locked = nil
 	st.now = exp.Add(time.Second)
 	wantCheck(t, check(send(5, other)), "expired")
 
