@@ -166,8 +166,9 @@ type Plan struct {
 	// inactive validator allowed, a send to oneself): every face shows
 	// them in its review.
 	Warnings []string
-	// Balance is the verified spendable balance before; After is what
-	// remains after the spend and the fee. Nil offline.
+	// Balance is the verified balance before (Spendable: what the review
+	// shows); After is what remains spendable after the spend and the fee
+	// (a delegation takes locked coins first: checkBalance). Nil offline.
 	Balance *tx.Balance
 	After   *sdkmath.Int
 
