@@ -1,6 +1,7 @@
 package trusted
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -80,12 +81,13 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // server: its read timeout, 10 s), and a request that goes out on such a
 // connection just as it closes gets EOF. Go sends a request again on a
 // new connection then only if it is marked so (POST is not, by default).
-// All akw asks a node is safe to send twice: reads, and broadcasts of one
-// signed transaction, which the chain takes once (its sequence) and the
-// mempool recognises by its hash.
+// Reads are marked; a broadcast is not: akw sends a signed transaction
+// once, and when the connection drops before the answer it looks the
+// transaction up by its hash (tx/broadcast), so that the user is told
+// exactly what was sent.
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if _, marked := req.Header["Idempotency-Key"]; !marked {
+	if _, marked := req.Header["Idempotency-Key"]; !marked && !isBroadcast(req) {
 		req = req.Clone(ctx)
 		req.Header["Idempotency-Key"] = nil
 	}
@@ -134,6 +136,25 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		req = next
 	}
+}
+
+// isBroadcast reports whether a JSON-RPC request (or a batch) carries a
+// broadcast_tx method, or cannot be read to tell. A transaction's bytes
+// travel base64-encoded, so the method name cannot appear inside them.
+func isBroadcast(req *http.Request) bool {
+	if req.Body == nil || req.Body == http.NoBody {
+		return strings.Contains(req.URL.Path, "broadcast_tx")
+	}
+	if req.GetBody == nil {
+		return true
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return true
+	}
+	defer body.Close()
+	b, err := io.ReadAll(body)
+	return err != nil || bytes.Contains(b, []byte("broadcast_tx"))
 }
 
 // isThrottled: 429, or 503 with a Retry-After header (a 503 without one is

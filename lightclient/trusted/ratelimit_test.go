@@ -390,3 +390,28 @@ func TestClosedKeepAliveConnectionIsRetried(t *testing.T) {
 		t.Fatalf("%d connections, want 2 (the retry on a new one)", n)
 	}
 }
+
+// A broadcast is never sent twice by the transport: when its connection
+// closes before the answer, the caller looks the transaction up by hash.
+func TestClosedKeepAliveBroadcastIsNotResent(t *testing.T) {
+	url, conns := closingNode(t)
+	hc := &http.Client{Transport: newRetryTransport(&http.Transport{DisableCompression: true}, url)}
+	post := func(body string) error {
+		resp, err := hc.Post(url, "application/json", strings.NewReader(body))
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		_, err = io.Copy(io.Discard, resp.Body)
+		return err
+	}
+	if err := post(`{"jsonrpc":"2.0","id":1,"method":"status"}`); err != nil {
+		t.Fatal(err)
+	}
+	if err := post(`{"jsonrpc":"2.0","id":2,"method":"broadcast_tx_sync","params":{"tx":"AAAA"}}`); err == nil {
+		t.Fatal("a broadcast whose connection closed before the answer succeeded")
+	}
+	if n := conns.Load(); n != 1 {
+		t.Fatalf("%d connections: the broadcast was sent again", n)
+	}
+}
