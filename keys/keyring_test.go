@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 	"github.com/cosmos/cosmos-sdk/types/bech32"
@@ -38,6 +39,13 @@ func wantAddress(t *testing.T, mnemonic string, account, index uint32) string {
 
 func mustOpen(t *testing.T, cfg keys.Config) *keys.Keyring {
 	t.Helper()
+	if cfg.Timeout == 0 {
+		// The 10 s default bounds a hung backend for a user. gpg under
+		// pass took longer than that at load 45 (three suites and
+		// stress-ng on 2 cores): slow, not hung. A test that wants the
+		// limit to fire sets its own.
+		cfg.Timeout = 2 * time.Minute
+	}
 	kr, err := keys.Open(cfg)
 	if err != nil {
 		t.Fatalf("open %s: %v", cfg.Backend, err)
