@@ -765,11 +765,21 @@ func testLyingNode(t *testing.T, n *devnet.Network) {
 	proxy.Handle("tx", func(c rpcproxy.Call, r *rpcproxy.Response) {
 		r.Error, r.Result = nil, envelope.Result
 	})
+	seq := e.sequence(t, "alice")
 	code, out, stderr = e.run(t, "tx", "send", "alice", carol.Address, "1uakt", "-y", "-o", "json")
 	if code != 3 {
 		t.Fatalf("node serving another tx: exit %d: %s %s", code, out, stderr)
 	}
 	t.Logf("caught: %s", lastLine(stderr))
+	// The refused transaction is real and lands in its own time (on a
+	// busy machine, after the next test read carol's balance): wait
+	// until it has, by alice's proven sequence.
+	ctx := testctx.New(t)
+	for e.sequence(t, "alice") <= seq {
+		if _, err := n.WaitForNextBlock(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // testLedger: the same operations signed by a Ledger key, through the
