@@ -394,9 +394,11 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 		if got := newest(t, c, clockAt(t, c, tip, true)); got != tip-1 {
 			t.Fatalf("state at %d, want %d (header %d, the tip)", got, tip-1, tip)
 		}
-		// The guess and the hedge, each asked once.
-		if cm := proxies[0].Count("commit"); cm != 2 {
-			t.Fatalf("the primary was asked /commit %d times, want 2 (the guess and the block after it)", cm)
+		// The guess, and the hedge at most once. The hedge is not asked
+		// at all when the primary's tip is known before it goes out
+		// (the order of goroutines: a busy run saw 1).
+		if cm := proxies[0].Count("commit"); cm < 1 || cm > 2 {
+			t.Fatalf("the primary was asked /commit %d times, want 1 or 2 (the guess, and the block after it at most once)", cm)
 		}
 	})
 
