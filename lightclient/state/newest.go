@@ -69,7 +69,13 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	var ahead *shadow
 	if next {
 		hedge = q.verifyAsync(ctx, h+1, g.VerifiedIfServed)
-		ahead = newShadow(ctx, h)
+		// The shadow's queries end with Newest: one still out when
+		// the read has failed would reach a node the caller may since
+		// have stopped trusting (a session demotes a primary whose
+		// proof did not verify), and one nobody reads is a wasted call.
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		ahead = newShadow(sctx, h)
 		defer ahead.decide()
 	}
 	guessed := func(ctx context.Context, h int64) (*cmttypes.LightBlock, error) {

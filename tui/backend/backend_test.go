@@ -293,9 +293,13 @@ func TestLyingNodeShowsAlarmInTUI(t *testing.T) {
 	}
 }
 
-// lie makes the proxy's abci_query answers pass through l.
-func lie(t *testing.T, proxy *rpcproxy.Proxy, l func(r *ctypes.ResultABCIQuery) error) {
-	proxy.Handle("abci_query", func(_ rpcproxy.Call, resp *rpcproxy.Response) {
+// lie rewrites every abci_query answer of proxy with l; each observer
+// also sees the call.
+func lie(t *testing.T, proxy *rpcproxy.Proxy, l func(r *ctypes.ResultABCIQuery) error, observers ...func(rpcproxy.Call)) {
+	proxy.Handle("abci_query", func(c rpcproxy.Call, resp *rpcproxy.Response) {
+		for _, o := range observers {
+			o(c)
+		}
 		var r ctypes.ResultABCIQuery
 		if resp.DecodeResult(&r) != nil {
 			return
