@@ -39,6 +39,15 @@ const readyHeight = 2
 // was taken by someone else before CometBFT could bind it.
 const startAttempts = 4
 
+// idleConnTimeout is how long the devnet's own RPC client keeps an idle
+// connection: well below the node's idle limit (CometBFT's RPC server
+// closes a connection idle for its read timeout, 10 s), so that the client
+// never sends a request on a connection the node is closing at that
+// moment. Such a request gets EOF, and Go's transport does not send a
+// POST again by itself. akw's own client met it on a busy machine (it
+// marks its reads as safe to send again: lightclient/trusted).
+const idleConnTimeout = 4 * time.Second
+
 // Info describes a running devnet; it is what DIR/devnet.json holds.
 type Info struct {
 	ChainID string `json:"chain_id"`
@@ -200,7 +209,7 @@ func Start(ctx context.Context, cfg Config) (n *Network, err error) {
 		release: release,
 		stopped: make(chan struct{}),
 		closing: make(chan struct{}),
-		httpc:   &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second},
+		httpc:   &http.Client{Transport: &http.Transport{IdleConnTimeout: idleConnTimeout}, Timeout: 30 * time.Second},
 		signers: map[string]*sync.Mutex{},
 	}
 	defer func() {
