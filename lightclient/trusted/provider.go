@@ -203,27 +203,35 @@ func (e *endpoint) LightBlock(ctx context.Context, height int64) (*types.LightBl
 	if cb := e.onRequest; cb != nil {
 		cb(e, height)
 	}
-	e.mu.Lock()
-	if lb, ok := e.cache[height]; ok {
+	for {
+		e.mu.Lock()
+		if lb, ok := e.cache[height]; ok {
+			e.mu.Unlock()
+			return lb, nil
+		}
+		f, ok := e.inflight[height]
+		if !ok {
+			f = newFetch()
+			e.inflight[height] = f
+			// The fetch runs on the client's context, not the caller's: a
+			// prefetch started for one caller must not be cut short because
+			// that caller went away while another waits for it.
+			e.running.Add(1)
+			go e.run(height, f)
+		}
 		e.mu.Unlock()
-		return lb, nil
-	}
-	f, ok := e.inflight[height]
-	if !ok {
-		f = newFetch()
-		e.inflight[height] = f
-		// The fetch runs on the client's context, not the caller's: a
-		// prefetch started for one caller must not be cut short because
-		// that caller went away while another waits for it.
-		e.running.Add(1)
-		go e.run(height, f)
-	}
-	e.mu.Unlock()
-	select {
-	case <-f.done:
-		return f.lb, f.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
+		select {
+		case <-f.done:
+			if f.err != nil && f.abandoned() {
+				// Given up for a guess that no longer needed the
+				// block (abandon), after this caller joined it: this
+				// caller does need it, and asks again.
+				continue
+			}
+			return f.lb, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 }
 
@@ -248,7 +256,9 @@ func (e *endpoint) run(height int64, f *fetch) {
 	defer e.running.Done()
 	lb, err := e.fetchAt(context.WithValue(e.base, abandonKey{}, f.stop), height)
 	e.mu.Lock()
-	delete(e.inflight, height)
+	if e.inflight[height] == f { // not abandoned and asked for again since
+		delete(e.inflight, height)
+	}
 	if err == nil {
 		e.remember(lb)
 	}
@@ -262,13 +272,26 @@ func (e *endpoint) run(height int64, f *fetch) {
 // witness asking again (held retries) or polling for it until the block
 // is made (fetchAt) would only add requests to a public node. A request
 // already sent is answered as usual, not cut (that would cost its
-// kept-alive connection); a fetch that gets the block keeps it.
+// kept-alive connection); a fetch that gets the block keeps it. The fetch
+// is no longer joined: a caller asking for the height after this starts
+// a fetch of its own, and one that had joined it asks again (LightBlock).
 func (e *endpoint) abandon(height int64) {
 	e.mu.Lock()
 	f := e.inflight[height]
+	delete(e.inflight, height)
 	e.mu.Unlock()
 	if f != nil {
 		f.stopOnce.Do(func() { close(f.stop) })
+	}
+}
+
+// abandoned reports whether f was abandoned.
+func (f *fetch) abandoned() bool {
+	select {
+	case <-f.stop:
+		return true
+	default:
+		return false
 	}
 }
 
