@@ -27,8 +27,15 @@ type Account struct {
 
 // LockedCoins is what the account cannot spend at t (x/auth/vesting's
 // LockedCoins of its kind); nothing for an account that does not vest.
+// An Account not read by View.Account (built or decoded elsewhere) has no
+// schedule: a vesting one then answers what was locked at its verified
+// header's time, which is never less than later (locked coins only
+// decrease), rather than nothing.
 func (a *Account) LockedCoins(t time.Time) sdk.Coins {
 	if a.schedule == nil {
+		if a.Vesting != nil {
+			return a.Vesting.Locked
+		}
 		return sdk.Coins{}
 	}
 	return a.schedule.LockedCoins(t)

@@ -32,9 +32,10 @@ type Spendable struct {
 // coins exceed its balance; the send keeper looks at each denom alone).
 //
 // The schedule is evaluated at the time of the view's verified header,
-// Height()+1: the first block in which a transaction signed now can
-// execute, against exactly this state. Locked coins only ever decrease
-// with time, so a later block lets through at least as much. (The
+// Height()+1, the newest block this state is known by: a transaction
+// signed now executes in a later block (Height()+2 at the earliest), and
+// locked coins only ever decrease with time, so that block lets through
+// at least as much. (The
 // node's SpendableBalances query at Height() evaluates at block
 // Height()'s time, which for a continuous schedule locks a few coins
 // more.)

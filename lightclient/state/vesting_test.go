@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -261,5 +262,21 @@ func compareDescribe(t *testing.T, acc sdk.AccountI, got *state.StoredAccount) {
 	}
 	if (d.StartTime == nil) != (va.GetStartTime() == 0) || (d.StartTime != nil && !d.StartTime.Equal(unix(va.GetStartTime()))) {
 		t.Errorf("%T: start %v, want %d", acc, d.StartTime, va.GetStartTime())
+	}
+}
+
+// An Account decoded from JSON (or built by hand) has no schedule: its
+// LockedCoins fails closed, with what was locked at its header's time,
+// not open with nothing.
+func TestLockedCoinsWithoutSchedule(t *testing.T) {
+	var a state.Account
+	if err := json.Unmarshal([]byte(`{"vesting":{"kind":"continuous","locked":[{"denom":"uakt","amount":"500"}]}}`), &a); err != nil {
+		t.Fatal(err)
+	}
+	if got := a.LockedCoins(time.Now()); !got.Equal(sdk.NewCoins(sdk.NewInt64Coin("uakt", 500))) {
+		t.Fatalf("locked %s, want the 500uakt locked at the header", got)
+	}
+	if got := (&state.Account{}).LockedCoins(time.Now()); !got.IsZero() {
+		t.Fatalf("an account that does not vest: locked %s", got)
 	}
 }

@@ -88,11 +88,13 @@ func (c *Client) VerifiedAtGuess(ctx context.Context, height int64) (*types.Ligh
 }
 
 // VerifiedIfServed is VerifiedAtGuess for a height asked for besides the
-// guess (state.Querier.Newest's hedge): only the primary's answer to the
-// one request is used. Where VerifiedAtGuess would go on with
-// VerifiedAt's failover (a primary marked dead, a failed request), it
-// returns the error instead: a hedge must not hold the light client
-// waiting for witnesses to make a block nobody may need.
+// guess (state.Querier.Newest's hedge): the header is the primary's
+// answer to its one request, verified and cross-checked with the
+// witnesses' copies asked for beside it, as VerifiedAt does. Where
+// VerifiedAtGuess would go on with VerifiedAt's failover (a primary marked
+// dead, a failed request, a block the primary does not have yet), it
+// returns the error instead: a hedge must not make the light client
+// switch primaries or wait for a block nobody may need.
 func (c *Client) VerifiedIfServed(ctx context.Context, height int64) (*types.LightBlock, error) {
 	return c.verifiedAtGuess(ctx, height, false)
 }

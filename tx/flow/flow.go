@@ -411,9 +411,10 @@ func prepare(ctx context.Context, env *Env, op ops.Op, key Key, opts Options) (*
 	b.SetFeeAmount(p.Fee)
 	p.Builder = b
 
-	// Balance: spend plus fee within the verified spendable balance; a fee
-	// paid by someone else within what they can pay; the checks that weigh
-	// the operation against its fee.
+	// Balance: spend plus fee within the verified balance (the spendable
+	// balance, or for a delegation the whole balance with the fee still
+	// spendable: balance.go); a fee paid by someone else within what they
+	// can pay; the checks that weigh the operation against its fee.
 	if c != nil {
 		if err := checkBalance(ctx, env, p); err != nil {
 			return nil, err

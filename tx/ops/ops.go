@@ -1,6 +1,6 @@
 // Package ops defines the operations akw performs — send, delegate,
 // redelegate, undelegate, withdraw rewards, vote — as values that know
-// their messages, what they take from the spendable balance, how to
+// their messages, what they take from the balance, how to
 // describe themselves to a human, and which proven chain state they must
 // be checked against before anything is signed.
 package ops
@@ -43,7 +43,9 @@ type Op interface {
 	Signer() sdk.AccAddress
 	// Msgs are the messages the transaction carries.
 	Msgs(p address.Prefixes) ([]sdk.Msg, error)
-	// Spend is what leaves the spendable balance besides the fee.
+	// Spend is what leaves the balance besides the fee: from the
+	// spendable balance, or (a delegation: SpendsLocked) from locked
+	// vesting coins too.
 	Spend() sdk.Coins
 	// Summary describes the operation for the confirmation prompt.
 	Summary(d amount.Denoms, p address.Prefixes) []Field
