@@ -1,7 +1,6 @@
 package history
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -71,11 +70,11 @@ func decodeVestingMsg(typeURL string, bz []byte) (*vestingMsg, bool, error) {
 	err := wire.Each(bz, func(f wire.Field) error {
 		switch {
 		case f.Num == 1 || f.Num == 2:
-			b, err := f.Bytes()
+			s, err := f.Text()
 			if f.Num == 1 {
-				m.from = string(b)
+				m.from = s
 			} else {
-				m.to = string(b)
+				m.to = s
 			}
 			return err
 		case f.Num == 3 && typeURL != msgCreatePeriodicURL:
@@ -136,17 +135,12 @@ func decodeVestingMsg(typeURL string, bz []byte) (*vestingMsg, bool, error) {
 	return m, true, nil
 }
 
+// appendWireCoin decodes one element of a repeated Coin field onto dst;
+// the amounts are validated once all are read.
 func appendWireCoin(dst *sdk.Coins, f wire.Field) error {
-	b, err := f.Bytes()
+	c, err := f.Coin()
 	if err != nil {
-		return fmt.Errorf("coin: %w", err)
-	}
-	var c sdk.Coin
-	if err := c.Unmarshal(b); err != nil {
-		return fmt.Errorf("coin: %w", err)
-	}
-	if c.Amount.IsNil() {
-		return errors.New("coin: no amount")
+		return err
 	}
 	*dst = append(*dst, c)
 	return nil

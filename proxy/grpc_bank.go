@@ -165,7 +165,11 @@ func bankSpendableBalances(q *provenQuery, req *banktypes.QuerySpendableBalances
 }
 
 // spendableCoins is BaseViewKeeper.SpendableCoins: all balances less
-// what a vesting account still has locked at the block's time.
+// what a vesting account still has locked at the block's time (the
+// schedule's rule is lightclient/state's). It is the gRPC query's answer,
+// which the proxy must give as the node would: nothing at all when any
+// one denom's locked coins exceed its balance. What akw itself checks
+// before signing is x/bank's send rule, denom by denom (View.Spendable).
 func spendableCoins(q *provenQuery, addr sdk.AccAddress) sdk.Coins {
 	total := sdk.NewCoins()
 	err := bankBalances.Walk(q.ctx, collections.NewPrefixedPairRange[sdk.AccAddress, string](addr),

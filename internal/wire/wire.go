@@ -4,7 +4,8 @@
 // types cost every command start-up time, and akash.bme.v1's records,
 // whose types akw does not link. The rules are protobuf's, as
 // google.golang.org/protobuf/encoding/protowire reads them; what each
-// field means is left to the caller.
+// field means is left to the caller, but for the one message they all
+// embed, the SDK's Coin (Field.Coin).
 package wire
 
 import (
@@ -12,6 +13,8 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"cosmossdk.io/math"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -99,4 +102,25 @@ func (f Field) Merge(prev []byte) ([]byte, error) {
 		return nil, err
 	}
 	return append(prev, b...), nil
+}
+
+// Coin is an embedded cosmos.base.v1beta1.Coin (denom 1, amount 2 as
+// decimal text), decoded as the SDK's decoder does: an amount that is
+// not a decimal integer is an error, a missing one is zero. It is not
+// validated (denom syntax, sign): what a caller accepts is its own rule,
+// the stored state as the chain wrote it, or a message that must be
+// valid.
+func (f Field) Coin() (sdk.Coin, error) {
+	b, err := f.Bytes()
+	if err != nil {
+		return sdk.Coin{}, err
+	}
+	var c sdk.Coin
+	if err := c.Unmarshal(b); err != nil {
+		return sdk.Coin{}, fmt.Errorf("field %d: coin: %w", f.Num, err)
+	}
+	if c.Amount.IsNil() {
+		c.Amount = math.ZeroInt()
+	}
+	return c, nil
 }

@@ -89,3 +89,51 @@ func FuzzEach(f *testing.F) {
 		}
 	})
 }
+
+// Coin decodes as the SDK does: a missing amount is zero, an amount that
+// is not an integer and a field that is not a message are errors.
+func TestCoin(t *testing.T) {
+	coin := func(fields ...[]byte) []byte {
+		var b []byte
+		for i, f := range fields {
+			if f != nil {
+				b = protowire.AppendTag(b, protowire.Number(i+1), protowire.BytesType)
+				b = protowire.AppendBytes(b, f)
+			}
+		}
+		var msg []byte
+		msg = protowire.AppendTag(msg, 3, protowire.BytesType)
+		return protowire.AppendBytes(msg, b)
+	}
+	one := func(t *testing.T, msg []byte) (c struct {
+		denom, amount string
+	}, err error) {
+		t.Helper()
+		if werr := Each(msg, func(f Field) error {
+			got, err := f.Coin()
+			if err != nil {
+				return err
+			}
+			c.denom, c.amount = got.Denom, got.Amount.String()
+			return nil
+		}); werr != nil {
+			return c, werr
+		}
+		return c, nil
+	}
+	if c, err := one(t, coin([]byte("uakt"), []byte("1234"))); err != nil || c.denom != "uakt" || c.amount != "1234" {
+		t.Errorf("1234uakt: %+v %v", c, err)
+	}
+	if c, err := one(t, coin([]byte("uakt"))); err != nil || c.amount != "0" {
+		t.Errorf("no amount: %+v %v, want 0", c, err)
+	}
+	if _, err := one(t, coin([]byte("uakt"), []byte("1.5"))); err == nil {
+		t.Error("amount 1.5: no error")
+	}
+	var varint []byte
+	varint = protowire.AppendTag(varint, 3, protowire.VarintType)
+	varint = protowire.AppendVarint(varint, 7)
+	if _, err := one(t, varint); !errors.Is(err, ErrType) {
+		t.Errorf("a varint as a coin: %v, want ErrType", err)
+	}
+}

@@ -19,16 +19,9 @@ import (
 // coin reads a cosmos.base.v1beta1.Coin (denom 1, amount 2 as decimal
 // text), which must be a valid coin.
 func coin(f wire.Field) (*sdk.Coin, error) {
-	b, err := f.Bytes()
+	c, err := f.Coin()
 	if err != nil {
 		return nil, err
-	}
-	var c sdk.Coin
-	if err := c.Unmarshal(b); err != nil {
-		return nil, fmt.Errorf("field %d: coin: %w", f.Num, err)
-	}
-	if c.Amount.IsNil() {
-		c.Amount = math.ZeroInt()
 	}
 	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("field %d: coin: %w", f.Num, err)

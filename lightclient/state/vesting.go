@@ -205,18 +205,11 @@ func decodePeriod(bz []byte) (VestingPeriod, error) {
 }
 
 // appendCoin decodes one element of a repeated Coin field onto dst, as
-// the SDK's decoder does: no validation, a missing amount is zero.
+// the SDK's decoder does for the stored account: no validation.
 func appendCoin(f wire.Field, dst *sdk.Coins) error {
-	b, err := f.Bytes()
+	c, err := f.Coin()
 	if err != nil {
 		return err
-	}
-	var c sdk.Coin
-	if err := c.Unmarshal(b); err != nil {
-		return fmt.Errorf("field %d: coin: %w", f.Num, err)
-	}
-	if c.Amount.IsNil() {
-		c.Amount = math.ZeroInt()
 	}
 	*dst = append(*dst, c)
 	return nil
