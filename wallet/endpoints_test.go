@@ -416,3 +416,20 @@ func TestSendThroughBalancer(t *testing.T) {
 		t.Fatalf("the lagging backend got no request: %v", counts)
 	}
 }
+
+// A network's request-timeout bounds each request of the light client;
+// none (or one below zero) leaves the light client's default.
+func TestLightConfigRequestTimeout(t *testing.T) {
+	n := config.Presets()[config.Mainnet]
+	if got := wallet.LightConfig(n, t.TempDir()).Timeout; got != 0 {
+		t.Errorf("no request-timeout: %s, want 0 (the light client's default)", got)
+	}
+	n.RequestTimeout = config.Duration(45 * time.Second)
+	if got := wallet.LightConfig(n, t.TempDir()).Timeout; got != 45*time.Second {
+		t.Errorf("request-timeout 45s: %s", got)
+	}
+	n.RequestTimeout = config.Duration(-time.Second)
+	if got := wallet.LightConfig(n, t.TempDir()).Timeout; got != 0 {
+		t.Errorf("request-timeout -1s: %s, want 0 (the default)", got)
+	}
+}

@@ -112,6 +112,7 @@ func LightConfig(n config.Network, home string) trusted.Config {
 		Witnesses:      n.Witnesses,
 		Home:           home,
 		TrustingPeriod: time.Duration(n.TrustingPeriod),
+		Timeout:        max(time.Duration(n.RequestTimeout), 0), // zero: the default
 	}
 }
 

@@ -65,6 +65,10 @@ func faultBusyStore(t *testing.T, e *faultEnv, carol string) {
 		t.Fatal(err)
 	}
 	ph := faultProxy(t, e.rpc[0])
+	// The gate holds the holder's request for as long as both queries
+	// take; on a busy machine that was more than the default 10 s per
+	// request, and the holder gave up on its primary, and the store.
+	e.must(t, with(base, "config", "set", "networks.devnet.request-timeout", "10m")...)
 	entered, release := faultGate(ph, "validators")
 	holder := e.start(t, with(base, "--node", ph.URL(), "light", "update", "-o", "json")...)
 	defer release()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/akash-wallet/akw/internal/config"
 	"github.com/akash-wallet/akw/internal/output"
+	"github.com/akash-wallet/akw/lightclient/trusted"
 )
 
 // newConfigCmd is `akw config` over its verbs; leaves, when not nil, are
@@ -103,6 +104,7 @@ func runConfigShow(app *App) error {
 			fmt.Fprintf(w, "gas price        %s, adjustment %g\n", res.Params.GasPrice, res.Params.GasAdjustment)
 			fmt.Fprintf(w, "trusting period  %s\n", time.Duration(res.Params.TrustingPeriod))
 			fmt.Fprintf(w, "stale after      %s%s\n", staleAfterText(res.Params.StaleAfter), src("stale-after"))
+			fmt.Fprintf(w, "request timeout  %s\n", requestTimeoutText(res.Params.RequestTimeout))
 		}
 		fmt.Fprintf(w, "output           %s%s\n", res.Output, src("output"))
 		fmt.Fprintf(w, "keyring backend  %s%s\n", res.KeyringBackend, src("keyring-backend"))
@@ -118,7 +120,7 @@ var settableKeys = []string{
 	"networks.NAME.chain-id", "networks.NAME.rpc", "networks.NAME.witnesses", "networks.NAME.denom",
 	"networks.NAME.display-denom", "networks.NAME.exponent", "networks.NAME.bech32-prefix",
 	"networks.NAME.coin-type", "networks.NAME.gas-price", "networks.NAME.gas-adjustment",
-	"networks.NAME.trusting-period", "networks.NAME.stale-after",
+	"networks.NAME.trusting-period", "networks.NAME.stale-after", "networks.NAME.request-timeout",
 }
 
 // configSetOptions are what `akw config set` was asked.
@@ -165,6 +167,19 @@ func runConfigSet(app *App, o *configSetOptions) error {
 
 func badValue(key, val, why, hint string) error {
 	return output.UsageError(fmt.Sprintf("invalid value %q for %s: %s", val, key, why), hint)
+}
+
+// setDuration sets *dst to a positive duration, or to zero (the preset's)
+// for an empty value.
+func setDuration(dst *config.Duration, key, val, hint string) error {
+	var d config.Duration
+	if val != "" {
+		if err := d.UnmarshalText([]byte(val)); err != nil || d <= 0 {
+			return badValue(key, val, "not a positive duration", hint)
+		}
+	}
+	*dst = d
+	return nil
 }
 
 func setConfigValue(f *config.File, key, val string) error {
@@ -287,13 +302,9 @@ func setNetworkField(n *config.Network, key, field, val string) error {
 		}
 		n.TrustingPeriod = d
 	case "stale-after":
-		var d config.Duration
-		if val != "" {
-			if err = d.UnmarshalText([]byte(val)); err != nil || d <= 0 {
-				return badValue(key, val, "not a positive duration", "write it like 5m (state older than that is labelled stale)")
-			}
-		}
-		n.StaleAfter = d
+		return setDuration(&n.StaleAfter, key, val, "write it like 5m (state older than that is labelled stale)")
+	case "request-timeout":
+		return setDuration(&n.RequestTimeout, key, val, "write it like 30s (each request to a node may take that long)")
 	default:
 		fields := []string{}
 		for _, k := range settableKeys {
@@ -305,6 +316,15 @@ func setNetworkField(n *config.Network, key, field, val string) error {
 		return output.UsageError(fmt.Sprintf("unknown network field %q", field), "fields: "+strings.Join(fields, ", "))
 	}
 	return nil
+}
+
+// requestTimeoutText shows the bound on one request to a node; zero is
+// the light client's default.
+func requestTimeoutText(d config.Duration) string {
+	if d <= 0 {
+		return trusted.DefaultTimeout.String() + " (default)"
+	}
+	return time.Duration(d).String()
 }
 
 // staleAfterText shows a stale bound; zero never labels state stale.

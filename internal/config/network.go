@@ -27,6 +27,11 @@ type Network struct {
 	// labelled stale: the chain may have halted, or the nodes are
 	// withholding new blocks (a light client cannot tell which).
 	StaleAfter Duration `toml:"stale-after,omitempty" json:"stale_after"`
+	// RequestTimeout bounds each request of the light client to a node
+	// (a header, a proof); zero or less: 10 s (lightclient/trusted's
+	// default). A slow public node may need more; a node that does not
+	// answer within it is unreachable, and a witness takes over.
+	RequestTimeout Duration `toml:"request-timeout,omitempty" json:"request_timeout"`
 }
 
 // Stale bounds of the presets: about 50 blocks of each chain. Akash makes
@@ -139,6 +144,9 @@ func (n Network) merge(base Network) Network {
 	}
 	if n.StaleAfter == 0 {
 		n.StaleAfter = base.StaleAfter
+	}
+	if n.RequestTimeout == 0 {
+		n.RequestTimeout = base.RequestTimeout
 	}
 	return n
 }
