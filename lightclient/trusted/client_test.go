@@ -324,6 +324,10 @@ func TestPrimaryDiesLastWitness(t *testing.T) {
 func TestWitnessUnreachable(t *testing.T) {
 	n := newNet(t, 60, 0, 1)
 	n.chain.SetTip(40)
+	// The second network's servers listen before the witness below
+	// closes: opened after it, one of them could be given its port, and
+	// the "dead" witness would be that server (an idle run saw it).
+	n2 := newNet(t, 60, 0, 1)
 	cfg := n.config(t.TempDir())
 	c := initLatest(t, cfg)
 	c.Close()
@@ -345,7 +349,6 @@ func TestWitnessUnreachable(t *testing.T) {
 	}
 
 	// With a second, live witness the dead one is only reported.
-	n2 := newNet(t, 60, 0, 1)
 	n2.chain.SetTip(40)
 	cfg2 := n2.config(t.TempDir())
 	cfg2.Witnesses = append(cfg2.Witnesses, n.witnesses[0].URL())
