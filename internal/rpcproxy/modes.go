@@ -28,6 +28,48 @@ type modes struct {
 
 	floor  atomic.Int64 // PruneBelow; 0 when off
 	pruned atomic.Int64 // pruned answers given
+
+	failLeft map[string]int // FailNext: calls still to fail, by method (under mu)
+	failing  atomic.Bool    // some failLeft is positive
+}
+
+// FailNext makes the next n calls of method answer JSON-RPC error -32603
+// "Internal error", as a node (or a load balancer's backend) that hit a
+// fault of its own answers: not a height it lacks or pruned, nothing the
+// client can read a reason from. The calls are forwarded and counted as
+// usual; only their answers are replaced. n <= 0 stops it.
+func (p *Proxy) FailNext(method string, n int) {
+	p.modes.mu.Lock()
+	defer p.modes.mu.Unlock()
+	if p.modes.failLeft == nil {
+		p.modes.failLeft = map[string]int{}
+	}
+	if n <= 0 {
+		delete(p.modes.failLeft, method)
+	} else {
+		p.modes.failLeft[method] = n
+	}
+	p.modes.failing.Store(len(p.modes.failLeft) > 0)
+}
+
+// injectedFailure replaces rr with FailNext's error if c is one of the
+// calls to fail, and reports whether it did.
+func (m *modes) injectedFailure(c Call, rr *Response) bool {
+	if !m.failing.Load() {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.failLeft[c.Method] <= 0 {
+		return false
+	}
+	if m.failLeft[c.Method]--; m.failLeft[c.Method] == 0 {
+		delete(m.failLeft, c.Method)
+		m.failing.Store(len(m.failLeft) > 0)
+	}
+	rr.Result = nil
+	rr.Error = &RPCError{Code: -32603, Message: "Internal error", Data: "rpcproxy: injected failure"}
+	return true
 }
 
 // RateLimit makes the proxy answer HTTP 429 Too Many Requests, as a public

@@ -333,7 +333,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	gate := p.gate
 	p.mu.Unlock()
-	if p.modes.pruning() {
+	if p.modes.pruning() || p.modes.failing.Load() {
 		hooked = true
 	}
 	if gate != nil && !gate.pass(r.Context(), len(calls)) {
@@ -449,9 +449,10 @@ func (p *Proxy) rewrite(ctx context.Context, target *url.URL, calls []Call, batc
 		hook := p.hooks[c.Method]
 		p.mu.Unlock()
 		rr := &Response{Result: resps[i].Result, Error: resps[i].Error}
-		// A pruned height has no data to lie about: the pruned answer
-		// replaces the node's, and hooks do not see it.
-		if p.modes.prunedAnswer(ctx, p, target, c, rr) || hook == nil {
+		// A failed call or a pruned height has no data to lie about:
+		// the injected failure or the pruned answer replaces the
+		// node's, and hooks do not see it.
+		if p.modes.injectedFailure(c, rr) || p.modes.prunedAnswer(ctx, p, target, c, rr) || hook == nil {
 			resps[i].Result, resps[i].Error = rr.Result, rr.Error
 			if rr.Error != nil {
 				resps[i].Result = nil

@@ -116,6 +116,36 @@ func TestRewrite(t *testing.T) {
 	}
 }
 
+// FailNext fails exactly the next n calls of the method, before any hook
+// sees them, and nothing else.
+func TestFailNext(t *testing.T) {
+	p, c := setup(t)
+	hooked := 0
+	p.Handle("commit", func(rpcproxy.Call, *rpcproxy.Response) { hooked++ })
+	p.FailNext("commit", 2)
+	h := int64(3)
+	for i := range 2 {
+		_, err := c.Commit(context.Background(), &h)
+		if err == nil || !strings.Contains(err.Error(), "injected failure") {
+			t.Fatalf("call %d: %v, want the injected failure", i, err)
+		}
+	}
+	if _, err := c.Status(context.Background()); err != nil {
+		t.Fatalf("another method failed: %v", err)
+	}
+	if _, err := c.Commit(context.Background(), &h); err != nil {
+		t.Fatalf("the third call failed: %v", err)
+	}
+	if hooked != 1 || p.Count("commit") != 3 {
+		t.Fatalf("hook ran %d times, %d commits counted; want 1 and 3", hooked, p.Count("commit"))
+	}
+	p.FailNext("commit", 5)
+	p.FailNext("commit", 0)
+	if _, err := c.Commit(context.Background(), &h); err != nil {
+		t.Fatalf("FailNext(0) did not stop it: %v", err)
+	}
+}
+
 func TestLatencyDownUp(t *testing.T) {
 	p, c := setup(t)
 	p.SetLatency(60 * time.Millisecond)

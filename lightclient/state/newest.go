@@ -39,11 +39,12 @@ type guesser interface {
 // the guess may be served already (the prediction's window), that
 // header and the state below it are asked for in the same wave too
 // (hedge.go): a tip one above the guess is then read in that wave. If no
-// node holds the state below the guessed header (the nodes are behind
-// it), it is asked again as LatestPipelined asks it, which says so.
-// Without a prediction it is LatestPipelined.
+// node holds the header Newest chose, or the state below it (the nodes
+// are behind it), it is asked again as LatestPipelined asks it, which
+// says so. Without a prediction it is LatestPipelined.
 //
-// read may be run twice; it must not show anything before it returns.
+// read may be run more than once (at most three times); it must not show
+// anything before it returns.
 func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	g, ok := q.headers.(guesser)
 	if !ok || q.node != nil {
@@ -99,10 +100,9 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	v.ahead = ahead
 	err := read(v)
 	ahead.decide()
-	var unavailable *ErrUnavailable
-	if errors.As(err, &unavailable) {
-		// No node holds the state below the guessed header, so the
-		// nodes are behind it (a guess is never below the verified
+	if notThere(err) {
+		// No node holds the guessed header, or the state below it, so
+		// the nodes are behind it (a guess is never below the verified
 		// header). Asked as without a guess: the primary's /status names
 		// a node behind the verified header (the light client's notice),
 		// and one a block or two behind is waited for.
@@ -113,9 +113,9 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 		if hedge != nil && behind.Tip == h+1 {
 			// The tip is the hedged header: its state's answers were
 			// asked in the first wave and are kept.
-			return read(&View{q: q, height: h, next: q.verifyAsync(ctx, h+1, hedged(hedge, q.headers.VerifiedAt)), kept: ahead})
+			return q.orPipelined(ctx, read, read(&View{q: q, height: h, next: q.verifyAsync(ctx, h+1, hedged(hedge, q.headers.VerifiedAt)), kept: ahead}))
 		}
-		return read(q.pipelinedAt(ctx, behind.Tip, q.headers.VerifiedAt))
+		return q.orPipelined(ctx, read, read(q.pipelinedAt(ctx, behind.Tip, q.headers.VerifiedAt)))
 	}
 	var above *lightclient.ErrAboveTip
 	if err == nil || !errors.As(err, &above) {
@@ -126,7 +126,32 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	if above.Tip < 3 || above.Tip < q.floor() || above.Tip >= h {
 		return q.readPipelined(ctx, read)
 	}
-	return read(q.pipelinedAt(ctx, above.Tip, q.headers.VerifiedAt))
+	return q.orPipelined(ctx, read, read(q.pipelinedAt(ctx, above.Tip, q.headers.VerifiedAt)))
+}
+
+// notThere reports whether err says the nodes do not have a height that
+// Newest chose (a guess, the hedged block, a tip taken from the primary's
+// word): no node holds the state below its header (ErrUnavailable), or
+// none served the header itself (the light client's ErrHeightTooHigh).
+// The latter is also what a failed request of the guess's header comes to
+// when every node then lacks it: a load balancer's backend that answered
+// the guess and one behind it that was asked again, or a primary that
+// failed the guess and is behind it.
+func notThere(err error) bool {
+	var unavailable *ErrUnavailable
+	var tooHigh *lightclient.ErrHeightTooHigh
+	return errors.As(err, &unavailable) || errors.As(err, &tooHigh)
+}
+
+// orPipelined is err, or if the nodes did not have the height Newest
+// chose after all, read run at a height chosen as without a guess (the
+// primary's /status, waiting for a node a block or two behind): Newest
+// never fails for its own choice of a height.
+func (q *Querier) orPipelined(ctx context.Context, read func(*View) error, err error) error {
+	if notThere(err) {
+		return q.readPipelined(ctx, read)
+	}
+	return err
 }
 
 // errBehindTip refuses a guessed header below the primary's tip: the

@@ -190,6 +190,39 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 		}
 	})
 
+	// A guess whose header the primary fails to serve (a fault of its
+	// own, not a height it lacks), and that every node then lacks when
+	// the light client asks again with its failover: the nodes are
+	// behind the guess, as with a load balancer whose backend that
+	// failed was ahead of the one asked next. Newest chose the height,
+	// so it reads at the tip the primary names rather than fail (seen
+	// under load, from a query just after a transaction: "height 15 is
+	// above the newest block the nodes have").
+	t.Run("guess's header failed, then no node has it", func(t *testing.T) {
+		defer reset()
+		trustNow(t)
+		spend(t)
+		tip := tipNow(t)
+		freeze(tip, proxies...)
+		cfg := lcfg
+		cfg.NextBlockWait = -1 // the frozen nodes never make the block
+		c, err := trusted.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		proxies[0].FailNext("commit", 1)
+		defer proxies[0].FailNext("commit", 0)
+		if got := newest(t, c, clockFor(t, c, tip+1)); got != tip-1 {
+			t.Fatalf("state at %d, want %d (header %d, the tip the primary named)", got, tip-1, tip)
+		}
+		// The tip is asked beside the guess, and again to choose the
+		// height after the guess's header was not there.
+		if s := proxies[0].Count("status"); s != 2 {
+			t.Fatalf("the primary was asked /status %d times, want 2", s)
+		}
+	})
+
 	// A guess behind the chain: the prediction stands on a block
 	// interval measured in a slow spell, or on a store brought up long
 	// ago, and names the newest verified header while the chain has made
