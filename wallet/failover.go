@@ -42,8 +42,10 @@ type View struct {
 	Pipelined bool
 }
 
-// Query runs q on a view of proven state, with the failover policy. q is
-// run at most twice and must not show anything before it returns.
+// Query runs q on a view of proven state, with the failover policy. q may
+// be run more than once (state.Querier.Newest reads again at another
+// height when the one it chose was not there; the failover runs the whole
+// query again) and must not show anything before it returns.
 func (s *Session) Query(ctx context.Context, v View, q func(ctx context.Context, v *state.View) error) (err error) {
 	if s.state == nil {
 		return errOffline

@@ -33,11 +33,13 @@ type modes struct {
 	failing  atomic.Bool    // some failLeft is positive
 }
 
-// FailNext makes the next n calls of method answer JSON-RPC error -32603
-// "Internal error", as a node (or a load balancer's backend) that hit a
-// fault of its own answers: not a height it lacks or pruned, nothing the
-// client can read a reason from. The calls are forwarded and counted as
-// usual; only their answers are replaced. n <= 0 stops it.
+// FailNext makes the next n answers to calls of method JSON-RPC error
+// -32603 "Internal error", as a node (or a load balancer's backend) that
+// hit a fault of its own answers: not a height it lacks or pruned, nothing
+// the client can read a reason from. The calls are forwarded and counted
+// as usual; answers are taken in the order the node gives them, and a
+// call that gets no answer from the node (a 429, a gate, a node down)
+// does not count. n <= 0 stops it.
 func (p *Proxy) FailNext(method string, n int) {
 	p.modes.mu.Lock()
 	defer p.modes.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -120,8 +121,8 @@ func TestRewrite(t *testing.T) {
 // sees them, and nothing else.
 func TestFailNext(t *testing.T) {
 	p, c := setup(t)
-	hooked := 0
-	p.Handle("commit", func(rpcproxy.Call, *rpcproxy.Response) { hooked++ })
+	var hooked atomic.Int64
+	p.Handle("commit", func(rpcproxy.Call, *rpcproxy.Response) { hooked.Add(1) })
 	p.FailNext("commit", 2)
 	h := int64(3)
 	for i := range 2 {
@@ -136,8 +137,8 @@ func TestFailNext(t *testing.T) {
 	if _, err := c.Commit(context.Background(), &h); err != nil {
 		t.Fatalf("the third call failed: %v", err)
 	}
-	if hooked != 1 || p.Count("commit") != 3 {
-		t.Fatalf("hook ran %d times, %d commits counted; want 1 and 3", hooked, p.Count("commit"))
+	if hooked.Load() != 1 || p.Count("commit") != 3 {
+		t.Fatalf("hook ran %d times, %d commits counted; want 1 and 3", hooked.Load(), p.Count("commit"))
 	}
 	p.FailNext("commit", 5)
 	p.FailNext("commit", 0)

@@ -29,7 +29,8 @@ type guesser interface {
 // it are all asked for at once: one round trip. If the guess was ahead of
 // the chain, read is run again on a view at the tip the primary named
 // (LatestPipelined's second half: one more round trip, as many as
-// LatestPipelined takes in all). The primary's tip is asked for in the
+// LatestPipelined takes in all; a third if that height was not there
+// either, below). The primary's tip is asked for in the
 // same round trip (/status, beside the header and the proofs): a guess
 // behind it (a block the prediction did not count yet, a block interval
 // measured in a slow spell, a store last brought up long ago) is read
@@ -145,8 +146,10 @@ func notThere(err error) bool {
 
 // orPipelined is err, or if the nodes did not have the height Newest
 // chose after all, read run at a height chosen as without a guess (the
-// primary's /status, waiting for a node a block or two behind): Newest
-// never fails for its own choice of a height.
+// primary's /status, waiting for a node a block or two behind), whose
+// answer stands: a height Newest guessed is never the reason it fails,
+// though the tip the primary names may not be there either (a primary
+// ahead of every witness, or lying), which is then said.
 func (q *Querier) orPipelined(ctx context.Context, read func(*View) error, err error) error {
 	if notThere(err) {
 		return q.readPipelined(ctx, read)

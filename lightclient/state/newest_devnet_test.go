@@ -213,13 +213,15 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 		defer c.Close()
 		proxies[0].FailNext("commit", 1)
 		defer proxies[0].FailNext("commit", 0)
+		// The state at the tip the primary names (asked again by
+		// /status once the guess's header was not there; the /status
+		// asked beside the guess is not waited for when the guess
+		// fails, so the count of /status is not checked).
 		if got := newest(t, c, clockFor(t, c, tip+1)); got != tip-1 {
 			t.Fatalf("state at %d, want %d (header %d, the tip the primary named)", got, tip-1, tip)
 		}
-		// The tip is asked beside the guess, and again to choose the
-		// height after the guess's header was not there.
-		if s := proxies[0].Count("status"); s != 2 {
-			t.Fatalf("the primary was asked /status %d times, want 2", s)
+		if f := proxies[0].Count("commit"); f < 2 {
+			t.Fatalf("the primary was asked /commit %d times: the guess's failed answer was not asked again", f)
 		}
 	})
 
