@@ -118,13 +118,15 @@ func (c *Client) verifiedAtGuess(ctx context.Context, height int64, failover boo
 	}
 	if !dead {
 		c.prefetchOthers(p, height)
-		lb, err := p.fetchOnce(context.WithValue(ctx, guessing{}, true), height)
+		// The guess's request runs beside the operations of other
+		// callers (and the hedge's beside the guess's): its failure is
+		// recorded for it alone, never in the primary's record that an
+		// operation reads when it ends (failureRec).
+		gctx := withFailureRec(context.WithValue(ctx, guessing{}, true), &failureRec{})
+		lb, err := p.fetchOnce(gctx, height)
 		switch {
 		case errors.Is(err, provider.ErrHeightTooHigh):
-			p.mu.Lock()
-			tip := p.tooHighLatest()
-			p.mu.Unlock()
-			p.resetFailure()
+			tip := p.tooHighLatest(gctx)
 			if tip < 0 {
 				tip = 0
 			}

@@ -136,6 +136,10 @@ type fetch struct {
 	// (abandon): nobody needs that height any more.
 	stop     chan struct{}
 	stopOnce sync.Once
+	// kind and reason: why it failed, recorded for it alone (failureRec)
+	// and given to the endpoint's record by LightBlock.
+	kind   errorKind
+	reason error
 }
 
 func newFetch() *fetch { return &fetch{done: make(chan struct{}), stop: make(chan struct{})} }
@@ -192,7 +196,7 @@ func (e *endpoint) String() string  { return e.url }
 // exact sentinel values the light client switches on
 // (provider.ErrNoResponse, ErrLightBlockNotFound, ErrHeightTooHigh), or
 // ErrBadLightBlock for a malformed or wrong answer; the underlying reason is
-// kept in e.lastErr.
+// kept in e.lastErr (failureRec).
 func (e *endpoint) LightBlock(ctx context.Context, height int64) (*types.LightBlock, error) {
 	if height < 0 {
 		return nil, provider.ErrBadLightBlock{Reason: fmt.Errorf("negative height %d", height)}
@@ -228,6 +232,10 @@ func (e *endpoint) LightBlock(ctx context.Context, height int64) (*types.LightBl
 				// caller does need it, and asks again.
 				continue
 			}
+			if f.err != nil && f.kind != kindNone {
+				// This caller is told why the node did not serve.
+				e.record(ctx, f.kind, f.reason)
+			}
 			return f.lb, f.err
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -254,7 +262,9 @@ func (e *endpoint) prefetch(height int64) {
 
 func (e *endpoint) run(height int64, f *fetch) {
 	defer e.running.Done()
-	lb, err := e.fetchAt(context.WithValue(e.base, abandonKey{}, f.stop), height)
+	// Its failure is its own until a caller receives it (LightBlock).
+	rec := &failureRec{}
+	lb, err := e.fetchAt(withFailureRec(context.WithValue(e.base, abandonKey{}, f.stop), rec), height)
 	e.mu.Lock()
 	if e.inflight[height] == f { // not abandoned and asked for again since
 		delete(e.inflight, height)
@@ -264,6 +274,7 @@ func (e *endpoint) run(height int64, f *fetch) {
 	}
 	e.mu.Unlock()
 	f.lb, f.err = lb, err
+	f.kind, f.reason = rec.get()
 	close(f.done)
 }
 
@@ -353,9 +364,8 @@ func (e *endpoint) fetchAt(ctx context.Context, height int64) (*types.LightBlock
 		}
 		// Wait only for the next few blocks: asking far ahead is the
 		// caller's mistake and must fail at once.
-		e.mu.Lock()
-		latest, kind := e.tooHighLatest(), e.lastKind
-		e.mu.Unlock()
+		kind, _ := e.lastFailure(ctx)
+		latest := e.tooHighLatest(ctx)
 		if e.wait <= 0 || kind != kindTooHigh || latest < 0 || height-latest > maxBlocksBehind || time.Now().After(deadline) {
 			return nil, provider.ErrNoResponse
 		}
@@ -387,7 +397,7 @@ func (e *endpoint) fetchOnce(ctx context.Context, height int64) (*types.LightBlo
 	if errVals != nil {
 		return nil, errVals
 	}
-	return e.assemble(height, sh, vals)
+	return e.assemble(ctx, height, sh, vals)
 }
 
 // latest fetches the newest block: the commit first (its height is not
@@ -411,7 +421,7 @@ func (e *endpoint) latest(ctx context.Context) (*types.LightBlock, error) {
 	if err != nil {
 		return nil, err
 	}
-	lb, err = e.assemble(0, sh, vals)
+	lb, err = e.assemble(ctx, 0, sh, vals)
 	if err != nil {
 		return nil, err
 	}
@@ -421,30 +431,30 @@ func (e *endpoint) latest(ctx context.Context) (*types.LightBlock, error) {
 	return lb, nil
 }
 
-func (e *endpoint) assemble(height int64, sh *types.SignedHeader, vals *types.ValidatorSet) (*types.LightBlock, error) {
+func (e *endpoint) assemble(ctx context.Context, height int64, sh *types.SignedHeader, vals *types.ValidatorSet) (*types.LightBlock, error) {
 	if sh.Header == nil || sh.Commit == nil {
-		return nil, e.fail(kindBad, errors.New("empty signed header"), provider.ErrBadLightBlock{Reason: errors.New("empty signed header")})
+		return nil, e.fail(ctx, kindBad, errors.New("empty signed header"), provider.ErrBadLightBlock{Reason: errors.New("empty signed header")})
 	}
 	if sh.ChainID != e.chainID {
 		e.mu.Lock()
 		e.gotChain = sh.ChainID
 		e.mu.Unlock()
 		reason := fmt.Errorf("node is on chain %q, not %q", sh.ChainID, e.chainID)
-		return nil, e.fail(kindWrongChain, reason, provider.ErrBadLightBlock{Reason: reason})
+		return nil, e.fail(ctx, kindWrongChain, reason, provider.ErrBadLightBlock{Reason: reason})
 	}
 	if height != 0 && sh.Height != height {
 		reason := fmt.Errorf("asked for height %d, got %d", height, sh.Height)
-		return nil, e.fail(kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
+		return nil, e.fail(ctx, kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
 	}
 	lb := &types.LightBlock{SignedHeader: sh, ValidatorSet: vals}
 	if err := lb.ValidateBasic(e.chainID); err != nil {
-		return nil, e.fail(kindBad, err, provider.ErrBadLightBlock{Reason: err})
+		return nil, e.fail(ctx, kindBad, err, provider.ErrBadLightBlock{Reason: err})
 	}
 	return lb, nil
 }
 
 func (e *endpoint) signedHeader(ctx context.Context, height *int64) (*types.SignedHeader, error) {
-	if err := e.checkDead(); err != nil {
+	if err := e.checkDead(ctx); err != nil {
 		return nil, err
 	}
 	e.commits.Add(1)
@@ -463,9 +473,9 @@ func (e *endpoint) signedHeader(ctx context.Context, height *int64) (*types.Sign
 	if res == nil || res.Header == nil || res.Commit == nil {
 		// A node that has no block yet answers an empty commit.
 		if height == nil {
-			return nil, e.fail(kindTooHigh, errors.New("node has no block yet"), provider.ErrHeightTooHigh)
+			return nil, e.fail(ctx, kindTooHigh, errors.New("node has no block yet"), provider.ErrHeightTooHigh)
 		}
-		return nil, e.fail(kindTooHigh, fmt.Errorf("node has no block at height %d yet", *height), provider.ErrHeightTooHigh)
+		return nil, e.fail(ctx, kindTooHigh, fmt.Errorf("node has no block at height %d yet", *height), provider.ErrHeightTooHigh)
 	}
 	return &res.SignedHeader, nil
 }
@@ -479,12 +489,12 @@ func (e *endpoint) validatorSet(ctx context.Context, height int64) (*types.Valid
 	}
 	if first.Total <= 0 || len(first.Validators) == 0 {
 		reason := fmt.Errorf("empty validator set at height %d", height)
-		return nil, e.fail(kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
+		return nil, e.fail(ctx, kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
 	}
 	pages := (first.Total + validatorsPerPage - 1) / validatorsPerPage
 	if pages > maxValidatorPages {
 		reason := fmt.Errorf("node claims %d validators", first.Total)
-		return nil, e.fail(kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
+		return nil, e.fail(ctx, kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
 	}
 	results := make([]*ctypes.ResultValidators, pages)
 	errs := make([]error, pages)
@@ -505,23 +515,23 @@ func (e *endpoint) validatorSet(ctx context.Context, height int64) (*types.Valid
 		}
 		if results[i].Total != first.Total {
 			reason := fmt.Errorf("validator pages disagree on the total (%d, %d)", first.Total, results[i].Total)
-			return nil, e.fail(kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
+			return nil, e.fail(ctx, kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
 		}
 		vals = append(vals, results[i].Validators...)
 	}
 	if len(vals) != first.Total {
 		reason := fmt.Errorf("got %d validators, node said %d", len(vals), first.Total)
-		return nil, e.fail(kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
+		return nil, e.fail(ctx, kindBad, reason, provider.ErrBadLightBlock{Reason: reason})
 	}
 	vs, err := types.ValidatorSetFromExistingValidators(vals)
 	if err != nil {
-		return nil, e.fail(kindBad, err, provider.ErrBadLightBlock{Reason: err})
+		return nil, e.fail(ctx, kindBad, err, provider.ErrBadLightBlock{Reason: err})
 	}
 	return vs, nil
 }
 
 func (e *endpoint) validatorPage(ctx context.Context, height int64, page int) (*ctypes.ResultValidators, error) {
-	if err := e.checkDead(); err != nil {
+	if err := e.checkDead(ctx); err != nil {
 		return nil, err
 	}
 	e.validators.Add(1)
@@ -537,7 +547,7 @@ func (e *endpoint) validatorPage(ctx context.Context, height int64, page int) (*
 		return nil, e.classify(ctx, err)
 	}
 	if res == nil {
-		return nil, e.fail(kindBad, errors.New("empty /validators answer"), provider.ErrBadLightBlock{Reason: errors.New("empty /validators answer")})
+		return nil, e.fail(ctx, kindBad, errors.New("empty /validators answer"), provider.ErrBadLightBlock{Reason: errors.New("empty /validators answer")})
 	}
 	return res, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/cometbft/cometbft/light/provider"
@@ -31,41 +32,88 @@ func (e *endpoint) classify(ctx context.Context, err error) error {
 		// and the node is left alone for a while (limitedFor) rather
 		// than have every later request wait its backoff again.
 		e.markDeadFor(limited, limitedFor)
-		return e.fail(kindRateLimited, limited, provider.ErrNoResponse)
+		return e.fail(ctx, kindRateLimited, limited, provider.ErrNoResponse)
 	}
 	var rpcErr *rpctypes.RPCError
 	if errors.As(err, &rpcErr) {
 		if m := rpcHeightPruned.FindStringSubmatch(rpcErr.Data); m != nil {
-			return e.fail(kindPruned, fmt.Errorf("pruned: %s", rpcErr.Data), provider.ErrLightBlockNotFound)
+			return e.fail(ctx, kindPruned, fmt.Errorf("pruned: %s", rpcErr.Data), provider.ErrLightBlockNotFound)
 		}
 		if m := rpcHeightTooHigh.FindStringSubmatch(rpcErr.Data); m != nil {
 			latest, _ := strconv.ParseInt(m[1], 10, 64)
-			e.mu.Lock()
-			e.lastErr, e.lastKind = &tooHigh{latest: latest, text: rpcErr.Data}, kindTooHigh
-			e.mu.Unlock()
-			return provider.ErrHeightTooHigh
+			return e.fail(ctx, kindTooHigh, &tooHigh{latest: latest, text: rpcErr.Data}, provider.ErrHeightTooHigh)
 		}
 		// Any other error the node chose to send: it answered, but not
 		// usefully. Not proof of malice, so the light client keeps it.
-		return e.fail(kindRPC, rpcErr, provider.ErrNoResponse)
+		return e.fail(ctx, kindRPC, rpcErr, provider.ErrNoResponse)
 	}
 	if isNetwork(err) {
 		reason := unwrapNetwork(err)
 		if unresponsive(err) {
 			e.markDead(reason)
 		}
-		return e.fail(kindNetwork, reason, provider.ErrNoResponse)
+		return e.fail(ctx, kindNetwork, reason, provider.ErrNoResponse)
 	}
 	// The node answered something that is not a well-formed JSON-RPC
 	// response.
-	return e.fail(kindBad, err, provider.ErrBadLightBlock{Reason: err})
+	return e.fail(ctx, kindBad, err, provider.ErrBadLightBlock{Reason: err})
 }
 
-func (e *endpoint) fail(kind errorKind, reason, ret error) error {
+// A failure is recorded where the work that will explain it reads it.
+// The light client's operations (VerifiedAt, Update, Init's cross-check:
+// one at a time, under Client.mu) read the endpoint's own record when
+// they end (translate, noWitnesses, endOp's notices). Work beside them —
+// a background fetch nobody has received yet (prefetch), and the guess's
+// and the hedge's own requests (guess.go), which run while an operation
+// does — records into a failureRec of its own, carried in its context,
+// so that it cannot change what an operation it is no part of says: a
+// hedge's "no block h+1 yet" turned a failure of header h into "above
+// the newest block the nodes have", and its reset of the primary's
+// record erased why the primary failed. A background fetch's failure
+// becomes the endpoint's when a caller receives it (LightBlock).
+type failureRec struct {
+	mu     sync.Mutex
+	kind   errorKind
+	reason error
+}
+
+type failureRecKey struct{}
+
+// withFailureRec makes the failures of requests made with ctx go to r.
+func withFailureRec(ctx context.Context, r *failureRec) context.Context {
+	return context.WithValue(ctx, failureRecKey{}, r)
+}
+
+func (r *failureRec) get() (errorKind, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.kind, r.reason
+}
+
+// fail records the failure where ctx says and returns ret.
+func (e *endpoint) fail(ctx context.Context, kind errorKind, reason, ret error) error {
+	e.record(ctx, kind, reason)
+	return ret
+}
+
+func (e *endpoint) record(ctx context.Context, kind errorKind, reason error) {
+	if r, ok := ctx.Value(failureRecKey{}).(*failureRec); ok {
+		r.mu.Lock()
+		r.kind, r.reason = kind, reason
+		r.mu.Unlock()
+		return
+	}
 	e.mu.Lock()
 	e.lastErr, e.lastKind = reason, kind
 	e.mu.Unlock()
-	return ret
+}
+
+// lastFailure is the failure recorded where ctx says.
+func (e *endpoint) lastFailure(ctx context.Context) (errorKind, error) {
+	if r, ok := ctx.Value(failureRecKey{}).(*failureRec); ok {
+		return r.get()
+	}
+	return e.failure()
 }
 
 // deadFor is how long a node that timed out or refused a connection is
@@ -108,14 +156,12 @@ func (e *endpoint) markDeadFor(reason error, d time.Duration) {
 // checkDead fails a request before it is sent if the node is marked
 // dead, recording the reason it was marked for (beginOp clears the
 // failure record, so each operation sees why this node did not serve).
-func (e *endpoint) checkDead() error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.deadReason == nil || !time.Now().Before(e.deadUntil) {
+func (e *endpoint) checkDead(ctx context.Context) error {
+	dead, reason := e.dead()
+	if !dead {
 		return nil
 	}
-	e.lastErr, e.lastKind = e.deadReason, deadKind(e.deadReason)
-	return provider.ErrNoResponse
+	return e.fail(ctx, deadKind(reason), reason, provider.ErrNoResponse)
 }
 
 // demote marks the node as one that answered a query with a lie.
@@ -145,8 +191,11 @@ type tooHigh struct {
 
 func (t *tooHigh) Error() string { return t.text }
 
-func (e *endpoint) tooHighLatest() int64 {
-	if t, ok := e.lastErr.(*tooHigh); ok {
+// tooHighLatest is the newest height the node named when it last said a
+// height asked of it with ctx was above its chain (-1 if it did not).
+func (e *endpoint) tooHighLatest(ctx context.Context) int64 {
+	_, reason := e.lastFailure(ctx)
+	if t, ok := reason.(*tooHigh); ok {
 		return t.latest
 	}
 	return -1
