@@ -94,7 +94,10 @@ type Proxy struct {
 	srv    *http.Server
 	addr   string
 	conns  map[net.Conn]struct{}
-	gate   *Gate // SetGate
+	// connsChanged is closed (and replaced) when a connection closes:
+	// WaitIdle's wake-up.
+	connsChanged chan struct{}
+	gate         *Gate // SetGate
 
 	latency atomic.Int64
 	down    atomic.Bool
@@ -116,11 +119,12 @@ func NewRoundRobin(targets ...string) (*Proxy, error) {
 		return nil, errors.New("rpcproxy: no target")
 	}
 	p := &Proxy{
-		client:    &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32, DisableCompression: true}},
-		hooks:     map[string]Hook{},
-		counts:    map[string]int64{},
-		conns:     map[net.Conn]struct{}{},
-		perTarget: make([]atomic.Int64, len(targets)),
+		client:       &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32, DisableCompression: true}},
+		hooks:        map[string]Hook{},
+		counts:       map[string]int64{},
+		conns:        map[net.Conn]struct{}{},
+		connsChanged: make(chan struct{}),
+		perTarget:    make([]atomic.Int64, len(targets)),
 	}
 	for _, target := range targets {
 		u, err := url.Parse(target)
@@ -215,6 +219,8 @@ func (p *Proxy) listenOn(ln net.Listener) {
 				p.conns[c] = struct{}{}
 			case http.StateClosed, http.StateHijacked:
 				delete(p.conns, c)
+				close(p.connsChanged)
+				p.connsChanged = make(chan struct{})
 			}
 		},
 	}
@@ -263,6 +269,30 @@ func (p *Proxy) Counts() map[string]int64 {
 		out[k] = v
 	}
 	return out
+}
+
+// WaitIdle waits until no client has a connection open to the proxy (or
+// ctx ends). A request a client sent just before it closed may reach the
+// proxy, and be counted, well after the client is gone (its bytes wait
+// in the socket until the proxy reads them; on a loaded machine that is
+// late); once every connection is closed, every such request has been
+// served and counted. A test that counts calls waits for it after its
+// clients are closed and before it opens the next: the next counts are
+// then the next client's alone.
+func (p *Proxy) WaitIdle(ctx context.Context) error {
+	for {
+		p.mu.Lock()
+		open, changed := len(p.conns), p.connsChanged
+		p.mu.Unlock()
+		if open == 0 {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("rpcproxy: %d connections still open: %w", open, ctx.Err())
+		}
+	}
 }
 
 // ResetCounts zeroes the counters.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -25,6 +26,7 @@ import (
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 
 	"github.com/akash-wallet/akw/internal/rpcproxy"
+	"github.com/akash-wallet/akw/internal/testctx"
 )
 
 // node is a minimal CometBFT JSON-RPC server (cometbft's own server code)
@@ -144,6 +146,34 @@ func TestFailNext(t *testing.T) {
 	p.FailNext("commit", 0)
 	if _, err := c.Commit(context.Background(), &h); err != nil {
 		t.Fatalf("FailNext(0) did not stop it: %v", err)
+	}
+}
+
+// WaitIdle returns once no client connection is open, not before.
+func TestWaitIdle(t *testing.T) {
+	p, _ := setup(t)
+	tr := &http.Transport{}
+	hc := &http.Client{Transport: tr}
+	resp, err := hc.Get(p.URL() + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if p.Count("status") != 1 {
+		t.Fatalf("counts %v", p.Counts())
+	}
+	// The kept-alive connection is open: not idle.
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := p.WaitIdle(done); err == nil {
+		t.Fatal("WaitIdle returned with a client's connection open")
+	}
+	tr.CloseIdleConnections()
+	if err := p.WaitIdle(testctx.New(t)); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -39,7 +39,14 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 	aliceAddr, _ := alice.AccAddress()
 	bob, _ := n.Account("bob")
 
-	lcfg := trusted.Config{ChainID: n.ChainID(), Primary: proxies[0].URL(), Witnesses: []string{proxies[1].URL(), proxies[2].URL()}, Home: t.TempDir()}
+	// Requests are not timed out by the light client: the wave cases
+	// hold every request at a gate until the whole wave has arrived,
+	// which on a loaded machine may take longer than the default 10 s,
+	// and a request timed out there would fail the node for a wait the
+	// test made. A client that never brings the gate to its number
+	// still fails, at the test's deadline (testctx).
+	lcfg := trusted.Config{ChainID: n.ChainID(), Primary: proxies[0].URL(), Witnesses: []string{proxies[1].URL(), proxies[2].URL()}, Home: t.TempDir(),
+		Timeout: time.Hour}
 	c, err := trusted.Init(ctx, lcfg, trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: func(trusted.Candidate) (bool, error) { return true, nil }})
 	if err != nil {
 		t.Fatal(err)
@@ -53,14 +60,31 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 	if err := n.WaitForHeight(ctx, initH.Height+2); err != nil {
 		t.Fatal(err)
 	}
-	open := func(t *testing.T) *trusted.Client {
-		c, err := trusted.Open(ctx, lcfg)
+	// quiet waits until every request of the clients closed before has
+	// reached the proxies and been counted (rpcproxy WaitIdle): a
+	// witness still polling for a block when its client closed sent a
+	// request that a loaded machine delivered in the next case, after
+	// its counts were reset (a busy CI run: two calls more than one
+	// wave).
+	quiet := func(t *testing.T) {
+		t.Helper()
+		for _, p := range proxies {
+			if err := p.WaitIdle(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	openWith := func(t *testing.T, cfg trusted.Config) *trusted.Client {
+		t.Helper()
+		quiet(t)
+		c, err := trusted.Open(ctx, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { c.Close() })
 		return c
 	}
+	open := func(t *testing.T) *trusted.Client { return openWith(t, lcfg) }
 	// trustNow brings the store to the newest header (a second stored
 	// header: the block interval can be measured) and returns its height.
 	trustNow := func(t *testing.T) int64 {
@@ -206,11 +230,7 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 		freeze(tip, proxies...)
 		cfg := lcfg
 		cfg.NextBlockWait = -1 // the frozen nodes never make the block
-		c, err := trusted.Open(ctx, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
+		c := openWith(t, cfg)
 		proxies[0].FailNext("commit", 1)
 		defer proxies[0].FailNext("commit", 0)
 		// The state at the tip the primary names (asked again by
