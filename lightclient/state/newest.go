@@ -64,7 +64,14 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 	// state at T, which header T+1 proves; a query after it must show it.
 	// The header's refusal fails every proof read on it, so read fails
 	// before it shows anything, and is run again at the tip.
-	tipc := q.primaryTip(ctx)
+	tip := q.primaryTip(ctx)
+	// Its answer is waited for before Newest returns, whichever way it
+	// goes (a refused guess reads on without it): the light client
+	// checks the claim (a primary whose tip is below the verified header
+	// is named, lagging or lying), and a one-shot command that exits
+	// right after would cut it off unread. It came in the same round
+	// trip as the guess's header, so this seldom waits.
+	defer tip.wait(ctx)
 	// The hedge: header h+1 and the state at h, asked beside the guess
 	// while the tip is not known (hedge.go); nil outside the window.
 	var hedge *headerFuture
@@ -86,7 +93,7 @@ func (q *Querier) Newest(ctx context.Context, read func(*View) error) error {
 			return lb, err
 		}
 		select {
-		case tip := <-tipc:
+		case tip := <-tip.height:
 			ahead.decide()
 			if tip > h && tip >= q.floor() {
 				return nil, &errBehindTip{Height: h, Tip: tip}
@@ -167,16 +174,17 @@ func (e *errBehindTip) Error() string {
 }
 
 // primaryTip asks the primary for its newest height (/status, through the
-// light client's endpoint where there is one) and delivers it on the
-// channel, or 0 if it cannot say: without a tip, a guess stands, as it
-// did before the tip was asked. The tip only chooses a height to read at;
-// whatever is read there is proven like any other.
-func (q *Querier) primaryTip(ctx context.Context) <-chan int64 {
-	ch := make(chan int64, 1)
+// light client's endpoint where there is one) and delivers it on height,
+// or 0 if it cannot say: without a tip, a guess stands, as it did before
+// the tip was asked. The tip only chooses a height to read at; whatever
+// is read there is proven like any other.
+func (q *Querier) primaryTip(ctx context.Context) *tipAnswer {
+	t := &tipAnswer{height: make(chan int64, 1), done: make(chan struct{})}
 	p, ok := q.headers.(statusProber)
 	if !ok {
-		ch <- 0
-		return ch
+		t.height <- 0
+		close(t.done)
+		return t
 	}
 	go func() {
 		var tip int64
@@ -184,13 +192,28 @@ func (q *Querier) primaryTip(ctx context.Context) <-chan int64 {
 		// process (no caller could recover it in this goroutine).
 		defer func() {
 			_ = recover()
-			ch <- tip
+			t.height <- tip
+			close(t.done)
 		}()
 		if st, err := p.PrimaryStatus(ctx); err == nil && st != nil {
 			tip = st.SyncInfo.LatestBlockHeight
 		}
 	}()
-	return ch
+	return t
+}
+
+// tipAnswer is the primary's tip, asked in the background.
+type tipAnswer struct {
+	height chan int64    // the tip, once (0: not known)
+	done   chan struct{} // closed once the answer is in (and checked)
+}
+
+// wait returns once the answer is in, or ctx ends.
+func (t *tipAnswer) wait(ctx context.Context) {
+	select {
+	case <-t.done:
+	case <-ctx.Done():
+	}
 }
 
 func (q *Querier) readPipelined(ctx context.Context, read func(*View) error) error {
