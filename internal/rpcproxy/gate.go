@@ -16,6 +16,7 @@ type Gate struct {
 	mu      sync.Mutex
 	want    int
 	arrived int
+	opened  bool // open is closed
 	open    chan struct{}
 }
 
@@ -23,6 +24,7 @@ type Gate struct {
 func NewGate(n int) *Gate {
 	g := &Gate{want: n, open: make(chan struct{})}
 	if n <= 0 {
+		g.opened = true
 		close(g.open)
 	}
 	return g
@@ -35,15 +37,27 @@ func (g *Gate) Arrived() int {
 	return g.arrived
 }
 
+// Release opens the gate if it has not opened: the requests it holds go
+// on. A test whose client never brought the gate to its number releases
+// them as it ends, rather than leave them held for the next test.
+func (g *Gate) Release() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.opened {
+		g.opened = true
+		close(g.open)
+	}
+}
+
 // Opened is closed when the gate opens.
 func (g *Gate) Opened() <-chan struct{} { return g.open }
 
 // pass counts calls and waits for the gate to open (or ctx to end: false).
 func (g *Gate) pass(ctx context.Context, calls int) bool {
 	g.mu.Lock()
-	before := g.arrived
 	g.arrived += calls
-	if before < g.want && g.arrived >= g.want {
+	if !g.opened && g.arrived >= g.want {
+		g.opened = true
 		close(g.open)
 	}
 	g.mu.Unlock()

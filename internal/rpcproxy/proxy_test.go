@@ -318,4 +318,19 @@ func TestGate(t *testing.T) {
 	if err := <-errc; err == nil {
 		t.Fatal("a cancelled request held at the gate got an answer")
 	}
+	// Released, a gate not reached lets its held request go on.
+	g = rpcproxy.NewGate(2)
+	p1.SetGate(g)
+	go func() { _, err := c1.Commit(ctx, &h); errc <- err }()
+	for g.Arrived() < 1 {
+		runtime.Gosched()
+	}
+	g.Release()
+	g.Release() // twice is no harm
+	if err := <-errc; err != nil {
+		t.Fatalf("the released request: %v", err)
+	}
+	if g.Arrived() != 1 {
+		t.Fatalf("%d calls arrived, want 1: Release does not count calls", g.Arrived())
+	}
 }

@@ -39,14 +39,7 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 	aliceAddr, _ := alice.AccAddress()
 	bob, _ := n.Account("bob")
 
-	// Requests are not timed out by the light client: the wave cases
-	// hold every request at a gate until the whole wave has arrived,
-	// which on a loaded machine may take longer than the default 10 s,
-	// and a request timed out there would fail the node for a wait the
-	// test made. A client that never brings the gate to its number
-	// still fails, at the test's deadline (testctx).
-	lcfg := trusted.Config{ChainID: n.ChainID(), Primary: proxies[0].URL(), Witnesses: []string{proxies[1].URL(), proxies[2].URL()}, Home: t.TempDir(),
-		Timeout: time.Hour}
+	lcfg := trusted.Config{ChainID: n.ChainID(), Primary: proxies[0].URL(), Witnesses: []string{proxies[1].URL(), proxies[2].URL()}, Home: t.TempDir()}
 	c, err := trusted.Init(ctx, lcfg, trusted.TrustRoot{Latest: true}, trusted.InitOptions{Confirm: func(trusted.Candidate) (bool, error) { return true, nil }})
 	if err != nil {
 		t.Fatal(err)
@@ -233,12 +226,13 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 		c := openWith(t, cfg)
 		proxies[0].FailNext("commit", 1)
 		defer proxies[0].FailNext("commit", 0)
-		// The state at the tip the primary names (asked again by
-		// /status once the guess's header was not there; the /status
-		// asked beside the guess is not waited for when the guess
-		// fails, so the count of /status is not checked).
+		// The state at the tip the primary names, asked again by
+		// /status once the guess's header was not there.
 		if got := newest(t, c, clockFor(t, c, tip+1)); got != tip-1 {
 			t.Fatalf("state at %d, want %d (header %d, the tip the primary named)", got, tip-1, tip)
+		}
+		if s := proxies[0].Count("status"); s != 2 {
+			t.Fatalf("the primary was asked /status %d times, want 2: beside the guess, and to choose again", s)
 		}
 		if f := proxies[0].Count("commit"); f < 2 {
 			t.Fatalf("the primary was asked /commit %d times: the guess's failed answer was not asked again", f)
@@ -316,7 +310,17 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 	waveAt = func(t *testing.T, tip int64, hedge bool, calls int, read func(v *state.View) error) int64 {
 		t.Helper()
 		freeze(tip, proxies...)
-		c := open(t)
+		// Requests are not timed out by the light client: the gate holds
+		// every request until the whole wave has arrived, which on a
+		// loaded machine may take longer than the default 10 s, and a
+		// request timed out there would fail the node for a wait the
+		// test made. A client that never brings the gate to its number
+		// still fails, at the test's deadline (testctx), and the gate
+		// then lets its requests go (Release), so the next case's quiet
+		// does not wait for them.
+		cfg := lcfg
+		cfg.Timeout = time.Hour
+		c := openWith(t, cfg)
 		now := clockFor(t, c, tip)
 		headers := 1
 		if hedge {
@@ -329,6 +333,7 @@ func TestDevnetNewestOneRoundTrip(t *testing.T) {
 		// (/status, asked beside the guess), and the proofs.
 		wave := 2*len(proxies)*headers + 1 + calls
 		g := rpcproxy.NewGate(wave)
+		defer g.Release()
 		for _, p := range proxies {
 			p.ResetCounts()
 			p.SetGate(g)

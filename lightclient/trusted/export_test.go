@@ -11,3 +11,18 @@ func WaitBackground(c *Client) {
 		e.running.Wait()
 	}
 }
+
+// RecordedFailures is the kind of failure each endpoint's own record
+// holds (0: none): what the light client's next operation would read
+// when it ends.
+func RecordedFailures(c *Client) []int {
+	c.nmu.Lock()
+	all := append([]*endpoint(nil), c.all...)
+	c.nmu.Unlock()
+	kinds := make([]int, len(all))
+	for i, e := range all {
+		k, _ := e.failure()
+		kinds[i] = int(k)
+	}
+	return kinds
+}

@@ -126,3 +126,46 @@ func TestVerifiedIfServed(t *testing.T) {
 		t.Fatalf("VerifiedAtGuess(42) with the primary gone: %v, %v", lb, err)
 	}
 }
+
+// TestGuessFailuresStayTheirOwn: a guess or a hedge refused above every
+// node's tip records nothing in the endpoints' own records, which the
+// light client's operations read when they end: the hedge of Newest runs
+// beside such an operation, and its "no block yet" from every node used
+// to turn that operation's failure of any kind into "above the newest
+// block the nodes have" (a busy CI run). Its witnesses' copies, asked in
+// the background and abandoned, record nothing either.
+func TestGuessFailuresStayTheirOwn(t *testing.T) {
+	chain := trustedtest.NewChain(trustedtest.ChainConfig{ChainID: chainID, Validators: 4, Blocks: 50, Interval: 6 * time.Second})
+	n := &testNet{chain: chain, primary: serve(t, chain), witnesses: []*trustedtest.Server{serve(t, chain), serve(t, chain)}}
+	chain.SetTip(40)
+	cfg := n.config(t.TempDir())
+	cfg.NextBlockWait = -1 // no block is made: not waited for
+	c := initLatest(t, cfg)
+	ctx := context.Background()
+	var above *lightclient.ErrAboveTip
+	if _, err := c.VerifiedIfServed(ctx, 41); !errors.As(err, &above) {
+		t.Fatalf("the hedge above every tip: %v, want ErrAboveTip", err)
+	}
+	if _, err := c.VerifiedAtGuess(ctx, 42); !errors.As(err, &above) || above.Tip != 40 {
+		t.Fatalf("the guess above every tip: %v, want ErrAboveTip with tip 40", err)
+	}
+	trusted.WaitBackground(c)
+	for i, k := range trusted.RecordedFailures(c) {
+		if k != 0 {
+			t.Fatalf("endpoint %d's own record holds failure kind %d after a refused guess and hedge; want none", i, k)
+		}
+	}
+	// An operation still records why the nodes did not serve.
+	if _, err := c.VerifiedAt(ctx, 41); err == nil {
+		t.Fatal("VerifiedAt(41) above every tip succeeded")
+	}
+	recorded := 0
+	for _, k := range trusted.RecordedFailures(c) {
+		if k != 0 {
+			recorded++
+		}
+	}
+	if recorded == 0 {
+		t.Fatal("VerifiedAt(41) failed and no endpoint recorded why")
+	}
+}
