@@ -492,11 +492,19 @@ func (o *WithdrawRewards) Msgs(p address.Prefixes) ([]sdk.Msg, error) {
 	}
 	del := address.Bech32(p.Account, o.Delegator)
 	var msgs []sdk.Msg
-	for _, v := range o.Validators {
-		msgs = append(msgs, &distrtypes.MsgWithdrawDelegatorReward{DelegatorAddress: del, ValidatorAddress: address.Bech32(p.Validator, v)})
-	}
+	// The commission first: x/distribution (SDK v0.53) takes a
+	// withdrawal's coins out of the validator's outstanding rewards, and
+	// clamps a delegator's rewards to what is outstanding (rounding in
+	// the last digits can make them a little more) but not the
+	// commission, whose withdrawal panics ("negative coin amount") if
+	// the delegator's withdrawal before it in the same transaction took
+	// the last of it. Seen in a simulation of the operator's own
+	// rewards then commission on the devnet; the other order cannot.
 	if o.Commission {
 		msgs = append(msgs, &distrtypes.MsgWithdrawValidatorCommission{ValidatorAddress: address.Bech32(p.Validator, o.Operator())})
+	}
+	for _, v := range o.Validators {
+		msgs = append(msgs, &distrtypes.MsgWithdrawDelegatorReward{DelegatorAddress: del, ValidatorAddress: address.Bech32(p.Validator, v)})
 	}
 	return msgs, nil
 }

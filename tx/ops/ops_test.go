@@ -186,7 +186,10 @@ func TestUndelegateAndWithdraw(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs, _ = op.Msgs(c.Prefixes)
-	if len(msgs) != 2 || sdk.MsgTypeURL(msgs[1]) != "/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission" {
+	// The commission before the rewards: x/distribution clamps a
+	// delegator's rewards to what is outstanding, not the commission.
+	if len(msgs) != 2 || sdk.MsgTypeURL(msgs[0]) != "/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission" ||
+		sdk.MsgTypeURL(msgs[1]) != "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward" {
 		t.Fatalf("%v", msgs)
 	}
 }

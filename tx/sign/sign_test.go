@@ -104,7 +104,7 @@ func TestAminoJSONEveryMessage(t *testing.T) {
 		"delegate":      {"cosmos-sdk/MsgDelegate"},
 		"redelegate":    {"cosmos-sdk/MsgBeginRedelegate"},
 		"undelegate":    {"cosmos-sdk/MsgUndelegate"},
-		"withdraw":      {"cosmos-sdk/MsgWithdrawDelegationReward", "cosmos-sdk/MsgWithdrawDelegationReward", "cosmos-sdk/MsgWithdrawValCommission"},
+		"withdraw":      {"cosmos-sdk/MsgWithdrawValCommission", "cosmos-sdk/MsgWithdrawDelegationReward", "cosmos-sdk/MsgWithdrawDelegationReward"},
 		"vote":          {"cosmos-sdk/v1/MsgVote"},
 		"vote-weighted": {"cosmos-sdk/v1/MsgVoteWeighted"},
 	}
