@@ -18,23 +18,10 @@ import (
 // again.) It used to get the abandoned fetch's "no response", and the
 // cross-check failed for want of a witness.
 func TestAbandonedFetchIsAskedAgainByItsJoiners(t *testing.T) {
-	chain := trustedtest.NewChain(trustedtest.ChainConfig{ChainID: "abandon-1", Validators: 4, Blocks: 50, Interval: 6 * time.Second})
-	chain.SetTip(40)
-	srv, err := trustedtest.Serve(chain)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	ctx := testctx.New(t)
-	base, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
 	// A wait for the block far longer than this test takes: the joiner
 	// finds 42 by polling, once it is made.
-	e, err := newEndpoint(base, srv.URL(), chain.ChainID(), time.Minute, 2*time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.close)
+	e, chain, srv := servedEndpoint(t, "abandon-1", 2*time.Minute)
+	ctx := testctx.New(t)
 
 	// The guess's witness copy of 42, held at the node before it
 	// answers "not yet".
@@ -88,4 +75,25 @@ func TestAbandonedFetchIsAskedAgainByItsJoiners(t *testing.T) {
 	if r.err != nil || r.height != 42 {
 		t.Fatalf("LightBlock(42) after its fetch was abandoned: height %d, %v; want block 42", r.height, r.err)
 	}
+}
+
+// servedEndpoint is an endpoint to a node serving a chain of 50 blocks
+// whose tip is at 40, with NextBlockWait wait (negative: none).
+func servedEndpoint(t *testing.T, chainID string, wait time.Duration) (*endpoint, *trustedtest.Chain, *trustedtest.Server) {
+	t.Helper()
+	chain := trustedtest.NewChain(trustedtest.ChainConfig{ChainID: chainID, Validators: 4, Blocks: 50, Interval: 6 * time.Second})
+	chain.SetTip(40)
+	srv, err := trustedtest.Serve(chain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	base, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	e, err := newEndpoint(base, srv.URL(), chain.ChainID(), time.Minute, wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.close)
+	return e, chain, srv
 }

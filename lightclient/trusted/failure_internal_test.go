@@ -1,15 +1,12 @@
 package trusted
 
 import (
-	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/cometbft/cometbft/light/provider"
 
 	"github.com/akash-wallet/akw/internal/testctx"
-	"github.com/akash-wallet/akw/lightclient/trusted/trustedtest"
 )
 
 // A node's failure is recorded for the work that asked: a background
@@ -20,22 +17,9 @@ import (
 // on header h ran beside it, made that operation's failure read "above
 // the newest block the nodes have" (a busy CI run, TestGrantsGovDevnet).
 func TestFailureRecordedForItsCallerOnly(t *testing.T) {
-	chain := trustedtest.NewChain(trustedtest.ChainConfig{ChainID: "record-1", Validators: 4, Blocks: 50, Interval: 6 * time.Second})
-	chain.SetTip(40)
-	srv, err := trustedtest.Serve(chain)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	ctx := testctx.New(t)
-	base, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
 	// No wait for a block the node does not have: "not yet" at once.
-	e, err := newEndpoint(base, srv.URL(), chain.ChainID(), time.Minute, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.close)
+	e, _, _ := servedEndpoint(t, "record-1", -1)
+	ctx := testctx.New(t)
 
 	// A prefetch of a height above the node's tip fails in the
 	// background: nobody asked for it yet, so nothing is recorded.
